@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// The faultline CLI entry: loads the TypeScript sources through tsx (no build step needed).
+import { register } from 'tsx/esm/api';
+register();
+await import('../src/cli.ts');

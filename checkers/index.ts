@@ -1,0 +1,4 @@
+// Loads every checker plugin (each file registers itself in the registry) and re-exports the map.
+// Add one import line per plugin.
+
+export * from './registry.js';

@@ -1,0 +1,6 @@
+// The CLI's subcommands. Each module exports a function that adds its command to the program;
+// add one import and one list entry per command.
+
+import type { Command } from 'commander';
+
+export const commands: Array<(program: Command) => void> = [];

@@ -1,0 +1,3 @@
+// Loads every database plugin (each file registers itself). Add one import line per plugin.
+
+export * from './registry.js';

@@ -1,0 +1,324 @@
+// The small protocols everything plugs into (after Jepsen's): Db, Net, Client, Nemesis,
+// Checker, Workload. A test is the bundle the controller runs. Keep these small and stable.
+
+import type { History, Op, OpType } from './history.js';
+import type { Generator } from './generator/core.js';
+import type { Rng } from './rng.js';
+
+// ---------------------------------------------------------------- verdicts
+
+/** Three-valued verdict: a checker that ran out of budget says 'unknown', never a false `true`. */
+export type Validity = true | false | 'unknown';
+
+/** Worst of several verdicts: false > unknown > true. */
+export function worst(...vs: Validity[]): Validity {
+  if (vs.includes(false)) return false;
+  if (vs.includes('unknown')) return 'unknown';
+  return true;
+}
+
+/** A pointer into the history that a report can jump to. */
+export interface AnomalyRef {
+  /** History index of the op (its completion, or its invocation if it never completed). */
+  index: number;
+  /** One line saying what is wrong with it. */
+  message: string;
+}
+
+/**
+ * What a checker returns. `valid` is required; the rest is checker-specific data, which must be
+ * plain JSON (it is stored in results.json and drawn by the report). Well-known optional fields:
+ * - `summary`: one line for humans.
+ * - `anomalies`: pointers to offending ops, first one first ("jump to the first anomaly").
+ * - `error`: why the verdict is unknown (budget exhausted, checker crashed).
+ * - `results`: sub-results of a composed checker, by name.
+ */
+export interface CheckResult {
+  valid: Validity;
+  summary?: string;
+  anomalies?: AnomalyRef[];
+  error?: string;
+  results?: Record<string, CheckResult>;
+  [key: string]: unknown;
+}
+
+export interface CheckOptions {
+  /** Wall-clock budget in ms; past it the checker answers 'unknown'. */
+  timeLimitMs?: number;
+  /** Memory budget in bytes (approximate, checker-specific accounting). */
+  memoryLimitBytes?: number;
+  /** The test that produced the history, when checking a run (absent for `faultline check FILE`). */
+  test?: TestInfo;
+  /** Checker-specific options (model, consistency model, flags) from the CLI or workload. */
+  [key: string]: unknown;
+}
+
+export interface Checker {
+  readonly name: string;
+  check(history: History, opts: CheckOptions): Promise<CheckResult> | CheckResult;
+}
+
+/** Runs each checker and combines: valid is the worst of the parts. Crashes become 'unknown'. */
+export function compose(name: string, checkers: Record<string, Checker>): Checker {
+  return {
+    name,
+    async check(history, opts) {
+      const results: Record<string, CheckResult> = {};
+      for (const [k, c] of Object.entries(checkers)) {
+        try {
+          results[k] = await c.check(history, opts);
+        } catch (e) {
+          results[k] = { valid: 'unknown', error: `checker ${k} crashed: ${(e as Error)?.stack ?? String(e)}` };
+        }
+      }
+      const anomalies = Object.values(results).flatMap((r) => r.anomalies ?? []);
+      return {
+        valid: worst(...Object.values(results).map((r) => r.valid)),
+        results,
+        ...(anomalies.length ? { anomalies } : {}),
+      };
+    },
+  };
+}
+
+// ---------------------------------------------------------------- test
+
+/** Serializable description of a test: options, seed, versions. Stored as test.json. */
+export interface TestInfo {
+  name: string;
+  db: string;
+  workload: string;
+  nemesis: string[];
+  nodes: string[];
+  concurrency: number;
+  seed: number;
+  timeLimitS: number;
+  rate: number;
+  bug?: string;
+  bin?: string;
+  dbOptions: Record<string, string>;
+  startedAt: string;
+  versions: Record<string, string>;
+  [key: string]: unknown;
+}
+
+export interface Logger {
+  info(msg: string): void;
+  warn(msg: string): void;
+}
+
+/** A running test: what the Db, clients and nemeses see. */
+export interface Test extends TestInfo {
+  /** The run's directory (results/<test>/<timestamp>). */
+  dir: string;
+  /** Unique run id; every external resource (container, network, rule) is labelled with it. */
+  runId: string;
+  rng: Rng;
+  db: string;
+  dbImpl: Db;
+  net?: Net;
+  log: Logger;
+  /** Nanoseconds since test start. */
+  now(): number;
+  /** Aborted on Ctrl-C or crash: long operations should stop. */
+  signal: AbortSignal;
+}
+
+// ---------------------------------------------------------------- db
+
+/**
+ * A database cluster. Setup starts all nodes and waits until they are ready; teardown removes
+ * everything it made (processes, containers, volumes, rules) and must be safe to call twice or
+ * after a failed setup. Optional process faults are declared by implementing them.
+ */
+export interface Db {
+  readonly name: string;
+  setup(test: Test): Promise<void>;
+  teardown(test: Test): Promise<void>;
+  /** A client for a workload, or undefined if this db does not support it. */
+  client(workload: string, test: Test): Client | undefined;
+  /** The network between nodes, if faults can be injected into it. */
+  net?(test: Test): Net | undefined;
+  kill?(test: Test, node: string): Promise<void>;
+  start?(test: Test, node: string): Promise<void>;
+  pause?(test: Test, node: string): Promise<void>;
+  resume?(test: Test, node: string): Promise<void>;
+  /** Nodes that currently believe they lead (for "isolate the primaries"). */
+  primaries?(test: Test): Promise<string[]>;
+  /** Per-node clock skew; present only if the server honours it (libfaketime, ...). */
+  clock?: Clock;
+  /** Copy node logs into `dir`; returns the paths written. */
+  collectLogs?(test: Test, dir: string): Promise<string[]>;
+}
+
+/** A grudge: for each node, the set of nodes whose messages it drops. */
+export type Grudge = Record<string, string[]>;
+
+/** Network faults (Jepsen's jepsen.net protocol). */
+export interface Net {
+  partition(test: Test, grudge: Grudge): Promise<void>;
+  heal(test: Test): Promise<void>;
+  /** Drop each packet/message with probability p (on all nodes, or the given ones). */
+  loss?(test: Test, p: number, nodes?: string[]): Promise<void>;
+  /** Add latency (ms, with jitter) to messages/packets. */
+  delay?(test: Test, ms: number, jitterMs: number, nodes?: string[]): Promise<void>;
+  /** Undo loss and delay. */
+  fast?(test: Test): Promise<void>;
+}
+
+export interface Clock {
+  /** Shift a node's clock by deltaMs (positive or negative). */
+  bump(test: Test, node: string, deltaMs: number): Promise<void>;
+  /** Reset nodes' clocks to the real time. */
+  reset(test: Test, nodes: string[]): Promise<void>;
+  /** Whether the Db's server really honours skew; if false, clock faults are refused. */
+  readonly supported: boolean;
+  readonly reason?: string;
+}
+
+// ---------------------------------------------------------------- client
+
+/** An op handed to a client or nemesis: the invocation as recorded. */
+export type Invocation = Op;
+
+/** What invoke returns. Throwing, or timing out, records `info` and retires the process. */
+export interface Completion {
+  type: Exclude<OpType, 'invoke'>;
+  value?: unknown;
+  error?: unknown;
+}
+
+/**
+ * A client. `open` returns a fresh client bound to one node (one per worker); `setup` runs once
+ * on one client before the workload (create tables...), `teardown` once after; `close` releases
+ * the connection. `invoke` must be definite about failures: return `fail` only when the op surely
+ * did not take effect; when unsure, throw or return `info`.
+ */
+export interface Client {
+  open(test: Test, node: string): Promise<Client>;
+  setup?(test: Test): Promise<void>;
+  invoke(test: Test, op: Invocation): Promise<Completion>;
+  teardown?(test: Test): Promise<void>;
+  close?(test: Test): Promise<void>;
+}
+
+// ---------------------------------------------------------------- nemesis
+
+export interface Nemesis {
+  /** The op `f`s this nemesis handles, e.g. ['start-partition', 'stop-partition']. */
+  readonly fs: readonly string[];
+  setup?(test: Test): Promise<void>;
+  /** Apply the fault; the returned value is recorded as the op's completion value. */
+  invoke(test: Test, op: Invocation): Promise<Completion>;
+  /** Heal everything this nemesis may have done. Always called, also after errors. */
+  teardown?(test: Test): Promise<void>;
+}
+
+/** A fault window kind for plots: ops `start` open a window, `stop` closes it. */
+export interface FaultWindowSpec {
+  name: string;
+  start: string[];
+  stop: string[];
+  color: string;
+}
+
+/**
+ * A nemesis package (Jepsen's nemesis.combined): the fault, its schedule, the ops that heal it
+ * at the end of the run, and how its windows are drawn.
+ */
+export interface NemesisPackage {
+  name: string;
+  nemesis: Nemesis;
+  generator: Generator | null;
+  /** Ops run after the workload to heal everything (stop-partition, resume, start...). */
+  finalGenerator: Generator | null;
+  windows: FaultWindowSpec[];
+}
+
+// ---------------------------------------------------------------- workload
+
+/**
+ * A workload: a generator of client ops, an optional final phase (e.g. final reads from every node
+ * after healing), and the checker that judges the history. The client comes from the Db
+ * (`db.client(workload.name)`), because how to talk to a database is the database's business.
+ */
+export interface Workload {
+  readonly name: string;
+  generator: Generator;
+  finalGenerator?: Generator;
+  checker: Checker;
+}
+
+// ---------------------------------------------------------------- evidence shapes
+// Data that checkers put into their results and that the report draws. Shared here so that
+// checkers and the report agree without importing each other.
+
+/** One operation as drawn in a witness: an interval [call, ret] on a process's line. */
+export interface WitnessOp {
+  /** History index of the invocation. */
+  index: number;
+  /** History index of the completion; null if it crashed (info) or never completed. */
+  completeIndex: number | null;
+  process: number | string;
+  f: string;
+  /** Invocation value and completion value. */
+  value: unknown;
+  output: unknown;
+  type: 'ok' | 'fail' | 'info';
+  /** Times in ns; ret is null for an op that stays open to the end. */
+  call: number;
+  ret: number | null;
+  /** The model's description of the op ("cas(1→4)", "read → 3"). */
+  label: string;
+}
+
+/** Evidence of a linearizability (or sequential consistency) violation. */
+export interface LinearizabilityWitness {
+  model: string;
+  /** The partition (key) the violation is in, if split by key. */
+  key?: unknown;
+  /** The smallest set of ops found that is still not linearizable. */
+  ops: WitnessOp[];
+  /** The longest linearizable prefix: op invocation indices in linearization order. */
+  prefix: number[];
+  /** Invocation index of an op that cannot be placed after that prefix. */
+  failing: number;
+  /** Model states the prefix can end in (described). */
+  states: string[];
+  /** For each op of `ops`, the longest partial linearization that contains it (invocation indices). */
+  partials?: Record<string, number[]>;
+  /** Human-readable explanation, several lines. */
+  text: string;
+}
+
+export type DependencyKind = 'ww' | 'wr' | 'rw' | 'process' | 'realtime';
+
+/** One step of an Elle-style cycle: `from` must precede `to` because ... */
+export interface CycleStep {
+  from: number; // history index (completion) of the transaction
+  to: number;
+  kind: DependencyKind;
+  key?: unknown;
+  value?: unknown;
+  explanation: string;
+}
+
+/** A dependency cycle or a non-cyclic transactional anomaly. */
+export interface TxnAnomaly {
+  type: string; // G0, G1a, G1b, G1c, G-single, G2-item, internal, lost-update, ...
+  /** Transactions involved (history indices of their completions) with their ops. */
+  ops: { index: number; process: number | string; value: unknown }[];
+  steps?: CycleStep[];
+  text: string;
+}
+
+/** Eventual consistency: what happened to one element added to a set. */
+export interface ElementOutcome {
+  element: unknown;
+  outcome: 'stable' | 'lost' | 'never-read' | 'stale' | 'unexpected' | 'duplicated';
+  addIndex?: number;
+  /** ns from the add's acknowledgement to the first read after which it was always present. */
+  visibilityLatencyNs?: number | null;
+  lastAbsentIndex?: number | null;
+  lastPresentIndex?: number | null;
+}

@@ -1,0 +1,13 @@
+// Test configuration: unit tests live next to their code (*.test.ts); integration tests that
+// start real clusters, Docker containers or a browser are in test/ and run one file at a time.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'checkers/**/*.test.ts', 'workloads/**/*.test.ts', 'nemesis/**/*.test.ts', 'docker/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
