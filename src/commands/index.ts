@@ -2,5 +2,6 @@
 // add one import and one list entry per command.
 
 import type { Command } from 'commander';
+import { register as images } from './images.js';
 
-export const commands: Array<(program: Command) => void> = [];
+export const commands: Array<(program: Command) => void> = [images];
