@@ -1,0 +1,422 @@
+// faultline report client: reads the embedded history (JSON, never HTML), pairs invocations with
+// completions, and draws the zoomable timeline, the latency/throughput charts (uPlot), and a
+// virtualized history table. History values reach the DOM only through textContent.
+(function () {
+  'use strict';
+  var TYPES = ['invoke', 'ok', 'fail', 'info'];
+  var COLORS = { ok: '#2e9d5b', fail: '#e0533d', info: '#e0a526', open: '#8e8e9e', nemesis: '#7b4fc9' };
+  var data = JSON.parse(document.getElementById('fl-data').textContent);
+  var H = data.ops;
+  var n = H.length;
+  var lineOffset = data.lineOffset || 1;
+  var histName = data.historyFile || 'history';
+  var anomalies = data.anomalies || [];
+  var anomalySet = new Set(anomalies.map(function (a) { return a.index; }));
+
+  // ------------------------------------------------------------------ pairing
+  // partner[i]: for an invocation, its completion's index (-1 if none); for a completion, its invocation.
+  var partner = new Int32Array(n).fill(-1);
+  var openByProc = new Map();
+  for (var i = 0; i < n; i++) {
+    var op = H[i];
+    if (op[1] === 0) openByProc.set(op[2], i);
+    else {
+      var inv = openByProc.get(op[2]);
+      if (inv !== undefined) { partner[inv] = i; partner[i] = inv; openByProc.delete(op[2]); }
+    }
+  }
+  var tEnd = n ? H[n - 1][0] : 1;
+  var tStart = n ? Math.min(0, H[0][0]) : 0;
+  if (tEnd <= tStart) tEnd = tStart + 1;
+
+  function procName(p) { return p === -1 ? 'nemesis' : p === -2 ? '?' : String(p); }
+  function show(v, max) {
+    var s;
+    if (v === null || v === undefined) s = '';
+    else if (typeof v === 'string') s = v;
+    else { try { s = JSON.stringify(v); } catch (e) { s = String(v); } }
+    return s.length > max ? s.slice(0, max - 1) + '\u2026' : s;
+  }
+  function secs(ns) { return (ns / 1e9).toFixed(3); }
+  function describe(idx) {
+    var o = H[idx];
+    var p = partner[idx];
+    var lines = ['op ' + idx + ' (' + histName + ' line ' + (idx + lineOffset) + ')', 'process ' + procName(o[2]) + ' ' + TYPES[o[1]] + ' ' + data.fs[o[3]] + ' ' + show(o[4], 300)];
+    if (p >= 0) {
+      var q = H[p];
+      lines.push((o[1] === 0 ? 'completed ' : 'invoked ') + TYPES[q[1]] + ' ' + show(q[4], 300) + ' (op ' + p + ')');
+      var lat = Math.abs(q[0] - o[0]);
+      lines.push('latency ' + (lat / 1e6).toFixed(2) + ' ms');
+    }
+    if (o[5] >= 0) lines.push('node ' + data.nodes[o[5]]);
+    if (o[6] !== null && o[6] !== undefined) lines.push('error ' + show(o[6], 300));
+    lines.push('t = ' + secs(o[0]) + ' s');
+    return lines.join('\n');
+  }
+
+  // ------------------------------------------------------------------ history table (virtual)
+  var ROW = 22;
+  var hist = document.getElementById('hist');
+  var inner = document.getElementById('hist-inner');
+  var selected = -1;
+  inner.style.height = n * ROW + 'px';
+  if (n * ROW < 440) hist.style.height = n * ROW + 4 + 'px';
+  var rowsShown = new Map();
+  function makeRow(idx) {
+    var o = H[idx];
+    var row = document.createElement('div');
+    row.className = 'hrow t-' + TYPES[o[1]] + (o[2] === -1 ? ' nem' : '') + (anomalySet.has(idx) ? ' anom' : '') + (idx === selected ? ' hl' : '');
+    row.style.top = idx * ROW + 'px';
+    row.dataset.index = String(idx);
+    row.id = 'row-' + idx;
+    var cells = [
+      ['ln', 'L' + (idx + lineOffset)],
+      ['', secs(o[0])],
+      ['', procName(o[2])],
+      ['ty', TYPES[o[1]]],
+      ['', data.fs[o[3]]],
+      ['', show(o[4], 400)],
+      ['', o[5] >= 0 ? data.nodes[o[5]] : ''],
+      ['', o[6] === null || o[6] === undefined ? '' : show(o[6], 200)],
+    ];
+    for (var c = 0; c < cells.length; c++) {
+      var s = document.createElement('span');
+      if (cells[c][0]) s.className = cells[c][0];
+      s.textContent = cells[c][1];
+      row.appendChild(s);
+    }
+    row.title = describe(idx);
+    return row;
+  }
+  function renderRows() {
+    var first = Math.max(0, Math.floor(hist.scrollTop / ROW) - 20);
+    var last = Math.min(n - 1, Math.ceil((hist.scrollTop + hist.clientHeight) / ROW) + 20);
+    rowsShown.forEach(function (el, idx) { if (idx < first || idx > last) { el.remove(); rowsShown.delete(idx); } });
+    var frag = document.createDocumentFragment();
+    for (var k = first; k <= last; k++) if (!rowsShown.has(k)) { var r = makeRow(k); rowsShown.set(k, r); frag.appendChild(r); }
+    inner.appendChild(frag);
+  }
+  var rowsQueued = false;
+  hist.addEventListener('scroll', function () {
+    if (rowsQueued) return;
+    rowsQueued = true;
+    requestAnimationFrame(function () { rowsQueued = false; renderRows(); });
+  });
+  hist.addEventListener('click', function (e) {
+    var row = e.target.closest('.hrow');
+    if (row && row.dataset.index) select(Number(row.dataset.index), { scrollTable: false, center: true });
+  });
+  renderRows();
+
+  // ------------------------------------------------------------------ selection / jumping
+  function select(idx, opts) {
+    if (!(idx >= 0 && idx < n)) return;
+    opts = opts || {};
+    if (selected >= 0 && rowsShown.has(selected)) rowsShown.get(selected).classList.remove('hl');
+    selected = idx;
+    if (opts.scrollTable !== false) {
+      if (opts.scrollPage !== false) document.getElementById('history').scrollIntoView({ block: 'start' });
+      hist.scrollTop = Math.max(0, idx * ROW - hist.clientHeight / 2 + ROW);
+      renderRows();
+    }
+    if (rowsShown.has(idx)) rowsShown.get(idx).classList.add('hl');
+    var sel = document.getElementById('selected-op');
+    if (sel) {
+      var notes = anomalies.filter(function (a) { return a.index === idx || a.index === partner[idx]; }).map(function (a) { return 'ANOMALY' + (a.checker ? ' (' + a.checker + ')' : '') + ': ' + a.message; });
+      sel.textContent = notes.concat([describe(idx)]).join('\n');
+      sel.className = 'text has';
+    }
+    if (opts.center) centerOn(idx);
+    drawTimeline();
+    if (('#op-' + idx) !== location.hash) history.replaceState(null, '', '#op-' + idx);
+  }
+  function fromHash() {
+    var m = /^#op-(\d+)$/.exec(location.hash);
+    if (m) select(Number(m[1]), { center: true });
+  }
+  window.addEventListener('hashchange', fromHash);
+  // Links to ops inside SVG/tables: handle them here so the same op re-clicked still jumps.
+  document.addEventListener('click', function (e) {
+    var a = e.target.closest && e.target.closest('a');
+    if (!a) return;
+    var href = a.getAttribute('href') || '';
+    var m = /^#op-(\d+)$/.exec(href);
+    if (m) { e.preventDefault(); select(Number(m[1]), { center: true }); }
+  });
+  var anomalyPos = -1;
+  function jumpAnomaly(step) {
+    if (!anomalies.length) return;
+    anomalyPos = anomalyPos < 0 ? 0 : (anomalyPos + step + anomalies.length) % anomalies.length;
+    var a = anomalies[anomalyPos];
+    var msg = document.getElementById('anomaly-msg');
+    if (msg) msg.textContent = 'Anomaly ' + (anomalyPos + 1) + ' of ' + anomalies.length + (a.checker ? ' (' + a.checker + ')' : '') + ': ' + a.message;
+    select(a.index, { center: true });
+  }
+  var jf = document.getElementById('jump-first');
+  if (jf) jf.addEventListener('click', function () { anomalyPos = -1; jumpAnomaly(1); });
+  var jn = document.getElementById('jump-next');
+  if (jn) jn.addEventListener('click', function () { jumpAnomaly(1); });
+
+  // ------------------------------------------------------------------ timeline (canvas)
+  var canvas = document.getElementById('timeline');
+  var tip = document.getElementById('tl-tip');
+  // Lanes: one per process; with many processes (crashed clients get new ids) fold by thread.
+  var procs = [];
+  var seenProc = new Set();
+  for (i = 0; i < n; i++) if (!seenProc.has(H[i][2])) { seenProc.add(H[i][2]); procs.push(H[i][2]); }
+  procs.sort(function (a, b) { return a - b; });
+  var conc = data.concurrency || 0;
+  var fold = procs.length > 64 && conc > 0;
+  var laneOf = new Map();
+  var laneNames = [];
+  procs.forEach(function (p) {
+    var name = p === -1 ? 'nemesis' : fold ? 'thread ' + (p % conc) : 'p' + p;
+    var l = laneNames.indexOf(name);
+    if (l < 0) { l = laneNames.length; laneNames.push(name); }
+    laneOf.set(p, l);
+  });
+  var lanes = laneNames.length || 1;
+  var LANE = Math.max(3, Math.min(18, Math.floor(420 / lanes)));
+  var LABEL_W = 74, AXIS_H = 22;
+  var cssH = lanes * LANE + AXIS_H + 6;
+  // Intervals: one per invocation (to its completion, or to the end if it never completed), plus
+  // completions without an invocation as ticks.
+  var ivStart = [], ivEnd = [], ivLane = [], ivKind = [], ivIdx = [];
+  var KIND = ['ok', 'fail', 'info', 'open', 'nemesis'];
+  for (i = 0; i < n; i++) {
+    var o2 = H[i];
+    var pi = partner[i];
+    if (o2[1] !== 0 && pi >= 0) continue;
+    var endT = o2[1] === 0 ? (pi >= 0 ? H[pi][0] : tEnd) : o2[0];
+    var kind = o2[2] === -1 ? 4 : pi >= 0 ? H[pi][1] - 1 : o2[1] === 0 ? 3 : o2[1] - 1;
+    ivStart.push(o2[0]); ivEnd.push(endT); ivLane.push(laneOf.get(o2[2])); ivKind.push(kind); ivIdx.push(i);
+  }
+  var view = { t0: tStart, t1: tEnd };
+  var W = 0;
+  function resize() {
+    var dpr = window.devicePixelRatio || 1;
+    W = canvas.clientWidth || 800;
+    canvas.width = Math.round(W * dpr);
+    canvas.height = Math.round(cssH * dpr);
+    canvas.style.height = cssH + 'px';
+    canvas.getContext('2d').setTransform(dpr, 0, 0, dpr, 0, 0);
+    drawTimeline();
+  }
+  function xOf(t) { return LABEL_W + ((t - view.t0) / (view.t1 - view.t0)) * (W - LABEL_W - 4); }
+  function tOf(x) { return view.t0 + ((x - LABEL_W) / (W - LABEL_W - 4)) * (view.t1 - view.t0); }
+  var drawQueued = false;
+  function drawTimeline() {
+    if (drawQueued) return;
+    drawQueued = true;
+    requestAnimationFrame(function () { drawQueued = false; paint(); });
+  }
+  function paint() {
+    var ctx = canvas.getContext('2d');
+    ctx.clearRect(0, 0, W, cssH);
+    ctx.save();
+    ctx.beginPath(); ctx.rect(LABEL_W, 0, W - LABEL_W, cssH); ctx.clip();
+    (data.windows || []).forEach(function (w) {
+      var x0 = xOf(w.start), x1 = xOf(w.end);
+      if (x1 < LABEL_W || x0 > W) return;
+      ctx.fillStyle = w.color; ctx.globalAlpha = 0.18;
+      ctx.fillRect(x0, 0, Math.max(1, x1 - x0), lanes * LANE);
+      ctx.globalAlpha = 1;
+    });
+    var h = Math.max(1, LANE - (LANE > 6 ? 3 : 1));
+    for (var k = 0; k < KIND.length; k++) {
+      ctx.fillStyle = COLORS[KIND[k]];
+      ctx.beginPath();
+      for (var j = 0; j < ivStart.length; j++) {
+        if (ivKind[j] !== k || ivEnd[j] < view.t0 || ivStart[j] > view.t1) continue;
+        var x0 = xOf(ivStart[j]);
+        var x1 = xOf(ivEnd[j]);
+        ctx.rect(x0, ivLane[j] * LANE + 1, Math.max(1, x1 - x0), h);
+      }
+      ctx.fill();
+    }
+    if (selected >= 0) {
+      var inv = H[selected][1] === 0 ? selected : partner[selected] >= 0 ? partner[selected] : selected;
+      var comp = partner[inv] >= 0 ? partner[inv] : inv;
+      var sx0 = xOf(H[inv][0]), sx1 = xOf(H[inv][1] === 0 && partner[inv] < 0 ? tEnd : H[comp][0]);
+      var ly = laneOf.get(H[inv][2]) * LANE;
+      ctx.strokeStyle = '#c62828'; ctx.lineWidth = 2;
+      ctx.beginPath(); ctx.moveTo(sx0, 0); ctx.lineTo(sx0, lanes * LANE); ctx.stroke();
+      ctx.strokeStyle = '#111';
+      ctx.strokeRect(sx0 - 2, ly - 1, Math.max(4, sx1 - sx0 + 4), LANE + 1);
+    }
+    ctx.restore();
+    // Lane labels and time axis.
+    ctx.fillStyle = '#667085'; ctx.font = '11px system-ui, sans-serif'; ctx.textBaseline = 'middle';
+    if (LANE >= 9) for (var l = 0; l < lanes; l++) ctx.fillText(laneNames[l], 4, l * LANE + LANE / 2);
+    else { ctx.fillText(lanes + ' lanes', 4, 8); }
+    var span = (view.t1 - view.t0) / 1e9;
+    var stepS = Math.pow(10, Math.floor(Math.log10(span / 8 || 1)));
+    if (span / stepS > 16) stepS *= 5; else if (span / stepS > 8) stepS *= 2;
+    ctx.strokeStyle = '#e3e6ee'; ctx.textBaseline = 'top';
+    var y = lanes * LANE + 4;
+    for (var s = Math.ceil(view.t0 / 1e9 / stepS) * stepS; s <= view.t1 / 1e9; s += stepS) {
+      var x = xOf(s * 1e9);
+      ctx.beginPath(); ctx.moveTo(x, 0); ctx.lineTo(x, y); ctx.stroke();
+      ctx.fillText(+s.toFixed(6) + ' s', x + 2, y);
+    }
+  }
+  function centerOn(idx) {
+    var t = H[idx][0];
+    var span = view.t1 - view.t0;
+    var p = partner[idx];
+    var lat = p >= 0 ? Math.abs(H[p][0] - t) : 0;
+    // Zoom in so the op and its neighbourhood are visible (at least 20x its latency).
+    var want = Math.min(tEnd - tStart, Math.max(lat * 20, (tEnd - tStart) / 50, 1e6));
+    if (span > want * 4 || span < lat) span = want;
+    view.t0 = t - span / 2; view.t1 = t + span / 2;
+  }
+  function hit(x, y) {
+    var lane = Math.floor(y / LANE);
+    var t = tOf(x);
+    var slack = (view.t1 - view.t0) / (W - LABEL_W) * 3;
+    var best = -1, bestLen = Infinity;
+    for (var j = 0; j < ivStart.length; j++) {
+      if (ivLane[j] !== lane || ivStart[j] - slack > t || ivEnd[j] + slack < t) continue;
+      var len = ivEnd[j] - ivStart[j];
+      if (len < bestLen) { best = ivIdx[j]; bestLen = len; }
+    }
+    return best;
+  }
+  var drag = null;
+  canvas.addEventListener('mousedown', function (e) { drag = { x: e.offsetX, t0: view.t0, t1: view.t1, moved: false }; canvas.style.cursor = 'grabbing'; });
+  window.addEventListener('mouseup', function (e) {
+    if (drag && !drag.moved && e.target === canvas) { var idx = hit(e.offsetX, e.offsetY); if (idx >= 0) select(idx, { scrollTable: true, scrollPage: false }); }
+    drag = null; canvas.style.cursor = 'grab';
+  });
+  canvas.addEventListener('mousemove', function (e) {
+    if (drag) {
+      var dt = ((e.offsetX - drag.x) / (W - LABEL_W)) * (drag.t1 - drag.t0);
+      if (Math.abs(e.offsetX - drag.x) > 3) drag.moved = true;
+      view.t0 = drag.t0 - dt; view.t1 = drag.t1 - dt; drawTimeline(); tip.style.display = 'none'; return;
+    }
+    var idx = hit(e.offsetX, e.offsetY);
+    if (idx < 0) { tip.style.display = 'none'; return; }
+    tip.textContent = describe(idx);
+    tip.style.display = 'block';
+    tip.style.left = Math.min(e.offsetX + 12, W - 300) + 'px';
+    tip.style.top = e.offsetY + 14 + 'px';
+  });
+  canvas.addEventListener('mouseleave', function () { tip.style.display = 'none'; });
+  function zoom(factor, atX) {
+    var t = tOf(atX);
+    var t0 = t - (t - view.t0) * factor, t1 = t + (view.t1 - t) * factor;
+    if (t1 - t0 < 1e3) return;
+    view.t0 = t0; view.t1 = t1; drawTimeline();
+  }
+  canvas.addEventListener('wheel', function (e) { e.preventDefault(); zoom(e.deltaY > 0 ? 1.25 : 0.8, e.offsetX); }, { passive: false });
+  canvas.addEventListener('dblclick', function () { view.t0 = tStart; view.t1 = tEnd; drawTimeline(); });
+  document.getElementById('tl-in').addEventListener('click', function () { zoom(0.5, (LABEL_W + W) / 2); });
+  document.getElementById('tl-out').addEventListener('click', function () { zoom(2, (LABEL_W + W) / 2); });
+  document.getElementById('tl-reset').addEventListener('click', function () { view.t0 = tStart; view.t1 = tEnd; drawTimeline(); });
+  window.addEventListener('resize', resize);
+  resize();
+
+  // ------------------------------------------------------------------ witness partial highlighting
+  document.querySelectorAll('.partial-row').forEach(function (row) {
+    var chain = (row.getAttribute('data-chain') || '').split(',');
+    function lit(on) {
+      chain.forEach(function (c) { document.querySelectorAll('.wbar[data-idx="' + c + '"]').forEach(function (g) { g.classList.toggle('lit', on); }); });
+    }
+    row.addEventListener('mouseenter', function () { lit(true); });
+    row.addEventListener('mouseleave', function () { lit(false); });
+  });
+
+  document.body.setAttribute('data-ready', '1');
+  if (location.hash) fromHash();
+
+  // ------------------------------------------------------------------ charts (after first paint)
+  function charts() {
+    var box = document.getElementById('charts');
+    if (!box || typeof uPlot === 'undefined') return;
+    var xs = [], ys = [[], [], []];
+    var lo = Infinity, hi = 0;
+    for (var i = 0; i < n; i++) {
+      var o = H[i];
+      if (o[1] !== 0 || o[2] < 0 || partner[i] < 0) continue;
+      var c = H[partner[i]];
+      var lat = Math.max(1e-3, (c[0] - o[0]) / 1e6);
+      xs.push(o[0] / 1e9);
+      for (var k = 0; k < 3; k++) ys[k].push(c[1] - 1 === k ? lat : null);
+      if (lat < lo) lo = lat; if (lat > hi) hi = lat;
+    }
+    if (!xs.length) { box.textContent = 'No completed client operations to plot.'; return; }
+    // Quantiles per time bucket, placed at the bucket's first point (lines span the gaps).
+    var B = Math.min(100, Math.max(10, Math.floor(xs.length / 50)));
+    var x0 = xs[0], x1 = xs[xs.length - 1] + 1e-9, bw = (x1 - x0) / B;
+    var q = [[], [], []], QS = [0.5, 0.95, 0.99];
+    for (i = 0; i < xs.length; i++) { q[0].push(null); q[1].push(null); q[2].push(null); }
+    var start = 0;
+    for (var b = 0; b < B && start < xs.length; b++) {
+      var end = start;
+      var lim = x0 + (b + 1) * bw;
+      var vals = [];
+      while (end < xs.length && (xs[end] < lim || b === B - 1)) { vals.push(ys[0][end] !== null ? ys[0][end] : ys[1][end] !== null ? ys[1][end] : ys[2][end]); end++; }
+      if (vals.length) {
+        vals.sort(function (a, c) { return a - c; });
+        for (var qi = 0; qi < 3; qi++) q[qi][start] = vals[Math.min(vals.length - 1, Math.floor(QS[qi] * vals.length))];
+      }
+      start = end;
+    }
+    var wins = data.windows || [];
+    function shade(u) {
+      var ctx = u.ctx;
+      ctx.save();
+      wins.forEach(function (w) {
+        var a = u.valToPos(w.start / 1e9, 'x', true), z = u.valToPos(w.end / 1e9, 'x', true);
+        var l = Math.max(a, u.bbox.left), r = Math.min(z, u.bbox.left + u.bbox.width);
+        if (r <= l) return;
+        ctx.globalAlpha = 0.18; ctx.fillStyle = w.color; ctx.fillRect(l, u.bbox.top, r - l, u.bbox.height);
+      });
+      ctx.restore();
+    }
+    function dots(u, si, i0, i1) {
+      var ctx = u.ctx, s = u.series[si], X = u.data[0], Y = u.data[si];
+      ctx.save(); ctx.fillStyle = s.ptColor; ctx.globalAlpha = 0.6;
+      ctx.beginPath(); ctx.rect(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height); ctx.clip();
+      ctx.beginPath();
+      for (var j = i0; j <= i1; j++) {
+        if (Y[j] === null) continue;
+        ctx.rect(u.valToPos(X[j], 'x', true) - 1.5, u.valToPos(Y[j], 'y', true) - 1.5, 3, 3);
+      }
+      ctx.fill(); ctx.restore();
+      return null;
+    }
+    var width = Math.max(400, box.clientWidth - 10);
+    var pt = function (label, color) { return { label: label, stroke: color, ptColor: color, paths: dots, points: { show: false } }; };
+    var line = function (label, color, dash) { return { label: label, stroke: color, width: 1.5, dash: dash, spanGaps: true, points: { show: false } }; };
+    new uPlot({
+      title: 'Latency (ms, log scale) by invocation time (s)', width: width, height: 300,
+      scales: { x: { time: false }, y: { distr: 3, range: function (u, mn, mx) { return [Math.max(1e-3, lo / 1.5), hi * 1.5]; } } },
+      series: [{ label: 't (s)' }, pt('ok', COLORS.ok), pt('fail', COLORS.fail), pt('info', COLORS.info), line('p50', '#1d2330'), line('p95', '#2554c7', [6, 3]), line('p99', '#9b1c8c', [2, 3])],
+      axes: [{}, { label: 'ms' }],
+      hooks: { drawClear: [shade] },
+    }, [xs, ys[0], ys[1], ys[2], q[0], q[1], q[2]], document.getElementById('latency'));
+    // Throughput: completions per second per bucket, by type.
+    var TB = Math.min(200, Math.max(10, Math.ceil((tEnd - tStart) / 1e9)));
+    var tbw = (tEnd - tStart) / TB;
+    var tx = [], ty = [[], [], []];
+    for (b = 0; b < TB; b++) { tx.push((tStart + (b + 0.5) * tbw) / 1e9); ty[0].push(0); ty[1].push(0); ty[2].push(0); }
+    for (i = 0; i < n; i++) {
+      var op = H[i];
+      if (op[1] === 0 || op[2] < 0) continue;
+      var bi = Math.min(TB - 1, Math.floor((op[0] - tStart) / tbw));
+      ty[op[1] - 1][bi] += 1e9 / tbw;
+    }
+    var tl = function (label, color) { return { label: label, stroke: color, width: 1.5, points: { show: false } }; };
+    new uPlot({
+      title: 'Throughput (completions/s) over time (s)', width: width, height: 220,
+      scales: { x: { time: false } },
+      series: [{ label: 't (s)' }, tl('ok', COLORS.ok), tl('fail', COLORS.fail), tl('info', COLORS.info)],
+      hooks: { drawClear: [shade] },
+    }, [tx, ty[0], ty[1], ty[2]], document.getElementById('throughput'));
+    document.body.setAttribute('data-charts', '1');
+  }
+  setTimeout(function () {
+    try { charts(); } catch (e) { var box = document.getElementById('charts'); if (box) box.textContent = 'Charts failed: ' + e.message; }
+  }, 0);
+})();

@@ -1,0 +1,152 @@
+// The report's data model: what a run directory holds (test.json, results.json, history) and the
+// derived data the page draws — fault windows from nemesis ops, the anomaly list, and the compact
+// history encoding embedded in the page (one array per op, f and node names interned).
+
+import type { History, Op } from '../history.js';
+import type { AnomalyRef, CheckResult, FaultWindowSpec, TestInfo } from '../protocols.js';
+
+/** test.json as the controller writes it: TestInfo plus run facts. Every field may be missing. */
+export interface RunTestInfo extends Partial<TestInfo> {
+  windows?: FaultWindowSpec[];
+  durationNs?: number;
+  finishedAt?: string;
+  /** For `check`: the file that was checked. */
+  source?: string;
+  kind?: 'run' | 'check';
+}
+
+/** Everything renderReport needs. `files` are relative links shown in the header. */
+export interface ReportInput {
+  test: RunTestInfo;
+  results: CheckResult;
+  history: History;
+  /** Relative path of the history file (for the download link and "line N" labels). */
+  historyFile?: string;
+  /** Relative paths of node logs, e.g. nodes/n1/etcd.log. */
+  logs?: string[];
+  /** Other relative links (test.json, results.json). */
+  files?: string[];
+}
+
+/** A shaded interval: a fault in effect from `start` to `end` (ns). */
+export interface FaultWindow {
+  name: string;
+  color: string;
+  start: number;
+  end: number;
+}
+
+const PALETTE = ['#f4a261', '#e76f51', '#9b5de5', '#00bbf9', '#f15bb5', '#8ac926', '#ffca3a'];
+
+/** Default window specs derived from the nemesis fs seen (start-x/stop-x, kill/start, pause/resume). */
+export function defaultWindowSpecs(history: History): FaultWindowSpec[] {
+  const fs = new Set<string>();
+  for (const op of history) if (op.process === 'nemesis') fs.add(op.f);
+  const specs: FaultWindowSpec[] = [];
+  for (const f of fs) {
+    const m = /^start-(.+)$/.exec(f);
+    if (m && fs.has(`stop-${m[1]}`)) specs.push({ name: m[1]!, start: [f], stop: [`stop-${m[1]}`], color: '' });
+  }
+  if (fs.has('kill') && fs.has('start')) specs.push({ name: 'kill', start: ['kill'], stop: ['start'], color: '' });
+  if (fs.has('pause') && fs.has('resume')) specs.push({ name: 'pause', start: ['pause'], stop: ['resume'], color: '' });
+  specs.forEach((s, i) => (s.color = PALETTE[i % PALETTE.length]!));
+  return specs;
+}
+
+/**
+ * Pair nemesis ops into windows. A window opens at the invocation of a start op and closes at the
+ * completion of the next stop op of the same spec, so the shading covers the whole time the fault
+ * may have been in effect. A window never closed runs to the end of the history.
+ */
+export function faultWindows(history: History, specs?: FaultWindowSpec[]): FaultWindow[] {
+  const use = specs && specs.length ? specs : defaultWindowSpecs(history);
+  const end = history.length ? history[history.length - 1]!.time : 0;
+  const out: FaultWindow[] = [];
+  for (const spec of use) {
+    let open: number | null = null;
+    for (const op of history) {
+      if (op.process !== 'nemesis') continue;
+      if (spec.start.includes(op.f) && op.type === 'invoke' && open === null) open = op.time;
+      else if (spec.stop.includes(op.f) && op.type !== 'invoke' && open !== null) {
+        out.push({ name: spec.name, color: spec.color || PALETTE[0]!, start: open, end: op.time });
+        open = null;
+      }
+    }
+    if (open !== null) out.push({ name: spec.name, color: spec.color || PALETTE[0]!, start: open, end });
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/** A checker result and its path in the results tree ("linear", "linear/key 3"). */
+export interface NamedResult {
+  path: string;
+  result: CheckResult;
+}
+
+/** Top-level checker results by name; a bare CheckResult without `results` is one checker. */
+export function checkerResults(results: CheckResult): NamedResult[] {
+  if (results.results && typeof results.results === 'object') {
+    return Object.entries(results.results).map(([path, result]) => ({ path, result }));
+  }
+  return [{ path: 'checker', result: results }];
+}
+
+function isAnomalyRef(x: unknown): x is AnomalyRef {
+  return !!x && typeof x === 'object' && typeof (x as AnomalyRef).index === 'number';
+}
+
+/** The anomaly pointers, first one first: the combined list, else each checker's in order. */
+export function collectAnomalies(results: CheckResult, historyLength: number): Array<AnomalyRef & { checker?: string }> {
+  const out: Array<AnomalyRef & { checker?: string }> = [];
+  const seen = new Set<string>();
+  const add = (a: unknown, checker?: string) => {
+    if (!isAnomalyRef(a) || a.index < 0 || a.index >= historyLength) return;
+    const key = `${a.index}\u0000${a.message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push({ index: a.index, message: String(a.message ?? ''), ...(checker ? { checker } : {}) });
+  };
+  const walk = (r: CheckResult, path: string, depth: number) => {
+    if (Array.isArray(r.anomalies)) for (const a of r.anomalies) add(a, path || undefined);
+    if (depth < 3 && r.results && typeof r.results === 'object') {
+      for (const [k, sub] of Object.entries(r.results)) if (sub && typeof sub === 'object') walk(sub, path ? `${path}/${k}` : k, depth + 1);
+    }
+  };
+  if (Array.isArray(results.anomalies)) for (const a of results.anomalies) add(a);
+  walk(results, '', 0);
+  return out;
+}
+
+/** The compact history the page embeds: [time, type, process, f, value, node, error] per op. */
+export interface EncodedHistory {
+  fs: string[];
+  nodes: string[];
+  /** type: 0 invoke, 1 ok, 2 fail, 3 info; process -1 = nemesis; f/node are indices (-1: none). */
+  ops: Array<[number, number, number, number, unknown, number, unknown]>;
+}
+
+const TYPE_CODE: Record<Op['type'], number> = { invoke: 0, ok: 1, fail: 2, info: 3 };
+
+export function encodeHistory(history: History): EncodedHistory {
+  const fs: string[] = [];
+  const fIdx = new Map<string, number>();
+  const nodes: string[] = [];
+  const nodeIdx = new Map<string, number>();
+  const intern = (s: string, list: string[], map: Map<string, number>) => {
+    let i = map.get(s);
+    if (i === undefined) {
+      i = list.length;
+      list.push(s);
+      map.set(s, i);
+    }
+    return i;
+  };
+  const ops: EncodedHistory['ops'] = new Array(history.length);
+  for (let i = 0; i < history.length; i++) {
+    const op = history[i]!;
+    const proc = op.process === 'nemesis' ? -1 : typeof op.process === 'number' ? op.process : -2;
+    const node = typeof op.node === 'string' ? intern(op.node, nodes, nodeIdx) : -1;
+    ops[i] = [op.time, TYPE_CODE[op.type] ?? 0, proc, intern(String(op.f), fs, fIdx), op.value ?? null, node, op.error ?? null];
+  }
+  return { fs, nodes, ops };
+}

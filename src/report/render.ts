@@ -1,0 +1,99 @@
+// renderReport: one self-contained HTML page (no network, works from file://) for a run or a
+// check. Verdict first, then what was tested, "jump to the first anomaly", the timeline, latency
+// and throughput, each checker's evidence, and the virtualized history. Pure: data in, string out.
+
+import { createHash } from 'node:crypto';
+import { reportAssets } from './assets.js';
+import { collectAnomalies, encodeHistory, faultWindows, type ReportInput } from './data.js';
+import { escapeHtml as h, inlineScript, inlineStyle, jsonForScript } from './escape.js';
+import { renderCheckerSections, renderTestFacts, renderVerdictTable, verdictClass, verdictWord } from './sections.js';
+
+function sha256(s: string): string {
+  return createHash('sha256').update(s, 'utf8').digest('base64');
+}
+
+export function renderReport(input: ReportInput): string {
+  const { test, results, history } = input;
+  const assets = reportAssets();
+  const anomalies = collectAnomalies(results, history.length);
+  const windows = faultWindows(history, test.windows);
+  const lastTime = history.length ? history[history.length - 1]!.time : 0;
+  const historyFile = input.historyFile ?? 'history.jsonl';
+  const data = {
+    ...encodeHistory(history),
+    windows,
+    anomalies: anomalies.slice(0, 10_000),
+    concurrency: typeof test.concurrency === 'number' ? test.concurrency : 0,
+    historyFile,
+    lineOffset: 1,
+  };
+  const v = results.valid;
+  const title = `${verdictWord(v).toUpperCase()} — ${test.name ?? test.workload ?? test.source ?? 'faultline run'}`;
+  const what = [test.db, test.workload, test.nemesis && test.nemesis.length ? `nemesis ${test.nemesis.join('+')}` : '', test.seed !== undefined ? `seed ${test.seed}` : '']
+    .filter(Boolean)
+    .join(' · ');
+  const first = anomalies[0];
+  const jump = first
+    ? `<button id="jump-first" class="primary">Jump to the first anomaly</button>${anomalies.length > 1 ? ` <button id="jump-next">Next anomaly</button>` : ''}`
+    : `<button id="jump-first" class="primary" disabled>${v === true ? 'No anomalies' : 'No anomaly pointers'}</button>`;
+  const windowNames = [...new Map(windows.map((w) => [w.name, w.color])).entries()];
+  const windowLegend = windowNames.map(([name, color]) => `<span><span class="sw" style="background:${h(safeColor(color))};opacity:.45"></span>${h(name)}</span>`).join('');
+  const links = [
+    `<a href="${h(historyFile)}" download>${h(historyFile)}</a>`,
+    ...(input.files ?? []).map((f) => `<a href="${h(f)}">${h(f)}</a>`),
+    ...(input.logs ?? []).map((f) => `<a href="${h(f)}">${h(f)}</a>`),
+  ].join(' ');
+
+  const scripts = [inlineScript(assets.uplotJs), inlineScript(assets.clientJs)];
+  // Defense in depth: only our two inline scripts (by hash) may run; no network at all.
+  const csp = `default-src 'none'; script-src ${scripts.map((s) => `'sha256-${sha256(s)}'`).join(' ')}; style-src 'unsafe-inline'; img-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'`;
+
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${h(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${h(title)}</title>
+<style>${inlineStyle(assets.uplotCss)}</style>
+<style>${inlineStyle(assets.clientCss)}</style>
+</head><body>
+<header class="top ${verdictClass(v)}">
+  <h1 id="verdict">${h(verdictWord(v).toUpperCase())}</h1>
+  <div class="what">${h(test.name ?? '')}${what ? `<br>${h(what)}` : ''}</div>
+  <div class="spacer"></div>
+  <div>${jump}<div id="anomaly-msg" class="what">${first ? `${anomalies.length} anomal${anomalies.length === 1 ? 'y' : 'ies'}; first: ${h(first.message)} (op ${first.index})` : ''}</div></div>
+</header>
+<main>
+<div class="grid2">
+<section id="tested"><h2>What was tested</h2>${renderTestFacts(test, history.length, lastTime)}<nav class="links">${links}</nav></section>
+<section id="verdicts"><h2>Verdict per checker</h2>${renderVerdictTable(results)}${renderAnomalyList(anomalies)}</section>
+</div>
+<section id="timeline-section"><h2>Timeline</h2>
+<div class="tl-bar"><button id="tl-in">Zoom in</button><button id="tl-out">Zoom out</button><button id="tl-reset">Reset</button><span class="muted">wheel to zoom, drag to pan, double-click to reset, click an op to select it</span></div>
+<div class="legend"><span><span class="sw ok"></span>ok</span><span><span class="sw fail"></span>fail</span><span><span class="sw info"></span>info (indeterminate)</span><span><span class="sw openop"></span>never completed</span><span><span class="sw" style="background:#7b4fc9"></span>nemesis op</span>${windowLegend}</div>
+<div id="timeline-wrap"><canvas id="timeline" height="200"></canvas><div id="tl-tip"></div></div>
+</section>
+<section id="charts-section"><h2>Latency and throughput</h2><div class="legend">${windowLegend ? `fault windows: ${windowLegend}` : 'no fault windows'}</div><div id="charts" class="charts"><div id="latency"></div><div id="throughput"></div></div></section>
+<section id="checkers"><h2>Evidence</h2>${renderCheckerSections(results)}</section>
+<section id="history"><h2>History <span class="muted">(${history.length} entries; L = line in ${h(historyFile)})</span></h2>
+<pre id="selected-op" class="text muted">Select an op: click it in the timeline, a history row, or any op link.</pre>
+<div class="hrow head"><span>line</span><span>time (s)</span><span>process</span><span>type</span><span>f</span><span>value</span><span>node</span><span>error</span></div>
+<div id="hist"><div id="hist-inner"></div></div></section>
+</main>
+<script type="application/json" id="fl-data">${jsonForScript(data)}</script>
+<script>${scripts[0]}</script>
+<script>${scripts[1]}</script>
+</body></html>
+`;
+}
+
+function safeColor(c: string): string {
+  return /^#[0-9a-fA-F]{3,8}$|^[a-zA-Z]{3,20}$/.test(c) ? c : '#999';
+}
+
+function renderAnomalyList(anoms: Array<{ index: number; message: string; checker?: string }>): string {
+  if (!anoms.length) return '';
+  const shown = anoms.slice(0, 100);
+  return `<h3 style="margin-top:12px">Anomalies</h3><ol class="anoms">${shown
+    .map((a) => `<li><a href="#op-${a.index}">op ${a.index}</a>${a.checker ? ` <span class="muted">${h(a.checker)}</span>` : ''}: ${h(a.message)}</li>`)
+    .join('')}</ol>${anoms.length > shown.length ? `<p class="muted">${anoms.length - shown.length} more.</p>` : ''}`;
+}
