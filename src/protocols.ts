@@ -2,7 +2,7 @@
 // Checker, Workload. A test is the bundle the controller runs. Keep these small and stable.
 
 import type { History, Op, OpType } from './history.js';
-import type { Generator } from './generator/core.js';
+import type { Generator, OpSpec } from './generator/core.js';
 import type { Rng } from './rng.js';
 
 // ---------------------------------------------------------------- verdicts
@@ -233,6 +233,8 @@ export interface NemesisPackage {
   /** Ops run after the workload to heal everything (stop-partition, resume, start...). */
   finalGenerator: Generator | null;
   windows: FaultWindowSpec[];
+  /** The start/stop op pairs of this fault, so a combined package can mix several faults. */
+  faults?: Array<{ start: OpSpec; stop: OpSpec }>;
 }
 
 // ---------------------------------------------------------------- workload

@@ -1,0 +1,63 @@
+// Combining nemesis packages (Jepsen's nemesis.combined): one nemesis that routes each op to the
+// fault that handles it, one schedule mixing all faults, one final phase healing all of them.
+
+import { FaultlineError } from '../src/errors.js';
+import type { Nemesis, NemesisPackage } from '../src/protocols.js';
+import { any, faultSchedule, seq, type Generator } from '../src/generator/index.js';
+import { getNemesis, nemesisNames, type NemesisOptions } from './registry.js';
+
+/** Routes ops by `f` to the nemesis that handles it; setup and teardown reach all of them. */
+export function composeNemeses(nemeses: Nemesis[]): Nemesis {
+  const byF = new Map<string, Nemesis>();
+  for (const n of nemeses) for (const f of n.fs) byF.set(f, n);
+  return {
+    fs: [...byF.keys()],
+    async setup(test) {
+      for (const n of nemeses) await n.setup?.(test);
+    },
+    async invoke(test, op) {
+      const n = byF.get(op.f);
+      if (!n) throw new FaultlineError('UNSUPPORTED', `no nemesis handles ${op.f}`);
+      return n.invoke(test, op);
+    },
+    async teardown(test) {
+      // Heal everything even if one teardown fails; report the first failure after trying all.
+      let first: unknown;
+      for (const n of nemeses) {
+        try {
+          await n.teardown?.(test);
+        } catch (e) {
+          first ??= e;
+        }
+      }
+      if (first) throw first;
+    },
+  };
+}
+
+export function combinePackages(pkgs: NemesisPackage[], intervalS: number): NemesisPackage {
+  if (pkgs.length === 1) return pkgs[0]!;
+  const faults = pkgs.flatMap((p) => p.faults ?? []);
+  const opaque = pkgs.filter((p) => !p.faults).map((p) => p.generator);
+  const schedules: Array<Generator | null> = [faults.length ? faultSchedule(intervalS, faults) : null, ...opaque];
+  return {
+    name: pkgs.map((p) => p.name).join('+'),
+    nemesis: composeNemeses(pkgs.map((p) => p.nemesis)),
+    generator: any(...schedules),
+    finalGenerator: seq(pkgs.map((p) => p.finalGenerator)),
+    windows: pkgs.flatMap((p) => p.windows),
+    faults,
+  };
+}
+
+/** Builds the package for `--nemesis a,b,c` ('none' or an empty list: no faults). */
+export function buildNemesis(names: string[], opts: NemesisOptions): NemesisPackage | null {
+  const wanted = names.filter((n) => n && n !== 'none');
+  if (wanted.length === 0) return null;
+  const pkgs = wanted.map((name) => {
+    const p = getNemesis(name);
+    if (!p) throw new FaultlineError('BAD_ARGUMENT', `unknown nemesis '${name}' (known: ${nemesisNames().join(', ')}, none)`, '--nemesis');
+    return p.create(opts);
+  });
+  return combinePackages(pkgs, opts.intervalS);
+}

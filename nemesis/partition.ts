@@ -1,0 +1,84 @@
+// Network partitions through the Db's Net: random halves, one node isolated, a bridge, a ring of
+// overlapping majorities, or the primaries isolated. Ops: start-partition (value: a shape or null
+// for a random one), stop-partition.
+
+import { FaultlineError } from '../src/errors.js';
+import type { Grudge, Nemesis, NemesisPackage, Test } from '../src/protocols.js';
+import { faultSchedule, once } from '../src/generator/index.js';
+import { bridge, halves, isolate, isolateOne, majoritiesRing } from './grudge.js';
+import { registerNemesis, type NemesisOptions } from './registry.js';
+
+export const PARTITION_SHAPES = ['halves', 'one', 'bridge', 'majorities-ring', 'primaries'] as const;
+export type PartitionShape = (typeof PARTITION_SHAPES)[number];
+export const PARTITION_COLOR = '#e5484d';
+
+export function partitionNemesis(opts: NemesisOptions, shapes: readonly PartitionShape[]): Nemesis {
+  const { db } = opts;
+  const net = (test: Test) => {
+    const n = test.net;
+    if (!n) throw new FaultlineError('UNSUPPORTED', `db ${db.name} has no network to partition`, '--nemesis partition');
+    return n;
+  };
+  return {
+    fs: ['start-partition', 'stop-partition'],
+    async setup(test) {
+      net(test);
+    },
+    async invoke(test, op) {
+      if (op.f === 'stop-partition') {
+        await net(test).heal(test);
+        return { type: 'info', value: 'healed' };
+      }
+      const shape = (typeof op.value === 'string' ? op.value : test.rng.pick(shapes)) as PartitionShape;
+      const grudge = await grudgeFor(test, shape);
+      await net(test).partition(test, grudge);
+      return { type: 'info', value: { shape, grudge } };
+    },
+    async teardown(test) {
+      await test.net?.heal(test);
+    },
+  };
+
+  async function grudgeFor(test: Test, shape: PartitionShape): Promise<Grudge> {
+    switch (shape) {
+      case 'halves': return halves(test.nodes, test.rng);
+      case 'one': return isolateOne(test.nodes, test.rng);
+      case 'bridge': return bridge(test.nodes, test.rng);
+      case 'majorities-ring': return majoritiesRing(test.nodes, test.rng);
+      case 'primaries': {
+        const p = db.primaries ? await db.primaries(test) : [];
+        return p.length ? isolate(test.nodes, p) : isolateOne(test.nodes, test.rng);
+      }
+      default: throw new FaultlineError('BAD_ARGUMENT', `unknown partition shape '${String(shape)}' (known: ${PARTITION_SHAPES.join(', ')})`);
+    }
+  }
+}
+
+function parseShapes(s: string | undefined): PartitionShape[] {
+  if (!s) return ['halves', 'one', 'majorities-ring', 'bridge', 'primaries'];
+  const shapes = s.split('+').map((x) => x.trim());
+  for (const x of shapes) {
+    if (!(PARTITION_SHAPES as readonly string[]).includes(x)) {
+      throw new FaultlineError('BAD_ARGUMENT', `unknown partition shape '${x}' (known: ${PARTITION_SHAPES.join(', ')})`, '--nemesis-option partition=');
+    }
+  }
+  return shapes as PartitionShape[];
+}
+
+export function partitionPackage(opts: NemesisOptions): NemesisPackage {
+  const shapes = parseShapes(opts.options['partition']);
+  return {
+    name: 'partition',
+    nemesis: partitionNemesis(opts, shapes),
+    generator: faultSchedule(opts.intervalS, [{ start: { f: 'start-partition', value: null }, stop: { f: 'stop-partition', value: null } }]),
+    faults: [{ start: { f: 'start-partition', value: null }, stop: { f: 'stop-partition', value: null } }],
+    finalGenerator: once({ f: 'stop-partition', value: null }),
+    windows: [{ name: 'partition', start: ['start-partition'], stop: ['stop-partition'], color: PARTITION_COLOR }],
+  };
+}
+
+registerNemesis({
+  name: 'partition',
+  description: 'network partitions: random halves, one node isolated, bridge, majorities ring, primaries (--nemesis-option partition=halves+one)',
+  create: partitionPackage,
+});

@@ -1,0 +1,5 @@
+// Loads every workload plugin (each file registers itself). Add one import line per plugin.
+
+export * from './registry.js';
+import './register.js';
+import './set.js';

@@ -1,0 +1,40 @@
+// The workload plugin map: `faultline run --workload NAME` looks workloads up here. A workload
+// bundles a generator, an optional final phase and a checker; the client comes from the Db.
+
+import type { Workload } from '../src/protocols.js';
+
+export interface WorkloadOptions {
+  concurrency: number;
+  nodes: string[];
+  /** Workload-specific settings (`--workload-option key=value`). */
+  options: Record<string, string>;
+}
+
+export interface WorkloadPlugin {
+  name: string;
+  description: string;
+  create(opts: WorkloadOptions): Workload;
+}
+
+const plugins = new Map<string, WorkloadPlugin>();
+
+export function registerWorkload(p: WorkloadPlugin): void {
+  plugins.set(p.name, p);
+}
+
+export function getWorkload(name: string): WorkloadPlugin | undefined {
+  return plugins.get(name);
+}
+
+export function workloadNames(): string[] {
+  return [...plugins.keys()].sort();
+}
+
+/** A numeric workload option with a default, refusing garbage. */
+export function numberOption(opts: WorkloadOptions, key: string, dflt: number): number {
+  const s = opts.options[key];
+  if (s === undefined) return dflt;
+  const n = Number(s);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--workload-option ${key}=${s}: expected a positive number`);
+  return n;
+}
