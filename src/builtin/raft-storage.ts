@@ -1,0 +1,96 @@
+// Durable Raft state (current term, vote, log) as an append-only JSON-lines file in the node's
+// data directory. Every change is written with a synchronous write before the node sends any
+// message that depends on it, so SIGKILL at any point loses nothing that was acknowledged.
+// (No fsync: the process may die, the machine does not.) A torn last line is ignored on replay.
+
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface RaftEntry<Op> {
+  term: number;
+  /** null is the no-op a new leader appends to commit entries of earlier terms. */
+  op: Op | null;
+}
+
+interface TermRecord {
+  k: 'tv';
+  t: number;
+  v: string | null;
+}
+interface AppendRecord<Op> {
+  k: 'a';
+  /** Index of the first entry; anything at or after it is replaced. */
+  i: number;
+  e: RaftEntry<Op>[];
+}
+
+export class RaftStorage<Op> {
+  term = 0;
+  votedFor: string | null = null;
+  /** log[0] is a sentinel of term 0; entries are 1-indexed. */
+  readonly log: RaftEntry<Op>[] = [{ term: 0, op: null }];
+  private readonly fd: number;
+  readonly recovered: boolean;
+
+  constructor(dir: string, file = 'raft.jsonl') {
+    const path = join(dir, file);
+    this.recovered = existsSync(path);
+    if (this.recovered) this.replay(readFileSync(path, 'utf8'));
+    this.fd = openSync(path, 'a');
+  }
+
+  private replay(text: string): void {
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      let r: TermRecord | AppendRecord<Op>;
+      try {
+        r = JSON.parse(line) as TermRecord | AppendRecord<Op>;
+      } catch {
+        continue; // torn write at the end
+      }
+      if (r.k === 'tv') {
+        this.term = r.t;
+        this.votedFor = r.v;
+      } else if (r.k === 'a') {
+        this.log.length = Math.min(this.log.length, r.i);
+        for (const e of r.e) this.log.push(e);
+      }
+    }
+  }
+
+  get lastIndex(): number {
+    return this.log.length - 1;
+  }
+
+  lastTerm(): number {
+    return this.log[this.log.length - 1]!.term;
+  }
+
+  setTermVote(term: number, votedFor: string | null): void {
+    if (term === this.term && votedFor === this.votedFor) return;
+    this.term = term;
+    this.votedFor = votedFor;
+    this.write({ k: 'tv', t: term, v: votedFor });
+  }
+
+  /** Replaces everything from `index` on with `entries` (index <= lastIndex + 1). */
+  putFrom(index: number, entries: RaftEntry<Op>[]): void {
+    if (index > this.log.length) throw new Error(`log gap: put at ${index}, last index ${this.lastIndex}`);
+    this.log.length = index;
+    for (const e of entries) this.log.push(e);
+    this.write({ k: 'a', i: index, e: entries });
+  }
+
+  append(entry: RaftEntry<Op>): number {
+    this.putFrom(this.log.length, [entry]);
+    return this.lastIndex;
+  }
+
+  private write(r: TermRecord | AppendRecord<Op>): void {
+    writeSync(this.fd, JSON.stringify(r) + '\n');
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}

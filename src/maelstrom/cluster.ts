@@ -1,0 +1,259 @@
+// A cluster of Maelstrom node processes n1..nN: spawns each as an OS process speaking
+// newline-delimited JSON on stdin/stdout, wires it into the Router, sends `init` and awaits
+// `init_ok`. Process faults are real signals: SIGKILL (+ restart from the node's data dir),
+// SIGSTOP/SIGCONT. Each node runs in its own directory `<dir>/nodes/<node>/` (cwd and
+// FAULTLINE_NODE_DIR) with its stderr in node.log. Teardown kills every process by pid; a
+// process-wide safety net kills survivors if faultline itself exits or is interrupted.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { FaultlineError } from '../errors.js';
+import type { Logger } from '../protocols.js';
+import { encodeMessage, LineSplitter, parseMessage, type Message } from './protocol.js';
+import type { Router } from './router.js';
+
+export interface ClusterOptions {
+  nodeIds: string[];
+  /** Run directory; nodes live under `<dir>/nodes/<node>/`. */
+  dir: string;
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+  router: Router;
+  log?: Logger;
+  /** How long a node may take to answer init (ms). */
+  initTimeoutMs?: number;
+}
+
+export type NodeStatus = 'running' | 'paused' | 'dead';
+
+interface NodeProc {
+  id: string;
+  proc: ChildProcess;
+  pid: number;
+  status: NodeStatus;
+  exited: Promise<void>;
+  logFd: number;
+  /** Set when faultline killed it on purpose (so its exit is not reported as a crash). */
+  killed: boolean;
+}
+
+/** The endpoint that sends `init`; client endpoints are c1, c2, ... */
+export const INIT_CLIENT = 'c0';
+
+// ---------------------------------------------------------------- process-wide safety net
+
+const live = new Set<ChildProcess>();
+let netInstalled = false;
+
+function killAllSync(): void {
+  for (const p of live) {
+    try {
+      if (p.pid !== undefined) {
+        process.kill(p.pid, 'SIGKILL');
+      }
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function installSafetyNet(): void {
+  if (netInstalled) return;
+  netInstalled = true;
+  process.on('exit', killAllSync);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const handler = (): void => {
+      killAllSync();
+      // If nobody else handles the signal, keep its default meaning: exit.
+      if (process.listenerCount(sig) <= 1) process.exit(sig === 'SIGINT' ? 130 : sig === 'SIGTERM' ? 143 : 129);
+    };
+    process.on(sig, handler);
+  }
+}
+
+// ---------------------------------------------------------------- cluster
+
+export class Cluster {
+  private readonly nodes = new Map<string, NodeProc>();
+  private readonly initWaiters = new Map<number, (m: Message) => void>();
+  private nextInitId = 1;
+  /** Every pid this cluster ever spawned (tests check none survives). */
+  readonly spawnedPids: number[] = [];
+  private closed = false;
+
+  constructor(private readonly opts: ClusterOptions) {
+    installSafetyNet();
+    opts.router.register(INIT_CLIENT, 'client', (m) => {
+      const w = m.body.in_reply_to !== undefined ? this.initWaiters.get(m.body.in_reply_to) : undefined;
+      if (w) w(m);
+    });
+  }
+
+  get nodeIds(): string[] {
+    return this.opts.nodeIds;
+  }
+
+  nodeDir(id: string): string {
+    return join(this.opts.dir, 'nodes', id);
+  }
+
+  status(id: string): NodeStatus {
+    return this.nodes.get(id)?.status ?? 'dead';
+  }
+
+  pid(id: string): number | undefined {
+    return this.nodes.get(id)?.pid;
+  }
+
+  /** Starts every node (in parallel) and waits until all answered init. */
+  async startAll(): Promise<void> {
+    await Promise.all(this.opts.nodeIds.map((n) => this.start(n)));
+  }
+
+  /** Starts a node if it is not running (a restart after kill recovers from its data dir). */
+  async start(id: string): Promise<void> {
+    if (this.closed) throw new FaultlineError('INTERNAL', 'cluster is torn down', id);
+    if (!this.opts.nodeIds.includes(id)) throw new FaultlineError('BAD_ARGUMENT', 'no such node', id);
+    const cur = this.nodes.get(id);
+    if (cur && cur.status !== 'dead') return;
+    const dir = this.nodeDir(id);
+    mkdirSync(dir, { recursive: true });
+    const logPath = join(dir, 'node.log');
+    const logFd = openSync(logPath, 'a');
+    writeSync(logFd, `--- faultline: starting ${id} at ${new Date().toISOString()}\n`);
+    let proc: ChildProcess;
+    try {
+      proc = spawn(this.opts.command, this.opts.args, {
+        cwd: dir,
+        env: { ...process.env, ...this.opts.env, FAULTLINE_NODE_DIR: dir },
+        stdio: ['pipe', 'pipe', logFd],
+        detached: false,
+      });
+    } catch (e) {
+      closeSync(logFd);
+      throw new FaultlineError('UNSUPPORTED', `cannot start ${this.opts.command}: ${(e as Error).message}`, id);
+    }
+    const spawnError = new Promise<Error>((resolve) => proc.once('error', resolve));
+    live.add(proc);
+    const np: NodeProc = {
+      id,
+      proc,
+      pid: proc.pid ?? -1,
+      status: 'running',
+      logFd,
+      killed: false,
+      exited: new Promise<void>((resolve) => {
+        proc.once('exit', (code, signal) => {
+          live.delete(proc);
+          if (this.nodes.get(id) === np) {
+            np.status = 'dead';
+            this.opts.router.unregister(id);
+          }
+          if (!np.killed) {
+            this.opts.log?.warn(`node ${id} (pid ${np.pid}) exited by itself: ${signal ?? `code ${code}`}; see ${logPath}`);
+          }
+          try {
+            closeSync(logFd);
+          } catch {
+            // closed already
+          }
+          resolve();
+        });
+      }),
+    };
+    if (proc.pid !== undefined) this.spawnedPids.push(proc.pid);
+    this.nodes.set(id, np);
+    proc.stdin!.on('error', () => {
+      // EPIPE when the node died; its exit is handled above.
+    });
+    const splitter = new LineSplitter((line) => {
+      const m = parseMessage(line);
+      if (typeof m === 'string') {
+        try {
+          writeSync(logFd, `--- faultline: ignored a malformed line on stdout (${m}): ${line.slice(0, 500)}\n`);
+        } catch {
+          // log closed
+        }
+        return;
+      }
+      this.opts.router.send(m);
+    });
+    proc.stdout!.on('data', (chunk: Buffer) => splitter.push(chunk));
+    this.opts.router.register(id, 'node', (m) => {
+      if (np.status !== 'dead') proc.stdin!.write(encodeMessage(m));
+    });
+
+    // init / init_ok
+    const msgId = this.nextInitId++;
+    const timeoutMs = this.opts.initTimeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    const reply = new Promise<Message>((resolve) => this.initWaiters.set(msgId, resolve));
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    proc.stdin!.write(
+      encodeMessage({ src: INIT_CLIENT, dest: id, body: { type: 'init', msg_id: msgId, node_id: id, node_ids: this.opts.nodeIds } }),
+    );
+    const r = await Promise.race([reply, timeout, np.exited.then(() => 'exited' as const), spawnError]);
+    clearTimeout(timer);
+    this.initWaiters.delete(msgId);
+    if (r instanceof Error) {
+      throw new FaultlineError('UNSUPPORTED', `cannot start ${this.opts.command}: ${r.message}`, id);
+    }
+    if (r === 'timeout' || r === 'exited') {
+      const why = r === 'timeout' ? `did not answer init within ${timeoutMs} ms` : 'exited before answering init';
+      await this.kill(id);
+      throw new FaultlineError('UNREACHABLE', `node ${why}; log tail:\n${tail(logPath)}`, id);
+    }
+    if (r.body.type !== 'init_ok') {
+      await this.kill(id);
+      throw new FaultlineError('UNREACHABLE', `node answered init with ${JSON.stringify(r.body)}`, id);
+    }
+  }
+
+  /** SIGKILL, then wait until the process is gone. */
+  async kill(id: string): Promise<void> {
+    const np = this.nodes.get(id);
+    if (!np || np.status === 'dead') return;
+    np.killed = true;
+    np.status = 'dead';
+    this.opts.router.unregister(id);
+    try {
+      np.proc.kill('SIGKILL');
+    } catch {
+      // gone already
+    }
+    await np.exited;
+  }
+
+  async pause(id: string): Promise<void> {
+    const np = this.nodes.get(id);
+    if (!np || np.status !== 'running') return;
+    np.proc.kill('SIGSTOP');
+    np.status = 'paused';
+  }
+
+  async resume(id: string): Promise<void> {
+    const np = this.nodes.get(id);
+    if (!np || np.status !== 'paused') return;
+    np.proc.kill('SIGCONT');
+    np.status = 'running';
+  }
+
+  /** Kills every node and waits for them; safe to call twice. */
+  async teardown(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.nodes.keys()].map((id) => this.kill(id)));
+    this.opts.router.unregister(INIT_CLIENT);
+  }
+}
+
+function tail(path: string, lines = 20): string {
+  try {
+    return readFileSync(path, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}

@@ -1,0 +1,151 @@
+// A faultline Db for any cluster of Maelstrom-protocol processes: the built-in Raft and gossip
+// nodes and external `--bin` programs alike. Setup starts the Router and the Cluster; the Net is
+// the Router's faults; process faults are the Cluster's signals; clients are MaelstromClients.
+
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { FaultlineError } from '../errors.js';
+import type { Client, Db, Grudge, Net, Test } from '../protocols.js';
+import { MaelstromClient } from './client.js';
+import { Cluster } from './cluster.js';
+import { Router } from './router.js';
+import { MAELSTROM_WORKLOADS, MaelstromWorkloadClient, type MaelstromWorkload } from './workload-client.js';
+
+export interface MaelstromDbSpec {
+  name: string;
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+  /** Node count used when the test does not name its nodes. */
+  nodes: number;
+  workloads: readonly MaelstromWorkload[];
+  /** Client request timeout (ms): past it an op is indefinite (info). */
+  requestTimeoutMs: number;
+  /** Ask nodes `raft_status` to find leaders (built-in Raft only). */
+  raftStatus?: boolean;
+}
+
+export class MaelstromDb implements Db {
+  readonly name: string;
+  router: Router | undefined;
+  cluster: Cluster | undefined;
+  primaries?: (test: Test) => Promise<string[]>;
+
+  constructor(readonly spec: MaelstromDbSpec) {
+    this.name = spec.name;
+    if (spec.raftStatus) this.primaries = () => this.raftLeaders();
+  }
+
+  nodeIds(test: Test): string[] {
+    return test.nodes?.length ? test.nodes : Array.from({ length: this.spec.nodes }, (_, i) => `n${i + 1}`);
+  }
+
+  async setup(test: Test): Promise<void> {
+    this.router = new Router(test.seed ?? 0);
+    this.cluster = new Cluster({
+      nodeIds: this.nodeIds(test),
+      dir: test.dir,
+      command: this.spec.command,
+      args: this.spec.args,
+      env: this.spec.env,
+      router: this.router,
+      log: test.log,
+    });
+    try {
+      await this.cluster.startAll();
+    } catch (e) {
+      await this.cluster.teardown();
+      throw e;
+    }
+  }
+
+  async teardown(): Promise<void> {
+    await this.cluster?.teardown();
+    this.router?.close();
+  }
+
+  private need(): { router: Router; cluster: Cluster } {
+    if (!this.router || !this.cluster) throw new FaultlineError('INTERNAL', `db ${this.name} is not set up`);
+    return { router: this.router, cluster: this.cluster };
+  }
+
+  client(workload: string): Client | undefined {
+    if (!(this.spec.workloads as readonly string[]).includes(workload)) return undefined;
+    if (!(MAELSTROM_WORKLOADS as readonly string[]).includes(workload)) return undefined;
+    return new MaelstromWorkloadClient({
+      router: () => this.need().router,
+      workload: workload as MaelstromWorkload,
+      timeoutMs: this.spec.requestTimeoutMs,
+    });
+  }
+
+  net(): Net {
+    const router = (): Router => this.need().router;
+    return {
+      async partition(_test: Test, grudge: Grudge) {
+        router().partition(grudge);
+      },
+      async heal() {
+        router().heal();
+      },
+      async loss(_test: Test, p: number, nodes?: string[]) {
+        router().loss(p, nodes);
+      },
+      async delay(_test: Test, ms: number, jitterMs: number, nodes?: string[]) {
+        router().delay(ms, jitterMs, nodes);
+      },
+      async fast() {
+        router().fast();
+      },
+    };
+  }
+
+  async kill(_test: Test, node: string): Promise<void> {
+    await this.need().cluster.kill(node);
+  }
+
+  async start(_test: Test, node: string): Promise<void> {
+    await this.need().cluster.start(node);
+  }
+
+  async pause(_test: Test, node: string): Promise<void> {
+    await this.need().cluster.pause(node);
+  }
+
+  async resume(_test: Test, node: string): Promise<void> {
+    await this.need().cluster.resume(node);
+  }
+
+  async collectLogs(test: Test, dir: string): Promise<string[]> {
+    const out: string[] = [];
+    mkdirSync(dir, { recursive: true });
+    for (const n of this.nodeIds(test)) {
+      const src = join(test.dir, 'nodes', n, 'node.log');
+      if (!existsSync(src)) continue;
+      const dst = join(dir, `${n}.log`);
+      if (dst !== src) copyFileSync(src, dst);
+      out.push(dst);
+    }
+    return out;
+  }
+
+  /** Nodes that answer raft_status with role leader (a deposed leader may still say so). */
+  private async raftLeaders(): Promise<string[]> {
+    const { router, cluster } = this.need();
+    const c = new MaelstromClient(router);
+    try {
+      const ids = cluster.nodeIds.filter((n) => cluster.status(n) === 'running');
+      const answers = await Promise.all(
+        ids.map((n) =>
+          c.request(n, { type: 'raft_status' }, 500).then(
+            (b) => (b.role === 'leader' ? n : null),
+            () => null,
+          ),
+        ),
+      );
+      return answers.filter((n): n is string => n !== null);
+    } finally {
+      c.close();
+    }
+  }
+}

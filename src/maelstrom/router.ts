@@ -1,0 +1,149 @@
+// The message router between Maelstrom nodes and faultline's clients. Every message passes
+// through here, which is where network faults live: per-link partitions (a Grudge), random loss
+// and latency with jitter. Faults apply to node-to-node links only: a client stands for a process
+// co-located with its node, so cutting it off would only turn ops into timeouts.
+// The router records nothing in the history; it only counts messages.
+
+import type { Grudge } from '../protocols.js';
+import { createRng, type Rng } from '../rng.js';
+import type { Message } from './protocol.js';
+
+export type EndpointKind = 'node' | 'client';
+
+export interface RouterStats {
+  sent: number;
+  delivered: number;
+  /** Dropped because the receiver holds a grudge against the sender. */
+  partitioned: number;
+  /** Dropped by random loss. */
+  lost: number;
+  /** Dropped because the destination is down or unknown. */
+  unroutable: number;
+  /** Messages by body type (sent). */
+  byType: Record<string, number>;
+}
+
+interface Endpoint {
+  kind: EndpointKind;
+  deliver: (m: Message) => void;
+}
+
+export class Router {
+  private readonly endpoints = new Map<string, Endpoint>();
+  /** dest → sources whose messages dest drops. */
+  private grudge = new Map<string, Set<string>>();
+  private lossP = 0;
+  private lossNodes: Set<string> | null = null;
+  private delayMs = 0;
+  private jitterMs = 0;
+  private delayNodes: Set<string> | null = null;
+  private readonly rng: Rng;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  readonly stats: RouterStats = { sent: 0, delivered: 0, partitioned: 0, lost: 0, unroutable: 0, byType: {} };
+  /** Optional tap (for debugging and tests): sees every message and what happened to it. */
+  onMessage?: (m: Message, fate: 'delivered' | 'partitioned' | 'lost' | 'unroutable') => void;
+
+  constructor(seed = 0) {
+    this.rng = createRng(seed);
+  }
+
+  register(id: string, kind: EndpointKind, deliver: (m: Message) => void): void {
+    this.endpoints.set(id, { kind, deliver });
+  }
+
+  unregister(id: string): void {
+    this.endpoints.delete(id);
+  }
+
+  has(id: string): boolean {
+    return this.endpoints.has(id);
+  }
+
+  /** Replaces the partition: `grudge[a]` lists the nodes whose messages `a` drops. */
+  partition(grudge: Grudge): void {
+    const g = new Map<string, Set<string>>();
+    for (const [dest, srcs] of Object.entries(grudge)) g.set(dest, new Set(srcs));
+    this.grudge = g;
+  }
+
+  heal(): void {
+    this.grudge = new Map();
+  }
+
+  /** Current grudge, for reports and tests. */
+  currentGrudge(): Grudge {
+    const out: Grudge = {};
+    for (const [k, v] of this.grudge) out[k] = [...v].sort();
+    return out;
+  }
+
+  /** Drops each node-to-node message with probability p (touching `nodes` if given). */
+  loss(p: number, nodes?: string[]): void {
+    this.lossP = Math.min(1, Math.max(0, p));
+    this.lossNodes = nodes && nodes.length ? new Set(nodes) : null;
+  }
+
+  /** Delays node-to-node messages by ms ± jitterMs (uniform), touching `nodes` if given. */
+  delay(ms: number, jitterMs: number, nodes?: string[]): void {
+    this.delayMs = Math.max(0, ms);
+    this.jitterMs = Math.max(0, jitterMs);
+    this.delayNodes = nodes && nodes.length ? new Set(nodes) : null;
+  }
+
+  /** Undoes loss and delay (not partitions). */
+  fast(): void {
+    this.lossP = 0;
+    this.lossNodes = null;
+    this.delayMs = 0;
+    this.jitterMs = 0;
+    this.delayNodes = null;
+  }
+
+  send(m: Message): void {
+    this.stats.sent++;
+    this.stats.byType[m.body.type] = (this.stats.byType[m.body.type] ?? 0) + 1;
+    const src = this.endpoints.get(m.src);
+    const dst = this.endpoints.get(m.dest);
+    const interNode = src?.kind === 'node' && dst?.kind === 'node';
+    if (interNode || (src === undefined && dst?.kind === 'node')) {
+      // A message from a node that just died is still a node message.
+      if (this.grudge.get(m.dest)?.has(m.src)) return this.drop(m, 'partitioned');
+      if (this.lossP > 0 && touches(this.lossNodes, m) && this.rng.next() < this.lossP) return this.drop(m, 'lost');
+      if (this.delayMs > 0 || this.jitterMs > 0) {
+        if (touches(this.delayNodes, m)) {
+          const d = Math.max(0, this.delayMs + (this.rng.next() * 2 - 1) * this.jitterMs);
+          const t = setTimeout(() => {
+            this.timers.delete(t);
+            this.deliverNow(m);
+          }, d);
+          this.timers.add(t);
+          return;
+        }
+      }
+    }
+    this.deliverNow(m);
+  }
+
+  private deliverNow(m: Message): void {
+    const dst = this.endpoints.get(m.dest);
+    if (!dst) return this.drop(m, 'unroutable');
+    this.stats.delivered++;
+    this.onMessage?.(m, 'delivered');
+    dst.deliver(m);
+  }
+
+  private drop(m: Message, fate: 'partitioned' | 'lost' | 'unroutable'): void {
+    this.stats[fate]++;
+    this.onMessage?.(m, fate);
+  }
+
+  /** Cancels delayed messages in flight (at teardown). */
+  close(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+}
+
+function touches(nodes: Set<string> | null, m: Message): boolean {
+  return nodes === null || nodes.has(m.src) || nodes.has(m.dest);
+}
