@@ -4,3 +4,4 @@ export * from './registry.js';
 import './raft.js';
 import './gossip.js';
 import './maelstrom.js';
+import './etcd.js';

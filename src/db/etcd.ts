@@ -1,0 +1,210 @@
+// The etcd suite: Debian's etcd-server 3.4 in Docker containers, 3 or 5 nodes, with clients
+// bound to one node each (register, set, lock, list-append) and every container fault: network
+// (partitions, loss, rate limits), kill/start, pause/resume. Clock faults are refused: etcd is a
+// Go program and reads the clock without libc, so libfaketime cannot skew it.
+// --db-option: reads=linearizable|serializable, timeout-ms=N, lock-ttl=S, heartbeat-ms, election-ms.
+
+import { FaultlineError } from '../errors.js';
+import type { Client, Clock, Db, Net, Test } from '../protocols.js';
+import { DockerCluster } from '../docker/cluster.js';
+import { ensureSystemImage } from '../docker/images.js';
+import { DockerNet } from '../docker/net.js';
+import { registerDb, type DbOptions } from './registry.js';
+import {
+  connectEtcd,
+  EtcdListAppendClient,
+  EtcdLockClient,
+  EtcdRegisterClient,
+  EtcdSetClient,
+  type EtcdClientConfig,
+} from './etcd-clients.js';
+
+export const ETCD_WORKLOADS = ['register', 'set', 'lock', 'list-append'] as const;
+const CLIENT_PORT = 2379;
+const PEER_PORT = 2380;
+const DATA = '/var/lib/faultline/data';
+
+export interface EtcdSettings {
+  reads: 'linearizable' | 'serializable';
+  timeoutMs: number;
+  lockTtlS: number;
+  heartbeatMs: number;
+  electionMs: number;
+}
+
+/** Parses and checks `--db-option` values; unknown keys are refused, naming the option. */
+export function etcdSettings(opts: Record<string, string>): EtcdSettings {
+  const known = new Set(['reads', 'timeout-ms', 'lock-ttl', 'heartbeat-ms', 'election-ms']);
+  for (const k of Object.keys(opts)) {
+    if (!known.has(k)) throw new FaultlineError('BAD_ARGUMENT', `unknown etcd option '${k}' (known: ${[...known].join(', ')})`, `--db-option ${k}`);
+  }
+  const reads = opts.reads ?? 'linearizable';
+  if (reads !== 'linearizable' && reads !== 'serializable') {
+    throw new FaultlineError('BAD_ARGUMENT', `reads must be linearizable or serializable, got '${reads}'`, '--db-option reads');
+  }
+  const num = (k: string, def: number, min: number): number => {
+    const v = opts[k] === undefined ? def : Number(opts[k]);
+    if (!Number.isFinite(v) || v < min) throw new FaultlineError('BAD_ARGUMENT', `${k} must be a number >= ${min}, got '${opts[k]}'`, `--db-option ${k}`);
+    return v;
+  };
+  return {
+    reads,
+    timeoutMs: num('timeout-ms', 5000, 100),
+    lockTtlS: num('lock-ttl', 5, 1),
+    heartbeatMs: num('heartbeat-ms', 100, 10),
+    electionMs: num('election-ms', 1000, 50),
+  };
+}
+
+const goClock: Clock = {
+  supported: false,
+  reason: 'etcd is written in Go and reads the clock through the vDSO/syscalls, not libc, so libfaketime cannot skew it',
+  bump: () => Promise.reject(new FaultlineError('UNSUPPORTED', `clock faults: ${goClock.reason}`, 'etcd')),
+  reset: () => Promise.reject(new FaultlineError('UNSUPPORTED', `clock faults: ${goClock.reason}`, 'etcd')),
+};
+
+export class EtcdDb implements Db {
+  readonly name = 'etcd';
+  readonly clock = goClock;
+  readonly settings: EtcdSettings;
+  private cluster?: DockerCluster;
+  private dnet?: DockerNet;
+  private logsCollected = false;
+
+  constructor(dbOptions: Record<string, string>) {
+    this.settings = etcdSettings(dbOptions);
+  }
+
+  /** The etcd command line of one node; on restart etcd ignores the initial-cluster flags and uses its data dir. */
+  command(test: Test, node: string, ips: Readonly<Record<string, string>>): string[] {
+    const initial = test.nodes.map((n) => `${n}=http://${ips[n]}:${PEER_PORT}`).join(',');
+    const ip = ips[node]!;
+    return [
+      'etcd',
+      '--name', node,
+      '--data-dir', `${DATA}/etcd`,
+      '--listen-client-urls', `http://0.0.0.0:${CLIENT_PORT}`,
+      '--advertise-client-urls', `http://${ip}:${CLIENT_PORT}`,
+      '--listen-peer-urls', `http://0.0.0.0:${PEER_PORT}`,
+      '--initial-advertise-peer-urls', `http://${ip}:${PEER_PORT}`,
+      '--initial-cluster', initial,
+      '--initial-cluster-state', 'new',
+      '--initial-cluster-token', `faultline-${test.runId}`,
+      '--heartbeat-interval', String(this.settings.heartbeatMs),
+      '--election-timeout', String(this.settings.electionMs),
+      '--logger', 'zap',
+      '--log-outputs', 'stderr',
+    ];
+  }
+
+  async setup(test: Test): Promise<void> {
+    if (test.nodes.length < 1) throw new FaultlineError('BAD_ARGUMENT', 'etcd needs at least one node', '--nodes');
+    const image = await ensureSystemImage('etcd', { log: test.log });
+    const cluster = new DockerCluster({
+      runId: test.runId,
+      image,
+      nodes: test.nodes,
+      command: (node, ips) => this.command(test, node, ips),
+      dataPath: DATA,
+      // /health answers true only once the member sees a leader and can serve.
+      wait: { http: { port: CLIENT_PORT, path: '/health', body: /"health":\s*"true"/ } },
+      readyTimeoutMs: 60_000,
+      onStart: async (node) => this.dnet?.reapply(node),
+      log: test.log,
+    });
+    this.cluster = cluster;
+    this.dnet = new DockerNet(cluster);
+    this.logsCollected = false;
+    await cluster.up();
+  }
+
+  async teardown(test: Test): Promise<void> {
+    if (!this.cluster) return;
+    // Logs are evidence: keep them even when the run ends early.
+    if (!this.logsCollected && test.dir) await this.collectLogs(test, test.dir).catch((e) => test.log.warn(`etcd: collecting logs failed: ${(e as Error).message}`));
+    await this.cluster.down();
+  }
+
+  private c(): DockerCluster {
+    if (!this.cluster) throw new FaultlineError('INTERNAL', 'etcd cluster used before setup');
+    return this.cluster;
+  }
+
+  endpoint(node: string): string {
+    return `http://${this.c().ip(node)}:${CLIENT_PORT}`;
+  }
+
+  client(workload: string, _test: Test): Client | undefined {
+    const cfg: EtcdClientConfig = {
+      endpoint: (n) => this.endpoint(n),
+      reads: this.settings.reads,
+      timeoutMs: this.settings.timeoutMs,
+      lockTtlS: this.settings.lockTtlS,
+    };
+    switch (workload) {
+      case 'register':
+        return new EtcdRegisterClient(cfg);
+      case 'set':
+        return new EtcdSetClient(cfg);
+      case 'lock':
+        return new EtcdLockClient(cfg);
+      case 'list-append':
+        return new EtcdListAppendClient(cfg);
+      default:
+        return undefined;
+    }
+  }
+
+  net(_test: Test): Net | undefined {
+    return this.dnet;
+  }
+
+  kill(_test: Test, node: string): Promise<void> {
+    return this.c().kill(node);
+  }
+
+  start(_test: Test, node: string): Promise<void> {
+    return this.c().start(node);
+  }
+
+  pause(_test: Test, node: string): Promise<void> {
+    return this.c().pause(node);
+  }
+
+  resume(_test: Test, node: string): Promise<void> {
+    return this.c().resume(node);
+  }
+
+  /** Nodes whose status says they lead (a partitioned old leader may still say so). */
+  async primaries(test: Test): Promise<string[]> {
+    const out: string[] = [];
+    await Promise.all(
+      test.nodes.map(async (node) => {
+        const c = connectEtcd(this.endpoint(node), 1000);
+        try {
+          const s = await c.maintenance.status();
+          if (s.leader !== '0' && s.leader === s.header.member_id) out.push(node);
+        } catch {
+          // down, paused or cut off: it cannot be asked, so it is not named
+        } finally {
+          c.close();
+        }
+      }),
+    );
+    return out.sort();
+  }
+
+  async collectLogs(_test: Test, dir: string): Promise<string[]> {
+    const paths = await this.c().copyLogs(dir);
+    this.logsCollected = true;
+    return paths;
+  }
+}
+
+registerDb({
+  name: 'etcd',
+  description: "etcd 3.4 (Debian's etcd-server) in Docker containers; --db-option reads=serializable for non-quorum reads",
+  workloads: ETCD_WORKLOADS,
+  defaultNodes: 3,
+  create: (opts: DbOptions) => new EtcdDb(opts.dbOptions),
+});

@@ -1,0 +1,350 @@
+// A cluster of containers for one run: a labelled bridge network with a fixed subnet (nodes
+// reach each other and the host, nothing else), one container per node with an init, a named
+// volume per node for data that must survive a kill, readiness wait strategies, process faults
+// (kill/start/pause/resume) and log collection. Everything carries `faultline.run=<runId>`.
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { FaultlineError } from '../errors.js';
+import { connectDocker, dockerError, dockerName, isGoneOrUnchanged, LABEL, NODE_LABEL, RUN_LABEL } from './engine.js';
+import { onTeardown } from './teardown.js';
+import { demux, execIn, type ExecResult } from './exec.js';
+import { waitFor, type WaitStrategy } from './wait.js';
+
+export type { WaitStrategy } from './wait.js';
+
+export interface ClusterSpec {
+  runId: string;
+  image: string;
+  nodes: readonly string[];
+  /** The command each node runs, given its name and the address of every node. */
+  command(node: string, ips: Readonly<Record<string, string>>): string[];
+  env?: (node: string, ips: Readonly<Record<string, string>>) => Record<string, string>;
+  /** Mount point of the node's data volume (kept across kill/start). */
+  dataPath: string;
+  /** When a node counts as ready. */
+  wait: WaitStrategy;
+  readyTimeoutMs?: number;
+  /** Use Docker's init (tini) as PID 1; leave false for images whose entrypoint is an init. */
+  init?: boolean;
+  /** Called after a node's container (re)starts: e.g. to re-apply network rules in its new netns. */
+  onStart?: (node: string) => Promise<void>;
+  log?: { info(msg: string): void };
+}
+
+/** Subnets tried: 10.213.0.0/24 .. 10.213.255.0/24, starting at a run-specific offset. */
+const SUBNET_PREFIX = [10, 213] as const;
+
+export class DockerCluster {
+  readonly runId: string;
+  readonly nodes: readonly string[];
+  readonly networkName: string;
+  subnet = '';
+  gateway = '';
+  private readonly spec: ClusterSpec;
+  private d!: Docker;
+  private ipOf: Record<string, string> = {};
+  private containers = new Map<string, Docker.Container>();
+  private pids = new Map<string, number>();
+  private unregister: (() => void) | undefined;
+  private torn = false;
+
+  constructor(spec: ClusterSpec) {
+    this.spec = spec;
+    this.runId = spec.runId;
+    this.nodes = spec.nodes;
+    this.networkName = dockerName('faultline', spec.runId);
+  }
+
+  /** Labels of every resource of this run. */
+  labels(node?: string): Record<string, string> {
+    return { [LABEL]: '1', [RUN_LABEL]: this.runId, ...(node ? { [NODE_LABEL]: node } : {}) };
+  }
+
+  containerName(node: string): string {
+    return dockerName('faultline', this.runId, node);
+  }
+
+  volumeName(node: string): string {
+    return dockerName('faultline', this.runId, node, 'data');
+  }
+
+  ip(node: string): string {
+    const ip = this.ipOf[node];
+    if (!ip) throw new FaultlineError('BAD_ARGUMENT', `unknown node ${node}`, node);
+    return ip;
+  }
+
+  get ips(): Readonly<Record<string, string>> {
+    return this.ipOf;
+  }
+
+  /** Creates network, volumes and containers, starts every node and waits until all are ready. */
+  async up(): Promise<void> {
+    this.d = await connectDocker();
+    this.unregister = onTeardown(`cluster ${this.runId}`, () => this.down());
+    try {
+      await this.createNetwork();
+      await Promise.all(this.nodes.map((n) => this.createNode(n)));
+      await Promise.all(this.nodes.map((n) => this.startContainer(n)));
+      await Promise.all(this.nodes.map((n) => this.waitReady(n)));
+    } catch (e) {
+      await this.down().catch(() => {});
+      throw dockerError('starting the cluster', e);
+    }
+  }
+
+  private async createNetwork(): Promise<void> {
+    const taken = await this.takenSubnets();
+    let h = 0;
+    for (const c of this.runId) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+    let lastErr: unknown;
+    for (let i = 0; i < 256; i++) {
+      const third = (h + i) % 256;
+      const subnet = `${SUBNET_PREFIX[0]}.${SUBNET_PREFIX[1]}.${third}.0/24`;
+      if (taken.some((t) => overlaps(t, subnet))) continue;
+      try {
+        await this.d.createNetwork({
+          Name: this.networkName,
+          Driver: 'bridge',
+          CheckDuplicate: true,
+          Labels: this.labels(),
+          IPAM: { Driver: 'default', Config: [{ Subnet: subnet, Gateway: `${SUBNET_PREFIX[0]}.${SUBNET_PREFIX[1]}.${third}.1` }] },
+          // No masquerading: nodes cannot reach the outside world, only each other and the host.
+          Options: { 'com.docker.network.bridge.enable_ip_masquerade': 'false' },
+        });
+        this.subnet = subnet;
+        this.gateway = `${SUBNET_PREFIX[0]}.${SUBNET_PREFIX[1]}.${third}.1`;
+        this.nodes.forEach((n, j) => (this.ipOf[n] = `${SUBNET_PREFIX[0]}.${SUBNET_PREFIX[1]}.${third}.${11 + j}`));
+        return;
+      } catch (e) {
+        // Another run took this subnet between our check and our create: try the next one.
+        if (/overlap/i.test(String((e as Error)?.message))) {
+          lastErr = e;
+          continue;
+        }
+        throw e;
+      }
+    }
+    throw dockerError('no free subnet in 10.213.0.0/16 for the cluster network', lastErr);
+  }
+
+  /** Subnets of existing Docker networks and of the host's routes. */
+  private async takenSubnets(): Promise<string[]> {
+    const out: string[] = [];
+    for (const n of await this.d.listNetworks()) {
+      for (const c of n.IPAM?.Config ?? []) if (c.Subnet && c.Subnet.includes('.')) out.push(c.Subnet);
+    }
+    try {
+      // /proc/net/route: hex little-endian destination and mask.
+      for (const line of readFileSync('/proc/net/route', 'utf8').split('\n').slice(1)) {
+        const f = line.trim().split(/\s+/);
+        if (f.length < 8 || f[1] === '00000000') continue;
+        const ip = hexIp(f[1]!);
+        const bits = popcount(parseInt(f[7]!, 16));
+        out.push(`${ip}/${bits}`);
+      }
+    } catch {
+      // not Linux: Docker's own overlap check still applies
+    }
+    return out;
+  }
+
+  private async createNode(node: string): Promise<void> {
+    await this.d.createVolume({ Name: this.volumeName(node), Labels: this.labels(node) });
+    const c = await this.d.createContainer({
+      name: this.containerName(node),
+      Image: this.spec.image,
+      Hostname: node,
+      Cmd: this.spec.command(node, this.ipOf),
+      Env: Object.entries(this.spec.env?.(node, this.ipOf) ?? {}).map(([k, v]) => `${k}=${v}`),
+      Labels: this.labels(node),
+      StopTimeout: 1,
+      HostConfig: {
+        NetworkMode: this.networkName,
+        Init: this.spec.init ?? false,
+        Mounts: [{ Type: 'volume', Source: this.volumeName(node), Target: this.spec.dataPath }],
+        RestartPolicy: { Name: 'no' },
+        LogConfig: { Type: 'json-file', Config: { 'max-size': '50m' } },
+      },
+      NetworkingConfig: {
+        EndpointsConfig: { [this.networkName]: { IPAMConfig: { IPv4Address: this.ip(node) }, Aliases: [node] } },
+      },
+    });
+    this.containers.set(node, c);
+  }
+
+  private container(node: string): Docker.Container {
+    const c = this.containers.get(node);
+    if (!c) throw new FaultlineError('BAD_ARGUMENT', `no container for node ${node}`, node);
+    return c;
+  }
+
+  private async startContainer(node: string): Promise<void> {
+    try {
+      await this.container(node).start();
+    } catch (e) {
+      if (!isGoneOrUnchanged(e)) throw dockerError('start', e, node);
+    }
+    const info = await this.container(node).inspect();
+    this.pids.set(node, info.State.Pid);
+    await this.spec.onStart?.(node);
+  }
+
+  /** Waits until the node passes the cluster's wait strategy (or `strategy`). */
+  async waitReady(node: string, strategy: WaitStrategy = this.spec.wait, timeoutMs = this.spec.readyTimeoutMs ?? 60_000): Promise<void> {
+    await waitFor(this, node, strategy, timeoutMs);
+  }
+
+  /** PID (on the host) of the node's init process, or undefined when it is not running. */
+  pid(node: string): number | undefined {
+    return this.pids.get(node);
+  }
+
+  async state(node: string): Promise<{ running: boolean; paused: boolean; exitCode: number }> {
+    const s = (await this.container(node).inspect()).State;
+    return { running: s.Running, paused: s.Paused, exitCode: s.ExitCode };
+  }
+
+  /** SIGKILL the node's container: all its processes die; the data volume stays. */
+  async kill(node: string): Promise<void> {
+    try {
+      const s = await this.state(node);
+      if (s.paused) await this.container(node).unpause();
+      await this.container(node).kill({ signal: 'SIGKILL' });
+    } catch (e) {
+      // 409: already stopped; that is what we wanted.
+      if (!isGoneOrUnchanged(e) && (e as { statusCode?: number })?.statusCode !== 409) throw dockerError('kill', e, node);
+    }
+    this.pids.delete(node);
+  }
+
+  /** Starts a killed node again (same container, same volume, same address). No-op if running. */
+  async start(node: string): Promise<void> {
+    const s = await this.state(node);
+    if (s.paused) return this.resume(node);
+    if (s.running) return;
+    await this.startContainer(node);
+  }
+
+  /** Freezes every process of the node (cgroup freezer), like SIGSTOP. */
+  async pause(node: string): Promise<void> {
+    try {
+      await this.container(node).pause();
+    } catch (e) {
+      if (!isGoneOrUnchanged(e) && (e as { statusCode?: number })?.statusCode !== 409) throw dockerError('pause', e, node);
+    }
+  }
+
+  async resume(node: string): Promise<void> {
+    try {
+      await this.container(node).unpause();
+    } catch (e) {
+      if (!isGoneOrUnchanged(e) && (e as { statusCode?: number })?.statusCode !== 409) throw dockerError('resume', e, node);
+    }
+  }
+
+  /** Runs a command inside the node (docker exec). */
+  exec(node: string, cmd: string[], timeoutMs = 30_000): Promise<ExecResult> {
+    return execIn(this.container(node), cmd, timeoutMs);
+  }
+
+  /** The node's stdout/stderr so far (all restarts), with timestamps. */
+  async logs(node: string, tail?: number): Promise<string> {
+    const buf = (await this.container(node).logs({ stdout: true, stderr: true, timestamps: true, follow: false, ...(tail ? { tail } : {}) })) as unknown as Buffer;
+    return demux(buf);
+  }
+
+  /** Copies each node's log to `<dir>/nodes/<node>/<node>.log`; returns the paths written. */
+  async copyLogs(dir: string): Promise<string[]> {
+    const out: string[] = [];
+    await Promise.all(
+      this.nodes.map(async (node) => {
+        if (!this.containers.has(node)) return;
+        try {
+          const text = await this.logs(node);
+          const nodeDir = join(dir, 'nodes', node);
+          await mkdir(nodeDir, { recursive: true });
+          const p = join(nodeDir, `${node}.log`);
+          await writeFile(p, text);
+          out.push(p);
+        } catch (e) {
+          if (!isGoneOrUnchanged(e)) throw dockerError('copying logs', e, node);
+        }
+      }),
+    );
+    return out.sort();
+  }
+
+  /** Removes containers, volumes and the network of this run. Safe to call twice or after a failed `up`. */
+  async down(): Promise<void> {
+    if (this.torn) return;
+    this.torn = true;
+    const d = this.d ?? (await connectDocker());
+    await removeRun(d, this.runId);
+    this.unregister?.();
+  }
+}
+
+/** Removes every container, volume and network labelled with the run (or all faultline ones). */
+export async function removeRun(d: Docker, runId?: string): Promise<{ containers: number; volumes: number; networks: number }> {
+  const filter = JSON.stringify({ label: [runId ? `${RUN_LABEL}=${runId}` : RUN_LABEL] });
+  const cs = await d.listContainers({ all: true, filters: filter });
+  await Promise.all(
+    cs.map(async (c) => {
+      try {
+        await d.getContainer(c.Id).remove({ force: true, v: true });
+      } catch (e) {
+        if (!isGoneOrUnchanged(e) && !/already in progress/.test(String((e as Error)?.message))) throw e;
+      }
+    }),
+  );
+  const vs = (await d.listVolumes({ filters: filter })).Volumes ?? [];
+  await Promise.all(
+    vs.map(async (v) => {
+      try {
+        await d.getVolume(v.Name).remove();
+      } catch (e) {
+        if (!isGoneOrUnchanged(e)) throw e;
+      }
+    }),
+  );
+  const ns = await d.listNetworks({ filters: filter });
+  for (const n of ns) {
+    try {
+      await d.getNetwork(n.Id).remove();
+    } catch (e) {
+      if (!isGoneOrUnchanged(e)) throw e;
+    }
+  }
+  return { containers: cs.length, volumes: vs.length, networks: ns.length };
+}
+
+function hexIp(h: string): string {
+  const n = parseInt(h, 16);
+  return [n & 255, (n >>> 8) & 255, (n >>> 16) & 255, (n >>> 24) & 255].join('.');
+}
+
+function popcount(n: number): number {
+  let c = 0;
+  for (let x = n >>> 0; x; x &= x - 1) c++;
+  return c;
+}
+
+function toRange(cidr: string): [number, number] {
+  const [ip, bitsS] = cidr.split('/');
+  const bits = Number(bitsS ?? 32);
+  const n = (ip ?? '0.0.0.0').split('.').reduce((a, o) => a * 256 + Number(o), 0);
+  const size = 2 ** (32 - bits);
+  const start = Math.floor(n / size) * size;
+  return [start, start + size - 1];
+}
+
+/** Whether two IPv4 CIDR blocks share an address. */
+export function overlaps(a: string, b: string): boolean {
+  const [a0, a1] = toRange(a);
+  const [b0, b1] = toRange(b);
+  return a0 <= b1 && b0 <= a1;
+}
