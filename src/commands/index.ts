@@ -5,5 +5,9 @@ import type { Command } from 'commander';
 import { register as run } from './run.js';
 import { register as check } from './check.js';
 import { register as images } from './images.js';
+import { register as sweep } from './sweep.js';
+import { register as report } from './report.js';
+import { register as serve } from './serve.js';
+import { register as testAll } from './test-all.js';
 
-export const commands: Array<(program: Command) => void> = [run, check, images];
+export const commands: Array<(program: Command) => void> = [run, check, images, sweep, report, serve, testAll];
