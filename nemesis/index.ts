@@ -5,3 +5,5 @@ export { buildNemesis, combinePackages, composeNemeses } from './package.js';
 import './partition.js';
 import './kill.js';
 import './pause.js';
+import './packet.js';
+import './clock.js';

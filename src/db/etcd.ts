@@ -4,6 +4,7 @@
 // Go program and reads the clock without libc, so libfaketime cannot skew it.
 // --db-option: reads=linearizable|serializable, timeout-ms=N, lock-ttl=S, heartbeat-ms, election-ms.
 
+import { join } from 'node:path';
 import { FaultlineError } from '../errors.js';
 import type { Client, Clock, Db, Net, Test } from '../protocols.js';
 import { DockerCluster } from '../docker/cluster.js';
@@ -121,7 +122,7 @@ export class EtcdDb implements Db {
   async teardown(test: Test): Promise<void> {
     if (!this.cluster) return;
     // Logs are evidence: keep them even when the run ends early.
-    if (!this.logsCollected && test.dir) await this.collectLogs(test, test.dir).catch((e) => test.log.warn(`etcd: collecting logs failed: ${(e as Error).message}`));
+    if (!this.logsCollected && test.dir) await this.collectLogs(test, join(test.dir, 'nodes')).catch((e) => test.log.warn(`etcd: collecting logs failed: ${(e as Error).message}`));
     await this.cluster.down();
   }
 

@@ -257,7 +257,7 @@ export class DockerCluster {
     return demux(buf);
   }
 
-  /** Copies each node's log to `<dir>/nodes/<node>/<node>.log`; returns the paths written. */
+  /** Copies each node's log to `<dir>/<node>/<node>.log` (dir: the run's nodes/ folder); returns the paths written. */
   async copyLogs(dir: string): Promise<string[]> {
     const out: string[] = [];
     await Promise.all(
@@ -265,7 +265,7 @@ export class DockerCluster {
         if (!this.containers.has(node)) return;
         try {
           const text = await this.logs(node);
-          const nodeDir = join(dir, 'nodes', node);
+          const nodeDir = join(dir, node);
           await mkdir(nodeDir, { recursive: true });
           const p = join(nodeDir, `${node}.log`);
           await writeFile(p, text);
