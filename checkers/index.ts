@@ -2,3 +2,4 @@
 // Add one import line per plugin.
 
 export * from './registry.js';
+import './elle/index.js';
