@@ -59,7 +59,16 @@ export interface ControllerResult {
 export async function runController(o: ControllerOptions): Promise<ControllerResult> {
   const threads: Thread[] = [...Array.from({ length: o.concurrency }, (_, i) => i), 'nemesis'];
   const workers = new Map<Thread, ProcessId>(threads.map((t) => [t, t === 'nemesis' ? 'nemesis' : t]));
-  const free = new Set<Thread>(threads);
+  const processThreads = new Map<ProcessId, Thread>(threads.map((t) => [t === 'nemesis' ? 'nemesis' : t, t]));
+  // The free threads, with a cached sorted list: the generator asks for it on every op.
+  const freeSet = new Set<Thread>(threads);
+  let freeCache: Thread[] | null = null;
+  const free = {
+    has: (t: Thread) => freeSet.has(t),
+    add: (t: Thread) => { freeSet.add(t); freeCache = null; },
+    delete: (t: Thread) => { freeSet.delete(t); freeCache = null; },
+    get size() { return freeSet.size; },
+  };
   const outstanding = new Map<Thread, Outstanding>();
   const done: Done[] = [];
   const opTimeoutNs = (o.opTimeoutMs ?? 10_000) * 1e6;
@@ -75,8 +84,8 @@ export async function runController(o: ControllerOptions): Promise<ControllerRes
   o.signal?.addEventListener('abort', onAbort);
 
   const sleepers = new Set<NodeJS.Timeout>();
-  const freeList = (): Thread[] => threads.filter((t) => free.has(t));
-  const ctxNow = (): GenContext => ({ time: o.now(), freeThreads: freeList(), allThreads: threads, workers, rng: o.rng });
+  const freeList = (): Thread[] => (freeCache ??= threads.filter((t) => freeSet.has(t)));
+  const ctxNow = (): GenContext => ({ time: o.now(), freeThreads: freeList(), allThreads: threads, workers, processThreads, rng: o.rng });
 
   const finish = (out: Outstanding, completion: Completion, crashed: boolean): void => {
     if (out.done) return;
@@ -115,6 +124,8 @@ export async function runController(o: ControllerOptions): Promise<ControllerRes
     // A crashed client process never runs again: its op may still take effect at any later time.
     if (type === 'info' && out.thread !== 'nemesis') {
       const next = (workers.get(out.thread) as number) + o.concurrency;
+      processThreads.delete(inv.process);
+      processThreads.set(next, out.thread);
       workers.set(out.thread, next);
       const w = o.workers.get(out.thread);
       const reopened = w?.crashed?.(next);
@@ -189,8 +200,8 @@ export async function runController(o: ControllerOptions): Promise<ControllerRes
         await waitFor((planned.time - ctx.time) / 1e6);
         continue;
       }
-      const thread = [...workers].find(([t, p]) => p === planned.process && free.has(t))?.[0];
-      if (thread === undefined) throw new Error(`generator emitted an op for process ${String(planned.process)}, which is not free`);
+      const thread = processThreads.get(planned.process);
+      if (thread === undefined || !free.has(thread)) throw new Error(`generator emitted an op for process ${String(planned.process)}, which is not free`);
       gen = res.gen;
       if (planned.type === 'log') {
         o.log?.(String(planned.value));

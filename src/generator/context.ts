@@ -3,16 +3,23 @@
 
 import type { GenContext, GenResult, Generator, OpSpec, PlannedOp, Thread } from './core.js';
 
+const intersections = new WeakMap<readonly Thread[], { all: readonly Thread[]; result: Thread[]; set: Set<Thread> }>();
+
 /** A view of the context in which only `threads` exist. */
 export function restrict(ctx: GenContext, threads: readonly Thread[]): GenContext {
-  const set = new Set(threads);
-  return {
-    time: ctx.time,
-    rng: ctx.rng,
-    workers: ctx.workers,
-    allThreads: ctx.allThreads.filter((t) => set.has(t)),
-    freeThreads: ctx.freeThreads.filter((t) => set.has(t)),
-  };
+  // Thread sets are stable arrays, so cache their intersection with the context's threads.
+  let memo = intersections.get(threads);
+  if (!memo || memo.all !== ctx.allThreads) {
+    const all = new Set(ctx.allThreads);
+    const result = threads.filter((t) => all.has(t));
+    memo = { all: ctx.allThreads, result, set: new Set(result) };
+    intersections.set(threads, memo);
+  }
+  if (memo.result.length === ctx.allThreads.length) return ctx;
+  const allowed = memo.set;
+  const free: Thread[] = [];
+  for (const t of ctx.freeThreads) if (allowed.has(t)) free.push(t);
+  return { time: ctx.time, rng: ctx.rng, workers: ctx.workers, processThreads: ctx.processThreads, allThreads: memo.result, freeThreads: free };
 }
 
 export function clientThreads(ctx: GenContext): Thread[] {
@@ -21,8 +28,7 @@ export function clientThreads(ctx: GenContext): Thread[] {
 
 /** The thread running `process`, if any. */
 export function threadOf(ctx: GenContext, process: unknown): Thread | undefined {
-  for (const [t, p] of ctx.workers) if (p === process) return t;
-  return undefined;
+  return ctx.processThreads.get(process as never);
 }
 
 /**
@@ -40,15 +46,19 @@ export function fillIn(spec: OpSpec, ctx: GenContext): PlannedOp | null {
     const t = threadOf(ctx, process);
     if (t === undefined || !ctx.freeThreads.includes(t)) return null;
   }
-  return {
-    ...spec,
+  const op: PlannedOp = {
     type: spec.type ?? 'invoke',
     f: spec.f,
     value: spec.value === undefined ? null : spec.value,
     process,
-    time: spec.time === undefined ? ctx.time : Math.max(spec.time, ctx.time),
+    time: spec.time === undefined || spec.time < ctx.time ? ctx.time : spec.time,
   };
+  // Extra fields (e.g. `final: true`) travel with the op into the history.
+  for (const k in spec) if (!STANDARD.has(k)) op[k] = spec[k];
+  return op;
 }
+
+const STANDARD = new Set(['type', 'f', 'value', 'process', 'time']);
 
 /** The result with the earliest op among candidates; pending if any is pending and none has an op. */
 export function soonest(results: Array<{ res: GenResult; i: number }>): { res: GenResult; i: number } | null {

@@ -17,6 +17,8 @@ export interface GenContext {
   readonly allThreads: readonly Thread[];
   /** The process currently running on each thread. */
   readonly workers: ReadonlyMap<Thread, ProcessId>;
+  /** The reverse: the thread running each current process. */
+  readonly processThreads: ReadonlyMap<ProcessId, Thread>;
   readonly rng: Rng;
 }
 

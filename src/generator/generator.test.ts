@@ -1,0 +1,187 @@
+// Unit tests for the generator combinators, driven by a small simulated controller that
+// completes ops instantly (or after a fixed latency) in virtual time.
+
+import { describe, expect, it } from 'vitest';
+import type { Op } from '../history.js';
+import { createRng } from '../rng.js';
+import type { GenContext, Generator, Thread } from './core.js';
+import {
+  any, clients, concurrentGenerator, cycle, delay, eachProcess, eachThread, fn, limit, mix, nemesis, once, phases, repeat,
+  reserve, seq, sleep, stagger, timeLimit, untilOk, flipFlop, faultSchedule,
+} from './index.js';
+
+interface SimOp extends Op { thread: Thread }
+
+/** Runs a generator in virtual time: each op takes `latency` ns; returns the invocations. */
+function simulate(gen: Generator | null, opts: { threads?: number; latency?: number; maxOps?: number; seed?: number; complete?: (op: Op) => Op['type'] } = {}): SimOp[] {
+  const n = opts.threads ?? 3;
+  const latency = opts.latency ?? 10;
+  const threads: Thread[] = [...Array.from({ length: n }, (_, i) => i), 'nemesis'];
+  const workers = new Map<Thread, number | 'nemesis'>(threads.map((t) => [t, t === 'nemesis' ? 'nemesis' : t]));
+  const busy = new Map<Thread, { until: number; op: Op }>();
+  const rng = createRng(opts.seed ?? 1);
+  let time = 0;
+  let index = 0;
+  const out: SimOp[] = [];
+  const ctx = (): GenContext => ({ time, rng, workers, processThreads: new Map([...workers].map(([t, p]) => [p, t])), allThreads: threads, freeThreads: threads.filter((t) => !busy.has(t)) });
+  for (let guard = 0; guard < 100_000 && out.length < (opts.maxOps ?? 10_000); guard++) {
+    // Complete everything due now.
+    for (const [t, b] of [...busy].sort((a, b) => a[1].until - b[1].until)) {
+      if (b.until > time) continue;
+      busy.delete(t);
+      if (b.op.f === 'sleep') continue;
+      const type = opts.complete?.(b.op) ?? 'ok';
+      const c: Op = { ...b.op, index: index++, time, type };
+      if (gen) gen = gen.update(ctx(), c);
+      if (type === 'info' && t !== 'nemesis') workers.set(t, (workers.get(t) as number) + n);
+    }
+    const res = gen ? gen.op(ctx()) : null;
+    if (res === null) {
+      if (busy.size === 0) break;
+      time = Math.min(...[...busy.values()].map((b) => b.until));
+      continue;
+    }
+    if ('pending' in res) {
+      gen = res.gen;
+      if (busy.size === 0) throw new Error('pending with nothing in flight');
+      time = Math.min(...[...busy.values()].map((b) => b.until));
+      continue;
+    }
+    if (res.op.time > time) {
+      const next = Math.min(res.op.time, ...[...busy.values()].map((b) => b.until));
+      time = next;
+      continue;
+    }
+    gen = res.gen;
+    const t = [...workers].find(([, p]) => p === res.op.process)![0];
+    expect(busy.has(t)).toBe(false);
+    if (res.op.type === 'sleep') {
+      busy.set(t, { until: time + Number(res.op.value) * 1e9, op: { ...res.op, index: -1 } as Op });
+      continue;
+    }
+    const inv: Op = { index: index++, time, type: 'invoke', process: res.op.process, f: res.op.f, value: res.op.value };
+    out.push({ ...inv, thread: t });
+    busy.set(t, { until: time + latency, op: inv });
+    if (gen) gen = gen.update(ctx(), inv);
+  }
+  return out;
+}
+
+const r = { f: 'read' };
+
+describe('generators', () => {
+  it('once, seq and limit', () => {
+    expect(simulate(once(r)).map((o) => o.f)).toEqual(['read']);
+    expect(simulate(seq([once({ f: 'a' }), once({ f: 'b' }), [once({ f: 'c' })]])).map((o) => o.f)).toEqual(['a', 'b', 'c']);
+    expect(simulate(limit(7, repeat(r))).length).toBe(7);
+    expect(simulate(limit(5, fn(() => ({ f: 'w', value: 1 })))).length).toBe(5);
+  });
+
+  it('cycle restarts, repeat does not advance', () => {
+    expect(simulate(cycle([once({ f: 'a' }), once({ f: 'b' })], 3)).map((o) => o.f)).toEqual(['a', 'b', 'a', 'b', 'a', 'b']);
+    expect(simulate(repeat(seq([once({ f: 'a' }), once({ f: 'b' })]), 3)).map((o) => o.f)).toEqual(['a', 'a', 'a']);
+    // A cycle of an empty generator ends instead of spinning.
+    expect(simulate(cycle(seq([]))).length).toBe(0);
+  });
+
+  it('uses every free thread concurrently', () => {
+    const ops = simulate(limit(6, repeat(r)), { threads: 3, latency: 100 });
+    expect(new Set(ops.slice(0, 3).map((o) => o.thread))).toEqual(new Set([0, 1, 2]));
+    expect(ops[0]!.time).toBe(ops[2]!.time);
+  });
+
+  it('timeLimit stops after its duration', () => {
+    const ops = simulate(timeLimit(1, delay(0.1, repeat(r))), { threads: 2 });
+    expect(ops.length).toBeGreaterThanOrEqual(9);
+    expect(ops.length).toBeLessThanOrEqual(11);
+    expect(Math.max(...ops.map((o) => o.time))).toBeLessThan(1e9);
+  });
+
+  it('stagger averages the requested rate', () => {
+    const ops = simulate(timeLimit(10, stagger(0.01, repeat(r))), { threads: 5 });
+    expect(ops.length).toBeGreaterThan(850);
+    expect(ops.length).toBeLessThan(1150);
+  });
+
+  it('mix is deterministic under a seed and uses every generator', () => {
+    const g = () => limit(200, mix([repeat({ f: 'a' }), repeat({ f: 'b' }), repeat({ f: 'c' })]));
+    const a = simulate(g(), { seed: 7 }).map((o) => o.f);
+    const b = simulate(g(), { seed: 7 }).map((o) => o.f);
+    const c = simulate(g(), { seed: 8 }).map((o) => o.f);
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(c);
+    for (const f of ['a', 'b', 'c']) expect(a.filter((x) => x === f).length).toBeGreaterThan(40);
+  });
+
+  it('phases wait until every thread is idle', () => {
+    const ops = simulate(phases(limit(4, repeat({ f: 'a' })), once({ f: 'b' })), { threads: 3, latency: 50 });
+    const lastA = Math.max(...ops.filter((o) => o.f === 'a').map((o) => o.time));
+    const b = ops.find((o) => o.f === 'b')!;
+    expect(b.time).toBeGreaterThanOrEqual(lastA + 50);
+  });
+
+  it('clients and nemesis route to the right threads', () => {
+    const ops = simulate(any(clients(limit(5, repeat({ f: 'c' }))), nemesis(limit(2, repeat({ f: 'n' })))), { threads: 2 });
+    expect(ops.filter((o) => o.f === 'n').every((o) => o.thread === 'nemesis')).toBe(true);
+    expect(ops.filter((o) => o.f === 'c').every((o) => o.thread !== 'nemesis')).toBe(true);
+    expect(ops.length).toBe(7);
+  });
+
+  it('sleep parks a thread', () => {
+    const ops = simulate(nemesis([sleep(2), once({ f: 'start' })]), { threads: 1 });
+    expect(ops[0]!.time).toBe(2e9);
+  });
+
+  it('eachThread gives every thread its own copy; eachProcess restarts after a crash', () => {
+    const ops = simulate(clients(eachThread(once({ f: 'final-read' }))), { threads: 4 });
+    expect(ops.map((o) => o.thread).sort()).toEqual([0, 1, 2, 3]);
+    let first = true;
+    const crashOnce = (op: Op): Op['type'] => (op.process === 0 && first ? ((first = false), 'info') : 'ok');
+    const perProcess = simulate(clients(eachProcess(once({ f: 'x' }))), { threads: 2, complete: crashOnce });
+    // Thread 0's process 0 crashed; its replacement (process 2) runs a fresh copy.
+    expect(perProcess.map((o) => o.process).sort()).toEqual([0, 1, 2]);
+  });
+
+  it('reserve splits threads', () => {
+    const ops = simulate(clients(reserve(1, limit(20, repeat({ f: 'w' })), limit(20, repeat({ f: 'r' })))), { threads: 3 });
+    expect(ops.filter((o) => o.f === 'w').every((o) => o.thread === 0)).toBe(true);
+    expect(ops.filter((o) => o.f === 'r').every((o) => o.thread === 1 || o.thread === 2)).toBe(true);
+  });
+
+  it('untilOk stops at the first ok', () => {
+    let n = 0;
+    const ops = simulate(clients(untilOk(repeat(r))), { threads: 1, complete: () => (++n < 3 ? 'fail' : 'ok') });
+    expect(ops.length).toBe(3);
+  });
+
+  it('flipFlop alternates', () => {
+    expect(simulate(limit(5, flipFlop(repeat({ f: 'a' }), repeat({ f: 'b' }))), { threads: 1 }).map((o) => o.f)).toEqual(['a', 'b', 'a', 'b', 'a']);
+  });
+
+  it('independent keys: bounded threads per key, values wrapped, keys advance', () => {
+    const gen = clients(concurrentGenerator({ perKey: 2, keyCount: 5, forKey: () => limit(4, repeat({ f: 'w', value: 1 })) }));
+    const ops = simulate(gen, { threads: 4 });
+    expect(ops.length).toBe(20);
+    const byKey = new Map<unknown, Set<Thread>>();
+    for (const o of ops) {
+      const [k, v] = o.value as [number, number];
+      expect(v).toBe(1);
+      if (!byKey.has(k)) byKey.set(k, new Set());
+      byKey.get(k)!.add(o.thread);
+    }
+    expect([...byKey.keys()].sort()).toEqual([0, 1, 2, 3, 4]);
+    for (const threads of byKey.values()) expect(threads.size).toBeLessThanOrEqual(2);
+  });
+
+  it('a fault schedule alternates start and stop of each fault', () => {
+    const g = nemesis(timeLimit(100, faultSchedule(5, [{ start: { f: 'start-partition' }, stop: { f: 'stop-partition' } }, { start: { f: 'kill' }, stop: { f: 'start' } }])));
+    const ops = simulate(g, { threads: 1 });
+    expect(ops.length).toBeGreaterThan(8);
+    const open = new Set<string>();
+    for (const o of ops) {
+      if (o.f === 'start-partition' || o.f === 'kill') { expect(open.has(o.f)).toBe(false); open.add(o.f); }
+      if (o.f === 'stop-partition') { expect(open.has('start-partition')).toBe(true); open.delete('start-partition'); }
+      if (o.f === 'start') { expect(open.has('kill')).toBe(true); open.delete('kill'); }
+    }
+  });
+});
