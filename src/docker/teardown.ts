@@ -56,7 +56,7 @@ async function onSignal(sig: NodeJS.Signals, code: number): Promise<void> {
     while (pending.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     if (pending.size === 0) return;
   }
-  process.stderr.write(`faultline: ${sig}: tearing down ${pending.size} cluster(s)\n`);
+  if (pending.size > 0) process.stderr.write(`faultline: ${sig}: tearing down ${pending.size} cluster(s)\n`);
   await runTeardowns();
   process.exit(code);
 }

@@ -1,0 +1,57 @@
+// Cleanup after interrupted runs. `faultline sweep` after a hard-killed run: a child process starts a cluster and is killed
+// with SIGKILL (no teardown can run); sweep --run then removes its containers, network and
+// volumes, and nothing of the run remains. A SIGINTed run cleans up after itself.
+
+import { describe, expect, it } from 'vitest';
+import { spawn, execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { leftovers, testRunId } from './docker-helpers.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function startHolder(runId: string): Promise<ReturnType<typeof spawn>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/hold-cluster.ts', runId], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (out.includes('READY')) resolve(child);
+    });
+    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+    child.on('exit', (code) => reject(new Error(`cluster holder exited (${code}) before READY: ${err}`)));
+  });
+}
+
+describe('faultline sweep', () => {
+  it('removes everything a SIGKILLed run left behind', async () => {
+    const runId = testRunId('sweep');
+    const child = await startHolder(runId);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const left = await leftovers(runId);
+    expect(left.filter((l) => l.startsWith('container'))).toHaveLength(3);
+    expect(left.filter((l) => l.startsWith('network'))).toHaveLength(1);
+    expect(left.filter((l) => l.startsWith('volume'))).toHaveLength(3);
+
+    const out = execFileSync(process.execPath, ['bin/faultline.js', 'sweep', '--run', runId], { cwd: root }).toString();
+    expect(out).toMatch(/removed 3 container\(s\), 1 network\(s\), 3 volume\(s\)/);
+    expect(await leftovers(runId)).toEqual([]);
+    expect(execFileSync('iptables-save').toString()).not.toContain(`faultline:${runId}`);
+    // A second sweep finds nothing.
+    const again = execFileSync(process.execPath, ['bin/faultline.js', 'sweep', '--run', runId], { cwd: root }).toString();
+    expect(again).toMatch(/removed 0 container\(s\), 0 network\(s\), 0 volume\(s\)/);
+  });
+
+  it('a run interrupted with SIGINT tears its cluster down itself', async () => {
+    const runId = testRunId('sigint');
+    const child = await startHolder(runId);
+    expect((await leftovers(runId)).length).toBe(7);
+    const code = await new Promise((r) => {
+      child.once('exit', (c, sig) => r(c ?? sig));
+      child.kill('SIGINT');
+    });
+    expect(code).toBe(130);
+    expect(await leftovers(runId)).toEqual([]);
+  });
+});
