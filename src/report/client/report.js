@@ -3,9 +3,11 @@
 // virtualized history table. History values reach the DOM only through textContent.
 (function () {
   'use strict';
+  performance.mark('fl-start');
   var TYPES = ['invoke', 'ok', 'fail', 'info'];
   var COLORS = { ok: '#2e9d5b', fail: '#e0533d', info: '#e0a526', open: '#8e8e9e', nemesis: '#7b4fc9' };
   var data = JSON.parse(document.getElementById('fl-data').textContent);
+  performance.mark('fl-parsed');
   var H = data.ops;
   var n = H.length;
   var lineOffset = data.lineOffset || 1;
@@ -25,6 +27,7 @@
       if (inv !== undefined) { partner[inv] = i; partner[i] = inv; openByProc.delete(op[2]); }
     }
   }
+  performance.mark('fl-paired');
   var tEnd = n ? H[n - 1][0] : 1;
   var tStart = n ? Math.min(0, H[0][0]) : 0;
   if (tEnd <= tStart) tEnd = tStart + 1;
@@ -326,6 +329,7 @@
     row.addEventListener('mouseleave', function () { lit(false); });
   });
 
+  performance.mark('fl-ready');
   document.body.setAttribute('data-ready', '1');
   if (location.hash) fromHash();
 
@@ -414,6 +418,7 @@
       series: [{ label: 't (s)' }, tl('ok', COLORS.ok), tl('fail', COLORS.fail), tl('info', COLORS.info)],
       hooks: { drawClear: [shade] },
     }, [tx, ty[0], ty[1], ty[2]], document.getElementById('throughput'));
+    performance.mark('fl-charts');
     document.body.setAttribute('data-charts', '1');
   }
   setTimeout(function () {

@@ -1,0 +1,139 @@
+// Reports in a real browser: headless Chromium (Debian's `chromium`, installed by .ci/run) opens
+// generated reports from file://, checks the verdict, clicks "Jump to the first anomaly", checks
+// that hostile history values render as text and run nothing, and times a 100,000-op report.
+// Screenshots go to results/screenshots/ (kept as CI artifacts).
+
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeReport } from '../src/report/write.js';
+import { bigRun, nonLinearizableRun, xssRun, XSS } from './report-fixtures.js';
+
+const CHROMIUM = process.env.FAULTLINE_CHROMIUM ?? '/usr/bin/chromium';
+const SHOTS = fileURLToPath(new URL('../results/screenshots/', import.meta.url));
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let browser: Browser;
+const tmp = mkdtempSync(join(tmpdir(), 'fl-browser-'));
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}. Install Debian's package (apt-get install -y chromium; .ci/run does this) or set FAULTLINE_CHROMIUM.`);
+  }
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Open a report and collect page errors and any request leaving file:// (there must be none). */
+async function open(file: string): Promise<{ page: Page; errors: string[]; requests: string[]; loadMs: number }> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('dialog', (d) => {
+    errors.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  page.on('request', (r) => {
+    if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url());
+  });
+  const t0 = performance.now();
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForSelector('body[data-ready="1"]', { timeout: 20_000 });
+  return { page, errors, requests, loadMs: performance.now() - t0 };
+}
+
+/** The highlighted history row: its op index and whether it is inside the viewport. */
+async function highlighted(page: Page): Promise<{ index: number; visible: boolean }> {
+  await page.waitForSelector('.hrow.hl');
+  return page.evaluate(() => {
+    const row = document.querySelector('.hrow.hl') as HTMLElement;
+    const r = row.getBoundingClientRect();
+    const box = document.getElementById('hist')!.getBoundingClientRect();
+    const visible = r.top >= Math.max(0, box.top) && r.bottom <= Math.min(window.innerHeight, box.bottom);
+    return { index: Number(row.dataset.index), visible };
+  });
+}
+
+describe('report in Chromium', () => {
+  it('shows the verdict and the witness, and jumps to the first anomaly', async () => {
+    const { dir, anomalyIndex } = nonLinearizableRun(join(tmp, 'nonlin'));
+    const { page, errors, requests } = await open(await writeReport(dir));
+    expect(await page.textContent('#verdict')).toBe('INVALID');
+    expect(await page.isVisible('svg.witness')).toBe(true);
+    expect(await page.textContent('.witness .wbar.failing')).toContain('read → 0');
+    await page.screenshot({ path: join(SHOTS, 'report-nonlinearizable.png'), fullPage: true });
+    await page.click('#jump-first');
+    const hl = await highlighted(page);
+    expect(hl).toEqual({ index: anomalyIndex, visible: true });
+    expect(await page.textContent('#selected-op')).toContain('ANOMALY');
+    expect(page.url()).toMatch(new RegExp(`#op-${anomalyIndex}$`));
+    // An op link in the witness selects that op.
+    await page.click('.witness .wbar.prefix >> nth=0');
+    expect((await highlighted(page)).index).toBe(2);
+    await page.screenshot({ path: join(SHOTS, 'report-nonlinearizable-jump.png') });
+    // Timeline interactions do not throw.
+    await page.click('#tl-in');
+    await page.mouse.move(700, 300);
+    await page.mouse.wheel(0, -300);
+    await page.waitForSelector('body[data-charts="1"]');
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+    await page.close();
+  });
+
+  it('renders HTML in history values as text and runs none of it', async () => {
+    const { dir, anomalyIndex } = xssRun(join(tmp, 'xss'));
+    const { page, errors, requests } = await open(await writeReport(dir));
+    await page.waitForSelector('body[data-charts="1"]');
+    await page.click('#jump-first');
+    expect((await highlighted(page)).index).toBe(anomalyIndex);
+    for (const sel of ['.hrow', 'svg.cycle .tnode', '.witness-view', '.elements td']) {
+      const el = await page.$(sel);
+      if (el) await el.hover();
+    }
+    await page.click('#jump-next');
+    const text = await page.evaluate(() => document.body.innerText);
+    for (const x of XSS) expect(text).toContain(x);
+    expect(await page.isVisible(`text=${XSS[0]}`)).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(await page.$$('img')).toHaveLength(0);
+    expect(await page.$$eval('script', (s) => s.length)).toBe(3);
+    await page.screenshot({ path: join(SHOTS, 'report-xss.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+    await page.close();
+  });
+
+  it('loads a 100,000-op report and is interactive in under 3 s', async () => {
+    const { dir, anomalyIndex } = bigRun(join(tmp, 'big'), 100_000);
+    const file = await writeReport(dir);
+    // Time from navigation (the tab already open) to the first anomaly shown after a click.
+    const { page, errors, loadMs } = await open(file);
+    const t1 = performance.now();
+    await page.click('#jump-first');
+    const hl = await highlighted(page);
+    const interactiveMs = loadMs + performance.now() - t1;
+    await page.waitForSelector('body[data-charts="1"]', { timeout: 20_000 });
+    const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => `${m.name}=${m.startTime.toFixed(0)}`).join(' '));
+    process.stdout.write(`100k-op report: loaded ${loadMs.toFixed(0)} ms, first anomaly shown ${interactiveMs.toFixed(0)} ms (in-page marks, ms since navigation: ${marks})\n`);
+    expect(hl).toEqual({ index: anomalyIndex, visible: true });
+    expect(interactiveMs).toBeLessThan(3000);
+    // Scrolling the virtual table keeps the DOM small.
+    await page.evaluate(() => (document.getElementById('hist')!.scrollTop = 1e9));
+    await page.waitForFunction(() => document.querySelectorAll('.hrow').length < 200 && !!document.querySelector('.hrow[data-index="99999"]'));
+    await page.screenshot({ path: join(SHOTS, 'report-100k.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
