@@ -33,7 +33,7 @@ export interface ElleResult extends CheckResult {
   consistencyModel: string;
   anomalyTypes: string[];
   /** Explained examples per anomaly type. */
-  txnAnomalies: Record<string, TxnAnomaly[]>;
+  examples: Record<string, TxnAnomaly[]>;
   anomalyCounts: Record<string, number>;
   not: string[];
   alsoNot: string[];
@@ -68,13 +68,13 @@ export function checkElle(history: History, workload: WorkloadKind, opts: ElleOp
   });
   const t3 = Date.now();
 
-  const txnAnomalies: Record<string, TxnAnomaly[]> = { ...sink.byType };
+  const examples: Record<string, TxnAnomaly[]> = { ...sink.byType };
   const counts: Record<string, number> = { ...sink.counts };
   const refs: AnomalyRef[] = [...sink.refs];
   for (const [type, cycles] of Object.entries(search.cycles)) {
     counts[type] = search.counts[type]!;
-    txnAnomalies[type] = cycles.map((c) => explainCycle(txns, analysis, c));
-    for (const a of txnAnomalies[type]!) refs.push({ index: Math.min(...a.ops.map((o) => o.index)), message: `${type}: ${a.text.split('\n')[0]}` });
+    examples[type] = cycles.map((c) => explainCycle(txns, analysis, c));
+    for (const a of examples[type]!) refs.push({ index: Math.min(...a.ops.map((o) => o.index)), message: `${type}: ${a.text.split('\n')[0]}` });
   }
   refs.sort((a, b) => a.index - b.index);
   const anomalyTypes = Object.keys(counts).sort();
@@ -98,7 +98,7 @@ export function checkElle(history: History, workload: WorkloadKind, opts: ElleOp
     summary,
     consistencyModel: model,
     anomalyTypes,
-    txnAnomalies,
+    examples,
     anomalyCounts: counts,
     not: verdict.not,
     alsoNot: verdict.alsoNot,

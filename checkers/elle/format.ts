@@ -6,7 +6,7 @@ import type { CheckResult, TxnAnomaly } from '../../src/protocols.js';
 export function formatElle(r: CheckResult): string {
   const lines: string[] = [];
   const counts = (r.anomalyCounts ?? {}) as Record<string, number>;
-  const byType = (r.txnAnomalies ?? {}) as Record<string, TxnAnomaly[]>;
+  const byType = (r.examples ?? {}) as Record<string, TxnAnomaly[]>;
   const list = (xs: unknown): string => (Array.isArray(xs) && xs.length ? xs.join(', ') : '—');
   lines.push(`consistency model: ${String(r.consistencyModel)}`);
   if (r.summary) lines.push(r.summary);

@@ -219,10 +219,12 @@ export function analyzeListAppend(t: Txns, sink: AnomalySink): Analysis {
       }
     }
     // rw: the next committed element after the read.
+    // (Not to the txn that wrote the read's last element: that read was intermediate, a G1b.)
+    const lastWriter = len > 0 ? ord[len - 1]! : -1;
     let i = len;
     while (i < ord.length && (ord[i]! < 0 || t.status[ord[i]!] === FAIL)) i++;
-    if (i < ord.length) edges.add(x, ord[i]!, RW);
-    else for (const wx of unobserved[k]!) edges.add(x, wx, RW);
+    if (i < ord.length) { if (ord[i] !== lastWriter) edges.add(x, ord[i]!, RW); }
+    else for (const wx of unobserved[k]!) if (wx !== lastWriter) edges.add(x, wx, RW);
     // Lost update: this read is the txn's last look at k before it appended to k.
     const ms = t.mops[x]!;
     const base = mopOff[x]!;
