@@ -3,3 +3,6 @@
 export * from './registry.js';
 import './register.js';
 import './set.js';
+import './counter.js';
+import './lock.js';
+import './txn-workloads.js';

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Prepares this machine for the full test suite, idempotently and quickly when already done:
+# Debian packages for the integration tests (Docker engine, iptables, debootstrap, Chromium,
+# Python 3), a running Docker engine, and faultline's container images (cached by recipe).
+# Run by `npm test` before vitest; needs root (or the packages already present).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+for pair in dockerd:docker.io iptables:iptables debootstrap:debootstrap chromium:chromium python3:python3 nsenter:util-linux ip:iproute2 curl:curl; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test-env: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get -o DPkg::Lock::Timeout=300 update -q
+  apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends "${missing[@]}" ca-certificates fonts-dejavu-core >/dev/null
+fi
+
+bash docker/setup-engine.sh
+node bin/faultline.js images build
