@@ -3,8 +3,9 @@
 
 export const RAFT_BUGS: Readonly<Record<string, string>> = {
   'stale-read':
-    'the leader answers reads from its local state without confirming it still leads, and keeps leading when cut off from the majority: stale reads under partitions',
-  'early-ack': 'the leader acknowledges writes and adds before a majority stored them: acknowledged writes are lost under kills or partitions',
+    'the leader answers reads from its local state without confirming it still leads; cut off from the majority it refuses writes but keeps serving reads: stale reads under partitions',
+  'early-ack':
+    'the leader acknowledges writes and adds once in its own log and replicates them lazily with the next heartbeat: acknowledged writes are lost under kills or partitions',
 };
 
 export const GOSSIP_BUGS: Readonly<Record<string, string>> = {

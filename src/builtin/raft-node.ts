@@ -7,14 +7,21 @@
 // (temporarily unavailable, definite: nothing was done). A leader that loses leadership answers
 // its pending requests with error 13 (crash, indefinite): they may still commit.
 //
+// Check-quorum: a leader that has not heard from a majority for 500 ms steps down, so a leader
+// cut off by a partition stops taking requests (clients get error 11 instead of timeouts).
+// Pre-vote: a node campaigns only if a majority would vote for it, so a node rejoining after a
+// partition does not depose a healthy leader by bumping terms.
+//
 // Bugs (`--bug NAME` or FAULTLINE_BUG=NAME), off by default:
-// - stale-read: the leader answers reads from its local state at once, without a log round or
-//   any check that it still leads, and it keeps believing it leads when cut off from the
-//   majority (no check-quorum step-down). A leader isolated by a partition serves stale reads
-//   while the majority elects a new leader and accepts writes. Breaks linearizability.
+// - stale-read: the leader answers reads (and reads forwarded to it) from its local state at
+//   once, without a log round or any check that it still leads. Cut off from the majority, it
+//   keeps its leader role: it refuses writes it could not commit (error 11), but goes on serving
+//   reads while the majority elects a new leader and accepts new writes: stale reads.
+//   Breaks linearizability; caught by the register workload under --nemesis partition.
 // - early-ack: the leader acknowledges write and add requests as soon as they are in its own
-//   log, before a majority stored them. If it is then killed or partitioned away, a new leader
-//   overwrites the entry: an acknowledged write is lost. Breaks linearizability and set safety.
+//   log, and replicates lazily with the next heartbeat (up to 50 ms later). If it is killed or
+//   partitioned away before a majority stored them, a new leader overwrites the entries: the
+//   acknowledged writes are lost. Breaks linearizability (register) and loses set elements.
 
 import { ERR, type Body, type Message } from '../maelstrom/protocol.js';
 import { RAFT_BUGS } from './bugs.js';
@@ -58,6 +65,11 @@ let lastApplied = 0;
 let electionDeadline = 0;
 let lastHeartbeat = 0;
 let votes = new Set<string>();
+/** Pre-vote round (Raft thesis 9.6): the term we would campaign for, and who would vote for us. */
+let preVoteTerm = 0;
+let preVotes = new Set<string>();
+/** When we last heard from a leader of the current term (pre-votes are refused shortly after). */
+let lastLeaderContact = 0;
 const nextIndex = new Map<string, number>();
 const matchIndex = new Map<string, number>();
 const lastSent = new Map<string, number>();
@@ -65,6 +77,8 @@ const inflight = new Map<string, boolean>();
 const lastAck = new Map<string, number>();
 const pending = new Map<number, Pending>();
 let flushScheduled = false;
+/** Leader only: heard from a majority within CHECK_QUORUM_MS. */
+let quorumContact = true;
 
 const now = (): number => Date.now();
 const majority = (): number => Math.floor(rt.nodeIds.length / 2) + 1;
@@ -78,16 +92,40 @@ function resetElectionTimer(): void {
 function becomeFollower(term: number, why: string): void {
   if (role === 'leader') {
     rt.log(`stepping down in term ${store.term} -> ${term}: ${why}`);
-    for (const p of pending.values()) {
-      if (!p.acked) p.respond({ type: 'error', code: ERR.crash, text: 'leadership lost; the request may or may not take effect' });
-    }
-    pending.clear();
+    failPending('leadership lost');
   }
   const newTerm = term > store.term;
   if (newTerm) store.setTermVote(term, null);
   role = 'follower';
   if (newTerm || leaderId === rt.nodeId) leaderId = null;
   resetElectionTimer();
+}
+
+/**
+ * Before campaigning, ask whether a majority would vote for us without changing anyone's term: a
+ * node cut off from the leader cannot win, so it must not disrupt the cluster with term bumps
+ * when it reconnects (and nodes that still hear a leader refuse, so partitions like the
+ * majorities ring do not cause endless elections).
+ */
+/** Answers every pending request indefinitely: its entry may or may not commit later. */
+function failPending(why: string): void {
+  for (const p of pending.values()) {
+    if (!p.acked) p.respond({ type: 'error', code: ERR.crash, text: `${why}; the request may or may not take effect` });
+  }
+  pending.clear();
+}
+
+function startPreVote(): void {
+  resetElectionTimer();
+  // No word from a leader for a whole election timeout: stop forwarding to it, so clients get a
+  // fast definite "unavailable" instead of a timeout.
+  leaderId = null;
+  preVoteTerm = store.term + 1;
+  preVotes = new Set([rt.nodeId]);
+  if (preVotes.size >= majority()) return startElection();
+  for (const p of rt.peers()) {
+    rt.send(p, { type: 'pre_vote', term: preVoteTerm, last_index: store.lastIndex, last_term: store.lastTerm() });
+  }
 }
 
 function startElection(): void {
@@ -108,6 +146,7 @@ function becomeLeader(): void {
   leaderId = rt.nodeId;
   rt.log(`leader for term ${store.term} (last index ${store.lastIndex}, commit ${commitIndex})`);
   const t = now();
+  quorumContact = true;
   for (const p of rt.peers()) {
     nextIndex.set(p, store.lastIndex + 1);
     matchIndex.set(p, 0);
@@ -194,6 +233,7 @@ function serve(body: Body, respond: (b: Body) => void): void {
   const op = requestToOp(body);
   if (typeof op === 'string') return respond({ type: 'error', code: ERR.malformedRequest, text: op });
   if (bug === 'stale-read' && isReadOp(op)) return respond(sm.apply(op));
+  if (!quorumContact) return respond({ type: 'error', code: ERR.temporarilyUnavailable, text: 'leader without contact to a majority' });
   const index = store.append({ term: store.term, op });
   const p: Pending = { term: store.term, respond, acked: false };
   if (bug === 'early-ack' && (op.f === 'write' || op.f === 'add')) {
@@ -202,7 +242,8 @@ function serve(body: Body, respond: (b: Body) => void): void {
   }
   pending.set(index, p);
   if (rt.nodeIds.length === 1) advanceCommit();
-  scheduleFlush();
+  // early-ack bug: replicate lazily, with the next heartbeat (up to HEARTBEAT_MS later).
+  if (bug !== 'early-ack') scheduleFlush();
 }
 
 function onClientRequest(m: Message): void {
@@ -250,6 +291,28 @@ rt.on('request_vote', (m) => {
   rt.send(m.src, { type: 'vote', term: store.term, granted });
 });
 
+rt.on('pre_vote', (m) => {
+  const b = m.body as Body & { term: number; last_index: number; last_term: number };
+  const upToDate = b.last_term > store.lastTerm() || (b.last_term === store.lastTerm() && b.last_index >= store.lastIndex);
+  const leaderAlive = role === 'leader' || (leaderId !== null && now() - lastLeaderContact < ELECTION_MIN_MS);
+  const granted = b.term > store.term && upToDate && !leaderAlive;
+  rt.send(m.src, { type: 'pre_vote_ok', term: b.term, current_term: store.term, granted });
+});
+
+rt.on('pre_vote_ok', (m) => {
+  const b = m.body as Body & { term: number; current_term: number; granted: boolean };
+  if (b.current_term > store.term && role !== 'leader') {
+    becomeFollower(b.current_term, `pre-vote reply from ${m.src}`);
+    return;
+  }
+  if (role === 'leader' || b.term !== preVoteTerm || preVoteTerm !== store.term + 1 || !b.granted) return;
+  preVotes.add(m.src);
+  if (preVotes.size >= majority()) {
+    preVoteTerm = 0;
+    startElection();
+  }
+});
+
 rt.on('vote', (m) => {
   const b = m.body as Body & { term: number; granted: boolean };
   if (b.term > store.term) return becomeFollower(b.term, `vote reply from ${m.src}`);
@@ -271,6 +334,7 @@ rt.on('append_entries', (m) => {
   if (b.term < store.term) return reply({ success: false, conflict_index: 0 });
   if (b.term > store.term || role !== 'follower') becomeFollower(b.term, `append from leader ${m.src}`);
   leaderId = m.src;
+  lastLeaderContact = now();
   resetElectionTimer();
   if (b.prev_index > store.lastIndex) return reply({ success: false, conflict_index: store.lastIndex + 1 });
   const have = store.log[b.prev_index]!.term;
@@ -311,7 +375,7 @@ rt.on('append_entries_ok', (m) => {
     matchIndex.set(m.src, nm);
     nextIndex.set(m.src, Math.max(nextIndex.get(m.src) ?? 1, nm + 1));
     advanceCommit();
-    if ((nextIndex.get(m.src) ?? 0) <= store.lastIndex) replicate(m.src, false);
+    if ((nextIndex.get(m.src) ?? 0) <= store.lastIndex && bug !== 'early-ack') replicate(m.src, false);
   } else {
     const ni = Math.max(match + 1, Math.min(nextIndex.get(m.src) ?? 1, b.conflict_index ?? 1));
     nextIndex.set(m.src, ni);
@@ -324,17 +388,24 @@ rt.on('append_entries_ok', (m) => {
 function tick(): void {
   const t = now();
   if (role === 'leader') {
-    if (bug !== 'stale-read' && rt.nodeIds.length > 1) {
+    if (rt.nodeIds.length > 1) {
       let heard = 1;
       for (const p of rt.peers()) if (t - (lastAck.get(p) ?? 0) < CHECK_QUORUM_MS) heard++;
-      if (heard < majority()) {
+      const had = quorumContact;
+      quorumContact = heard >= majority();
+      if (!quorumContact && bug !== 'stale-read') {
         becomeFollower(store.term, 'no contact with a majority (check-quorum)');
         return;
+      }
+      if (!quorumContact && had) {
+        // stale-read bug: keep the leader role (and keep serving reads), refuse only writes.
+        rt.log('lost contact with the majority; refusing writes but still leading (stale-read bug)');
+        failPending('no contact with a majority');
       }
     }
     if (t - lastHeartbeat >= HEARTBEAT_MS) broadcast(true);
   } else if (t >= electionDeadline) {
-    startElection();
+    startPreVote();
   }
 }
 

@@ -59,7 +59,7 @@ export class MaelstromDb implements Db {
     }
   }
 
-  async teardown(): Promise<void> {
+  async teardown(_test?: Test): Promise<void> {
     await this.cluster?.teardown();
     this.router?.close();
   }
@@ -69,7 +69,7 @@ export class MaelstromDb implements Db {
     return { router: this.router, cluster: this.cluster };
   }
 
-  client(workload: string): Client | undefined {
+  client(workload: string, _test?: Test): Client | undefined {
     if (!(this.spec.workloads as readonly string[]).includes(workload)) return undefined;
     if (!(MAELSTROM_WORKLOADS as readonly string[]).includes(workload)) return undefined;
     return new MaelstromWorkloadClient({

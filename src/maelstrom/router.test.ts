@@ -1,0 +1,88 @@
+// Router faults without processes: partitions per link, random loss, latency; clients exempt.
+import { describe, expect, it } from 'vitest';
+import type { Message } from './protocol.js';
+import { Router } from './router.js';
+
+function setup(seed = 1) {
+  const r = new Router(seed);
+  const got: { n1: Message[]; n2: Message[]; n3: Message[]; c1: Message[] } = { n1: [], n2: [], n3: [], c1: [] };
+  r.register('n1', 'node', (m) => got.n1.push(m));
+  r.register('n2', 'node', (m) => got.n2.push(m));
+  r.register('n3', 'node', (m) => got.n3.push(m));
+  r.register('c1', 'client', (m) => got.c1.push(m));
+  const send = (src: string, dest: string, type = 'x'): void => r.send({ src, dest, body: { type } });
+  return { r, got, send };
+}
+
+describe('Router', () => {
+  it('delivers between nodes and clients and counts messages', () => {
+    const { r, got, send } = setup();
+    send('n1', 'n2');
+    send('c1', 'n3');
+    send('n3', 'c1');
+    expect(got.n2).toHaveLength(1);
+    expect(got.n3).toHaveLength(1);
+    expect(got.c1).toHaveLength(1);
+    expect(r.stats.delivered).toBe(3);
+  });
+
+  it('drops messages along grudges only, one direction at a time, until healed', () => {
+    const { r, got, send } = setup();
+    r.partition({ n1: ['n2'] }); // n1 drops what n2 sends; n2 still hears n1
+    send('n2', 'n1');
+    send('n1', 'n2');
+    send('n3', 'n1');
+    expect(got.n1.map((m) => m.src)).toEqual(['n3']);
+    expect(got.n2).toHaveLength(1);
+    expect(r.stats.partitioned).toBe(1);
+    expect(r.currentGrudge()).toEqual({ n1: ['n2'] });
+    r.heal();
+    send('n2', 'n1');
+    expect(got.n1.map((m) => m.src)).toEqual(['n3', 'n2']);
+  });
+
+  it('never partitions client links', () => {
+    const { got, r, send } = setup();
+    r.partition({ n1: ['c1', 'n2', 'n3'], c1: ['n1'] });
+    send('c1', 'n1');
+    send('n1', 'c1');
+    expect(got.n1).toHaveLength(1);
+    expect(got.c1).toHaveLength(1);
+  });
+
+  it('loses about p of node messages, only on the chosen nodes', () => {
+    const { r, got, send } = setup(7);
+    r.loss(0.3);
+    for (let i = 0; i < 2000; i++) send('n1', 'n2');
+    expect(got.n2.length).toBeGreaterThan(1200);
+    expect(got.n2.length).toBeLessThan(1600);
+    r.loss(1, ['n3']);
+    send('n1', 'n2');
+    send('n1', 'n3');
+    expect(got.n3).toHaveLength(0);
+    expect(got.n2.length).toBeGreaterThan(1200);
+    r.fast();
+    send('n1', 'n3');
+    expect(got.n3).toHaveLength(1);
+  });
+
+  it('delays node messages by ms ± jitter', async () => {
+    const { r, got, send } = setup();
+    r.delay(60, 20);
+    const t0 = Date.now();
+    send('n1', 'n2');
+    send('c1', 'n2'); // client link: not delayed
+    expect(got.n2).toHaveLength(1);
+    await new Promise((res) => setTimeout(res, 120));
+    expect(got.n2).toHaveLength(2);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(40);
+    r.close();
+  });
+
+  it('counts messages to unknown or dead endpoints as unroutable', () => {
+    const { r, send } = setup();
+    r.unregister('n3');
+    send('n1', 'n3');
+    expect(r.stats.unroutable).toBe(1);
+  });
+});

@@ -1,0 +1,78 @@
+// Shared helpers for the Maelstrom cluster tests: start a db from its plugin, ask Raft nodes who
+// leads, poll until a condition holds, and check that no spawned process survived.
+
+import { getDb } from '../src/db/index.js';
+import { MaelstromClient } from '../src/maelstrom/client.js';
+import type { MaelstromDb } from '../src/maelstrom/db.js';
+import { minimalTest, nodeNames, sleep } from '../src/maelstrom/test-kit.js';
+import type { Completion, Test } from '../src/protocols.js';
+
+export async function startDb(name: string, nodes: number, extra: { bug?: string; bin?: string; dbOptions?: Record<string, string> } = {}) {
+  const db = getDb(name)!.create({ nodes, bug: extra.bug, bin: extra.bin, dbOptions: extra.dbOptions ?? {} }) as MaelstromDb;
+  const test = minimalTest(db, { nodes: nodeNames(nodes), quiet: true });
+  await db.setup(test);
+  return { db, test };
+}
+
+export async function waitFor<T>(what: string, f: () => Promise<T | undefined | null | false>, timeoutMs = 8000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const v = await f();
+    if (v) return v;
+    await sleep(50);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** The node among `among` that says it leads (and that the others agree on), if any. */
+export async function raftLeader(db: MaelstromDb, among: string[]): Promise<string | undefined> {
+  const c = new MaelstromClient(db.router!);
+  try {
+    const st = await Promise.all(among.map((n) => c.request(n, { type: 'raft_status' }, 300).catch(() => null)));
+    const leaders = st.flatMap((s, i) => (s?.role === 'leader' ? [{ node: among[i]!, term: s.term as number }] : []));
+    if (leaders.length !== 1) return undefined;
+    const l = leaders[0]!;
+    const agree = st.filter((s) => s && s.term === l.term && (s.leader === l.node || s.role === 'leader')).length;
+    return agree * 2 > db.cluster!.nodeIds.length ? l.node : undefined;
+  } finally {
+    c.close();
+  }
+}
+
+/** Invokes until the op completes ok (for setting up a scenario, not for recording history). */
+export async function invokeOk(db: MaelstromDb, test: Test, workload: string, node: string, f: string, value: unknown): Promise<Completion> {
+  return waitFor(`${f} ${JSON.stringify(value)} ok on ${node}`, async () => {
+    const c = await db.client(workload, test)!.open(test, node);
+    try {
+      const r = await c.invoke(test, { index: 0, time: 0, type: 'invoke', process: 0, f, value });
+      return r.type === 'ok' ? r : undefined;
+    } finally {
+      await c.close?.(test);
+    }
+  });
+}
+
+export async function invokeOnce(db: MaelstromDb, test: Test, workload: string, node: string, f: string, value: unknown): Promise<Completion> {
+  const c = await db.client(workload, test)!.open(test, node);
+  try {
+    return await c.invoke(test, { index: 0, time: 0, type: 'invoke', process: 0, f, value });
+  } finally {
+    await c.close?.(test);
+  }
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Isolates `node` from every other node, both ways. */
+export function isolate(nodes: string[], node: string): Record<string, string[]> {
+  const g: Record<string, string[]> = { [node]: nodes.filter((n) => n !== node) };
+  for (const n of nodes) if (n !== node) g[n] = [node];
+  return g;
+}

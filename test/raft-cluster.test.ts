@@ -1,0 +1,116 @@
+// The built-in Raft cluster as real OS processes: elections, forwarding, kill + restart from
+// disk, unavailability answered definitely, the stale-read bug caught in a deterministic
+// partition scenario (and absent without the bug), and no process surviving teardown.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { alive, invokeOk, invokeOnce, isolate, raftLeader, startDb, waitFor } from './maelstrom-helpers.js';
+import type { MaelstromDb } from '../src/maelstrom/db.js';
+import type { Test } from '../src/protocols.js';
+
+let running: { db: MaelstromDb; test: Test } | undefined;
+afterEach(async () => {
+  await running?.db.teardown(running.test);
+  running = undefined;
+});
+
+/** Partitions `old` away, waits for a new leader among the rest, writes 2 there, reads at `old`. */
+async function staleReadScenario(bug?: string) {
+  running = await startDb('raft', 3, { bug });
+  const { db, test } = running;
+  const nodes = test.nodes;
+  const old = await waitFor('a leader', () => raftLeader(db, nodes));
+  await invokeOk(db, test, 'register', old, 'write', [1, 1]);
+  await db.net().partition(test, isolate(nodes, old));
+  const rest = nodes.filter((n) => n !== old);
+  const fresh = await waitFor('a new leader in the majority', () => raftLeader(db, rest));
+  await invokeOk(db, test, 'register', fresh, 'write', [1, 2]);
+  const read = await invokeOnce(db, test, 'register', old, 'read', [1, null]);
+  await db.net().heal(test);
+  return { old, fresh, read };
+}
+
+describe('raft cluster', () => {
+  it('elects one leader, serves lin-kv and g-set, forwards from followers, rejects definitely without a leader', async () => {
+    running = await startDb('raft', 3);
+    const { db, test } = running;
+    const leader = await waitFor('a leader', () => raftLeader(db, test.nodes));
+    expect(await db.primaries!(test)).toEqual([leader]);
+    const follower = test.nodes.find((n) => n !== leader)!;
+    expect(await invokeOnce(db, test, 'register', follower, 'read', ['k', null])).toEqual({ type: 'ok', value: ['k', null] });
+    expect(await invokeOnce(db, test, 'register', follower, 'write', ['k', 3])).toEqual({ type: 'ok', value: ['k', 3] });
+    expect(await invokeOnce(db, test, 'register', leader, 'cas', ['k', [3, 4]])).toMatchObject({ type: 'ok' });
+    expect(await invokeOnce(db, test, 'register', follower, 'cas', ['k', [3, 5]])).toMatchObject({ type: 'fail', error: { code: 22 } });
+    expect(await invokeOnce(db, test, 'register', follower, 'cas', ['nope', [3, 5]])).toMatchObject({ type: 'fail', error: { code: 20 } });
+    expect(await invokeOnce(db, test, 'register', follower, 'read', ['k', null])).toEqual({ type: 'ok', value: ['k', 4] });
+    for (const e of [3, 1, 2]) await invokeOk(db, test, 'set', test.nodes[e % 3]!, 'add', e);
+    expect(await invokeOnce(db, test, 'set', follower, 'read', null)).toEqual({ type: 'ok', value: [1, 2, 3] });
+    // Everyone cut off from everyone: after an election timeout, followers and the (stepped
+    // down) leader answer "temporarily unavailable", a definite failure.
+    const all = Object.fromEntries(test.nodes.map((n) => [n, test.nodes.filter((m) => m !== n)]));
+    await db.net().partition(test, all);
+    const r = await waitFor('a definite failure', async () => {
+      const x = await invokeOnce(db, test, 'register', follower, 'write', ['k', 9]);
+      return x.type === 'fail' ? x : undefined;
+    });
+    expect(r).toMatchObject({ type: 'fail', error: { code: 11 } });
+    await db.net().heal(test);
+    await waitFor('a leader again', () => raftLeader(db, test.nodes));
+    expect(await invokeOk(db, test, 'register', follower, 'read', ['k', null])).toEqual({ type: 'ok', value: ['k', 4] });
+  });
+
+  it('survives a leader kill, and a restart of every node recovers the data from disk', async () => {
+    running = await startDb('raft', 3);
+    const { db, test } = running;
+    const leader = await waitFor('a leader', () => raftLeader(db, test.nodes));
+    await invokeOk(db, test, 'register', leader, 'write', ['x', 5]);
+    const pid = db.cluster!.pid(leader)!;
+    await db.kill(test, leader);
+    expect(alive(pid)).toBe(false);
+    const rest = test.nodes.filter((n) => n !== leader);
+    const next = await waitFor('a new leader', () => raftLeader(db, rest));
+    expect(await invokeOk(db, test, 'register', next, 'read', ['x', null])).toEqual({ type: 'ok', value: ['x', 5] });
+    await invokeOk(db, test, 'register', next, 'write', ['x', 6]);
+    await db.start(test, leader);
+    for (const n of test.nodes) await db.kill(test, n);
+    for (const n of test.nodes) await db.start(test, n);
+    await waitFor('a leader after the restart', () => raftLeader(db, test.nodes));
+    expect(await invokeOk(db, test, 'register', test.nodes[0]!, 'read', ['x', null])).toEqual({ type: 'ok', value: ['x', 6] });
+    const log = readFileSync(join(test.dir, 'nodes', leader, 'node.log'), 'utf8');
+    expect(log).toMatch(/recovered term \d+/);
+  });
+
+  it('a paused leader is replaced, and resumes as a follower', async () => {
+    running = await startDb('raft', 3);
+    const { db, test } = running;
+    const leader = await waitFor('a leader', () => raftLeader(db, test.nodes));
+    await db.pause(test, leader);
+    const rest = test.nodes.filter((n) => n !== leader);
+    const next = await waitFor('a new leader', () => raftLeader(db, rest));
+    await invokeOk(db, test, 'register', next, 'write', ['p', 1]);
+    await db.resume(test, leader);
+    expect(await invokeOk(db, test, 'register', leader, 'read', ['p', null])).toEqual({ type: 'ok', value: ['p', 1] });
+  });
+
+  it('with --bug stale-read, an isolated old leader serves a stale read', async () => {
+    const { read } = await staleReadScenario('stale-read');
+    expect(read).toEqual({ type: 'ok', value: [1, 1] });
+  });
+
+  it('without the bug, the same scenario never reads the stale value', async () => {
+    const { read } = await staleReadScenario();
+    expect(read.type).not.toBe('ok');
+  });
+
+  it('leaves no node process alive after teardown', async () => {
+    running = await startDb('raft', 3);
+    const pids = [...running.db.cluster!.spawnedPids];
+    expect(pids).toHaveLength(3);
+    expect(pids.every(alive)).toBe(true);
+    await running.db.pause(running.test, 'n2');
+    await running.db.teardown(running.test);
+    await running.db.teardown(running.test); // twice is fine
+    running = undefined;
+    expect(pids.filter(alive)).toEqual([]);
+  });
+});
