@@ -2,12 +2,27 @@
 // config, print one line per run, write CI outputs, and exit with the worst verdict.
 
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
 import { runTest } from '../run.js';
 import { reportCi, overallValidity } from '../ci/index.js';
 import { expandMatrix, readMatrixConfig, runMatrix } from '../ci/matrix.js';
 import type { FailOn } from '../ci/gate.js';
 import { choiceOption } from './options.js';
+import { FaultlineError, badArgument } from '../errors.js';
+import { dbNames, getDb } from '../db/index.js';
+import { getWorkload, workloadNames } from '../../workloads/index.js';
+import type { CellOptions } from '../ci/matrix.js';
+
+/** Fail fast, before the first run, on names the matrix cannot run (not after an hour of runs). */
+function validateCells(cells: CellOptions[], file: string): void {
+  for (const c of cells) {
+    const db = getDb(c.db);
+    if (!db) throw badArgument(`unknown db '${c.db}' (known: ${dbNames().join(', ')})`, `${file}: dbs`);
+    if (!getWorkload(c.workload)) throw badArgument(`unknown workload '${c.workload}' (known: ${workloadNames().join(', ')})`, `${file}: workloads`);
+    if (!db.workloads.includes(c.workload)) {
+      throw new FaultlineError('UNSUPPORTED', `db ${c.db} has no client for workload ${c.workload} (it supports: ${db.workloads.join(', ')})`, `${file}: workloads`);
+    }
+  }
+}
 
 const WORD: Record<string, string> = { true: 'VALID  ', false: 'INVALID', unknown: 'UNKNOWN' };
 
@@ -22,9 +37,10 @@ export function register(program: Command): void {
     .option('--dry-run', 'print the matrix and exit')
     .option('--verbose', 'show each run\'s progress')
     .action(async (file: string, o: { out?: string; junit?: string; failOn: FailOn; dryRun?: boolean; verbose?: boolean }) => {
-      const config = readMatrixConfig(resolve(file));
+      const config = readMatrixConfig(file);
       if (o.out) config.out = o.out;
       const cells = expandMatrix(config);
+      validateCells(cells, file);
       const label = (c: (typeof cells)[number]) => `${c.db} ${c.workload} nemesis=${c.nemesis.join('+') || 'none'} seed=${c.seed}`;
       if (o.dryRun) {
         for (const c of cells) process.stdout.write(`${label(c)}\n`);
