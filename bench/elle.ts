@@ -23,7 +23,7 @@ async function checkMode(file: string, txns: number): Promise<void> {
   console.log(JSON.stringify({
     txns, valid: r.valid, ms: Math.round(ms), parseMs: Math.round(t1 - t0), checkMs: Math.round(t2 - t1),
     txnsPerSec: Math.round(txns / (ms / 1000)), checkTxnsPerSec: Math.round(txns / ((t2 - t1) / 1000)),
-    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), edges: r.stats.edges, anomalies: r.anomalyTypes,
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), edges: r.stats.edges, anomalies: r.anomalyTypes, stats: r.stats,
   }));
 }
 

@@ -12,6 +12,7 @@ import { EdgeBuf, RW, WR, WW } from './graph.js';
 import { FAIL, ident, KeyTable, OK, txnName, type Txns } from './txn.js';
 
 const INTERMEDIATE = 1;
+const EMPTY: unknown[] = [];
 const OBSERVED = 2;
 
 function sameList(a: readonly unknown[], b: readonly unknown[], n: number): boolean {
@@ -74,12 +75,14 @@ export function analyzeListAppend(t: Txns, sink: AnomalySink): Analysis {
       const m = ms[j]!;
       if (m[0] !== 'r') continue;
       const k = mopKey[base + j]!;
-      const vals = (m[2] ?? []) as unknown[];
+      const vals = (m[2] ?? EMPTY) as unknown[];
       // Its own earlier appends to k: a read after them must end with them (internal
       // consistency) and, showing uncommitted state, says nothing about the version order.
-      const own: unknown[] = [];
-      for (let i = 0; i < j; i++) if (mopKey[base + i] === k && ms[i]![0] === 'append') own.push(ms[i]![2]);
-      if (own.length) {
+      let hasOwn = false;
+      for (let i = 0; i < j; i++) if (mopKey[base + i] === k && ms[i]![0] === 'append') { hasOwn = true; break; }
+      if (hasOwn) {
+        const own: unknown[] = [];
+        for (let i = 0; i < j; i++) if (mopKey[base + i] === k && ms[i]![0] === 'append') own.push(ms[i]![2]);
         const tail = vals.slice(Math.max(0, vals.length - own.length));
         if (vals.length < own.length || !sameList(tail, own, own.length)) {
           sink.add('internal', () => ({

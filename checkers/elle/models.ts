@@ -23,9 +23,10 @@ const IMPLIES: Record<string, string[]> = {
 };
 for (const c of CYCLES) {
   const p = `${c}-process`, r = `${c}-realtime`;
+  const shapes = (IMPLIES[c] ?? []).filter((x) => CYCLES.includes(x));
+  IMPLIES[p] = [r, ...shapes.map((x) => `${x}-process`)];
+  IMPLIES[r] = shapes.map((x) => `${x}-realtime`);
   IMPLIES[c] = [...(IMPLIES[c] ?? []), p];
-  IMPLIES[p] = [r, ...(IMPLIES[c] ?? []).filter((x) => !x.includes('-')).map((x) => `${x}-process`)];
-  IMPLIES[r] = (IMPLIES[c] ?? []).filter((x) => !x.includes('-')).map((x) => `${x}-realtime`);
 }
 
 /** The closure of a set of anomaly types under implication. */
