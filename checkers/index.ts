@@ -3,3 +3,4 @@
 
 export * from './registry.js';
 import './elle/index.js';
+import './sequential/index.js';

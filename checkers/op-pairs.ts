@@ -1,0 +1,85 @@
+// Shared by the non-linearizability checkers: client ops paired into one record per operation
+// (invocation + completion), with the outcome Jepsen's checkers reason about (ok / fail / info,
+// where an op that never completed counts as info), plus small helpers for results.
+
+import type { History, Op } from '../src/history.js';
+import type { AnomalyRef } from '../src/protocols.js';
+
+export interface OpRecord {
+  invoke: Op;
+  /** The completion, or undefined if the op never completed (treated like info). */
+  complete?: Op;
+  type: 'ok' | 'fail' | 'info';
+  process: number;
+  f: string;
+  /** The completion's value when it has one, else the invocation's. */
+  value: unknown;
+  /** History index to point at: the completion's, or the invocation's if none. */
+  index: number;
+  callNs: number;
+  /** Completion time, or null for an op that stayed open. */
+  retNs: number | null;
+}
+
+/**
+ * Pairs client ops (numeric processes) in history order, Jepsen's way: a completion completes
+ * the last open invocation of its process. Nemesis ops and orphan completions are skipped.
+ */
+export function clientRecords(history: History): OpRecord[] {
+  const open = new Map<number, OpRecord>();
+  const out: OpRecord[] = [];
+  for (const op of history) {
+    if (typeof op.process !== 'number') continue;
+    if (op.type === 'invoke') {
+      const r: OpRecord = {
+        invoke: op, type: 'info', process: op.process, f: op.f, value: op.value,
+        index: op.index, callNs: op.time, retNs: null,
+      };
+      open.set(op.process, r);
+      out.push(r);
+      continue;
+    }
+    const r = open.get(op.process);
+    if (!r) continue;
+    open.delete(op.process);
+    r.complete = op;
+    r.type = op.type;
+    if (op.value !== undefined && op.value !== null) r.value = op.value;
+    else if (op.type === 'ok') r.value = op.value ?? null;
+    r.index = op.index;
+    r.retNs = op.time;
+  }
+  return out;
+}
+
+/** A stable key for a value (elements, ids, accounts): primitives by themselves, others as JSON. */
+export function valueKey(v: unknown): string | number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') return `s:${v}`;
+  return `j:${JSON.stringify(v)}`;
+}
+
+/** Short printable form of a value. */
+export function show(v: unknown, max = 80): string {
+  const s = v === undefined ? 'nil' : JSON.stringify(v) ?? String(v);
+  return s.length > max ? s.slice(0, max - 1) + '…' : s;
+}
+
+/** Keep result JSON small: at most `n` anomalies, first (by history index) first. */
+export function firstAnomalies(xs: AnomalyRef[], n = 50): AnomalyRef[] {
+  return [...xs].sort((a, b) => a.index - b.index).slice(0, n);
+}
+
+/** Nearest-rank quantiles of a numeric sample (ns), plus count and max. */
+export function quantiles(xs: number[] | Float64Array, qs: readonly number[] = [0.5, 0.95, 0.99]): Record<string, number> & { count: number } {
+  const a = Float64Array.from(xs).sort();
+  const out: Record<string, number> & { count: number } = { count: a.length };
+  if (!a.length) return out;
+  for (const q of qs) {
+    const i = Math.min(a.length - 1, Math.max(0, Math.ceil(q * a.length) - 1));
+    out[`p${Math.round(q * 1000) / 10}`.replace('.', '_')] = a[i]!;
+  }
+  out.max = a[a.length - 1]!;
+  out.min = a[0]!;
+  return out;
+}

@@ -1,0 +1,148 @@
+// Explaining a sequential-consistency violation: shrink the failing ops to a small set that is
+// still not sequentially consistent (first the shortest failing history prefix, then drop whole
+// processes, then single ops), and present it as a LinearizabilityWitness with text.
+// A candidate set is only accepted if every read in it still has a write of its value (else the
+// "violation" would be an artefact of the shrinking, not of the history).
+
+import type { LinearizabilityWitness, WitnessOp } from '../../src/protocols.js';
+import { CAS, READ, WRITE, describeOp, type ScOp, type ScProblem } from './problem.js';
+import { searchSC, type SearchResult } from './search.js';
+
+export interface ShrinkBudget {
+  /** Date.now() after which shrinking stops and keeps what it has. */
+  deadline: number;
+  /** State budget for each trial search. */
+  trialStates: number;
+}
+
+/** Does every required read / cas in `ops` have a possible producer of its value in `ops`? */
+function readsGrounded(p: ScProblem, ops: readonly ScOp[]): boolean {
+  const have = new Set<string>();
+  for (const o of ops) {
+    if (o.kind === WRITE) have.add(`${o.key}:${o.a}`);
+    if (o.kind === CAS) have.add(`${o.key}:${o.b}`);
+  }
+  for (const o of ops) {
+    if (!o.required || o.kind === WRITE) continue;
+    if (o.a !== p.init && !have.has(`${o.key}:${o.a}`)) return false;
+  }
+  return true;
+}
+
+function fails(p: ScProblem, ops: readonly ScOp[], b: ShrinkBudget): boolean {
+  if (!readsGrounded(p, ops)) return false;
+  return searchSC(p, ops, { maxStates: b.trialStates, deadline: b.deadline }).valid === false;
+}
+
+/** The history prefix cut at completion index c: ops invoked before c; ops still open at c are crashed. */
+function prefixAt(ops: readonly ScOp[], c: number): ScOp[] {
+  const out: ScOp[] = [];
+  for (const o of ops) {
+    if (o.rec.invoke.index >= c) continue;
+    const doneBy = o.rec.complete && o.rec.complete.index < c;
+    if (doneBy || !o.required) out.push(o);
+    else if (o.kind !== READ) out.push({ ...o, required: false });
+  }
+  return out;
+}
+
+export function shrink(p: ScProblem, failing: readonly ScOp[], b: ShrinkBudget): ScOp[] {
+  if (!readsGrounded(p, failing)) {
+    // The violation is a read of a value nobody wrote: that read alone is the witness.
+    const have = new Set<string>();
+    for (const o of failing) {
+      if (o.kind === WRITE) have.add(`${o.key}:${o.a}`);
+      if (o.kind === CAS) have.add(`${o.key}:${o.b}`);
+    }
+    const bad = failing.find((o) => o.required && o.kind !== WRITE && o.a !== p.init && !have.has(`${o.key}:${o.a}`));
+    return bad ? [bad] : [...failing];
+  }
+  let cur = [...failing];
+  // 1. Shortest failing prefix (binary search on completion indices; monotone for real histories).
+  const cuts = [...new Set(cur.map((o) => (o.rec.complete ? o.rec.complete.index + 1 : Infinity)))].filter(Number.isFinite).sort((x, y) => x - y);
+  let lo = 0;
+  let hi = cuts.length - 1;
+  while (lo < hi && Date.now() < b.deadline) {
+    const mid = (lo + hi) >> 1;
+    if (fails(p, prefixAt(cur, cuts[mid]!), b)) hi = mid;
+    else lo = mid + 1;
+  }
+  if (cuts.length) {
+    const cand = prefixAt(cur, cuts[hi]!);
+    if (cand.length < cur.length && fails(p, cand, b)) cur = cand;
+  }
+  // 2. Drop whole processes.
+  for (const proc of [...new Set(cur.map((o) => o.process))]) {
+    if (Date.now() > b.deadline) break;
+    const cand = cur.filter((o) => o.process !== proc);
+    if (cand.length && fails(p, cand, b)) cur = cand;
+  }
+  // 3. Drop chunks, then single ops, latest first.
+  for (let size = Math.max(1, cur.length >> 2); size >= 1; size >>= 1) {
+    for (let end = cur.length; end > 0 && Date.now() < b.deadline; ) {
+      const start = Math.max(0, end - size);
+      const cand = cur.slice(0, start).concat(cur.slice(end));
+      if (cand.length && fails(p, cand, b)) cur = cand;
+      end = start;
+    }
+    if (size === 1) break;
+  }
+  return cur;
+}
+
+function witnessOp(p: ScProblem, o: ScOp): WitnessOp {
+  const r = o.rec;
+  return {
+    index: r.invoke.index,
+    completeIndex: r.complete && r.type !== 'info' ? r.complete.index : null,
+    process: r.process,
+    f: r.f,
+    value: r.invoke.value,
+    output: r.complete?.value ?? null,
+    type: r.type,
+    call: r.callNs,
+    ret: r.type === 'info' ? null : r.retNs,
+    label: describeOp(p, o),
+  };
+}
+
+/** Builds the witness for a set of ops known not to be sequentially consistent. */
+export function explain(p: ScProblem, ops: readonly ScOp[], deadline: number, key?: unknown): LinearizabilityWitness {
+  const sorted = [...ops].sort((x, y) => x.rec.invoke.index - y.rec.invoke.index);
+  const r: SearchResult = searchSC(p, sorted, { maxStates: 200_000, deadline, recordPath: true });
+  const byId = new Map(ops.map((o) => [o.id, o]));
+  const prefix = (r.deepest ?? []).map((id) => byId.get(id)!);
+  // The op that cannot be placed: the earliest-invoked required op at the head of a process.
+  let failing: ScOp | undefined;
+  r.processes.forEach((l, q) => {
+    const i = r.deepestFrontier?.[q] ?? 0;
+    const o = i < l.length ? byId.get(l[i]!) : undefined;
+    if (o && o.required && (!failing || o.rec.invoke.index < failing.rec.invoke.index)) failing = o;
+  });
+  const vname = (i: number): string => JSON.stringify(p.values[i]) ?? 'nil';
+  const stateText = p.keyed
+    ? [...new Set(ops.map((o) => o.key))].map((k) => `${JSON.stringify(p.keys[k])}=${vname(r.deepestState?.[k] ?? p.init)}`).join(', ')
+    : vname(r.deepestState?.[0] ?? p.init);
+  const lines: string[] = [];
+  const where = key !== undefined ? ` on key ${JSON.stringify(key)}` : '';
+  lines.push(`Not sequentially consistent (${p.model}${where}): no single order of these ${ops.length} ops keeps every process's own order and the register semantics.`);
+  const procs = [...new Set(sorted.map((o) => o.process))];
+  for (const q of procs) {
+    lines.push(`  process ${q}: ${sorted.filter((o) => o.process === q).map((o) => describeOp(p, o)).join(', ')}`);
+  }
+  lines.push(`Longest valid order found (${prefix.length} ops): ${prefix.map((o) => `p${o.process} ${describeOp(p, o)}`).join('; ') || '(none)'}`);
+  if (failing) {
+    const o = failing;
+    const need = o.kind === READ ? `needs ${vname(o.a)}` : o.kind === CAS ? `expects ${vname(o.a)}` : '';
+    lines.push(`Then p${o.process} ${describeOp(p, o)} (history index ${o.rec.invoke.index}) cannot be placed: the state is ${stateText}${need ? `, the op ${need}` : ''}, and every other order fails too.`);
+  }
+  return {
+    model: p.model,
+    ...(key !== undefined ? { key } : {}),
+    ops: sorted.map((o) => witnessOp(p, o)),
+    prefix: prefix.map((o) => o.rec.invoke.index),
+    failing: failing ? failing.rec.invoke.index : sorted[sorted.length - 1]?.rec.invoke.index ?? -1,
+    states: [stateText],
+    text: lines.join('\n'),
+  };
+}
