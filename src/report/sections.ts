@@ -34,6 +34,7 @@ export function renderTestFacts(test: RunTestInfo, historyLength: number, lastTi
     rows.push([k, h(Array.isArray(v) ? v.join(', ') : typeof v === 'object' ? showValue(v, 400) : String(v))]);
   };
   add('kind', test.kind);
+  if (test.interrupted) rows.push(['interrupted', '<span class="bad">yes: the run was stopped early; the history is incomplete</span>']);
   add('source', test.source);
   add('db', test.db);
   add('workload', test.workload);

@@ -33,14 +33,18 @@ export function nodeLogs(dir: string): string[] {
   return out;
 }
 
-/** Load what a report needs from a run directory. Missing results.json is an error; a missing test.json is tolerated. */
+/** Load what a report needs from a run directory. Missing test.json or results.json are tolerated (an interrupted run). */
 export function readRunDir(dir: string): ReportInput {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new FaultlineError('FILE_NOT_FOUND', 'no such run directory', dir);
   const testFile = join(dir, 'test.json');
   const resultsFile = join(dir, 'results.json');
   const test = (existsSync(testFile) ? readJson(testFile) : {}) as RunTestInfo;
-  if (!existsSync(resultsFile)) throw new FaultlineError('FILE_NOT_FOUND', 'no results.json in the run directory (has the check finished?)', resultsFile);
-  const results = readJson(resultsFile) as CheckResult;
+  const hasHistory = existsSync(join(dir, 'history.jsonl')) || (typeof test.source === 'string' && existsSync(test.source));
+  if (!existsSync(resultsFile) && !hasHistory) throw new FaultlineError('FILE_NOT_FOUND', 'neither results.json nor history.jsonl: not a run directory', dir);
+  // A run that crashed or was killed before its check still gets a report of what it recorded.
+  const results = existsSync(resultsFile)
+    ? (readJson(resultsFile) as CheckResult)
+    : { valid: 'unknown' as const, error: 'no results.json: the run did not finish its check (crashed or interrupted); the history below is what was recorded' };
   if (!results || typeof results !== 'object' || !('valid' in results)) throw badInput('results.json has no "valid" field', resultsFile);
   let history: History = [];
   let historyFile = 'history.jsonl';
