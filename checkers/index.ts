@@ -4,3 +4,4 @@
 export * from './registry.js';
 import './elle/index.js';
 import './sequential/index.js';
+import './linearizable/index.js';

@@ -1,0 +1,61 @@
+// Benchmark of the linearizability checker on a folder of histories (Porcupine's test data:
+// jepsen/etcd_NNN.log with the cas-register model, kv/*.txt with the kv model). Prints one JSON
+// line per file {"file","ops","verdict","minMs","medianMs"} - checking only, parsing excluded,
+// like Porcupine's timings - and a total line. Usage:
+//   npm run bench:linearizability -- --data DIR [--runs N] [--model NAME] [--no-partition] [--only SUBSTR]
+
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { readHistoryFile } from '../src/history-io.js';
+import { checkLinearizable } from '../checkers/linearizable/index.js';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const data = arg('--data');
+if (!data) {
+  process.stderr.write('usage: bench/linearizability.ts --data DIR [--runs N] [--model NAME] [--no-partition] [--only SUBSTR]\n');
+  process.exit(254);
+}
+const runs = Number(arg('--runs') ?? 5);
+const forcedModel = arg('--model');
+const partition = !process.argv.includes('--no-partition');
+const only = arg('--only');
+
+function walk(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((f) => {
+      const p = join(dir, f);
+      return statSync(p).isDirectory() ? walk(p) : [p];
+    });
+}
+
+const files = walk(data).filter((f) => /\.(log|txt|jsonl|edn)$/.test(f) && (!only || f.includes(only)));
+let sumMin = 0;
+let sumMedian = 0;
+let count = 0;
+for (const file of files) {
+  const history = readHistoryFile(file);
+  if (history.length === 0) continue;
+  const model = forcedModel ?? (/\.txt$/.test(file) || history.some((op) => op.f === 'append' || op.f === 'get') ? 'kv' : 'cas-register');
+  const times: number[] = [];
+  let verdict: unknown;
+  for (let r = 0; r < runs; r++) {
+    const t = performance.now();
+    const res = checkLinearizable(history, { model, partition, witness: false });
+    times.push(performance.now() - t);
+    verdict = res.valid;
+  }
+  times.sort((a, b) => a - b);
+  const minMs = times[0]!;
+  const medianMs = times[Math.floor(times.length / 2)]!;
+  sumMin += minMs;
+  sumMedian += medianMs;
+  count++;
+  const ops = history.filter((op) => op.type === 'invoke' && typeof op.process === 'number').length;
+  console.log(JSON.stringify({ file: relative(data, file), ops, verdict, minMs: +minMs.toFixed(3), medianMs: +medianMs.toFixed(3) }));
+}
+console.log(JSON.stringify({ total: true, files: count, runs, sumMinMs: +sumMin.toFixed(3), sumMedianMs: +sumMedian.toFixed(3) }));

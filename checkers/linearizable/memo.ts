@@ -1,0 +1,116 @@
+// Lowe's memo of visited configurations (set of linearized ops, model state), as an open-
+// addressing hash table over typed arrays: few objects for the garbage collector, and an exact
+// byte count for the memory budget. The linearized set is stored compactly: the all-ones prefix
+// of the completed-op words is replaced by its length, trailing zero words are trimmed, and the
+// crashed-op words follow.
+
+export class Memo<S> {
+  private table: Int32Array; // entry id + 1, 0 = empty
+  private mask: number;
+  private kh: Int32Array; // primary hash per entry
+  private h2: Int32Array; // secondary hash per entry
+  private off: Int32Array; // key offset in the arena
+  private states: S[] = [];
+  private arena: Int32Array;
+  private arenaLen = 0;
+  size = 0;
+
+  constructor(
+    private readonly equal: (a: S, b: S) => boolean,
+    /** Estimated bytes held by one state (beyond what is shared). */
+    private readonly stateBytes: number,
+  ) {
+    this.table = new Int32Array(1024);
+    this.mask = 1023;
+    this.kh = new Int32Array(512);
+    this.h2 = new Int32Array(512);
+    this.off = new Int32Array(512);
+    this.arena = new Int32Array(4096);
+  }
+
+  get bytes(): number {
+    return this.table.byteLength + this.kh.byteLength * 3 + this.arena.byteLength + this.size * (8 + this.stateBytes);
+  }
+
+  clear(): void {
+    this.table = new Int32Array(0);
+    this.kh = this.h2 = this.off = new Int32Array(0);
+    this.arena = new Int32Array(0);
+    this.states = [];
+    this.size = 0;
+  }
+
+  private sameKey(o: number, bits: Uint32Array, lo: number, cw: number): boolean {
+    const a = this.arena;
+    if (a[o] !== lo) return false;
+    const len = a[o + 1]!;
+    for (let i = 0; i < len; i++) if (a[o + 2 + i] !== (bits[lo + i]! | 0)) return false;
+    for (let w = lo + len; w < cw; w++) if (bits[w] !== 0) return false;
+    const crashedWords = bits.length - cw;
+    for (let i = 0; i < crashedWords; i++) if (a[o + 2 + len + i] !== (bits[cw + i]! | 0)) return false;
+    return true;
+  }
+
+  /** Add the configuration; false if it was already present. */
+  add(k: number, h2: number, bits: Uint32Array, lo: number, cw: number, state: S): boolean {
+    const table = this.table;
+    let slot = (k ^ (k >>> 15)) & this.mask;
+    for (;;) {
+      const id = table[slot]!;
+      if (id === 0) break;
+      const e = id - 1;
+      if (this.kh[e] === k && this.h2[e] === h2 && this.sameKey(this.off[e]!, bits, lo, cw) && this.equal(this.states[e]!, state)) return false;
+      slot = (slot + 1) & this.mask;
+    }
+    // Insert.
+    const e = this.size++;
+    if (e >= this.kh.length) this.growEntries();
+    let hi = cw;
+    while (hi > lo && bits[hi - 1] === 0) hi--;
+    const len = hi - lo;
+    const crashedWords = bits.length - cw;
+    const need = 2 + len + crashedWords;
+    if (this.arenaLen + need > this.arena.length) {
+      const a = new Int32Array(Math.max(this.arena.length * 2, this.arenaLen + need));
+      a.set(this.arena);
+      this.arena = a;
+    }
+    const a = this.arena;
+    const o = this.arenaLen;
+    a[o] = lo;
+    a[o + 1] = len;
+    for (let i = 0; i < len; i++) a[o + 2 + i] = bits[lo + i]! | 0;
+    for (let i = 0; i < crashedWords; i++) a[o + 2 + len + i] = bits[cw + i]! | 0;
+    this.arenaLen += need;
+    this.kh[e] = k;
+    this.h2[e] = h2;
+    this.off[e] = o;
+    this.states[e] = state;
+    table[slot] = e + 1;
+    if (this.size * 2 > table.length) this.rehash();
+    return true;
+  }
+
+  private growEntries(): void {
+    const n = this.kh.length * 2;
+    for (const f of ['kh', 'h2', 'off'] as const) {
+      const x = new Int32Array(n);
+      x.set(this[f]);
+      this[f] = x;
+    }
+  }
+
+  private rehash(): void {
+    const cap = this.table.length * 2;
+    const t = new Int32Array(cap);
+    const mask = cap - 1;
+    for (let e = 0; e < this.size; e++) {
+      const k = this.kh[e]!;
+      let slot = (k ^ (k >>> 15)) & mask;
+      while (t[slot] !== 0) slot = (slot + 1) & mask;
+      t[slot] = e + 1;
+    }
+    this.table = t;
+    this.mask = mask;
+  }
+}

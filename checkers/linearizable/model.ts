@@ -1,0 +1,141 @@
+// The Model record: what a linearizability (or sequential-consistency) search needs to know about
+// a data type, as pure functions. A user adds a data type by writing one of these; the search
+// never changes. States must be immutable values: `step` returns a new state, never mutates.
+
+/**
+ * How an op completed, as the model sees it.
+ * - 'ok': it took effect and `output` is what it returned.
+ * - 'fail': it completed WITHOUT taking effect and that failure is an observation (Porcupine's
+ *   etcd `:fail :cas`: the register did not hold `from`). Plain Jepsen `fail` ops never reach a
+ *   model: they are dropped before the search, as Knossos does.
+ * - 'info': crashed or timed out; `output` is undefined. It may take effect at any point after
+ *   its invocation, or never.
+ */
+export type OpStatus = 'ok' | 'fail' | 'info';
+
+/** One operation (invocation + completion) as the search and the models see it. */
+export interface ModelOp {
+  /** History index of the invocation. */
+  index: number;
+  /** History index of the completion; null when crashed (open to the end of the history). */
+  completeIndex: number | null;
+  process: number | string;
+  f: string;
+  /** Invocation value (already stripped of its `[k, v]` key when split by independent key). */
+  value: unknown;
+  /** Completion value (stripped likewise); undefined when unknown. */
+  output: unknown;
+  status: OpStatus;
+  /** Times in ns of invocation and completion (null: crashed). */
+  call: number;
+  ret: number | null;
+  /** The independent key this op belongs to, when the history was split by `[k, v]` tuples. */
+  key?: unknown;
+}
+
+export interface Partition {
+  key: unknown;
+  ops: ModelOp[];
+}
+
+export interface Model<S = unknown> {
+  readonly name: string;
+  /** One line for `--help`. */
+  readonly description: string;
+  /**
+   * True when the model itself reads `[k, v]` tuples (the kv map). Otherwise a history whose
+   * values are all `[k, v]` tuples is split by key (Jepsen's independent checker) and unwrapped.
+   */
+  readonly keyed?: boolean;
+  init(): S;
+  /** The state after `op` (deterministic models), or undefined if `op` is impossible in `state`. */
+  step(state: S, op: ModelOp): S | undefined;
+  /** Nondeterministic models: every possible next state ([] if impossible). Overrides `step`. */
+  stepAll?(state: S, op: ModelOp): readonly S[];
+  equal(a: S, b: S): boolean;
+  /** A 32-bit hash consistent with `equal`. */
+  hash(s: S): number;
+  /** Split into independently checkable parts (P-compositionality), e.g. by key. */
+  partition?(ops: ModelOp[]): Partition[];
+  /** An error message when the op is not one this model knows (bad f or value shape). */
+  validate?(op: ModelOp): string | undefined;
+  /** True if the op never changes the state (a read): a crashed one constrains nothing and is dropped. */
+  readOnly?(op: ModelOp): boolean;
+  /**
+   * Optional, must be proven safe: drop crashed ops whose effect no other op could observe.
+   * Returns the ops to keep (the history stays linearizable iff it was).
+   */
+  prune?(ops: ModelOp[]): ModelOp[];
+  /**
+   * True if the op's next state does not depend on the state and it is legal in every state
+   * (a blind write of the whole state). Lets the search skip a crashed op whose effect would be
+   * overwritten at once. Must be false when the op only overwrites part of the state.
+   */
+  blind?(op: ModelOp): boolean;
+  /**
+   * Crashed ops with the same symmetry key are interchangeable (same effect in every state);
+   * the search then only tries the earliest-invoked one of each class. Undefined = no symmetry.
+   */
+  symmetryKey?(op: ModelOp): string | undefined;
+  /** Estimated bytes a state holds on its own (for the memory budget); default 32. */
+  readonly stateBytes?: number;
+  /** "cas(1→4)", "read → 3", "write 2 (crashed)". */
+  describeOp(op: ModelOp): string;
+  describeState(s: S): string;
+}
+
+// ---------------------------------------------------------------- helpers for model authors
+
+/** 32-bit FNV-1a of a string. */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Mix a 32-bit integer (murmur3 finalizer). */
+export function mix32(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+/** Hash of a JSON-like value, consistent with `sameValue`. */
+export function hashValue(v: unknown): number {
+  if (v === null || v === undefined) return 0x9e3779b9;
+  if (typeof v === 'number') return Number.isInteger(v) ? mix32(v | 0) ^ mix32((v / 4294967296) | 0) : hashString(String(v));
+  if (typeof v === 'string') return hashString(v) ^ 0x5bd1e995;
+  if (typeof v === 'boolean') return v ? 0x1b873593 : 0xcc9e2d51;
+  return hashString(canonicalJson(v));
+}
+
+/** Structural equality of JSON-like values (null and undefined are the same "nil"). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || a === undefined) return b === null || b === undefined;
+  if (typeof a !== 'object' || typeof b !== 'object' || b === null) return false;
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+/** JSON with object keys sorted, so equal values print equally. */
+export function canonicalJson(v: unknown): string {
+  if (v === undefined) return 'null';
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return '[' + v.map(canonicalJson).join(',') + ']';
+  const o = v as Record<string, unknown>;
+  return '{' + Object.keys(o).sort().map((k) => JSON.stringify(k) + ':' + canonicalJson(o[k])).join(',') + '}';
+}
+
+/** Short printable form of a value for op labels ("nil" for null, like Jepsen). */
+export function show(v: unknown): string {
+  if (v === null || v === undefined) return 'nil';
+  if (typeof v === 'string') return JSON.stringify(v);
+  return canonicalJson(v);
+}
+
+export function isPair(v: unknown): v is [unknown, unknown] {
+  return Array.isArray(v) && v.length === 2;
+}

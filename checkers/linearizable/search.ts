@@ -1,0 +1,466 @@
+// The linearizability search for one partition: Wing & Gong's depth-first search over the
+// history's call/return list, with Lowe's memoization of (set of linearized ops, model state).
+// Resumable in slices (run(maxSteps)) so that several partitions can be interleaved and a budget
+// can stop it. Crashed ops have no return: they may be linearized at any point after their call,
+// or never; the search succeeds once every completed op is linearized.
+
+import { Memo } from './memo.js';
+import type { Model, ModelOp } from './model.js';
+
+export type SearchStatus = 'running' | 'ok' | 'fail';
+
+export interface SearchOptions {
+  /** Record the longest linearizable prefix, the op that blocks it, its states and partials. */
+  explain?: boolean;
+}
+
+export interface Explanation {
+  /** Longest linearizable prefix found: positions into the search's `ops`, in order. */
+  prefix: number[];
+  /** Position of the op whose return could not be passed right after that prefix. */
+  blocked: number;
+  /** Distinct states the search was in when blocked at that op. */
+  states: unknown[];
+  /** For each op position, the longest partial linearization containing it (positions). */
+  partials: (number[] | undefined)[];
+}
+
+/**
+ * Event list layout: entries 1..E in history order in a circular doubly linked list with sentinel
+ * 0. Completed ops have a call and a return entry; crashed ops live in a second list (sentinel 0)
+ * of their calls, so that the search tries completed ops first and crashed ops last - both orders
+ * are complete, this one finds linearizations with fewer detours.
+ */
+export class Search<S> {
+  readonly ops: ModelOp[];
+  readonly stats = { steps: 0, memoEntries: 0, memoBytes: 0, maxDepth: 0 };
+  status: SearchStatus = 'running';
+  /** History index of the furthest return the search was blocked at (for witness shrinking). */
+  furthestBlock = -1;
+
+  private readonly model: Model<S>;
+  private readonly nCompleted: number;
+  private readonly nCrashed: number;
+  // main list
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly entryOp: Int32Array; // op position; calls positive encoding below
+  private readonly isCall: Uint8Array;
+  private readonly matchRet: Int32Array; // call entry → return entry
+  private readonly entryIndex: Float64Array; // history index of the event
+  // crashed list (ids 1..k), sorted by call index
+  private readonly cnext: Int32Array;
+  private readonly cprev: Int32Array;
+  private readonly cOp: Int32Array;
+  private readonly cIndex: Float64Array;
+  private readonly cSymPrev: Int32Array; // op position of the previous crashed op of the same symmetry class, or -1
+  // linearized set: bit position per op (completed ops first in call order, crashed ops after)
+  private readonly bitOf: Int32Array;
+  private readonly bits: Uint32Array;
+  private readonly completedWords: number;
+  private readonly z1: Int32Array;
+  private readonly z2: Int32Array;
+  private h1 = 0;
+  private h2 = 0;
+  private lo = 0; // words [0, lo) of the completed region are all ones
+  private linearizedCompleted = 0;
+  // stack
+  private depth = 0;
+  private readonly frameEntry: Int32Array;
+  private readonly frameCrashed: Uint8Array;
+  private readonly framePrev: S[];
+  private readonly frameAlts: (readonly S[] | null)[];
+  private readonly frameAlt: Int32Array;
+  private readonly frameBlock: Int32Array;
+  private readonly blind: Uint8Array; // op position → the op overwrites the whole state
+  private readonly readOnly: Uint8Array; // op position → completed op that never changes the state
+  private readonly frameForced: Uint8Array;
+  private freshScan = true;
+
+  private mustBacktrack = false; // for crashed-phase frames: the return they were tried before
+  // cursor
+  private state: S;
+  private entry = 0;
+  private crashedPhase = false;
+  private resumeAlts: readonly S[] | null = null;
+  private resumeAlt = 0;
+  private readonly memo: Memo<S>;
+  // explain
+  private readonly explain: boolean;
+  private best: number[] = [];
+  private bestBlocked = -1;
+  private blockedStates = new Map<number, { s: S; h: number }[]>();
+  private partials: (number[] | undefined)[] = [];
+
+  constructor(model: Model<S>, ops: ModelOp[], opts: SearchOptions = {}) {
+    this.model = model;
+    this.ops = [...ops].sort((a, b) => a.index - b.index);
+    this.explain = !!opts.explain;
+    const n = this.ops.length;
+    const completed: number[] = [];
+    const crashed: number[] = [];
+    this.ops.forEach((op, i) => (op.completeIndex === null ? crashed : completed).push(i));
+    this.nCompleted = completed.length;
+    this.nCrashed = crashed.length;
+
+    // Main list events in history order.
+    const events: { idx: number; op: number; call: boolean }[] = [];
+    for (const i of completed) {
+      const op = this.ops[i]!;
+      events.push({ idx: op.index, op: i, call: true }, { idx: op.completeIndex!, op: i, call: false });
+    }
+    events.sort((a, b) => a.idx - b.idx || (a.call === b.call ? 0 : a.call ? -1 : 1));
+    const E = events.length;
+    this.next = new Int32Array(E + 1);
+    this.prev = new Int32Array(E + 1);
+    this.entryOp = new Int32Array(E + 1);
+    this.isCall = new Uint8Array(E + 1);
+    this.matchRet = new Int32Array(E + 1);
+    this.entryIndex = new Float64Array(E + 1);
+    const callEntry = new Int32Array(n);
+    for (let e = 1; e <= E; e++) {
+      const ev = events[e - 1]!;
+      this.next[e] = e === E ? 0 : e + 1;
+      this.prev[e] = e - 1;
+      this.entryOp[e] = ev.op;
+      this.isCall[e] = ev.call ? 1 : 0;
+      this.entryIndex[e] = ev.idx;
+      if (ev.call) callEntry[ev.op] = e;
+      else this.matchRet[callEntry[ev.op]!] = e;
+    }
+    this.next[0] = E === 0 ? 0 : 1;
+    this.prev[0] = E;
+
+    // Crashed list, with symmetry classes.
+    const k = crashed.length;
+    this.cnext = new Int32Array(k + 1);
+    this.cprev = new Int32Array(k + 1);
+    this.cOp = new Int32Array(k + 1);
+    this.cIndex = new Float64Array(k + 1);
+    this.cSymPrev = new Int32Array(k + 1).fill(-1);
+    const lastOfClass = new Map<string, number>();
+    for (let c = 1; c <= k; c++) {
+      const i = crashed[c - 1]!;
+      this.cnext[c] = c === k ? 0 : c + 1;
+      this.cprev[c] = c - 1;
+      this.cOp[c] = i;
+      this.cIndex[c] = this.ops[i]!.index;
+      const sk = model.symmetryKey?.(this.ops[i]!);
+      if (sk !== undefined) {
+        const p = lastOfClass.get(sk);
+        if (p !== undefined) this.cSymPrev[c] = p;
+        lastOfClass.set(sk, i);
+      }
+    }
+    this.cnext[0] = k === 0 ? 0 : 1;
+    this.cprev[0] = k;
+
+    // Bit positions and Zobrist keys (fixed seed: deterministic runs).
+    this.bitOf = new Int32Array(n);
+    completed.forEach((i, b) => (this.bitOf[i] = b));
+    this.completedWords = (completed.length + 31) >>> 5;
+    crashed.forEach((i, b) => (this.bitOf[i] = this.completedWords * 32 + b));
+    this.bits = new Uint32Array(this.completedWords + ((k + 31) >>> 5));
+    this.z1 = new Int32Array(n);
+    this.z2 = new Int32Array(n);
+    let seed = 0x2545f491 ^ n;
+    const rnd = (): number => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return seed | 0;
+    };
+    for (let i = 0; i < n; i++) {
+      this.z1[i] = rnd();
+      this.z2[i] = rnd();
+    }
+
+    this.frameEntry = new Int32Array(n + 1);
+    this.frameCrashed = new Uint8Array(n + 1);
+    this.framePrev = new Array<S>(n + 1);
+    this.frameAlts = new Array<readonly S[] | null>(n + 1).fill(null);
+    this.frameAlt = new Int32Array(n + 1);
+    this.frameBlock = new Int32Array(n + 1);
+    this.blind = new Uint8Array(n);
+    if (model.blind) this.ops.forEach((op, i) => (this.blind[i] = model.blind!(op) ? 1 : 0));
+    this.readOnly = new Uint8Array(n);
+    this.frameForced = new Uint8Array(n + 1);
+    if (!model.stepAll) this.ops.forEach((op, i) => (this.readOnly[i] = op.completeIndex !== null && (op.status === 'fail' || !!model.readOnly?.(op)) ? 1 : 0));
+    this.state = model.init();
+    this.memo = new Memo<S>((a, b) => model.equal(a, b), model.stateBytes ?? 32);
+    this.entry = this.next[0]!;
+    if (this.nCompleted === 0) this.status = 'ok';
+    if (this.explain) this.partials = new Array(n).fill(undefined);
+  }
+
+  /** Advance at most `maxSteps` steps. */
+  run(maxSteps: number): SearchStatus {
+    if (this.status !== 'running') return this.status;
+    const model = this.model;
+    const ops = this.ops;
+    const next = this.next;
+    let steps = 0;
+    while (steps++ < maxSteps) {
+      if (this.mustBacktrack) {
+        // The frame just popped was forced: its config has no other useful branch.
+        if (this.depth === 0) return this.finish('fail', steps);
+        this.pop();
+        continue;
+      }
+      if (this.freshScan) {
+        // A read-only op legal now can be linearized first without loss of generality (moving it
+        // to the front of any linearization keeps every state and real-time order): commit to it.
+        this.freshScan = false;
+        const forced = this.forcedReadOnly();
+        if (forced > 0) {
+          if (!this.enter(forced, false, ops[this.entryOp[forced]!]!, this.state, null, 0, 1)) this.mustBacktrack = true;
+          else if (this.linearizedCompleted === this.nCompleted) return this.finish('ok', steps);
+          continue;
+        }
+      }
+      let e = this.entry;
+      if (!this.crashedPhase) {
+        if (e !== 0 && this.isCall[e]) {
+          if (this.readOnly[this.entryOp[e]!]) {
+            this.entry = next[e]!; // not legal here, or the forced pass would have taken it
+            continue;
+          }
+          if (this.tryLift(e, false, ops[this.entryOp[e]!]!, model)) {
+            if (this.linearizedCompleted === this.nCompleted) return this.finish('ok', steps);
+            continue;
+          }
+          this.entry = next[e]!;
+          continue;
+        }
+        // At the first pending return (e): now try crashed ops invoked before it.
+        this.crashedPhase = true;
+        this.entry = this.cnext[0]!;
+        this.blockAt = e;
+        continue;
+      }
+      // Crashed phase: e walks the crashed list while its calls precede the blocking return.
+      const blockAt = this.blockAt;
+      const limit = blockAt === 0 ? Infinity : this.entryIndex[blockAt]!;
+      if (e !== 0 && this.cIndex[e]! < limit) {
+        const sp = this.cSymPrev[e]!;
+        const opPos = this.cOp[e]!;
+        if ((sp < 0 || this.isSet(sp)) && this.tryLift(e, true, ops[opPos]!, model)) {
+          if (this.linearizedCompleted === this.nCompleted) return this.finish('ok', steps);
+          continue;
+        }
+        this.entry = this.cnext[e]!;
+        continue;
+      }
+      // Blocked at return `blockAt`: backtrack.
+      if (blockAt !== 0) {
+        const idx = this.entryIndex[blockAt]!;
+        if (idx > this.furthestBlock) this.furthestBlock = idx;
+        if (this.explain) this.noteBlock(this.entryOp[blockAt]!);
+      }
+      if (this.depth === 0) return this.finish('fail', steps);
+      this.pop();
+    }
+    this.stats.steps += steps - 1;
+    return 'running';
+  }
+
+  private blockAt = 0;
+
+  private finish(s: SearchStatus, steps: number): SearchStatus {
+    this.stats.steps += steps;
+    this.status = s;
+    this.memo.clear(); // free memory as soon as a partition is decided
+    return s;
+  }
+
+  private isSet(opPos: number): boolean {
+    const b = this.bitOf[opPos]!;
+    return (this.bits[b >>> 5]! & (1 << (b & 31))) !== 0;
+  }
+
+  /** Try to linearize the op at entry e now; on success push a frame and restart the scan. */
+  private tryLift(e: number, crashed: boolean, op: ModelOp, model: Model<S>, mode = 0): boolean {
+    let alts: readonly S[] | null;
+    let from: number;
+    if (this.resumeAlts !== null) {
+      alts = this.resumeAlts;
+      from = this.resumeAlt;
+      this.resumeAlts = null;
+    } else if (model.stepAll) {
+      alts = model.stepAll(this.state, op);
+      from = 0;
+    } else {
+      const s = model.step(this.state, op);
+      if (s === undefined) return false;
+      alts = null;
+      from = 0;
+      if (!this.enter(e, crashed, op, s, null, 0, mode)) return false;
+      return true;
+    }
+    for (let a = from; a < alts.length; a++) {
+      if (this.enter(e, crashed, op, alts[a]!, alts, a, mode)) return true;
+    }
+    return false;
+  }
+
+  /** The first pending read-only op legal in the current state (its call entry), or 0. */
+  private forcedReadOnly(): number {
+    const next = this.next;
+    for (let e = next[0]!; e !== 0 && this.isCall[e]; e = next[e]!) {
+      const p = this.entryOp[e]!;
+      if (this.readOnly[p] && this.model.step(this.state, this.ops[p]!) !== undefined) return e;
+    }
+    return 0;
+  }
+
+  /** mode: 0 ordinary scan, 1 forced read-only op (no sibling branches). */
+  private enter(e: number, crashed: boolean, op: ModelOp, s: S, alts: readonly S[] | null, alt: number, mode = 0): boolean {
+    const opPos = crashed ? this.cOp[e]! : this.entryOp[e]!;
+    // Dominance pruning (sound, see README): a crashed op that leaves the state unchanged, or a
+    // crashed op whose effect the very next op overwrites blindly, is better left unlinearized -
+    // that sibling branch reaches the same state with one more crashed op still available.
+    if (crashed && this.model.equal(s, this.state)) return false;
+    if (this.blind[opPos] && this.depth > 0 && this.frameCrashed[this.depth - 1]) return false;
+    this.setBit(opPos);
+    if (!this.memoAdd(s)) {
+      this.clearBit(opPos);
+      return false;
+    }
+    const d = this.depth++;
+    this.frameEntry[d] = e;
+    this.frameCrashed[d] = crashed ? 1 : 0;
+    this.framePrev[d] = this.state;
+    this.frameAlts[d] = alts;
+    this.frameAlt[d] = alt;
+    this.frameBlock[d] = this.blockAt;
+    this.frameForced[d] = mode === 1 ? 1 : 0;
+    this.state = s;
+    if (crashed) {
+      this.cnext[this.cprev[e]!] = this.cnext[e]!;
+      this.cprev[this.cnext[e]!] = this.cprev[e]!;
+    } else {
+      const r = this.matchRet[e]!;
+      this.next[this.prev[e]!] = this.next[e]!;
+      this.prev[this.next[e]!] = this.prev[e]!;
+      this.next[this.prev[r]!] = this.next[r]!;
+      this.prev[this.next[r]!] = this.prev[r]!;
+      this.linearizedCompleted++;
+    }
+    if (this.depth > this.stats.maxDepth) this.stats.maxDepth = this.depth;
+    if (this.explain) this.notePush();
+    this.crashedPhase = false;
+    this.freshScan = true;
+    this.entry = this.next[0]!;
+    void op;
+    return true;
+  }
+
+  private pop(): void {
+    const d = --this.depth;
+    const e = this.frameEntry[d]!;
+    const crashed = this.frameCrashed[d] === 1;
+    this.state = this.framePrev[d]!;
+    const opPos = crashed ? this.cOp[e]! : this.entryOp[e]!;
+    this.clearBit(opPos);
+    if (crashed) {
+      this.cnext[this.cprev[e]!] = e;
+      this.cprev[this.cnext[e]!] = e;
+    } else {
+      const r = this.matchRet[e]!;
+      this.next[this.prev[r]!] = r;
+      this.prev[this.next[r]!] = r;
+      this.next[this.prev[e]!] = e;
+      this.prev[this.next[e]!] = e;
+      this.linearizedCompleted--;
+    }
+    const alts = this.frameAlts[d]!;
+    this.frameAlts[d] = null;
+    this.crashedPhase = crashed;
+    this.blockAt = this.frameBlock[d]!;
+    this.mustBacktrack = this.frameForced[d] === 1;
+    this.freshScan = false;
+    if (alts && this.frameAlt[d]! + 1 < alts.length) {
+      // Resume the same op with its next possible state.
+      this.resumeAlts = alts;
+      this.resumeAlt = this.frameAlt[d]! + 1;
+      this.entry = e;
+    } else {
+      this.entry = crashed ? this.cnext[e]! : this.next[e]!;
+    }
+  }
+
+  private setBit(opPos: number): void {
+    const b = this.bitOf[opPos]!;
+    const w = b >>> 5;
+    this.bits[w]! |= 1 << (b & 31);
+    this.h1 ^= this.z1[opPos]!;
+    this.h2 ^= this.z2[opPos]!;
+    if (w === this.lo) {
+      while (this.lo < this.completedWords && this.bits[this.lo] === 0xffffffff) this.lo++;
+    }
+  }
+
+  private clearBit(opPos: number): void {
+    const b = this.bitOf[opPos]!;
+    const w = b >>> 5;
+    this.bits[w]! &= ~(1 << (b & 31));
+    this.h1 ^= this.z1[opPos]!;
+    this.h2 ^= this.z2[opPos]!;
+    if (w < this.lo) this.lo = w;
+  }
+
+  /** Insert (linearized set, state) into the memo; false if it was already there. */
+  private memoAdd(s: S): boolean {
+    const sh = this.model.hash(s) | 0;
+    const k = (this.h1 + Math.imul(sh, 0x9e3779b1)) | 0;
+    if (!this.memo.add(k, this.h2 ^ sh, this.bits, this.lo, this.completedWords, s)) return false;
+    this.stats.memoEntries = this.memo.size;
+    this.stats.memoBytes = this.memo.bytes;
+    return true;
+  }
+
+  // ---------------------------------------------------------------- explain mode
+
+  private stackOps(): number[] {
+    const out: number[] = new Array(this.depth);
+    for (let d = 0; d < this.depth; d++) {
+      const e = this.frameEntry[d]!;
+      out[d] = this.frameCrashed[d] ? this.cOp[e]! : this.entryOp[e]!;
+    }
+    return out;
+  }
+
+  private notePush(): void {
+    let snap: number[] | undefined;
+    if (this.depth > this.best.length) {
+      snap = this.stackOps();
+      this.best = snap;
+      this.bestBlocked = -1;
+    }
+    for (let d = 0; d < this.depth; d++) {
+      const e = this.frameEntry[d]!;
+      const p = this.frameCrashed[d] ? this.cOp[e]! : this.entryOp[e]!;
+      const cur = this.partials[p];
+      if (!cur || cur.length < this.depth) this.partials[p] = snap ??= this.stackOps();
+    }
+  }
+
+  private noteBlock(opPos: number): void {
+    if (this.depth === this.best.length && this.bestBlocked < 0) this.bestBlocked = opPos;
+    let list = this.blockedStates.get(opPos);
+    if (!list) this.blockedStates.set(opPos, (list = []));
+    const h = this.model.hash(this.state);
+    if (list.length < 16 && !list.some((x) => x.h === h && this.model.equal(x.s, this.state))) list.push({ s: this.state, h });
+  }
+
+  explanation(): Explanation | undefined {
+    if (!this.explain || this.status !== 'fail') return undefined;
+    const blocked = this.bestBlocked >= 0 ? this.bestBlocked : [...this.blockedStates.keys()][0] ?? -1;
+    return {
+      prefix: this.best,
+      blocked,
+      states: (this.blockedStates.get(blocked) ?? []).map((x) => x.s),
+      partials: this.partials,
+    };
+  }
+}
