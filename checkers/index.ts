@@ -5,3 +5,4 @@ export * from './registry.js';
 import './elle/index.js';
 import './sequential/index.js';
 import './linearizable/index.js';
+import './set/index.js';

@@ -1,0 +1,67 @@
+// Set checker plugins: `set` (final read has every acknowledged add), `set-full` (per-element
+// stable / stale / lost with visibility latencies, and convergence of final reads) and
+// `convergence` (final reads from every node agree and include every acknowledged add).
+
+import type { History } from '../../src/history.js';
+import type { CheckOptions, CheckResult, Checker, ElementOutcome } from '../../src/protocols.js';
+import { show } from '../op-pairs.js';
+import { registerChecker } from '../registry.js';
+import { checkConvergenceHistory } from './convergence.js';
+import { checkSet } from './simple-set.js';
+import { checkSetFull } from './set-full.js';
+
+const ms = (ns: unknown): string => (typeof ns === 'number' ? `${(ns / 1e6).toFixed(1)} ms` : '-');
+
+function make(name: string, f: (h: History, o: CheckOptions) => CheckResult): Checker {
+  return { name, check: f };
+}
+
+const opt = <T>(o: CheckOptions, k: string): T | undefined => o[k] as T | undefined;
+
+registerChecker({
+  name: 'set',
+  description: 'set: the final read contains every acknowledged add and nothing never added',
+  create: (opts) => make('set', (h, o) => checkSet(h, { addF: opt(opts, 'addF'), readF: opt(opts, 'readF'), ...o })),
+  format(r) {
+    const lines = [String(r.summary ?? '')];
+    const lost = r.lost as unknown[] | undefined;
+    if (lost?.length) lines.push(`lost: ${lost.slice(0, 50).map((x) => show(x)).join(', ')}${(r.lostCount as number) > 50 ? ', …' : ''}`);
+    const unexpected = r.unexpected as unknown[] | undefined;
+    if (unexpected?.length) lines.push(`unexpected: ${unexpected.slice(0, 50).map((x) => show(x)).join(', ')}`);
+    return lines.join('\n');
+  },
+});
+
+function formatFull(r: CheckResult): string {
+  const lines = [String(r.summary ?? '')];
+  const lost = r.lost as unknown[] | undefined;
+  if (lost?.length) lines.push(`lost elements (${r.lostCount}): ${lost.slice(0, 50).map((x) => show(x)).join(', ')}${(r.lostCount as number) > 50 ? ', …' : ''}`);
+  const els = (r.elements as ElementOutcome[] | undefined) ?? [];
+  const odd = els.filter((e) => e.outcome === 'unexpected' || e.outcome === 'duplicated');
+  if (odd.length) lines.push(`unexpected/duplicated: ${odd.slice(0, 20).map((e) => `${show(e.element)} (${e.outcome})`).join(', ')}`);
+  const q = r.visibilityLatencyNs as Record<string, number> | undefined;
+  if (q?.count) lines.push(`visibility latency (ack → always visible): p50 ${ms(q.p50)}, p95 ${ms(q.p95)}, p99 ${ms(q.p99)}, max ${ms(q.max)} over ${q.count} elements`);
+  const c = r.convergence as CheckResult | undefined;
+  if (c?.summary) lines.push(String(c.summary));
+  return lines.join('\n');
+}
+
+registerChecker({
+  name: 'set-full',
+  description: 'eventual consistency of a set: per-element stable/stale/lost/never-read, visibility latency, convergence',
+  create: (opts) =>
+    make('set-full', (h, o) => {
+      const all = { ...opts, ...o };
+      return checkSetFull(h, {
+        linearizable: opt(all, 'linearizable'), maxElements: opt(all, 'maxElements'), addF: opt(all, 'addF'), readF: opt(all, 'readF'),
+      });
+    }),
+  format: formatFull,
+});
+
+registerChecker({
+  name: 'convergence',
+  description: 'final reads from every node (after healing) agree and include every acknowledged add',
+  create: (opts) => make('convergence', (h, o) => checkConvergenceHistory(h, opt({ ...opts, ...o }, 'addF'), opt({ ...opts, ...o }, 'readF'))),
+  format: (r) => String(r.summary ?? ''),
+});
