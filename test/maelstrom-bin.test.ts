@@ -8,6 +8,10 @@ import { getDb } from '../src/db/index.js';
 import type { MaelstromDb } from '../src/maelstrom/db.js';
 import type { Test } from '../src/protocols.js';
 import { alive, invokeOnce, startDb } from './maelstrom-helpers.js';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runTest } from '../src/run.js';
 
 const PY = fileURLToPath(new URL('./fixtures/primary-kv.py', import.meta.url));
 let running: { db: MaelstromDb; test: Test } | undefined;
@@ -34,6 +38,15 @@ describe('maelstrom db (--bin)', () => {
     await db.teardown(test);
     running = undefined;
     expect(pids.filter(alive)).toEqual([]);
+  });
+
+  it('faultline run --bin: a whole register test under partitions is judged linearizable', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'faultline-bin-run-'));
+    const o = await runTest({ bin: PY, workload: 'register', nemesis: ['partition'], nemesisIntervalS: 1, timeLimitS: 5, seed: 3, out, quiet: true, dbOptions: { 'timeout-ms': '300' } });
+    expect(o.test.db).toBe('maelstrom');
+    expect(o.valid).toBe(true);
+    const ops = readFileSync(join(o.dir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; process: unknown });
+    expect(ops.filter((op) => op.type === 'ok' && typeof op.process === 'number').length).toBeGreaterThan(50);
   });
 
   it('rejects a missing program with a clear error naming --bin', () => {

@@ -11,7 +11,7 @@
 // persisted, never gossiped. Final reads after healing miss it, so the set checker reports the
 // element lost and the counter checker a final value out of bounds.
 
-import { existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ERR, type Body } from '../maelstrom/protocol.js';
 import { GOSSIP_BUGS } from './bugs.js';
@@ -47,7 +47,11 @@ let counterAdds = 0;
 
 const path = join(rt.dataDir, 'gossip.jsonl');
 if (existsSync(path)) {
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
+  const text = readFileSync(path, 'utf8');
+  // Cut a torn last line, or the next record would be glued to it and lost too.
+  const end = text.lastIndexOf('\n') + 1;
+  if (end < text.length) truncateSync(path, Buffer.byteLength(text.slice(0, end)));
+  for (const line of text.slice(0, end).split('\n')) {
     if (!line) continue;
     try {
       const r = JSON.parse(line) as { e?: string; c?: string; i?: number; d?: number };

@@ -3,7 +3,7 @@
 // message that depends on it, so SIGKILL at any point loses nothing that was acknowledged.
 // (No fsync: the process may die, the machine does not.) A torn last line is ignored on replay.
 
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface RaftEntry<Op> {
@@ -35,7 +35,13 @@ export class RaftStorage<Op> {
   constructor(dir: string, file = 'raft.jsonl') {
     const path = join(dir, file);
     this.recovered = existsSync(path);
-    if (this.recovered) this.replay(readFileSync(path, 'utf8'));
+    if (this.recovered) {
+      const text = readFileSync(path, 'utf8');
+      // Cut a torn last line, or the next record would be glued to it and lost too.
+      const end = text.lastIndexOf('\n') + 1;
+      if (end < text.length) truncateSync(path, Buffer.byteLength(text.slice(0, end)));
+      this.replay(text.slice(0, end));
+    }
     this.fd = openSync(path, 'a');
   }
 
