@@ -54,7 +54,7 @@ if (args[0] === 'check') {
       const g0 = performance.now();
       generate(file, n);
       const genMs = Math.round(performance.now() - g0);
-      const heap = n >= 500_000 ? ['--max-old-space-size=8192'] : [];
+      const heap = [...(n >= 500_000 ? ['--max-old-space-size=8192'] : []), ...(process.env.ELLE_BENCH_FLAGS ? process.env.ELLE_BENCH_FLAGS.split(' ') : [])];
       const child = spawnSync(process.execPath, [...heap, '--import', 'tsx', self, 'check', file, String(n)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
       if (child.status !== 0) {
         console.log(JSON.stringify({ txns: n, error: `check exited ${child.status}` }));

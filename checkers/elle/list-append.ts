@@ -75,7 +75,7 @@ export function analyzeListAppend(t: Txns, sink: AnomalySink): Analysis {
       const m = ms[j]!;
       if (m[0] !== 'r') continue;
       const k = mopKey[base + j]!;
-      const vals = (m[2] ?? EMPTY) as unknown[];
+      let vals = (m[2] ?? EMPTY) as unknown[];
       // Its own earlier appends to k: a read after them must end with them (internal
       // consistency) and, showing uncommitted state, says nothing about the version order.
       let hasOwn = false;
@@ -89,11 +89,13 @@ export function analyzeListAppend(t: Txns, sink: AnomalySink): Analysis {
             type: 'internal', ops: [txnOp(t, x)],
             text: `${txnName(t, x)} read key ${show(m[1])} as ${showList(vals)} after appending ${showList(own)} to it, so the read should end with ${showList(own)}`,
           }));
+          continue;
         }
-        continue;
+        // What precedes its own appends is a committed state it observed.
+        vals = vals.slice(0, vals.length - own.length);
       }
       // A future read: the txn sees a value it appends only later.
-      for (let i = j + 1; i < ms.length; i++) {
+      for (let i = j + 1; i < ms.length && !hasOwn; i++) {
         const p = ms[i]!;
         if (p[0] === 'append' && mopKey[base + i] === k && vals.some((v) => v === p[2] || ident(v) === ident(p[2]))) {
           sink.add('future-read', () => ({
@@ -115,7 +117,7 @@ export function analyzeListAppend(t: Txns, sink: AnomalySink): Analysis {
         continue;
       }
       if (vals.length > L.length) { longest[k] = vals; longestBy[k] = x; }
-      rTxn.push(x); rKey.push(k); rVals.push(vals); rMop.push(j);
+      rTxn.push(x); rKey.push(k); rVals.push(vals); rMop.push(hasOwn ? ms.length : j); // (no lost-update grouping after own appends)
     }
   }
 
@@ -256,14 +258,18 @@ export function analyzeListAppend(t: Txns, sink: AnomalySink): Analysis {
     for (let j = 0; j < ms.length; j++) if (ms[j]![0] === 'append' && mopKey[mopOff[x]! + j] === k) out.push(ms[j]![2]);
     return out;
   };
-  // A txn's reads of k made before it appended to k (the ones that observe others' state).
+  // A txn's reads of k, each without its own appends: the committed state it observed.
   const extReads = (x: number, k: number): unknown[][] => {
     const out: unknown[][] = [];
     const ms = t.mops[x]!;
+    let own = 0;
     for (let j = 0; j < ms.length; j++) {
       if (mopKey[mopOff[x]! + j] !== k) continue;
-      if (ms[j]![0] === 'append') break;
-      out.push((ms[j]![2] ?? []) as unknown[]);
+      if (ms[j]![0] === 'append') own++;
+      else {
+        const r = (ms[j]![2] ?? []) as unknown[];
+        out.push(r.slice(0, Math.max(0, r.length - own)));
+      }
     }
     return out;
   };
