@@ -104,6 +104,23 @@ describe('list-append checker: hand-made anomalies', () => {
     expect(r.valid).toBe(true);
   });
 
+  it('an exhausted search budget gives unknown, unless an anomaly already decides', () => {
+    const skew3 = [
+      ...concurrent([[['r', 'x', []], ['append', 'y', 1]], [['r', 'y', []], ['append', 'z', 1]], [['r', 'z', []], ['append', 'x', 1]]]),
+      ...seq(3, [['r', 'x', [1]], ['r', 'y', [1]], ['r', 'z', [1]]]),
+    ];
+    const full = checkElle(build(skew3), 'list-append', { consistencyModel: 'snapshot-isolation' });
+    expect(full.valid).toBe(true);
+    expect(full.anomalyTypes).toEqual(['G2-item']);
+    const starved = checkElle(build(skew3), 'list-append', { consistencyModel: 'snapshot-isolation', maxStates: 0 });
+    expect(starved.valid).toBe('unknown');
+    expect(starved.incomplete).toContain('G-single');
+    expect(starved.error).toMatch(/could not finish/);
+    // A G1a is found without any search, so the verdict stays false.
+    const g1a = [...skew3, ...seq(4, [['append', 'w', 1]], 'fail'), ...seq(5, [['r', 'w', [1]]])];
+    expect(checkElle(build(g1a), 'list-append', { consistencyModel: 'snapshot-isolation', maxStates: 0 }).valid).toBe(false);
+  });
+
   it('malformed transactions are clear errors naming the op', () => {
     const bad = (mops: unknown[]) => () => la(seq(0, mops));
     expect(bad([['r', 'x', 3]])).toThrow(FaultlineError);
