@@ -10,7 +10,10 @@ describe('consistency models', () => {
     expect(judgeModels(['G-single']).not.sort()).toEqual(['repeatable-read', 'snapshot-isolation']);
     expect(judgeModels(['G-single-process']).not.sort()).toEqual(['strong-session-repeatable-read', 'strong-session-snapshot-isolation']);
     expect(judgeModels(['G2-item-realtime']).not).toEqual(['strong-repeatable-read']);
-    expect(judgeModels(['internal']).not).toEqual(['read-uncommitted']);
+    expect(judgeModels(['internal']).not).toEqual(['snapshot-isolation']);
+    expect(judgeModels(['incompatible-order']).not).toEqual(['read-committed']);
+    expect(judgeModels(['lost-update']).not.sort()).toEqual(['repeatable-read', 'snapshot-isolation']);
+    expect(judgeModels(['cyclic-versions']).not).toEqual(['read-uncommitted']);
   });
 
   it('reports the strongest models still possible', () => {
