@@ -117,12 +117,17 @@ export function collectAnomalies(results: CheckResult, historyLength: number): A
   return out;
 }
 
-/** The compact history the page embeds: [time, type, process, f, value, node, error] per op. */
+/**
+ * One op as the page embeds it: [time, type, process, f, value, node?, error?]. type: 0 invoke,
+ * 1 ok, 2 fail, 3 info; process -1 = nemesis; f and node are indices into `fs`/`nodes` (node -1:
+ * none). Trailing node/error are omitted when absent.
+ */
+export type EncodedOp = [number, number, number, number, unknown, ...unknown[]];
+
 export interface EncodedHistory {
   fs: string[];
   nodes: string[];
-  /** type: 0 invoke, 1 ok, 2 fail, 3 info; process -1 = nemesis; f/node are indices (-1: none). */
-  ops: Array<[number, number, number, number, unknown, number, unknown]>;
+  ops: EncodedOp[];
 }
 
 const TYPE_CODE: Record<Op['type'], number> = { invoke: 0, ok: 1, fail: 2, info: 3 };
@@ -146,7 +151,11 @@ export function encodeHistory(history: History): EncodedHistory {
     const op = history[i]!;
     const proc = op.process === 'nemesis' ? -1 : typeof op.process === 'number' ? op.process : -2;
     const node = typeof op.node === 'string' ? intern(op.node, nodes, nodeIdx) : -1;
-    ops[i] = [op.time, TYPE_CODE[op.type] ?? 0, proc, intern(String(op.f), fs, fIdx), op.value ?? null, node, op.error ?? null];
+    const row: EncodedOp = [op.time, TYPE_CODE[op.type] ?? 0, proc, intern(String(op.f), fs, fIdx), op.value ?? null];
+    // Node and error only when present: most ops have neither, and the page parses less.
+    if (op.error !== undefined && op.error !== null) row.push(node, op.error);
+    else if (node >= 0) row.push(node);
+    ops[i] = row;
   }
   return { fs, nodes, ops };
 }

@@ -59,8 +59,9 @@ describe('report data', () => {
     expect(a).toEqual([{ index: 3, message: 'x' }, { index: 1, message: 'y', checker: 'c' }]);
   });
   it('encodes the history compactly with interned names', () => {
-    const e = encodeHistory([op(0, 1, 'invoke', 0, 'read'), { ...op(1, 2, 'ok', 'nemesis', 'read', 5), node: 'n1', error: 'e' }]);
-    expect(e.fs).toEqual(['read']);
-    expect(e.ops).toEqual([[1, 0, 0, 0, null, -1, null], [2, 1, -1, 0, 5, 0, 'e']]);
+    const e = encodeHistory([op(0, 1, 'invoke', 0, 'read'), { ...op(1, 2, 'ok', 'nemesis', 'read', 5), node: 'n1', error: 'e' }, { ...op(2, 3, 'fail', 1, 'write', 2), error: 'x' }, { ...op(3, 4, 'invoke', 1, 'read'), node: 'n1' }]);
+    expect(e.fs).toEqual(['read', 'write']);
+    expect(e.nodes).toEqual(['n1']);
+    expect(e.ops).toEqual([[1, 0, 0, 0, null], [2, 1, -1, 0, 5, 0, 'e'], [3, 2, 1, 1, 2, -1, 'x'], [4, 0, 1, 0, null, 0]]);
   });
 });

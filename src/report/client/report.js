@@ -225,18 +225,37 @@
       ctx.fillRect(x0, 0, Math.max(1, x1 - x0), lanes * LANE);
       ctx.globalAlpha = 1;
     });
+    // Rasterize into one cell per lane × pixel column, keeping the most alarming kind in each
+    // (fail > info > never completed > nemesis > ok), then draw runs: cost is bounded by the
+    // canvas size, not the number of ops, so a million ops redraw as fast as a thousand.
     var h = Math.max(1, LANE - (LANE > 6 ? 3 : 1));
-    for (var k = 0; k < KIND.length; k++) {
-      ctx.fillStyle = COLORS[KIND[k]];
-      ctx.beginPath();
-      for (var j = 0; j < ivStart.length; j++) {
-        if (ivKind[j] !== k || ivEnd[j] < view.t0 || ivStart[j] > view.t1) continue;
-        var x0 = xOf(ivStart[j]);
-        var x1 = xOf(ivEnd[j]);
-        ctx.rect(x0, ivLane[j] * LANE + 1, Math.max(1, x1 - x0), h);
+    var Wpx = Math.ceil(W);
+    var grid = new Uint8Array(lanes * Wpx);
+    var RANK = [1, 5, 4, 3, 2];
+    for (var j = 0; j < ivStart.length; j++) {
+      if (ivEnd[j] < view.t0 || ivStart[j] > view.t1) continue;
+      var a = Math.floor(xOf(ivStart[j])), z = Math.floor(xOf(ivEnd[j]));
+      if (z - a >= 3) z--; // leave a gap so consecutive ops stay distinguishable when zoomed in
+      if (a < LABEL_W) a = LABEL_W;
+      if (z >= Wpx) z = Wpx - 1;
+      var base = ivLane[j] * Wpx, kk = ivKind[j], r = RANK[kk];
+      for (var x = a; x <= z; x++) {
+        var cur = grid[base + x];
+        if (cur === 0 || RANK[cur - 1] < r) grid[base + x] = kk + 1;
       }
-      ctx.fill();
     }
+    var paths = KIND.map(function () { return new Path2D(); });
+    for (var l = 0; l < lanes; l++) {
+      var row = l * Wpx, x0 = -1, cur0 = 0;
+      for (var xx = LABEL_W; xx <= Wpx; xx++) {
+        var v = xx < Wpx ? grid[row + xx] : 0;
+        if (v !== cur0) {
+          if (cur0 !== 0) paths[cur0 - 1].rect(x0, l * LANE + 1, xx - x0, h);
+          cur0 = v; x0 = xx;
+        }
+      }
+    }
+    for (var k = 0; k < KIND.length; k++) { ctx.fillStyle = COLORS[KIND[k]]; ctx.fill(paths[k]); }
     if (selected >= 0) {
       var inv = H[selected][1] === 0 ? selected : partner[selected] >= 0 ? partner[selected] : selected;
       var comp = partner[inv] >= 0 ? partner[inv] : inv;
@@ -337,35 +356,49 @@
   function charts() {
     var box = document.getElementById('charts');
     if (!box || typeof uPlot === 'undefined') return;
-    var xs = [], ys = [[], [], []];
-    var lo = Infinity, hi = 0;
+    // Every completed client op: invocation time (s), latency (ms), completion type (0 ok, 1 fail, 2 info).
+    var px = [], pl = [], pt = [];
+    var lo = Infinity, hi = 0, sorted = true;
     for (var i = 0; i < n; i++) {
       var o = H[i];
       if (o[1] !== 0 || o[2] < 0 || partner[i] < 0) continue;
       var c = H[partner[i]];
       var lat = Math.max(1e-3, (c[0] - o[0]) / 1e6);
-      xs.push(o[0] / 1e9);
-      for (var k = 0; k < 3; k++) ys[k].push(c[1] - 1 === k ? lat : null);
+      if (px.length && o[0] / 1e9 < px[px.length - 1]) sorted = false;
+      px.push(o[0] / 1e9); pl.push(lat); pt.push(c[1] - 1);
       if (lat < lo) lo = lat; if (lat > hi) hi = lat;
     }
-    if (!xs.length) { box.textContent = 'No completed client operations to plot.'; return; }
-    // Quantiles per time bucket, placed at the bucket's first point (lines span the gaps).
-    var B = Math.min(100, Math.max(10, Math.floor(xs.length / 50)));
-    var x0 = xs[0], x1 = xs[xs.length - 1] + 1e-9, bw = (x1 - x0) / B;
-    var q = [[], [], []], QS = [0.5, 0.95, 0.99];
-    for (i = 0; i < xs.length; i++) { q[0].push(null); q[1].push(null); q[2].push(null); }
-    var start = 0;
-    for (var b = 0; b < B && start < xs.length; b++) {
-      var end = start;
-      var lim = x0 + (b + 1) * bw;
-      var vals = [];
-      while (end < xs.length && (xs[end] < lim || b === B - 1)) { vals.push(ys[0][end] !== null ? ys[0][end] : ys[1][end] !== null ? ys[1][end] : ys[2][end]); end++; }
-      if (vals.length) {
-        vals.sort(function (a, c) { return a - c; });
-        for (var qi = 0; qi < 3; qi++) q[qi][start] = vals[Math.min(vals.length - 1, Math.floor(QS[qi] * vals.length))];
-      }
-      start = end;
+    var N = px.length;
+    if (!N) { box.textContent = 'No completed client operations to plot.'; return; }
+    var order = null;
+    if (!sorted) { order = Array.from({ length: N }, function (_, j) { return j; }); order.sort(function (a, b) { return px[a] - px[b]; }); }
+    var at = function (j) { return order ? order[j] : j; };
+    // Quantiles per time bucket over all points.
+    var B = Math.min(100, Math.max(10, Math.floor(N / 50)));
+    var x0 = px[at(0)], x1 = px[at(N - 1)] + 1e-9, bw = (x1 - x0) / B;
+    var QS = [0.5, 0.95, 0.99], bq = [], bucketOf = new Int32Array(N);
+    var j = 0;
+    for (var b = 0; b < B; b++) {
+      var lim = x0 + (b + 1) * bw, vals = [];
+      while (j < N && (px[at(j)] < lim || b === B - 1)) { vals.push(pl[at(j)]); bucketOf[j] = b; j++; }
+      vals.sort(function (a, c) { return a - c; });
+      bq.push(vals.length ? QS.map(function (qq) { return vals[Math.min(vals.length - 1, Math.floor(qq * vals.length))]; }) : null);
     }
+    // Past MAXP points, draw a deterministic sample of ok ops, but every fail/info and every ok
+    // slower than the overall p99 (the points people look for).
+    var MAXP = 100000, stride = Math.ceil(N / MAXP), p99 = Infinity;
+    if (stride > 1) { var all = pl.slice().sort(function (a, c) { return a - c; }); p99 = all[Math.floor(0.99 * (N - 1))]; }
+    var xs = [], ys = [[], [], []], q = [[], [], []], lastB = -1;
+    for (j = 0; j < N; j++) {
+      var k0 = at(j);
+      if (stride > 1 && pt[k0] === 0 && pl[k0] < p99 && j % stride !== 0) continue;
+      xs.push(px[k0]);
+      for (var k = 0; k < 3; k++) ys[k].push(pt[k0] === k ? pl[k0] : null);
+      var bb = bucketOf[j], first = bb !== lastB && bq[bb];
+      for (k = 0; k < 3; k++) q[k].push(first ? bq[bb][k] : null);
+      lastB = bb;
+    }
+    var sampledNote = stride > 1 ? ' — ' + xs.length + ' of ' + N + ' points drawn (all fail/info and slowest 1%)' : '';
     var wins = data.windows || [];
     function shade(u) {
       var ctx = u.ctx;
@@ -394,7 +427,7 @@
     var pt = function (label, color) { return { label: label, stroke: color, ptColor: color, paths: dots, points: { show: false } }; };
     var line = function (label, color, dash) { return { label: label, stroke: color, width: 1.5, dash: dash, spanGaps: true, points: { show: false } }; };
     new uPlot({
-      title: 'Latency (ms, log scale) by invocation time (s)', width: width, height: 300,
+      title: 'Latency (ms, log scale) by invocation time (s)' + sampledNote, width: width, height: 300,
       scales: { x: { time: false }, y: { distr: 3, range: function (u, mn, mx) { return [Math.max(1e-3, lo / 1.5), hi * 1.5]; } } },
       series: [{ label: 't (s)' }, pt('ok', COLORS.ok), pt('fail', COLORS.fail), pt('info', COLORS.info), line('p50', '#1d2330'), line('p95', '#2554c7', [6, 3]), line('p99', '#9b1c8c', [2, 3])],
       axes: [{}, { label: 'ms' }],
