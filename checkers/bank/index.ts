@@ -1,0 +1,101 @@
+// The `bank` checker (Jepsen's bank): transfers move money between accounts, so every ok read
+// of all balances must sum to the same total, and no balance may be negative unless allowed.
+
+import type { History } from '../../src/history.js';
+import type { AnomalyRef, CheckOptions, CheckResult } from '../../src/protocols.js';
+import { badInput } from '../../src/errors.js';
+import { clientRecords, firstAnomalies } from '../op-pairs.js';
+import { registerChecker } from '../registry.js';
+
+export interface BankOptions {
+  /** The conserved total; default: the sum most reads agree on (reported as inferred). */
+  total?: number;
+  /** Allow negative balances (some bank variants permit overdrafts). */
+  negativeBalances?: boolean;
+  /** The accounts every read must cover exactly, if known. */
+  accounts?: unknown[];
+}
+
+/** A read's balances: a {account: balance} map or a list of [account, balance] pairs. */
+function balances(v: unknown, where: string): Map<string, number | null> {
+  const m = new Map<string, number | null>();
+  const put = (k: unknown, b: unknown): void => {
+    if (b !== null && typeof b !== 'number') throw badInput(`balance of account ${JSON.stringify(k)} is not a number: ${JSON.stringify(b)}`, where);
+    m.set(String(k), b);
+  };
+  if (Array.isArray(v)) {
+    for (const p of v) {
+      if (!Array.isArray(p) || p.length !== 2) throw badInput('a bank read must be a map or [account, balance] pairs', where);
+      put(p[0], p[1]);
+    }
+  } else if (v && typeof v === 'object') {
+    for (const [k, b] of Object.entries(v)) put(k, b);
+  } else throw badInput(`a bank read must be a map of balances, got ${JSON.stringify(v)}`, where);
+  return m;
+}
+
+export function checkBank(history: History, opts: BankOptions = {}): CheckResult {
+  const reads: { index: number; bal: Map<string, number | null>; sum: number }[] = [];
+  let transfers = { ok: 0, fail: 0, info: 0 };
+  for (const r of clientRecords(history)) {
+    if (r.f === 'transfer') transfers = { ...transfers, [r.type]: transfers[r.type] + 1 };
+    if (r.f !== 'read' || r.type !== 'ok') continue;
+    const bal = balances(r.complete!.value, `history index ${r.index}`);
+    let sum = 0;
+    for (const b of bal.values()) sum += b ?? 0;
+    reads.push({ index: r.index, bal, sum });
+  }
+  let total = opts.total;
+  let inferred = false;
+  if (total === undefined && reads.length) {
+    const freq = new Map<number, number>();
+    for (const r of reads) freq.set(r.sum, (freq.get(r.sum) ?? 0) + 1);
+    total = [...freq.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+    inferred = true;
+  }
+  const expected = opts.accounts?.map(String);
+  const errors: { index: number; type: string; message: string }[] = [];
+  for (const r of reads) {
+    if (r.sum !== total) errors.push({ index: r.index, type: 'wrong-total', message: `balances sum to ${r.sum}, expected ${total}` });
+    for (const [a, b] of r.bal) {
+      if (b === null) errors.push({ index: r.index, type: 'nil-balance', message: `account ${a} has no balance` });
+      else if (b < 0 && !opts.negativeBalances) errors.push({ index: r.index, type: 'negative', message: `account ${a} has negative balance ${b}` });
+    }
+    if (expected) {
+      const missing = expected.filter((a) => !r.bal.has(a));
+      const extra = [...r.bal.keys()].filter((a) => !expected.includes(a));
+      if (missing.length || extra.length) errors.push({ index: r.index, type: 'accounts', message: `missing accounts [${missing.join(', ')}], unexpected [${extra.join(', ')}]` });
+    }
+  }
+  const byType: Record<string, number> = {};
+  for (const e of errors) byType[e.type] = (byType[e.type] ?? 0) + 1;
+  const anomalies: AnomalyRef[] = errors.map((e) => ({ index: e.index, message: e.message }));
+  return {
+    valid: reads.length === 0 ? 'unknown' : errors.length === 0,
+    summary: reads.length === 0 ? 'bank: no ok reads' : `bank: ${reads.length} reads, total ${total}${inferred ? ' (inferred)' : ''}, ${errors.length} bad (${Object.entries(byType).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`,
+    total: total ?? null,
+    totalInferred: inferred,
+    reads: reads.length,
+    transfers,
+    errorTypes: byType,
+    errors: errors.slice(0, 1000),
+    ...(anomalies.length ? { anomalies: firstAnomalies(anomalies) } : {}),
+    ...(reads.length === 0 ? { error: 'no ok reads to check' } : {}),
+  };
+}
+
+registerChecker({
+  name: 'bank',
+  description: 'bank transfers: every read conserves the total, no negative balances unless allowed',
+  create: (opts: CheckOptions) => ({
+    name: 'bank',
+    check: (h, o) => {
+      const a = { ...opts, ...o };
+      return checkBank(h, { total: a.total as number | undefined, negativeBalances: a.negativeBalances as boolean | undefined, accounts: a.accounts as unknown[] | undefined });
+    },
+  }),
+  format(r) {
+    const errs = (r.errors as { index: number; message: string }[]) ?? [];
+    return [String(r.summary ?? ''), ...errs.slice(0, 10).map((e) => `  history index ${e.index}: ${e.message}`)].join('\n');
+  },
+});

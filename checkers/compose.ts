@@ -1,0 +1,39 @@
+// Composing checkers by name, for workloads and `faultline check --checker compose
+// --checkers a,b`: runs each named checker and combines their verdicts (worst wins).
+
+import type { CheckOptions, Checker } from '../src/protocols.js';
+import { compose } from '../src/protocols.js';
+import { badArgument } from '../src/errors.js';
+import { checkerNames, getChecker, registerChecker } from './registry.js';
+
+/** A checker running the named plugins (each created with `opts`) and composing their results. */
+export function composeByName(names: readonly string[], opts: CheckOptions = {}): Checker {
+  const parts: Record<string, Checker> = {};
+  for (const n of names) {
+    const p = getChecker(n);
+    if (!p) throw badArgument(`unknown checker '${n}' (known: ${checkerNames().join(', ')})`, '--checkers');
+    parts[n] = p.create(opts);
+  }
+  return compose(names.join('+'), parts);
+}
+
+function namesFrom(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(String);
+  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
+  throw badArgument('compose needs the option checkers: a list of checker names (e.g. stats,perf,set-full)', '--checkers');
+}
+
+registerChecker({
+  name: 'compose',
+  description: 'runs several checkers (option checkers=a,b,c) and takes the worst verdict',
+  create: (opts) => composeByName(namesFrom(opts.checkers), opts),
+  format(r) {
+    const lines: string[] = [];
+    for (const [n, sub] of Object.entries(r.results ?? {})) {
+      const p = getChecker(n);
+      lines.push(`[${n}] ${sub.valid === true ? 'valid' : sub.valid === false ? 'INVALID' : 'unknown'}`);
+      lines.push((p?.format?.(sub) ?? String(sub.summary ?? '')).replace(/^/gm, '  '));
+    }
+    return lines.join('\n');
+  },
+});

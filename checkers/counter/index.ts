@@ -1,0 +1,110 @@
+// The `counter` checker (Jepsen's counter, extended to PN counters): every ok read must lie
+// within [lower, upper], where lower counts the adds surely done before the read began (ok adds
+// that completed before its invocation) plus every negative add that may have happened, and
+// upper the same with the positive ones. Adds that may have happened are those invoked before the
+// read completed and not failed. After quiescence (no add pending) the bounds meet: the value
+// must be exact.
+
+import type { History } from '../../src/history.js';
+import type { AnomalyRef, CheckOptions, CheckResult } from '../../src/protocols.js';
+import { badInput } from '../../src/errors.js';
+import { clientRecords, firstAnomalies } from '../op-pairs.js';
+import { registerChecker } from '../registry.js';
+
+export interface CounterOptions {
+  /** The counter's initial value (default 0). */
+  initial?: number;
+  addF?: string;
+  readF?: string;
+}
+
+export function checkCounter(history: History, opts: CounterOptions = {}): CheckResult {
+  const addF = opts.addF ?? 'add';
+  const readF = opts.readF ?? 'read';
+  const init = opts.initial ?? 0;
+  const recs = clientRecords(history).filter((r) => r.f === addF || r.f === readF);
+  // Sweep events in history order: invocations and completions.
+  interface Ev { at: number; kind: 0 | 1 | 2 | 3; d: number; ri: number } // 0 add invoke, 1 add ok, 2 read invoke, 3 read ok
+  const evs: Ev[] = [];
+  const reads: { rec: (typeof recs)[number]; lower: number; upper: number; dneg: number; dpos: number }[] = [];
+  for (const r of recs) {
+    if (r.f === addF) {
+      if (r.type === 'fail') continue;
+      const d = r.invoke.value;
+      if (typeof d !== 'number') throw badInput(`counter add expects a number delta, got ${JSON.stringify(d)}`, `history index ${r.invoke.index}`);
+      evs.push({ at: r.invoke.index, kind: 0, d, ri: -1 });
+      if (r.type === 'ok') evs.push({ at: r.complete!.index, kind: 1, d, ri: -1 });
+    } else if (r.type === 'ok') {
+      const v = r.complete!.value;
+      if (typeof v !== 'number') throw badInput(`counter read must return a number, got ${JSON.stringify(v)}`, `history index ${r.complete!.index}`);
+      reads.push({ rec: r, lower: 0, upper: 0, dneg: 0, dpos: 0 });
+      evs.push({ at: r.invoke.index, kind: 2, d: 0, ri: reads.length - 1 });
+      evs.push({ at: r.complete!.index, kind: 3, d: 0, ri: reads.length - 1 });
+    }
+  }
+  evs.sort((a, b) => a.at - b.at);
+  let done = 0; // sum of ok adds completed so far
+  let donePos = 0;
+  let doneNeg = 0;
+  let invPos = 0; // sum of positive deltas of non-failed adds invoked so far
+  let invNeg = 0;
+  for (const e of evs) {
+    if (e.kind === 0) {
+      if (e.d > 0) invPos += e.d;
+      else invNeg += e.d;
+    } else if (e.kind === 1) {
+      done += e.d;
+      if (e.d > 0) donePos += e.d;
+      else doneNeg += e.d;
+    } else if (e.kind === 2) {
+      const rd = reads[e.ri]!;
+      rd.lower = done;
+      rd.dpos = donePos;
+      rd.dneg = doneNeg;
+    } else {
+      const rd = reads[e.ri]!;
+      const base = rd.lower;
+      rd.lower = init + base + (invNeg - rd.dneg);
+      rd.upper = init + base + (invPos - rd.dpos);
+    }
+  }
+  const anomalies: AnomalyRef[] = [];
+  const errors: { index: number; value: number; lower: number; upper: number }[] = [];
+  for (const rd of reads) {
+    const v = rd.rec.complete!.value as number;
+    if (v < rd.lower || v > rd.upper) {
+      errors.push({ index: rd.rec.index, value: v, lower: rd.lower, upper: rd.upper });
+      anomalies.push({ index: rd.rec.index, message: `read ${v} outside the possible range [${rd.lower}, ${rd.upper}]` });
+    }
+  }
+  const last = reads[reads.length - 1];
+  const final = last ? { index: last.rec.index, value: last.rec.complete!.value, lower: last.lower, upper: last.upper, exact: last.lower === last.upper } : null;
+  return {
+    valid: errors.length === 0,
+    summary: `counter: ${reads.length} reads, ${errors.length} outside their bounds${final ? `; last read ${final.value} in [${final.lower}, ${final.upper}]` : ''}`,
+    reads: reads.length,
+    errors: errors.slice(0, 1000),
+    errorCount: errors.length,
+    final,
+    ...(anomalies.length ? { anomalies: firstAnomalies(anomalies) } : {}),
+  };
+}
+
+registerChecker({
+  name: 'counter',
+  description: 'grow-only and PN counters: every read within the bounds of acknowledged and attempted adds',
+  create: (opts: CheckOptions) => ({
+    name: 'counter',
+    check: (h, o) => {
+      const a = { ...opts, ...o };
+      return checkCounter(h, { initial: a.initial as number | undefined, addF: a.addF as string | undefined, readF: a.readF as string | undefined });
+    },
+  }),
+  format(r) {
+    const lines = [String(r.summary ?? '')];
+    for (const e of ((r.errors as { index: number; value: number; lower: number; upper: number }[]) ?? []).slice(0, 10)) {
+      lines.push(`  history index ${e.index}: read ${e.value}, possible [${e.lower}, ${e.upper}]`);
+    }
+    return lines.join('\n');
+  },
+});

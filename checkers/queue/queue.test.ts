@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { HistoryBuilder } from '../history-builder.js';
+import { checkQueue, checkTotalQueue } from './index.js';
+
+function base(): HistoryBuilder {
+  const b = new HistoryBuilder();
+  b.op(0, 'enqueue', 1);
+  b.op(0, 'enqueue', 2);
+  b.op(0, 'enqueue', 3, 'info', null);
+  return b;
+}
+
+describe('total-queue', () => {
+  it('accepts every acknowledged element dequeued once, crashed ones recovered', () => {
+    const b = base();
+    b.op(1, 'dequeue', null, 'ok', 2);
+    b.op(1, 'drain', null, 'ok', [1, 3]);
+    const r = checkTotalQueue(b.history());
+    expect(r.valid).toBe(true);
+    expect(r.recovered).toEqual([3]);
+  });
+  it('finds lost, duplicated and unexpected elements', () => {
+    const b = base();
+    b.op(1, 'dequeue', null, 'ok', 2);
+    b.op(1, 'dequeue', null, 'ok', 2);
+    b.op(1, 'dequeue', null, 'ok', 9);
+    const r = checkTotalQueue(b.history());
+    expect(r.valid).toBe(false);
+    expect(r.lost).toEqual([1]);
+    expect(r.duplicated).toEqual([2]);
+    expect(r.unexpected).toEqual([9]);
+  });
+});
+
+describe('queue', () => {
+  it('accepts an unordered queue history', () => {
+    const b = base();
+    b.op(1, 'dequeue', null, 'ok', 2);
+    b.op(1, 'dequeue', null, 'ok', 1);
+    b.op(1, 'dequeue', null, 'ok', null); // 3 may never have been enqueued
+    expect(checkQueue(b.history()).valid).toBe(true);
+  });
+  it('rejects a false empty, a double dequeue and lost elements after a drain', () => {
+    const b = base();
+    b.op(1, 'dequeue', null, 'ok', null);
+    expect(checkQueue(b.history()).anomalies?.[0]?.message).toMatch(/empty/);
+    const c = base();
+    c.op(1, 'dequeue', null, 'ok', 1);
+    c.op(2, 'dequeue', null, 'ok', 1);
+    c.op(2, 'drain', null, 'ok', []);
+    const r = checkQueue(c.history());
+    expect(r.valid).toBe(false);
+    expect(r.lost).toEqual([2]);
+  });
+  it('does not call an empty dequeue wrong while another dequeue may have taken the element', () => {
+    const b = new HistoryBuilder();
+    b.op(0, 'enqueue', 1);
+    b.op(1, 'dequeue', null, 'info', null); // crashed: may have taken 1
+    b.op(2, 'dequeue', null, 'ok', null);
+    expect(checkQueue(b.history()).valid).toBe(true);
+  });
+});

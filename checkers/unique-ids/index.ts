@@ -1,0 +1,56 @@
+// The `unique-ids` checker: every acknowledged `generate` returns an id no other generate returned.
+
+import type { History } from '../../src/history.js';
+import type { AnomalyRef, CheckOptions, CheckResult } from '../../src/protocols.js';
+import { clientRecords, firstAnomalies, show, valueKey } from '../op-pairs.js';
+import { registerChecker } from '../registry.js';
+
+export function checkUniqueIds(history: History, f = 'generate'): CheckResult {
+  const seen = new Map<string | number, number>(); // id → first history index
+  const dups = new Map<string | number, { id: unknown; indices: number[] }>();
+  let attempted = 0;
+  let acknowledged = 0;
+  let min: number | undefined;
+  let max: number | undefined;
+  for (const r of clientRecords(history)) {
+    if (r.f !== f) continue;
+    attempted++;
+    if (r.type !== 'ok') continue;
+    acknowledged++;
+    const id = r.complete!.value;
+    if (typeof id === 'number') {
+      min = min === undefined ? id : Math.min(min, id);
+      max = max === undefined ? id : Math.max(max, id);
+    }
+    const k = valueKey(id);
+    const first = seen.get(k);
+    if (first === undefined) seen.set(k, r.index);
+    else {
+      const d = dups.get(k) ?? { id, indices: [first] };
+      d.indices.push(r.index);
+      dups.set(k, d);
+    }
+  }
+  const anomalies: AnomalyRef[] = [...dups.values()].map((d) => ({ index: d.indices[1]!, message: `id ${show(d.id)} generated ${d.indices.length} times (first at index ${d.indices[0]})` }));
+  const duplicated = [...dups.values()].slice(0, 1000).map((d) => ({ id: d.id, count: d.indices.length, indices: d.indices.slice(0, 10) }));
+  return {
+    valid: dups.size === 0,
+    summary: `unique-ids: ${acknowledged} acknowledged of ${attempted} attempted, ${dups.size} duplicated ids`,
+    attempted,
+    acknowledged,
+    duplicatedCount: dups.size,
+    duplicated,
+    ...(min !== undefined ? { range: [min, max] } : {}),
+    ...(anomalies.length ? { anomalies: firstAnomalies(anomalies) } : {}),
+  };
+}
+
+registerChecker({
+  name: 'unique-ids',
+  description: 'unique id generation: no id returned twice',
+  create: (opts: CheckOptions) => ({ name: 'unique-ids', check: (h, o) => checkUniqueIds(h, ({ ...opts, ...o }.f as string | undefined) ?? 'generate') }),
+  format(r) {
+    const d = (r.duplicated as { id: unknown; count: number }[]) ?? [];
+    return [String(r.summary ?? ''), ...d.slice(0, 10).map((x) => `  ${show(x.id)} × ${x.count}`)].join('\n');
+  },
+});
