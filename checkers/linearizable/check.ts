@@ -3,6 +3,7 @@
 // c50-bad), stop at the first violation, enforce the time and memory budgets (then the verdict is
 // 'unknown', never a false true), and explain a violation with a shrunk witness.
 
+import { getHeapStatistics } from 'node:v8';
 import { badArgument } from '../../src/errors.js';
 import type { History } from '../../src/history.js';
 import type { AnomalyRef, CheckResult, LinearizabilityWitness, Validity } from '../../src/protocols.js';
@@ -55,6 +56,9 @@ export function checkLinearizable(history: History, opts: LinearizableOptions): 
   const deadline = opts.timeLimitMs !== undefined ? t0 + opts.timeLimitMs : Infinity;
   const memLimit = opts.memoryLimitBytes ?? 1 << 30;
   const slice = opts.sliceSteps ?? 2000;
+  // Safety net beside the memo accounting: never let the process reach V8's heap limit (a crash).
+  const heapCeiling = getHeapStatistics().heap_size_limit * 0.85;
+  let round = 0;
 
   const parts = prepared.partitions.filter((p) => p.ops.length > 0);
   const searches = parts.map((p) => new Search(model, p.ops));
@@ -76,6 +80,7 @@ export function checkLinearizable(history: History, opts: LinearizableOptions): 
     active = active.filter((i) => searches[i]!.status === 'running');
     peak = Math.max(peak, live);
     if (live > memLimit) exhausted = `memory budget of ${memLimit} bytes exhausted`;
+    else if ((++round & 15) === 0 && process.memoryUsage().heapUsed > heapCeiling) exhausted = `the JavaScript heap is nearly full (${Math.round(heapCeiling / 2 ** 20)} MiB)`;
     else if (performance.now() > deadline) exhausted = `time limit of ${opts.timeLimitMs} ms exhausted`;
   }
   const ms = performance.now() - t0;

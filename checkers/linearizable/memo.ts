@@ -14,11 +14,12 @@ export class Memo<S> {
   private arena: Int32Array;
   private arenaLen = 0;
   size = 0;
+  private stateTotal = 0;
 
   constructor(
     private readonly equal: (a: S, b: S) => boolean,
-    /** Estimated bytes held by one state (beyond what is shared). */
-    private readonly stateBytes: number,
+    /** Estimated bytes held by one state. */
+    private readonly stateBytes: (s: S) => number,
   ) {
     this.table = new Int32Array(1024);
     this.mask = 1023;
@@ -29,7 +30,7 @@ export class Memo<S> {
   }
 
   get bytes(): number {
-    return this.table.byteLength + this.kh.byteLength * 3 + this.arena.byteLength + this.size * (8 + this.stateBytes);
+    return this.table.byteLength + this.kh.byteLength * 3 + this.arena.byteLength + this.size * 8 + this.stateTotal;
   }
 
   clear(): void {
@@ -86,6 +87,7 @@ export class Memo<S> {
     this.h2[e] = h2;
     this.off[e] = o;
     this.states[e] = state;
+    this.stateTotal += this.stateBytes(state);
     table[slot] = e + 1;
     if (this.size * 2 > table.length) this.rehash();
     return true;

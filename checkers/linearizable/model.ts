@@ -77,8 +77,8 @@ export interface Model<S = unknown> {
    * the search then only tries the earliest-invoked one of each class. Undefined = no symmetry.
    */
   symmetryKey?(op: ModelOp): string | undefined;
-  /** Estimated bytes a state holds on its own (for the memory budget); default 32. */
-  readonly stateBytes?: number;
+  /** Estimated bytes a state holds (for the memory budget); default 32. */
+  stateBytes?(s: S): number;
   /** "cas(1→4)", "read → 3", "write 2 (crashed)". */
   describeOp(op: ModelOp): string;
   describeState(s: S): string;

@@ -49,11 +49,14 @@ export class Search<S> {
   private readonly matchRet: Int32Array; // call entry → return entry
   private readonly entryIndex: Float64Array; // history index of the event
   // crashed list (ids 1..k), sorted by call index
-  private readonly cnext: Int32Array;
-  private readonly cprev: Int32Array;
-  private readonly cOp: Int32Array;
-  private readonly cIndex: Float64Array;
-  private readonly cSymPrev: Int32Array; // op position of the previous crashed op of the same symmetry class, or -1
+  // Crashed ops by symmetry class (ops of a class are interchangeable; unique ops are classes of
+  // one): class c holds classOps[classStart[c] .. classStart[c+1]) sorted by invocation, and only
+  // its first classPtr[c] are linearized - the search only ever takes the earliest remaining one.
+  private readonly nClasses: number;
+  private readonly classStart: Int32Array;
+  private readonly classOps: Int32Array;
+  private readonly classPtr: Int32Array;
+  private readonly frameOp: Int32Array;
   // linearized set: bit position per op (completed ops first in call order, crashed ops after)
   private readonly bitOf: Int32Array;
   private readonly bits: Uint32Array;
@@ -131,29 +134,25 @@ export class Search<S> {
     this.next[0] = E === 0 ? 0 : 1;
     this.prev[0] = E;
 
-    // Crashed list, with symmetry classes.
+    // Crashed ops grouped by symmetry class, classes ordered by their first invocation.
     const k = crashed.length;
-    this.cnext = new Int32Array(k + 1);
-    this.cprev = new Int32Array(k + 1);
-    this.cOp = new Int32Array(k + 1);
-    this.cIndex = new Float64Array(k + 1);
-    this.cSymPrev = new Int32Array(k + 1).fill(-1);
-    const lastOfClass = new Map<string, number>();
-    for (let c = 1; c <= k; c++) {
-      const i = crashed[c - 1]!;
-      this.cnext[c] = c === k ? 0 : c + 1;
-      this.cprev[c] = c - 1;
-      this.cOp[c] = i;
-      this.cIndex[c] = this.ops[i]!.index;
-      const sk = model.symmetryKey?.(this.ops[i]!);
-      if (sk !== undefined) {
-        const p = lastOfClass.get(sk);
-        if (p !== undefined) this.cSymPrev[c] = p;
-        lastOfClass.set(sk, i);
-      }
+    const classes = new Map<string, number[]>();
+    for (const i of crashed) {
+      const sk = model.symmetryKey?.(this.ops[i]!) ?? `#${i}`;
+      let list = classes.get(sk);
+      if (!list) classes.set(sk, (list = []));
+      list.push(i);
     }
-    this.cnext[0] = k === 0 ? 0 : 1;
-    this.cprev[0] = k;
+    this.nClasses = classes.size;
+    this.classStart = new Int32Array(this.nClasses + 1);
+    this.classOps = new Int32Array(k);
+    this.classPtr = new Int32Array(this.nClasses);
+    let at = 0;
+    [...classes.values()].forEach((list, c) => {
+      this.classStart[c] = at;
+      for (const i of list) this.classOps[at++] = i;
+    });
+    this.classStart[this.nClasses] = at;
 
     // Bit positions and Zobrist keys (fixed seed: deterministic runs).
     this.bitOf = new Int32Array(n);
@@ -180,6 +179,7 @@ export class Search<S> {
     this.framePrev = new Array<S>(n + 1);
     this.frameAlts = new Array<readonly S[] | null>(n + 1).fill(null);
     this.frameAlt = new Int32Array(n + 1);
+    this.frameOp = new Int32Array(n + 1);
     this.frameBlock = new Int32Array(n + 1);
     this.blind = new Uint8Array(n);
     if (model.blind) this.ops.forEach((op, i) => (this.blind[i] = model.blind!(op) ? 1 : 0));
@@ -187,7 +187,7 @@ export class Search<S> {
     this.frameForced = new Uint8Array(n + 1);
     if (!model.stepAll) this.ops.forEach((op, i) => (this.readOnly[i] = op.completeIndex !== null && (op.status === 'fail' || !!model.readOnly?.(op)) ? 1 : 0));
     this.state = model.init();
-    this.memo = new Memo<S>((a, b) => model.equal(a, b), model.stateBytes ?? 32);
+    this.memo = new Memo<S>((a, b) => model.equal(a, b), model.stateBytes ? (x) => model.stateBytes!(x) : () => 32);
     this.entry = this.next[0]!;
     if (this.nCompleted === 0) this.status = 'ok';
     if (this.explain) this.partials = new Array(n).fill(undefined);
@@ -234,21 +234,24 @@ export class Search<S> {
         }
         // At the first pending return (e): now try crashed ops invoked before it.
         this.crashedPhase = true;
-        this.entry = this.cnext[0]!;
+        this.entry = this.nClasses > 0 ? 1 : 0;
         this.blockAt = e;
         continue;
       }
-      // Crashed phase: e walks the crashed list while its calls precede the blocking return.
+      // Crashed phase: e walks the classes (1-based); each offers its earliest remaining op if
+      // that op was invoked before the blocking return.
       const blockAt = this.blockAt;
-      const limit = blockAt === 0 ? Infinity : this.entryIndex[blockAt]!;
-      if (e !== 0 && this.cIndex[e]! < limit) {
-        const sp = this.cSymPrev[e]!;
-        const opPos = this.cOp[e]!;
-        if ((sp < 0 || this.isSet(sp)) && this.tryLift(e, true, ops[opPos]!, model)) {
-          if (this.linearizedCompleted === this.nCompleted) return this.finish('ok', steps);
-          continue;
+      if (e !== 0) {
+        const c = e - 1;
+        const q = this.classStart[c]! + this.classPtr[c]!;
+        if (q < this.classStart[c + 1]!) {
+          const opPos = this.classOps[q]!;
+          if ((blockAt === 0 || ops[opPos]!.index < this.entryIndex[blockAt]!) && this.tryLift(e, true, ops[opPos]!, model)) {
+            if (this.linearizedCompleted === this.nCompleted) return this.finish('ok', steps);
+            continue;
+          }
         }
-        this.entry = this.cnext[e]!;
+        this.entry = e < this.nClasses ? e + 1 : 0;
         continue;
       }
       // Blocked at return `blockAt`: backtrack.
@@ -271,11 +274,6 @@ export class Search<S> {
     this.status = s;
     this.memo.clear(); // free memory as soon as a partition is decided
     return s;
-  }
-
-  private isSet(opPos: number): boolean {
-    const b = this.bitOf[opPos]!;
-    return (this.bits[b >>> 5]! & (1 << (b & 31))) !== 0;
   }
 
   /** Try to linearize the op at entry e now; on success push a frame and restart the scan. */
@@ -315,7 +313,7 @@ export class Search<S> {
 
   /** mode: 0 ordinary scan, 1 forced read-only op (no sibling branches). */
   private enter(e: number, crashed: boolean, op: ModelOp, s: S, alts: readonly S[] | null, alt: number, mode = 0): boolean {
-    const opPos = crashed ? this.cOp[e]! : this.entryOp[e]!;
+    const opPos = crashed ? this.classOps[this.classStart[e - 1]! + this.classPtr[e - 1]!]! : this.entryOp[e]!;
     // Dominance pruning (sound, see README): a crashed op that leaves the state unchanged, or a
     // crashed op whose effect the very next op overwrites blindly, is better left unlinearized -
     // that sibling branch reaches the same state with one more crashed op still available.
@@ -332,12 +330,12 @@ export class Search<S> {
     this.framePrev[d] = this.state;
     this.frameAlts[d] = alts;
     this.frameAlt[d] = alt;
+    this.frameOp[d] = opPos;
     this.frameBlock[d] = this.blockAt;
     this.frameForced[d] = mode === 1 ? 1 : 0;
     this.state = s;
     if (crashed) {
-      this.cnext[this.cprev[e]!] = this.cnext[e]!;
-      this.cprev[this.cnext[e]!] = this.cprev[e]!;
+      this.classPtr[e - 1]!++;
     } else {
       const r = this.matchRet[e]!;
       this.next[this.prev[e]!] = this.next[e]!;
@@ -360,11 +358,9 @@ export class Search<S> {
     const e = this.frameEntry[d]!;
     const crashed = this.frameCrashed[d] === 1;
     this.state = this.framePrev[d]!;
-    const opPos = crashed ? this.cOp[e]! : this.entryOp[e]!;
-    this.clearBit(opPos);
+    this.clearBit(this.frameOp[d]!);
     if (crashed) {
-      this.cnext[this.cprev[e]!] = e;
-      this.cprev[this.cnext[e]!] = e;
+      this.classPtr[e - 1]!--;
     } else {
       const r = this.matchRet[e]!;
       this.next[this.prev[r]!] = r;
@@ -385,7 +381,7 @@ export class Search<S> {
       this.resumeAlt = this.frameAlt[d]! + 1;
       this.entry = e;
     } else {
-      this.entry = crashed ? this.cnext[e]! : this.next[e]!;
+      this.entry = crashed ? (e < this.nClasses ? e + 1 : 0) : this.next[e]!;
     }
   }
 
@@ -424,8 +420,7 @@ export class Search<S> {
   private stackOps(): number[] {
     const out: number[] = new Array(this.depth);
     for (let d = 0; d < this.depth; d++) {
-      const e = this.frameEntry[d]!;
-      out[d] = this.frameCrashed[d] ? this.cOp[e]! : this.entryOp[e]!;
+      out[d] = this.frameOp[d]!;
     }
     return out;
   }
@@ -438,8 +433,7 @@ export class Search<S> {
       this.bestBlocked = -1;
     }
     for (let d = 0; d < this.depth; d++) {
-      const e = this.frameEntry[d]!;
-      const p = this.frameCrashed[d] ? this.cOp[e]! : this.entryOp[e]!;
+      const p = this.frameOp[d]!;
       const cur = this.partials[p];
       if (!cur || cur.length < this.depth) this.partials[p] = snap ??= this.stackOps();
     }

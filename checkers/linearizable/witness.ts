@@ -25,27 +25,56 @@ function notLinearizable(model: Model<unknown>, ops: ModelOp[], steps: number): 
   return r === 'running' ? undefined : r === 'fail';
 }
 
-/** Shrink `ops` (known not linearizable) to a smaller set that is still not linearizable. */
-export function shrink(model: Model<unknown>, ops: ModelOp[], furthestBlock: number, opts: WitnessOptions): ModelOp[] {
-  const steps = opts.trialSteps ?? 200_000;
-  let cur = ops;
-  // Ops invoked after the furthest point the search got stuck at rarely matter: try without them.
-  if (furthestBlock >= 0) {
-    const cut = cur.filter((op) => op.index <= furthestBlock);
-    if (cut.length < cur.length && notLinearizable(model, cut, steps) === true) cur = cut;
+/**
+ * Relax an op: drop every constraint it imposes while keeping every effect it could have. A
+ * completed op becomes a crashed one (it may take effect at any time after its invocation, or
+ * never); an op that never changes the state (a read, an observed failure) is dropped.
+ * Relaxing only makes a history easier to linearize, so if the relaxed history is still not
+ * linearizable, the ops left unrelaxed are a self-contained proof of the violation.
+ */
+function relax(model: Model<unknown>, op: ModelOp): ModelOp | undefined {
+  if (op.completeIndex === null) return op;
+  if (op.status === 'fail' || model.readOnly?.(op)) return undefined;
+  return { ...op, completeIndex: null, ret: null, status: 'info', output: undefined };
+}
+
+function withConstrained(model: Model<unknown>, ops: ModelOp[], constrained: ReadonlySet<ModelOp>): ModelOp[] {
+  const out: ModelOp[] = [];
+  for (const op of ops) {
+    const r = constrained.has(op) ? op : relax(model, op);
+    if (r) out.push(r);
   }
-  let chunk = Math.max(1, Math.ceil(cur.length / 2));
-  for (;;) {
+  return out;
+}
+
+/**
+ * Shrink: find a small set W of completed ops such that the history with every other op relaxed
+ * is still not linearizable (ddmin-style: relax chunks, then single ops, while it stays so).
+ * Returns W and the relaxed history it was checked in.
+ */
+export function shrink(model: Model<unknown>, ops: ModelOp[], furthestBlock: number, opts: WitnessOptions): { core: ModelOp[]; history: ModelOp[] } {
+  const steps = opts.trialSteps ?? 200_000;
+  let core = ops.filter((op) => op.completeIndex !== null);
+  const test = (c: ModelOp[]): boolean => notLinearizable(model, withConstrained(model, ops, new Set(c)), steps) === true;
+  // Ops invoked after the furthest point the search got stuck at rarely matter: relax them first.
+  if (furthestBlock >= 0) {
+    const cut = core.filter((op) => op.index <= furthestBlock);
+    if (cut.length < core.length && test(cut)) core = cut;
+  }
+  let chunk = Math.max(1, Math.ceil(core.length / 2));
+  outer: for (;;) {
     let i = 0;
-    while (i < cur.length) {
-      if (performance.now() > opts.deadline) return cur;
-      const trial = cur.slice(0, i).concat(cur.slice(i + chunk));
-      if (trial.length > 0 && notLinearizable(model, trial, steps) === true) cur = trial;
+    while (i < core.length) {
+      if (performance.now() > opts.deadline) break outer;
+      const trial = core.slice(0, i).concat(core.slice(i + chunk));
+      if (trial.length > 0 && test(trial)) core = trial;
       else i += chunk;
     }
-    if (chunk === 1) return cur;
+    if (chunk === 1) break;
     chunk = Math.max(1, chunk >> 1);
   }
+  const history = withConstrained(model, ops, new Set(core));
+  return { core, history: model.prune ? model.prune(history) : history };
 }
 
 function fullValue(op: ModelOp, v: unknown, keyed: boolean): unknown {
@@ -54,13 +83,18 @@ function fullValue(op: ModelOp, v: unknown, keyed: boolean): unknown {
 
 /** Build the witness for a partition already shown not linearizable. */
 export function buildWitness(model: Model<unknown>, ops: ModelOp[], furthestBlock: number, opts: WitnessOptions): LinearizabilityWitness {
-  const small = shrink(model, ops, furthestBlock, opts);
-  const s = new Search(model, small, { explain: true });
-  let r = s.run(5_000_000);
+  const { core, history } = shrink(model, ops, furthestBlock, opts);
+  const s = new Search(model, history, { explain: true });
+  const r = s.run(5_000_000);
   const ex = r === 'fail' ? s.explanation() : undefined;
   const sorted = s.ops; // sorted by invocation index; explanation positions refer to these
   const keyed = !!opts.keyed;
-  const wops: WitnessOp[] = sorted.map((op) => ({
+  // Shown: the core, plus the relaxed or crashed ops the longest prefix used.
+  const inCore = new Set(core.map((op) => op.index));
+  const inPrefix = new Set(ex ? ex.prefix.map((p) => sorted[p]!.index) : []);
+  const original = new Map(ops.map((op) => [op.index, op]));
+  const shown = sorted.filter((op) => inCore.has(op.index) || inPrefix.has(op.index)).map((op) => original.get(op.index) ?? op);
+  const wops: WitnessOp[] = shown.map((op) => ({
     index: op.index,
     completeIndex: op.completeIndex,
     process: op.process,
@@ -70,7 +104,7 @@ export function buildWitness(model: Model<unknown>, ops: ModelOp[], furthestBloc
     type: op.status,
     call: op.call,
     ret: op.ret,
-    label: model.describeOp(op),
+    label: model.describeOp(op) + (inCore.has(op.index) || op.completeIndex === null ? '' : ' (relaxed)'),
   }));
   const prefix = ex ? ex.prefix.map((p) => sorted[p]!.index) : [];
   const failingOp = ex && ex.blocked >= 0 ? sorted[ex.blocked]! : sorted.find((op) => op.completeIndex !== null) ?? sorted[0]!;
@@ -87,8 +121,7 @@ export function buildWitness(model: Model<unknown>, ops: ModelOp[], furthestBloc
     partials,
     text: '',
   };
-  if (r !== 'fail') r = 'running';
-  witness.text = witnessText(witness, model, sorted, failingOp);
+  witness.text = witnessText(witness, failingOp, core.length);
   return witness;
 }
 
@@ -96,22 +129,23 @@ function pname(p: number | string): string {
   return typeof p === 'number' ? `p${p}` : String(p);
 }
 
-function witnessText(w: LinearizabilityWitness, model: Model<unknown>, sorted: ModelOp[], failing: ModelOp): string {
-  const byIndex = new Map(sorted.map((op) => [op.index, op]));
+function witnessText(w: LinearizabilityWitness, failing: ModelOp, coreSize: number): string {
+  const byIndex = new Map(w.ops.map((op) => [op.index, op]));
   const label = (i: number): string => {
     const op = byIndex.get(i);
-    return op ? `${pname(op.process)} ${model.describeOp(op)}` : `op ${i}`;
+    return op ? `${pname(op.process)} ${op.label}` : `op ${i}`;
   };
   const lines: string[] = [];
   const where = w.key !== undefined ? ` on key ${JSON.stringify(w.key)}` : '';
-  lines.push(`Not linearizable${where} (model ${w.model}): these ${w.ops.length} operations cannot be ordered consistently with real time.`);
+  lines.push(`Not linearizable${where} (model ${w.model}): ${coreSize} operation${coreSize === 1 ? '' : 's'} cannot be ordered consistently with real time,`);
+  lines.push(`even letting every other operation take effect at any time after its invocation, or never:`);
   for (const op of w.ops) {
     const span = `[${op.index}..${op.completeIndex ?? '∞'}]`;
     lines.push(`  ${span.padEnd(14)} ${pname(op.process).padEnd(5)} ${op.label}`);
   }
   if (w.prefix.length) lines.push(`Longest linearizable prefix: ${w.prefix.map(label).join(', ')}`);
   else lines.push('Longest linearizable prefix: (empty)');
-  const st = w.states.length ? w.states.join(' | ') : model.describeState(model.init());
+  const st = w.states.length ? w.states.join(' | ') : '(no state)';
   lines.push(`Then ${label(failing.index)} (ops ${failing.index}..${failing.completeIndex ?? '∞'}) cannot be placed: the ${w.model} could be ${st}, and no order of the ops still open makes it legal.`);
   return lines.join('\n');
 }

@@ -106,6 +106,8 @@ export const kvModel: Model<KvState> = {
     return true;
   },
   hash: (s) => s.h,
+  // Strings are shared between states until compared (then flattened): count them once each.
+  stateBytes: (s) => 64 + s.ks.length * 24 + s.vs.reduce((n, v) => n + v.length, 0),
   partition(ops) {
     const byKey = new Map<string, Partition>();
     for (const op of ops) {

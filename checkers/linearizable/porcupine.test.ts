@@ -1,0 +1,118 @@
+// Porcupine's own test histories (../shared/anchors/porcupine): every verdict in expected.tsv,
+// etcd logs with the cas-register model, kv logs with the kv model split by key and as one map;
+// witness sizes; the Porcupine log readers, including errors that name the line.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseHistory, readHistoryFile } from '../../src/history-io.js';
+import { checkLinearizable } from './index.js';
+
+const DIR = fileURLToPath(new URL('../../../shared/anchors/porcupine/', import.meta.url));
+const rows = existsSync(DIR + 'expected.tsv')
+  ? readFileSync(DIR + 'expected.tsv', 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t') as [string, string, string, string, string, string])
+  : [];
+
+describe('Porcupine expected verdicts', () => {
+  it('has the data', () => expect(rows.length).toBeGreaterThan(100));
+  for (const [file, ops, , expected, model] of rows) {
+    it(`${file} (${model}) is ${expected}`, () => {
+      const history = readHistoryFile(DIR + file);
+      expect(history.filter((op) => op.type === 'invoke').length).toBe(Number(ops));
+      const r = checkLinearizable(history, {
+        model: model === 'etcd' ? 'cas-register' : 'kv',
+        partition: model !== 'kvNoPart',
+        witness: false,
+        timeLimitMs: 30_000,
+      });
+      expect(r.valid).toBe(expected === 'Ok');
+      if (model === 'kv') expect(r.partitions).toBeGreaterThan(1);
+      if (model === 'kvNoPart') expect(r.partitions).toBe(1);
+    });
+  }
+  it('etcd_095 is empty and linearizable', () => {
+    expect(checkLinearizable(readHistoryFile(DIR + 'jepsen/etcd_095.log', 'porcupine-etcd'), { model: 'cas-register' }).valid).toBe(true);
+  });
+});
+
+describe('witnesses of the non-linearizable etcd histories', () => {
+  it('are small, name the failing op, and start from a linearizable prefix', () => {
+    const sizes: number[] = [];
+    for (const [file, , , expected, model] of rows) {
+      if (model !== 'etcd' || expected !== 'Illegal') continue;
+      const r = checkLinearizable(readHistoryFile(DIR + file), { model: 'cas-register' });
+      const w = r.witness!;
+      expect(w).toBeDefined();
+      const idx = new Set(w.ops.map((o) => o.index));
+      expect(idx.has(w.failing)).toBe(true);
+      for (const p of w.prefix) expect(idx.has(p)).toBe(true);
+      expect(w.prefix).not.toContain(w.failing);
+      expect(w.states.length).toBeGreaterThan(0);
+      expect(w.text).toContain('cannot be placed');
+      expect(r.anomalies[0]!.index).toBe(w.ops.find((o) => o.index === w.failing)!.completeIndex);
+      sizes.push(w.ops.filter((o) => !o.label.endsWith('(relaxed)') && o.type !== 'info').length);
+    }
+    expect(sizes.length).toBeGreaterThan(70);
+    sizes.sort((a, b) => a - b);
+    // "At most a dozen operations in most cases."
+    expect(sizes[Math.floor(sizes.length * 0.75)]!).toBeLessThanOrEqual(12);
+  }, 60_000);
+
+  it('kv: names the key', () => {
+    const r = checkLinearizable(readHistoryFile(DIR + 'kv/c10-bad.txt'), { model: 'kv' });
+    expect(r.valid).toBe(false);
+    expect(r.witness!.key).toBeDefined();
+    expect(r.witness!.text).toContain('on key');
+  });
+});
+
+describe('Porcupine log readers', () => {
+  it('sniffs both formats', () => {
+    expect(readHistoryFile(DIR + 'jepsen/etcd_000.log')[0]!.f).toBe('read');
+    const kv = readHistoryFile(DIR + 'kv/c01-ok.txt');
+    expect(Array.isArray(kv[0]!.value)).toBe(true);
+  });
+  it('reads :fail :cas as an observation, :fail :read :timed-out and :info as crashes', () => {
+    const h = parseHistory(
+      [
+        'INFO  jepsen.util - 0\t:invoke\t:cas\t[1 2]',
+        'INFO  jepsen.util - 0\t:fail\t:cas\t[1 2]',
+        'INFO  jepsen.util - 1   :invoke :read   nil',
+        'INFO  jepsen.util - 1   :fail   :read   :timed-out',
+        'some noise line',
+        'INFO  jepsen.util - 2\t:invoke\t:write\t3',
+        'INFO  jepsen.util - 2\t:info\t:write\t:timed-out',
+      ].join('\n'),
+      'x.log',
+    );
+    expect(h.map((o) => o.type)).toEqual(['invoke', 'fail', 'invoke', 'info', 'invoke', 'info']);
+    expect(h[1]!.observed).toBe(true);
+    expect(h[0]!.value).toEqual([1, 2]);
+  });
+  it('a failed cas is an observation in etcd logs', () => {
+    // The register is nil; cas(nil→..) is impossible to express, so: write 1, then a cas(1→2)
+    // that failed strictly after - only possible if the value was not 1.
+    const text = [
+      'INFO  jepsen.util - 0\t:invoke\t:write\t1',
+      'INFO  jepsen.util - 0\t:ok\t:write\t1',
+      'INFO  jepsen.util - 1\t:invoke\t:cas\t[1 2]',
+      'INFO  jepsen.util - 1\t:fail\t:cas\t[1 2]',
+    ].join('\n');
+    expect(checkLinearizable(parseHistory(text, 'a.log'), { model: 'cas-register' }).valid).toBe(false);
+  });
+  const bad: [string, string, RegExp][] = [
+    ['INFO  jepsen.util - 0\t:invoke\t:write\t1\nINFO  jepsen.util - 0\t:ok', 'porcupine-etcd', /t\.log:2/],
+    ['INFO  jepsen.util - 0\t:invoke\t:write\t1\nINFO  jepsen.util - 0\t:bogus\t:write\t1', 'porcupine-etcd', /t\.log:2: unknown op type/],
+    ['INFO  jepsen.util - 0\t:ok\t:write\t1', 'porcupine-etcd', /t\.log:1: a completion/],
+    ['INFO  jepsen.util - 0\t:invoke\t:write\t[1', 'porcupine-etcd', /t\.log:1/],
+    ['{:process 0, :type :invoke, :f :get, :key "1", :value nil}\n{:process 0, :type :ok, :f :get, :key "1", :value "x', 'porcupine-kv', /t\.log:2/],
+    ['{:process 0, :type :ok, :f :get, :key "1", :value ""}', 'porcupine-kv', /t\.log:1: a completion/],
+    ['{:process 0, :type :nope, :f :get, :key "1", :value ""}', 'porcupine-kv', /t\.log:1: unknown op type/],
+  ];
+  for (const [text, format, re] of bad) {
+    it(`rejects malformed ${format} input naming the line (${re.source})`, () => {
+      expect(() => parseHistory(text, 't.log', format)).toThrow(re);
+      expect(() => parseHistory(text, 't.log', 'auto')).toThrow(re);
+    });
+  }
+});
