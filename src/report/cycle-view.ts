@@ -48,7 +48,7 @@ function cycleSvg(steps: CycleStep[]): string {
     const dy = b.y - a.y;
     const len = Math.hypot(dx, dy) || 1;
     // Shorten to the node circles and bend a little so two-node cycles show both edges.
-    const r = 22;
+    const r = 26;
     const x1 = a.x + (dx * r) / len;
     const y1 = a.y + (dy * r) / len;
     const x2 = b.x - (dx * r) / len;
@@ -61,7 +61,7 @@ function cycleSvg(steps: CycleStep[]): string {
   });
   nodes.forEach((n, i) => {
     const p = pos.get(n)!;
-    parts.push(`<a href="#op-${n}"><g class="tnode"><circle cx="${p.x.toFixed(1)}" cy="${p.y.toFixed(1)}" r="20"/><text x="${p.x.toFixed(1)}" y="${(p.y + 4).toFixed(1)}">T${i + 1}</text><title>op ${n}</title></g></a>`);
+    parts.push(`<a href="#op-${n}"><g class="tnode"><circle cx="${p.x.toFixed(1)}" cy="${p.y.toFixed(1)}" r="24"/><text x="${p.x.toFixed(1)}" y="${(p.y + 4).toFixed(1)}">T${n}</text><title>op ${n} (node ${i + 1} of the cycle)</title></g></a>`);
   });
   parts.push('</svg>');
   return parts.join('');
@@ -70,9 +70,10 @@ function cycleSvg(steps: CycleStep[]): string {
 export function renderTxnAnomaly(a: TxnAnomaly): string {
   const steps = Array.isArray(a.steps) ? a.steps.filter((s) => s && typeof s.from === 'number' && typeof s.to === 'number') : [];
   const names = new Map<number, string>();
-  for (const s of steps) for (const n of [s.from, s.to]) if (!names.has(n)) names.set(n, `T${names.size + 1}`);
+  // Transactions are named by their history index (T39 = op 39), as checkers' explanations do.
+  for (const s of steps) for (const n of [s.from, s.to]) if (!names.has(n)) names.set(n, `T${n}`);
   const ops = Array.isArray(a.ops) ? a.ops : [];
-  for (const o of ops) if (o && typeof o.index === 'number' && !names.has(o.index)) names.set(o.index, `T${names.size + 1}`);
+  for (const o of ops) if (o && typeof o.index === 'number' && !names.has(o.index)) names.set(o.index, `T${o.index}`);
   const stepList = steps.length
     ? `<ol class="steps">${steps.map((s) => `<li><b>${h(names.get(s.from)!)} → ${h(names.get(s.to)!)}</b> <span class="kind">${h(KIND_LABEL[s.kind] ?? s.kind)}</span> ${h(s.explanation ?? '')}</li>`).join('')}</ol>`
     : '';
@@ -81,7 +82,7 @@ export function renderTxnAnomaly(a: TxnAnomaly): string {
     .map((o) => `<tr><td>${h(names.get(o.index) ?? '')}</td><td><a href="#op-${o.index}">op ${o.index}</a></td><td>${h(String(o.process))}</td><td><code>${h(showValue(o.value, 400))}</code></td></tr>`)
     .join('');
   return (
-    `<div class="txn-anomaly"><h4><span class="badge bad">${h(a.type)}</span></h4><div class="cycle-row">` +
+    `<div class="txn-anomaly"><div class="cycle-row">` +
     (steps.length ? cycleSvg(steps) : '') +
     `<div class="cycle-text">${stepList}${opRows ? `<table class="txns"><thead><tr><th></th><th>op</th><th>process</th><th>transaction</th></tr></thead><tbody>${opRows}</tbody></table>` : ''}` +
     `${a.text ? `<pre class="text">${h(a.text)}</pre>` : ''}</div></div></div>`

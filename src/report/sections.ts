@@ -2,7 +2,7 @@
 // verdict table, and each checker's evidence (witness, cycles, element table, raw JSON).
 // Every interpolated value goes through escapeHtml.
 
-import type { CheckResult, Validity } from '../protocols.js';
+import type { CheckResult, TxnAnomaly, Validity } from '../protocols.js';
 import { renderTxnAnomaly, findTxnAnomalies } from './cycle-view.js';
 import { checkerResults, type RunTestInfo } from './data.js';
 import { isElementList, renderElements } from './element-table.js';
@@ -94,9 +94,7 @@ function evidence(r: CheckResult, depth: number, budget: { n: number }): string 
   const witnesses = [r.witness, ...(Array.isArray(r.witnesses) ? r.witnesses : [])].filter(isWitness);
   for (const w of witnesses.slice(0, 3)) if (budget.n-- > 0) out.push(renderWitness(w));
   if (!witnesses.length && typeof r.text === 'string') out.push(`<pre class="text">${h(r.text)}</pre>`);
-  const txn = findTxnAnomalies(r);
-  for (const a of txn.slice(0, 16)) if (budget.n-- > 0) out.push(renderTxnAnomaly(a));
-  if (txn.length > 16) out.push(`<p class="muted">${txn.length - 16} more anomalies in the raw result.</p>`);
+  out.push(renderTxnGroups(findTxnAnomalies(r), r.anomalyCounts, budget));
   for (const key of ['elements', 'outcomes']) if (isElementList(r[key])) out.push(renderElements(r[key] as never));
   if (depth < 3 && r.results && typeof r.results === 'object') {
     // Per-key sub-results: show the failing ones (a run may have thousands of valid keys).
@@ -108,6 +106,24 @@ function evidence(r: CheckResult, depth: number, budget: { n: number }): string 
     if (subs.length > 10) out.push(`<p class="muted">${subs.length - 10} more failing sub-results in the raw result.</p>`);
   }
   return out.join('');
+}
+
+/** Transactional anomalies grouped by type: the first two of each type shown, the rest folded. */
+function renderTxnGroups(txn: TxnAnomaly[], counts: unknown, budget: { n: number }): string {
+  if (!txn.length) return '';
+  const byType = new Map<string, TxnAnomaly[]>();
+  for (const a of txn) byType.set(a.type, [...(byType.get(a.type) ?? []), a]);
+  const total = (t: string) => (counts && typeof counts === 'object' && typeof (counts as Record<string, unknown>)[t] === 'number' ? ((counts as Record<string, number>)[t] ?? 0) : byType.get(t)!.length);
+  const parts: string[] = [];
+  for (const [type, list] of byType) {
+    const shown = list.filter(() => budget.n-- > 0);
+    const open = shown.slice(0, 2).map(renderTxnAnomaly).join('');
+    const folded = shown.slice(2);
+    const more = folded.length ? `<details class="more"><summary>${folded.length} more ${h(type)} example${folded.length > 1 ? 's' : ''}</summary>${folded.map(renderTxnAnomaly).join('')}</details>` : '';
+    const n = total(type);
+    parts.push(`<div class="txn-group"><h4 class="txn-type"><span class="badge bad">${h(type)}</span> ${n} found${n > shown.length ? `, ${shown.length} explained` : ''}</h4>${open}${more}</div>`);
+  }
+  return parts.join('');
 }
 
 export function renderCheckerSections(results: CheckResult): string {

@@ -72,6 +72,6 @@ export function renderWitness(w: LinearizabilityWitness): string {
     });
     table = `<details class="partials"><summary>Partial linearizations (longest one containing each op; hover to highlight)</summary><table><thead><tr><th>op</th><th>partial linearization</th></tr></thead><tbody>${rows.join('')}</tbody></table></details>`;
   }
-  const legend = `<div class="legend"><span class="sw prefix"></span>in the linearizable prefix (numbered in order) <span class="sw failing"></span>cannot be placed <span class="sw plain"></span>other op <span class="sw open"></span>crashed / never returned</div>`;
+  const legend = `<div class="legend"><span><span class="sw prefix"></span>in the linearizable prefix (numbered in order)</span><span><span class="sw failing"></span>cannot be placed</span><span><span class="sw plain"></span>other op</span><span><span class="sw open"></span>crashed / never returned</span></div>`;
   return `<div class="witness-view">${legend}<div class="scroll-x">${parts.join('')}</div>${info.join('')}${table}${w.text ? `<pre class="text">${h(w.text)}</pre>` : ''}</div>`;
 }
