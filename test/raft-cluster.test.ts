@@ -30,6 +30,25 @@ async function staleReadScenario(bug?: string) {
   return { old, fresh, read };
 }
 
+/** Isolates the leader, writes 2 through it, then reads through the new majority and after healing. */
+async function earlyAckScenario(bug?: string) {
+  running = await startDb('raft', 3, { bug, dbOptions: { 'timeout-ms': '800' } });
+  const { db, test } = running;
+  const nodes = test.nodes;
+  const old = await waitFor('a leader', () => raftLeader(db, nodes));
+  await invokeOk(db, test, 'register', old, 'write', [1, 1]);
+  await invokeOk(db, test, 'register', old, 'read', [1, null]); // through the log: 1 is committed
+  await db.net().partition(test, isolate(nodes, old));
+  const write = await invokeOnce(db, test, 'register', old, 'write', [1, 2]);
+  const rest = nodes.filter((n) => n !== old);
+  const fresh = await waitFor('a new leader in the majority', () => raftLeader(db, rest));
+  const during = await invokeOk(db, test, 'register', fresh, 'read', [1, null]);
+  await db.net().heal(test);
+  await waitFor('the old leader to follow', async () => (await raftLeader(db, nodes)) !== old && (await raftLeader(db, nodes)));
+  const after = await invokeOk(db, test, 'register', old, 'read', [1, null]);
+  return { write, during, after };
+}
+
 describe('raft cluster', () => {
   it('elects one leader, serves lin-kv and g-set, forwards from followers, rejects definitely without a leader', async () => {
     running = await startDb('raft', 3);
@@ -100,6 +119,19 @@ describe('raft cluster', () => {
   it('without the bug, the same scenario never reads the stale value', async () => {
     const { read } = await staleReadScenario();
     expect(read.type).not.toBe('ok');
+  });
+
+  it('with --bug early-ack, a write acknowledged by a cut-off leader is lost for good', async () => {
+    const { write, during, after } = await earlyAckScenario('early-ack');
+    expect(write).toEqual({ type: 'ok', value: [1, 2] });
+    expect(during.value).toEqual([1, 1]);
+    expect(after.value).toEqual([1, 1]);
+  });
+
+  it('without the bug, a cut-off leader never acknowledges the write', async () => {
+    const { write, during, after } = await earlyAckScenario();
+    expect(write.type).toBe('info');
+    expect(during.value).toEqual(after.value); // whatever happened, it happened everywhere
   });
 
   it('leaves no node process alive after teardown', async () => {

@@ -39,6 +39,14 @@ export class KvState {
   /** Elements by their JSON text (so 1 and "1" stay distinct). */
   private readonly set = new Map<string, unknown>();
 
+  /** An independent copy (for speculative execution). */
+  clone(): KvState {
+    const c = new KvState();
+    for (const [k, v] of this.kv) c.kv.set(k, v);
+    for (const [k, v] of this.set) c.set.set(k, v);
+    return c;
+  }
+
   apply(op: KvOp | null): Body {
     if (op === null) return { type: 'noop_ok' };
     switch (op.f) {

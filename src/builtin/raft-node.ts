@@ -18,10 +18,11 @@
 //   keeps its leader role: it refuses writes it could not commit (error 11), but goes on serving
 //   reads while the majority elects a new leader and accepts new writes: stale reads.
 //   Breaks linearizability; caught by the register workload under --nemesis partition.
-// - early-ack: the leader acknowledges write and add requests as soon as they are in its own
-//   log, and replicates lazily with the next heartbeat (up to 50 ms later). If it is killed or
-//   partitioned away before a majority stored them, a new leader overwrites the entries: the
-//   acknowledged writes are lost. Breaks linearizability (register) and loses set elements.
+// - early-ack: the leader answers write, cas and add requests as soon as they are in its own log
+//   (with the result they will have once applied), and ships new entries to followers lazily,
+//   in batches every 100 ms. If it is killed or partitioned away before a majority stored them,
+//   a new leader overwrites the entries: acknowledged writes are lost. Breaks linearizability
+//   (register) and loses set elements.
 
 import { ERR, type Body, type Message } from '../maelstrom/protocol.js';
 import { RAFT_BUGS } from './bugs.js';
@@ -39,6 +40,8 @@ const CHECK_QUORUM_MS = 500;
 const RESEND_MS = 100;
 const MAX_BATCH = 200;
 const TICK_MS = 10;
+/** early-ack bug only: how often the leader ships new entries. */
+const LAZY_SHIP_MS = 100;
 
 type Role = 'follower' | 'candidate' | 'leader';
 
@@ -79,6 +82,9 @@ const pending = new Map<number, Pending>();
 let flushScheduled = false;
 /** Leader only: heard from a majority within CHECK_QUORUM_MS. */
 let quorumContact = true;
+let lastShip = 0;
+/** early-ack bug, leader only: the state after every entry in the log, committed or not. */
+let speculative: KvState | null = null;
 
 const now = (): number => Date.now();
 const majority = (): number => Math.floor(rt.nodeIds.length / 2) + 1;
@@ -93,6 +99,7 @@ function becomeFollower(term: number, why: string): void {
   if (role === 'leader') {
     rt.log(`stepping down in term ${store.term} -> ${term}: ${why}`);
     failPending('leadership lost');
+    speculative = null;
   }
   const newTerm = term > store.term;
   if (newTerm) store.setTermVote(term, null);
@@ -107,6 +114,14 @@ function becomeFollower(term: number, why: string): void {
  * when it reconnects (and nodes that still hear a leader refuse, so partitions like the
  * majorities ring do not cause endless elections).
  */
+function speculativeState(): KvState {
+  if (!speculative) {
+    speculative = sm.clone();
+    for (let i = lastApplied + 1; i <= store.lastIndex; i++) speculative.apply(store.log[i]!.op);
+  }
+  return speculative;
+}
+
 /** Answers every pending request indefinitely: its entry may or may not commit later. */
 function failPending(why: string): void {
   for (const p of pending.values()) {
@@ -181,10 +196,13 @@ function replicate(peer: string, heartbeatOnly: boolean): void {
 /** Sends new entries to peers with nothing in flight; `heartbeat` also pings the others. */
 function broadcast(heartbeat: boolean): void {
   const t = now();
+  // early-ack bug: new entries ship in batches every LAZY_SHIP_MS; heartbeats go out as usual.
+  const ship = bug !== 'early-ack' || t - lastShip >= LAZY_SHIP_MS;
+  if (ship) lastShip = t;
   for (const p of rt.peers()) {
     const busy = inflight.get(p) && t - (lastSent.get(p) ?? 0) < RESEND_MS;
     const hasNew = (nextIndex.get(p) ?? 0) <= store.lastIndex;
-    if (!busy && (hasNew || heartbeat)) replicate(p, false);
+    if (ship && !busy && (hasNew || heartbeat)) replicate(p, false);
     else if (heartbeat) replicate(p, true);
   }
   if (heartbeat) lastHeartbeat = t;
@@ -234,15 +252,17 @@ function serve(body: Body, respond: (b: Body) => void): void {
   if (typeof op === 'string') return respond({ type: 'error', code: ERR.malformedRequest, text: op });
   if (bug === 'stale-read' && isReadOp(op)) return respond(sm.apply(op));
   if (!quorumContact) return respond({ type: 'error', code: ERR.temporarilyUnavailable, text: 'leader without contact to a majority' });
+  // early-ack bug: the speculative state must not include this op yet (it is applied below).
+  const spec = bug === 'early-ack' && !isReadOp(op) ? speculativeState() : null;
   const index = store.append({ term: store.term, op });
   const p: Pending = { term: store.term, respond, acked: false };
-  if (bug === 'early-ack' && (op.f === 'write' || op.f === 'add')) {
-    respond({ type: op.f === 'write' ? 'write_ok' : 'add_ok' });
+  if (spec) {
+    // Answer from the speculative state: right if the entry commits, a lie if it is lost.
+    respond(spec.apply(op));
     p.acked = true;
   }
   pending.set(index, p);
   if (rt.nodeIds.length === 1) advanceCommit();
-  // early-ack bug: replicate lazily, with the next heartbeat (up to HEARTBEAT_MS later).
   if (bug !== 'early-ack') scheduleFlush();
 }
 
