@@ -147,6 +147,35 @@ describe('list-append checker: hand-made anomalies', () => {
     expect(r.examples.G1c![0]!.steps!.map((s) => s.key).sort()).toEqual([3, 4]);
   });
 
+  it("Elle's paper example: a G-single through an unobserved append", () => {
+    const ops = [
+      [[':append', 253, 1], [':append', 253, 3], [':append', 253, 4], [':append', 255, 2], [':append', 255, 3], [':append', 255, 4], [':append', 255, 5], [':append', 256, 1], [':append', 256, 2]],
+      [[':append', 255, 8], [':r', 253, '[1 3 4]']],
+      [[':append', 256, 4], [':r', 255, '[2 3 4 5 8]'], [':r', 256, '[1 2 4]'], [':r', 253, '[1 3 4]']],
+      [[':append', 250, 10], [':r', 253, '[1 3 4]'], [':r', 255, '[2 3 4 5]'], [':append', 256, 3]],
+    ];
+    const edn = ops.flatMap((t) => {
+      const v = (inv: boolean) => `[${t.map(([f, k, x]) => `[${f} ${k} ${inv && f === ':r' ? 'nil' : x}]`).join(' ')}]`;
+      return [`{:type :invoke, :process 0, :f :txn, :value ${v(true)}}`, `{:type :ok, :process 0, :f :txn, :value ${v(false)}}`];
+    }).join('\n');
+    const r = checkElle(parseHistory(edn, 'paper.edn', 'edn'), 'list-append', { consistencyModel: 'serializable' });
+    expect(r.anomalyTypes).toEqual(['G-single']);
+    const kinds = r.examples['G-single']![0]!.steps!.map((s) => s.kind).sort();
+    expect(kinds).toEqual(['rw', 'wr', 'ww']);
+  });
+
+  it('snapshot isolation without G-single: only G2-item (nil reads are empty lists)', () => {
+    const edn = [
+      '{:type :invoke, :process 2, :f :txn, :value [[:append 9 2]]}', '{:type :ok, :process 2, :f :txn, :value [[:append 9 2]]}',
+      '{:type :invoke, :process 4, :f :txn, :value [[:append 8 1] [:r 9 nil]]}', '{:type :ok, :process 4, :f :txn, :value [[:append 8 1] [:r 9 nil]]}',
+      '{:type :invoke, :process 7, :f :txn, :value [[:r 6 nil] [:r 8 nil] [:append 9 5]]}', '{:type :ok, :process 7, :f :txn, :value [[:r 6 nil] [:r 8 nil] [:append 9 5]]}',
+      '{:type :invoke, :process 9, :f :txn, :value [[:append 6 2] [:r 9 nil]]}', '{:type :ok, :process 9, :f :txn, :value [[:append 6 2] [:r 9 [2]]]}',
+    ].join('\n');
+    const h = parseHistory(edn, 'si.edn', 'edn');
+    expect(checkElle(h, 'list-append', { consistencyModel: 'serializable' }).anomalyTypes).toEqual(['G2-item']);
+    expect(checkElle(h, 'list-append', { consistencyModel: 'snapshot-isolation' }).valid).toBe(true);
+  });
+
   it('is registered as a checker plugin with options and a terminal format', async () => {
     const p = getChecker('list-append')!;
     expect(p).toBeDefined();

@@ -75,9 +75,11 @@ export function analyzeListAppend(t: Txns, sink: AnomalySink): Analysis {
       const m = ms[j]!;
       if (m[0] !== 'r') continue;
       const k = mopKey[base + j]!;
-      let vals = (m[2] ?? EMPTY) as unknown[];
+      const full = (m[2] ?? EMPTY) as unknown[];
+      let vals = full;
       // Its own earlier appends to k: a read after them must end with them (internal
-      // consistency) and, showing uncommitted state, says nothing about the version order.
+      // consistency). As in Elle, the whole read is a version of k (the txn's appends commit
+      // where it saw them), while only the part before them is another txn's state it observed.
       let hasOwn = false;
       for (let i = 0; i < j; i++) if (mopKey[base + i] === k && ms[i]![0] === 'append') { hasOwn = true; break; }
       if (hasOwn) {
@@ -91,7 +93,6 @@ export function analyzeListAppend(t: Txns, sink: AnomalySink): Analysis {
           }));
           continue;
         }
-        // What precedes its own appends is a committed state it observed.
         vals = vals.slice(0, vals.length - own.length);
       }
       // A future read: the txn sees a value it appends only later.
@@ -107,16 +108,16 @@ export function analyzeListAppend(t: Txns, sink: AnomalySink): Analysis {
       }
       // Prefix order against the longest read so far.
       const L = longest[k]!;
-      const n = Math.min(L.length, vals.length);
-      if (!sameList(L, vals, n)) {
+      const n = Math.min(L.length, full.length);
+      if (!sameList(L, full, n)) {
         const other = longestBy[k]!;
         sink.add('incompatible-order', () => ({
           type: 'incompatible-order', ops: [txnOp(t, other), txnOp(t, x)],
-          text: `key ${show(m[1])} was read as ${showList(L)} by ${txnName(t, other)} and as ${showList(vals)} by ${txnName(t, x)}: neither is a prefix of the other, so no single order of appends explains both`,
+          text: `key ${show(m[1])} was read as ${showList(L)} by ${txnName(t, other)} and as ${showList(full)} by ${txnName(t, x)}: neither is a prefix of the other, so no single order of appends explains both`,
         }));
         continue;
       }
-      if (vals.length > L.length) { longest[k] = vals; longestBy[k] = x; }
+      if (full.length > L.length) { longest[k] = full; longestBy[k] = x; }
       rTxn.push(x); rKey.push(k); rVals.push(vals); rMop.push(hasOwn ? ms.length : j); // (no lost-update grouping after own appends)
     }
   }

@@ -5,7 +5,9 @@
 //    history is in fact strict-serializable);
 //  - snapshot-isolation: reads from the snapshot at begin, writes buffered, first committer wins
 //    (write skew can happen);
-//  - read-committed: each read sees the latest committed state, writes buffered until commit;
+//  - read-committed: each read sees the latest committed state (or the txn's own writes); a
+//    write locks its key until commit (as PostgreSQL or InnoDB do), waiters that wait too long
+//    abort;
 //  - read-uncommitted: every micro-op acts on the shared state at once (dirty reads and writes);
 //  - aborted-read: serializable, but some txns report `fail` while their writes stay visible.
 
@@ -39,6 +41,9 @@ interface Running {
   buffer: Map<number, unknown>;
   executed: boolean;
   failed: boolean;
+  /** read-committed: the txn's private values of the keys it locked, and how long it waited. */
+  priv: Map<number, unknown>;
+  waited: number;
 }
 
 /** Run the simulation, handing each op to `emit` (histories of millions of ops need not be held). */
@@ -80,19 +85,43 @@ export function simulateTo(opts: SimOptions, emit: (op: Op) => void): void {
     for (let i = vs.length - 1; i >= 0; i--) if (vs[i]![0] <= ts) return vs[i]![1];
     return undefined;
   };
-  // One micro-op of a running txn under buffered isolation (SI, RC).
+  // One micro-op of a running txn under snapshot isolation.
   const bufferedStep = (r: Running): void => {
     const m = r.mops[r.step++]!;
     const [f, k, v] = m;
     const own = (r.buffer.get(k) as unknown[] | undefined) ?? [];
     if (f === 'r') {
-      let cur = iso === 'snapshot-isolation' ? snapshotRead(k, r.snapshot) : state.get(k);
+      let cur = snapshotRead(k, r.snapshot);
       for (const w of own) cur = write(cur, w);
       r.done.push([f, k, readOut(cur)]);
     } else {
       r.buffer.set(k, [...own, v]);
       r.done.push(m);
     }
+  };
+  // read-committed with write locks.
+  const locks = new Map<number, number>();
+  const release = (slot: number, r: Running): void => {
+    for (const k of r.priv.keys()) if (locks.get(k) === slot) locks.delete(k);
+  };
+  const lockingStep = (r: Running, slot: number): void => {
+    const m = r.mops[r.step]!;
+    const [f, k, v] = m;
+    if (f === 'r') {
+      r.done.push([f, k, readOut(r.priv.has(k) ? r.priv.get(k) : state.get(k))]);
+      r.step++;
+      return;
+    }
+    const holder = locks.get(k);
+    if (holder !== undefined && holder !== slot) {
+      if (++r.waited > 50) { r.failed = true; release(slot, r); r.priv.clear(); }
+      return;
+    }
+    locks.set(k, slot);
+    r.priv.set(k, write(r.priv.has(k) ? r.priv.get(k) : state.get(k), v));
+    r.done.push(m);
+    r.step++;
+    r.waited = 0;
   };
   const atomic = (r: Running): void => {
     const buffer = new Map<number, unknown>();
@@ -119,7 +148,7 @@ export function simulateTo(opts: SimOptions, emit: (op: Op) => void): void {
       if (started >= opts.txns) continue;
       started++;
       const mops = gen.next(rng);
-      running[slot] = { pid: pids[slot]!, mops, done: [], step: 0, snapshot: clock, buffer: new Map(), executed: false, failed: false };
+      running[slot] = { pid: pids[slot]!, mops, done: [], step: 0, snapshot: clock, buffer: new Map(), executed: false, failed: false, priv: new Map(), waited: 0 };
       emit({ index: index++, time, type: 'invoke', process: pids[slot]!, f: 'txn', value: mops.map((m) => [...m]) });
       continue;
     }
@@ -136,6 +165,15 @@ export function simulateTo(opts: SimOptions, emit: (op: Op) => void): void {
         const m = r.mops[r.step++]!;
         if (m[0] === 'r') r.done.push(['r', m[1], readOut(state.get(m[1]))]);
         else { state.set(m[1], write(state.get(m[1]), m[2])); r.done.push(m); }
+      } else complete = true;
+    } else if (iso === 'read-committed') {
+      if (r.failed) complete = true;
+      else if (r.step < r.mops.length) lockingStep(r, slot);
+      else if (!r.executed) {
+        r.executed = true;
+        clock++;
+        for (const [k, v] of r.priv) state.set(k, v);
+        release(slot, r);
       } else complete = true;
     } else {
       if (r.step < r.mops.length) bufferedStep(r);
