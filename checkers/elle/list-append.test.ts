@@ -130,6 +130,8 @@ describe('list-append checker: hand-made anomalies', () => {
     expect(bad([['w', 'x', 1]])).toThrow(/expects append or r/);
     expect(() => la([...seq(0, [['append', 'x', 1]]), ...seq(1, [['append', 'x', 1]])])).toThrow(/appended to key "x" twice/);
     expect(() => checkElle(build(seq(0, [['r', 'x', []]])), 'list-append', { consistencyModel: 'nope' })).toThrow(/unknown consistency model/);
+    const reads = [{ index: 0, time: 0, type: 'invoke' as const, process: 0, f: 'read', value: null }, { index: 1, time: 1, type: 'ok' as const, process: 0, f: 'read', value: 3 }];
+    expect(() => checkElle(reads, 'list-append')).toThrow(/no transactions \(f txn\) in the history, only read/);
   });
 
   it('reads Jepsen EDN the same as JSONL', () => {

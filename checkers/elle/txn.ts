@@ -66,6 +66,10 @@ export function collectTxns(history: History, kind: WorkloadKind): Txns {
       }
     }
   }
+  if (status.length === 0 && history.some((op) => op.process !== 'nemesis')) {
+    const fs = [...new Set(history.filter((op) => op.process !== 'nemesis').map((op) => op.f))].slice(0, 5);
+    throw badInput(`no transactions (f txn) in the history, only ${fs.join(', ')}; ${kind} expects ops like {f: 'txn', value: [[${kind === 'list-append' ? "'append', k, v" : "'w', k, v"}], ['r', k, null]]}`, 'history');
+  }
   return {
     n: status.length,
     status: Uint8Array.from(status),
