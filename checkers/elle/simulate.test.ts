@@ -24,6 +24,15 @@ for (const workload of ['list-append', 'rw-register'] as const) {
         expect(crashed.stats.info).toBeGreaterThan(0);
       });
 
+      it(`stale read-only snapshots (seed ${seed}): serializable but not strict`, () => {
+        const r = run('stale-serializable', seed);
+        expect(r.anomalyTypes.length).toBeGreaterThan(0);
+        for (const t of r.anomalyTypes) expect(t).toMatch(/^(G-single|G-nonadjacent|G2-item)-(process|realtime)$/);
+        expect(r.valid).toBe(false);
+        expect(r.possible).toContain('serializable');
+        expect(run('stale-serializable', seed, 'serializable').valid).toBe(true);
+      });
+
       it(`snapshot isolation (seed ${seed}): only write skew`, () => {
         const r = run('snapshot-isolation', seed);
         for (const t of r.anomalyTypes) expect(variants(['G2-item'])).toContain(t);

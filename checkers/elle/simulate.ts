@@ -9,7 +9,9 @@
 //    write locks its key until commit (as PostgreSQL or InnoDB do), waiters that wait too long
 //    abort;
 //  - read-uncommitted: every micro-op acts on the shared state at once (dirty reads and writes);
-//  - aborted-read: serializable, but some txns report `fail` while their writes stay visible.
+//  - aborted-read: serializable, but some txns report `fail` while their writes stay visible;
+//  - stale-serializable: serializable, but read-only txns read a snapshot up to `staleness`
+//    commits old (a lagging replica): serializable, not strict-serializable.
 
 import type { History, Op } from '../../src/history.js';
 import { createRng, type Rng } from '../../src/rng.js';
@@ -17,7 +19,7 @@ import { listAppendTxns } from '../../workloads/list-append.js';
 import { rwRegisterTxns } from '../../workloads/rw-register.js';
 import type { TxnGenOptions, TxnMicroOp } from '../../workloads/txn-gen.js';
 
-export type SimIsolation = 'serializable' | 'snapshot-isolation' | 'read-committed' | 'read-uncommitted' | 'aborted-read';
+export type SimIsolation = 'serializable' | 'stale-serializable' | 'snapshot-isolation' | 'read-committed' | 'read-uncommitted' | 'aborted-read';
 
 export interface SimOptions {
   isolation: SimIsolation;
@@ -30,6 +32,8 @@ export interface SimOptions {
   infoProbability?: number;
   /** aborted-read: probability that a txn reports fail although its writes took effect. Default 0.1. */
   abortProbability?: number;
+  /** stale-serializable: how many commits old a read-only snapshot may be. Default 20. */
+  staleness?: number;
 }
 
 interface Running {
@@ -73,7 +77,7 @@ export function simulateTo(opts: SimOptions, emit: (op: Op) => void): void {
       for (const v of ops as unknown[]) cur = write(cur, v);
       state.set(k, cur);
       lastCommit.set(k, clock);
-      if (iso === 'snapshot-isolation') {
+      if (iso === 'snapshot-isolation' || iso === 'stale-serializable') {
         const vs = versions.get(k);
         if (vs) vs.push([clock, cur]); else versions.set(k, [[clock, cur]]);
       }
@@ -125,10 +129,12 @@ export function simulateTo(opts: SimOptions, emit: (op: Op) => void): void {
   };
   const atomic = (r: Running): void => {
     const buffer = new Map<number, unknown>();
+    const readOnly = r.mops.every((m) => m[0] === 'r');
+    const at = iso === 'stale-serializable' && readOnly ? Math.max(0, clock - rng.int((opts.staleness ?? 20) + 1)) : -1;
     for (const m of r.mops) {
       const [f, k, v] = m;
       if (f === 'r') {
-        let cur = state.get(k);
+        let cur = at >= 0 ? snapshotRead(k, at) : state.get(k);
         for (const w of (buffer.get(k) as unknown[] | undefined) ?? []) cur = write(cur, w);
         r.done.push([f, k, readOut(cur)]);
       } else {
@@ -154,7 +160,7 @@ export function simulateTo(opts: SimOptions, emit: (op: Op) => void): void {
     }
     // Progress the running txn by one step, or complete it.
     let complete = false;
-    if (iso === 'serializable' || iso === 'aborted-read') {
+    if (iso === 'serializable' || iso === 'aborted-read' || iso === 'stale-serializable') {
       if (!r.executed) {
         atomic(r);
         r.executed = true;
