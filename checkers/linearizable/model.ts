@@ -59,6 +59,12 @@ export interface Model<S = unknown> {
   partition?(ops: ModelOp[]): Partition[];
   /** An error message when the op is not one this model knows (bad f or value shape). */
   validate?(op: ModelOp): string | undefined;
+  /**
+   * True if a failure of this op, reported as an observation (`observed: true` on the `fail`
+   * completion), means something the model checks (cas: the value was not `from`). Other failed
+   * ops are dropped as "did not happen".
+   */
+  observesFailure?(op: ModelOp): boolean;
   /** True if the op never changes the state (a read): a crashed one constrains nothing and is dropped. */
   readOnly?(op: ModelOp): boolean;
   /**

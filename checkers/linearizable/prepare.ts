@@ -64,6 +64,10 @@ export function prepare(history: History, model: Model<unknown>, opts: PrepareOp
     const err = model.validate?.(op);
     if (err) throw badInput(err, `history op ${op.index}`);
   }
+  // An observed failure the model has no meaning for is an ordinary failure: it did not happen.
+  const before = ops.length;
+  ops = ops.filter((op) => op.status !== 'fail' || !!model.observesFailure?.(op));
+  counts.failedDropped += before - ops.length;
   counts.ops = ops.length;
   const kept = ops.filter((op) => !(op.status === 'info' && model.readOnly?.(op)));
   counts.crashedReadsDropped = ops.length - kept.length;

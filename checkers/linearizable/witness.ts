@@ -61,6 +61,18 @@ export function shrink(model: Model<unknown>, ops: ModelOp[], furthestBlock: num
     const cut = core.filter((op) => op.index <= furthestBlock);
     if (cut.length < core.length && test(cut)) core = cut;
   }
+  // Long histories: keep only a window of the last ops before that point (doubling it until the
+  // violation shows), so that the ddmin trials below stay small.
+  if (core.length > 64) {
+    for (let w = 16; w < core.length; w *= 2) {
+      if (performance.now() > opts.deadline) break;
+      const cand = core.slice(core.length - w);
+      if (test(cand)) {
+        core = cand;
+        break;
+      }
+    }
+  }
   let chunk = Math.max(1, Math.ceil(core.length / 2));
   outer: for (;;) {
     let i = 0;

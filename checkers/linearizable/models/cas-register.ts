@@ -97,6 +97,7 @@ function makeRegister(name: string, withCas: boolean): Model<V> {
       return undefined;
     },
     readOnly: (op) => op.f === 'read',
+    observesFailure: (op) => op.f === 'cas',
     blind: (op) => op.f === 'write',
     prune: pruneUnobserved,
     symmetryKey: (op) => op.f + ' ' + key(op.value),
