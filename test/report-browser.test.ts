@@ -3,15 +3,17 @@
 // that hostile history values render as text and run nothing, and times a 100,000-op report.
 // Screenshots go to results/screenshots/ (kept as CI artifacts).
 
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { execa } from 'execa';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../src/report/write.js';
 import { bigRun, nonLinearizableRun, xssRun, XSS } from './report-fixtures.js';
 
+const BIN = fileURLToPath(new URL('../bin/faultline.js', import.meta.url));
 const CHROMIUM = process.env.FAULTLINE_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = fileURLToPath(new URL('../results/screenshots/', import.meta.url));
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -138,5 +140,35 @@ describe('report in Chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'report-100k.png') });
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('faultline check --model register --out --junit on a non-linearizable history: exit 1, witness in the report, JUnit failure', async () => {
+    const { dir: src } = nonLinearizableRun(join(tmp, 'cli-src'));
+    const out = join(tmp, 'cli-out');
+    const junit = join(tmp, 'cli-junit.xml');
+    const summary = join(tmp, 'cli-summary.md');
+    writeFileSync(summary, '');
+    const r = await execa('node', [BIN, 'check', '--model', 'register', '--out', out, '--junit', junit, join(src, 'history.jsonl')], {
+      reject: false,
+      env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary },
+    });
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^::error title=faultline check\.history_jsonl linearizable::invalid: /m);
+    expect(readFileSync(junit, 'utf8')).toMatch(/<testsuites name="faultline" tests="1" failures="1" errors="0">[\s\S]*<failure message="invalid: /);
+    expect(readFileSync(summary, 'utf8')).toContain('| linearizable | ❌ invalid |');
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { anomalies?: Array<{ index: number }> };
+    const { page, errors } = await open(join(out, 'report.html'));
+    expect(await page.textContent('#verdict')).toBe('INVALID');
+    expect(await page.isVisible('svg.witness .wbar.failing')).toBe(true);
+    expect(await page.textContent('svg.witness .wbar.failing')).toContain('read');
+    await page.click('#jump-first');
+    expect((await highlighted(page)).index).toBe(results.anomalies?.[0]?.index);
+    await page.locator('#checkers').screenshot({ path: join(SHOTS, 'check-cli-witness.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+    // `faultline report DIR` rebuilds it from the stored results.
+    const again = await execa('node', [BIN, 'report', out], { reject: false });
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stdout).toContain('report.html');
   });
 });

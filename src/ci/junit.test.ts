@@ -24,6 +24,11 @@ describe('junit', () => {
     expect(xml).toContain('<testcase classname="raft.register.partition+kill" name="stats [seed 7]"/>');
   });
 
+  it('names a checked file by its name, without db, nemesis or seed', () => {
+    const cases = runCases({ test: { kind: 'check', db: 'none', workload: 'linearizable', nemesis: [], seed: 0, source: '/x/etcd-001.jsonl' }, results: { valid: false, results: { linearizable: { valid: false } } } });
+    expect(cases.map((c) => [c.classname, c.name, c.status])).toEqual([['check.etcd-001_jsonl', 'linearizable', 'failure']]);
+  });
+
   it('reports a crashed run as an error', () => {
     const xml = junitXml([{ test, crash: 'docker went away\nstack' }]);
     expect(xml).toContain('errors="1"');

@@ -3,7 +3,7 @@
 // for XML and stripped of characters XML 1.0 cannot hold (histories may contain anything).
 
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { CheckResult, TestInfo } from '../protocols.js';
 
 export interface CiRun {
@@ -26,6 +26,8 @@ export function escapeXml(s: unknown): string {
 
 /** "db.workload.nemesis" — the class name a CI UI groups testcases by. */
 export function runClassName(test: CiRun['test']): string {
+  // `faultline check FILE`: no db or nemesis; the checked file names the case.
+  if (test.kind === 'check') return `check.${typeof test.source === 'string' ? basename(test.source).replace(/\./g, '_') : String(test.workload ?? 'history')}`;
   const nem = test.nemesis && test.nemesis.length ? test.nemesis.join('+') : 'none';
   return [test.db ?? 'history', test.workload ?? 'check', nem].map((s) => String(s).replace(/\./g, '_')).join('.');
 }
@@ -41,7 +43,7 @@ export interface CiCase {
 /** The testcases of one run: one per checker, or one error case for a crash. */
 export function runCases(run: CiRun): CiCase[] {
   const classname = runClassName(run.test);
-  const seed = run.test.seed !== undefined ? ` [seed ${run.test.seed}]` : '';
+  const seed = run.test.seed !== undefined && run.test.kind !== 'check' ? ` [seed ${run.test.seed}]` : '';
   const where = run.dir ? `\nreport: ${run.dir}/report.html` : '';
   if (run.crash !== undefined || !run.results) {
     return [{ classname, name: `run${seed}`, status: 'error', message: `crashed: ${firstLine(run.crash ?? 'no result')}`, details: `${run.crash ?? 'no result'}${where}` }];

@@ -20,14 +20,17 @@ function readJson(file: string): unknown {
   }
 }
 
-/** Node logs under dir/nodes/<node>/, as paths relative to dir. */
+/** Node logs under dir/nodes/ (nodes/<node>.log and nodes/<node>/*), as paths relative to dir. */
 export function nodeLogs(dir: string): string[] {
   const root = join(dir, 'nodes');
   if (!existsSync(root)) return [];
   const out: string[] = [];
   for (const node of readdirSync(root).sort()) {
     const nd = join(root, node);
-    if (!statSync(nd).isDirectory()) continue;
+    if (!statSync(nd).isDirectory()) {
+      out.push(relative(dir, nd).split('\\').join('/'));
+      continue;
+    }
     for (const f of readdirSync(nd).sort()) if (statSync(join(nd, f)).isFile()) out.push(relative(dir, join(nd, f)).split('\\').join('/'));
   }
   return out;
