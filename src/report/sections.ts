@@ -7,6 +7,7 @@ import { renderTxnAnomaly, findTxnAnomalies } from './cycle-view.js';
 import { checkerResults, type RunTestInfo } from './data.js';
 import { isElementList, renderElements } from './element-table.js';
 import { escapeHtml as h, showValue } from './escape.js';
+import { renderStatTables } from './stat-tables.js';
 import { isWitness, renderWitness } from './witness-view.js';
 
 export function verdictWord(v: Validity | undefined): string {
@@ -96,6 +97,7 @@ function evidence(r: CheckResult, depth: number, budget: { n: number }): string 
   if (!witnesses.length && typeof r.text === 'string') out.push(`<pre class="text">${h(r.text)}</pre>`);
   out.push(renderTxnGroups(findTxnAnomalies(r), r.anomalyCounts, budget));
   for (const key of ['elements', 'outcomes']) if (isElementList(r[key])) out.push(renderElements(r[key] as never));
+  out.push(renderStatTables(r));
   if (depth < 3 && r.results && typeof r.results === 'object') {
     // Per-key sub-results: show the failing ones (a run may have thousands of valid keys).
     const subs = Object.entries(r.results).filter(([, s]) => s && typeof s === 'object' && s.valid !== true);
