@@ -114,6 +114,7 @@ export function collectAnomalies(results: CheckResult, historyLength: number): A
   };
   if (Array.isArray(results.anomalies)) for (const a of results.anomalies) add(a);
   walk(results, '', 0);
+  if (!out.length) fallbackAnomalies(results, '', 0, add);
   return out;
 }
 
@@ -158,4 +159,29 @@ export function encodeHistory(history: History): EncodedHistory {
     ops[i] = row;
   }
   return { fs, nodes, ops };
+}
+
+/**
+ * For checkers that gave evidence but no AnomalyRef pointers: the witness's failing op, the ops of
+ * transactional anomalies, and lost elements' adds, so "jump to the first anomaly" still works.
+ */
+function fallbackAnomalies(r: CheckResult, path: string, depth: number, add: (a: unknown, checker?: string) => void): void {
+  const w = r.witness as { failing?: unknown } | undefined;
+  if (w && typeof w.failing === 'number') add({ index: w.failing, message: 'cannot be linearized' }, path || undefined);
+  const ex = (r.examples ?? (r.anomalies && !Array.isArray(r.anomalies) ? r.anomalies : undefined)) as Record<string, unknown> | undefined;
+  if (ex && typeof ex === 'object') {
+    for (const [type, list] of Object.entries(ex)) {
+      const first = Array.isArray(list) ? (list[0] as { ops?: Array<{ index?: unknown }> } | undefined) : undefined;
+      const idx = first?.ops?.[0]?.index;
+      if (typeof idx === 'number') add({ index: idx, message: `${type} anomaly` }, path || undefined);
+    }
+  }
+  if (Array.isArray(r.elements)) {
+    for (const e of r.elements.slice(0, 100_000) as Array<{ outcome?: unknown; element?: unknown; addIndex?: unknown }>) {
+      if (e && e.outcome === 'lost' && typeof e.addIndex === 'number') add({ index: e.addIndex, message: `element ${JSON.stringify(e.element)} lost` }, path || undefined);
+    }
+  }
+  if (depth < 3 && r.results && typeof r.results === 'object') {
+    for (const [k, sub] of Object.entries(r.results)) if (sub && typeof sub === 'object' && sub.valid !== true) fallbackAnomalies(sub, path ? `${path}/${k}` : k, depth + 1, add);
+  }
 }

@@ -58,6 +58,10 @@ describe('report data', () => {
     const a = collectAnomalies({ valid: false, anomalies: [{ index: 3, message: 'x' }], results: { c: { valid: false, anomalies: [{ index: 3, message: 'x' }, { index: 1, message: 'y' }, { index: 99, message: 'z' }] } } }, 10);
     expect(a).toEqual([{ index: 3, message: 'x' }, { index: 1, message: 'y', checker: 'c' }]);
   });
+  it('falls back to evidence when a checker gives no anomaly pointers', () => {
+    const a = collectAnomalies({ valid: false, results: { lin: { valid: false, witness: { failing: 4 } }, elle: { valid: false, examples: { G0: [{ type: 'G0', ops: [{ index: 7 }], text: '' }] } }, set: { valid: false, elements: [{ element: 1, outcome: 'lost', addIndex: 2 }] } } }, 10);
+    expect(a.map((x) => [x.index, x.checker])).toEqual([[4, 'lin'], [7, 'elle'], [2, 'set']]);
+  });
   it('encodes the history compactly with interned names', () => {
     const e = encodeHistory([op(0, 1, 'invoke', 0, 'read'), { ...op(1, 2, 'ok', 'nemesis', 'read', 5), node: 'n1', error: 'e' }, { ...op(2, 3, 'fail', 1, 'write', 2), error: 'x' }, { ...op(3, 4, 'invoke', 1, 'read'), node: 'n1' }]);
     expect(e.fs).toEqual(['read', 'write']);

@@ -37,7 +37,9 @@ export function renderTestFacts(test: RunTestInfo, historyLength: number, lastTi
   add('kind', test.kind);
   if (test.interrupted) rows.push(['interrupted', '<span class="bad">yes: the run was stopped early; the history is incomplete</span>']);
   add('source', test.source);
-  add('db', test.db);
+  add('checker', test.checker);
+  add('model', test.model);
+  add('db', test.kind === 'check' && test.db === 'none' ? undefined : test.db);
   add('workload', test.workload);
   add('nemeses', test.nemesis && test.nemesis.length ? test.nemesis : test.kind === 'check' ? undefined : ['none']);
   add('nodes', test.nodes);

@@ -45,8 +45,9 @@ export function renderWitness(w: LinearizabilityWitness): string {
     const cls = failing ? 'wbar failing' : n ? 'wbar prefix' : op.type === 'info' || op.ret === null ? 'wbar open' : 'wbar';
     const label = opLabel(op);
     const tip = `op ${op.index}${op.completeIndex !== null && op.completeIndex !== undefined ? `→${op.completeIndex}` : ''} process ${op.process}: ${label} (${op.type})${failing ? ' — cannot be linearized' : n ? ` — #${n} in the linearizable prefix` : ''}`;
+    const chain = w.partials && Array.isArray(w.partials[String(op.index)]) ? w.partials[String(op.index)]!.filter((x) => typeof x === 'number').join(',') : '';
     parts.push(
-      `<a href="#op-${op.index}"><g class="${cls}" data-idx="${op.index}"><title>${h(tip)}</title>` +
+      `<a href="#op-${op.index}"><g class="${cls}" data-idx="${op.index}"${chain ? ` data-chain="${h(chain)}"` : ''}><title>${h(tip)}</title>` +
         `<rect x="${x1}" y="${y}" width="${Math.max(8, x2 - x1)}" height="${laneH - 12}" rx="4"/>` +
         `<text x="${x1 + 4}" y="${y + 15}">${n ? `${n}. ` : failing ? '✗ ' : ''}${h(label.length > 28 ? label.slice(0, 27) + '…' : label)}</text></g></a>`,
     );

@@ -339,7 +339,8 @@
   resize();
 
   // ------------------------------------------------------------------ witness partial highlighting
-  document.querySelectorAll('.partial-row').forEach(function (row) {
+  // Hovering an op bar (or its row in the partials table) lights its longest partial linearization.
+  document.querySelectorAll('.partial-row, .wbar[data-chain]').forEach(function (row) {
     var chain = (row.getAttribute('data-chain') || '').split(',');
     function lit(on) {
       chain.forEach(function (c) { document.querySelectorAll('.wbar[data-idx="' + c + '"]').forEach(function (g) { g.classList.toggle('lit', on); }); });
