@@ -11,7 +11,7 @@ import type { Model } from './model.js';
 import { models } from './models/index.js';
 import { prepare } from './prepare.js';
 import { Search } from './search.js';
-import { buildWitness } from './witness.js';
+import { buildWitness, RELAXED_SUFFIX } from './witness.js';
 
 export interface LinearizableOptions {
   /** A model name (see `models`) or a Model record. */
@@ -39,6 +39,8 @@ export interface LinearizableResult extends CheckResult {
   stats: { explored: number; memoEntries: number; peakMemoBytes: number; ms: number; witnessMs?: number };
   counts: ReturnType<typeof prepare>['counts'];
   witness?: LinearizabilityWitness;
+  /** Ops in the witness's core (the constrained ops; the rest of `witness.ops` are relaxed or crashed). */
+  witnessSize?: number;
   anomalies: AnomalyRef[];
 }
 
@@ -74,13 +76,13 @@ export function checkLinearizable(history: History, opts: LinearizableOptions): 
         failed = i;
         break;
       }
-      if (s.status === 'running') live += s.stats.memoBytes;
+      if (s.status === 'running') live += s.memoBytes();
     }
     if (failed >= 0) break;
     active = active.filter((i) => searches[i]!.status === 'running');
     peak = Math.max(peak, live);
     if (live > memLimit) exhausted = `memory budget of ${memLimit} bytes exhausted`;
-    else if ((++round & 15) === 0 && process.memoryUsage().heapUsed > heapCeiling) exhausted = `the JavaScript heap is nearly full (${Math.round(heapCeiling / 2 ** 20)} MiB)`;
+    else if ((++round & 63) === 0 && process.memoryUsage().heapUsed > heapCeiling) exhausted = `the JavaScript heap is nearly full (${Math.round(heapCeiling / 2 ** 20)} MiB)`;
     else if (performance.now() > deadline) exhausted = `time limit of ${opts.timeLimitMs} ms exhausted`;
   }
   const ms = performance.now() - t0;
@@ -121,7 +123,9 @@ export function checkLinearizable(history: History, opts: LinearizableOptions): 
         message: `${f?.label ?? 'op'} cannot be linearized${keyDesc(failed)}: the ${model.name} could be ${witness.states.join(' | ') || '?'}`,
       });
       for (const o of witness.ops) if (o.index !== witness.failing) result.anomalies.push({ index: o.completeIndex ?? o.index, message: `part of the non-linearizable set: ${o.label}` });
-      result.summary = `not linearizable${keyDesc(failed)}: ${witness.ops.length} ops cannot be linearized together (model ${model.name})`;
+      const core = witness.ops.filter((o) => !o.label.endsWith(RELAXED_SUFFIX) && o.type !== 'info').length;
+      result.witnessSize = core;
+      result.summary = `not linearizable${keyDesc(failed)}: ${core} ops cannot be linearized together (model ${model.name})`;
     }
     return result;
   }

@@ -18,20 +18,32 @@ export { Search } from './search.js';
 export { prepare } from './prepare.js';
 export { porcupineEtcdFormat, porcupineKvFormat } from './porcupine-format.js';
 
+// Options may come from code (typed) or from `--opt key=value` on the CLI (strings).
+function bool(v: unknown, name: string): boolean | undefined {
+  if (v === undefined || typeof v === 'boolean') return v;
+  if (v === 'true' || v === 'false') return v === 'true';
+  throw badArgument(`${name} must be true or false, got ${JSON.stringify(v)}`, `--opt ${name}`);
+}
+
+function num(v: unknown, name: string): number | undefined {
+  if (v === undefined || typeof v === 'number') return v;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  throw badArgument(`${name} must be a number, got ${JSON.stringify(v)}`, `--opt ${name}`);
+}
+
 function optionsFrom(base: CheckOptions, opts: CheckOptions): LinearizableOptions {
   const o = { ...base, ...opts };
   const model = o.model ?? 'cas-register';
   if (typeof model !== 'string' && (typeof model !== 'object' || model === null)) throw badArgument('model must be a model name', '--model');
-  const partition = o.partition;
-  if (partition !== undefined && typeof partition !== 'boolean') throw badArgument('partition must be true or false', '--partition');
+  const independent = o.independent === 'auto' ? 'auto' : bool(o.independent, 'independent');
   return {
     model: model as LinearizableOptions['model'],
-    partition: partition as boolean | undefined,
-    independent: o.independent as LinearizableOptions['independent'],
-    timeLimitMs: typeof o.timeLimitMs === 'number' ? o.timeLimitMs : undefined,
-    memoryLimitBytes: typeof o.memoryLimitBytes === 'number' ? o.memoryLimitBytes : undefined,
-    witness: o.witness as boolean | undefined,
-    witnessTimeMs: typeof o.witnessTimeMs === 'number' ? o.witnessTimeMs : undefined,
+    partition: bool(o.partition, 'partition'),
+    independent,
+    timeLimitMs: num(o.timeLimitMs, 'timeLimitMs'),
+    memoryLimitBytes: num(o.memoryLimitBytes, 'memoryLimitBytes'),
+    witness: bool(o.witness, 'witness'),
+    witnessTimeMs: num(o.witnessTimeMs, 'witnessTimeMs'),
   };
 }
 

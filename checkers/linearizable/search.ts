@@ -33,7 +33,12 @@ export interface Explanation {
  */
 export class Search<S> {
   readonly ops: ModelOp[];
-  readonly stats = { steps: 0, memoEntries: 0, memoBytes: 0, maxDepth: 0 };
+  readonly stats = { steps: 0, memoEntries: 0, maxDepth: 0 };
+
+  /** Bytes held by the memo now (0 once decided: the memo is freed). */
+  memoBytes(): number {
+    return this.memo.bytes;
+  }
   status: SearchStatus = 'running';
   /** History index of the furthest return the search was blocked at (for witness shrinking). */
   furthestBlock = -1;
@@ -92,8 +97,10 @@ export class Search<S> {
   private readonly explain: boolean;
   private best: number[] = [];
   private bestBlocked = -1;
+  private bestDepth = 0;
   private blockedStates = new Map<number, { s: S; h: number }[]>();
   private partials: (number[] | undefined)[] = [];
+  private withPartials = false;
 
   constructor(model: Model<S>, ops: ModelOp[], opts: SearchOptions = {}) {
     this.model = model;
@@ -190,7 +197,9 @@ export class Search<S> {
     this.memo = new Memo<S>((a, b) => model.equal(a, b), model.stateBytes ? (x) => model.stateBytes!(x) : () => 32);
     this.entry = this.next[0]!;
     if (this.nCompleted === 0) this.status = 'ok';
-    if (this.explain) this.partials = new Array(n).fill(undefined);
+    // Partial linearizations cost O(depth) per step: only for witness-sized histories.
+    this.withPartials = this.explain && n <= 400;
+    if (this.withPartials) this.partials = new Array(n).fill(undefined);
   }
 
   /** Advance at most `maxSteps` steps. */
@@ -410,8 +419,7 @@ export class Search<S> {
     const sh = this.model.hash(s) | 0;
     const k = (this.h1 + Math.imul(sh, 0x9e3779b1)) | 0;
     if (!this.memo.add(k, this.h2 ^ sh, this.bits, this.lo, this.completedWords, s)) return false;
-    this.stats.memoEntries = this.memo.size;
-    this.stats.memoBytes = this.memo.bytes;
+    this.stats.memoEntries++;
     return true;
   }
 
@@ -427,11 +435,9 @@ export class Search<S> {
 
   private notePush(): void {
     let snap: number[] | undefined;
-    if (this.depth > this.best.length) {
-      snap = this.stackOps();
-      this.best = snap;
-      this.bestBlocked = -1;
-    }
+    // A new deepest prefix: remember it when it gets blocked (snapshots only then, not per push).
+    if (this.depth > this.bestDepth) this.bestDepth = this.depth;
+    if (!this.withPartials) return;
     for (let d = 0; d < this.depth; d++) {
       const p = this.frameOp[d]!;
       const cur = this.partials[p];
@@ -440,7 +446,10 @@ export class Search<S> {
   }
 
   private noteBlock(opPos: number): void {
-    if (this.depth === this.best.length && this.bestBlocked < 0) this.bestBlocked = opPos;
+    if (this.depth === this.bestDepth && this.best.length < this.bestDepth) {
+      this.best = this.stackOps();
+      this.bestBlocked = opPos;
+    }
     let list = this.blockedStates.get(opPos);
     if (!list) this.blockedStates.set(opPos, (list = []));
     const h = this.model.hash(this.state);

@@ -89,6 +89,9 @@ export function shrink(model: Model<unknown>, ops: ModelOp[], furthestBlock: num
   return { core, history: model.prune ? model.prune(history) : history };
 }
 
+/** Label suffix of ops shown in a witness that were relaxed (not part of its core). */
+export const RELAXED_SUFFIX = ' (relaxed)';
+
 function fullValue(op: ModelOp, v: unknown, keyed: boolean): unknown {
   return keyed && op.key !== undefined ? [op.key, v] : v;
 }
@@ -116,7 +119,7 @@ export function buildWitness(model: Model<unknown>, ops: ModelOp[], furthestBloc
     type: op.status,
     call: op.call,
     ret: op.ret,
-    label: model.describeOp(op) + (inCore.has(op.index) || op.completeIndex === null ? '' : ' (relaxed)'),
+    label: model.describeOp(op) + (inCore.has(op.index) || op.completeIndex === null ? '' : RELAXED_SUFFIX),
   }));
   const prefix = ex ? ex.prefix.map((p) => sorted[p]!.index) : [];
   const failingOp = ex && ex.blocked >= 0 ? sorted[ex.blocked]! : sorted.find((op) => op.completeIndex !== null) ?? sorted[0]!;
@@ -149,8 +152,8 @@ function witnessText(w: LinearizabilityWitness, failing: ModelOp, coreSize: numb
   };
   const lines: string[] = [];
   const where = w.key !== undefined ? ` on key ${JSON.stringify(w.key)}` : '';
-  lines.push(`Not linearizable${where} (model ${w.model}): ${coreSize} operation${coreSize === 1 ? '' : 's'} cannot be ordered consistently with real time,`);
-  lines.push(`even letting every other operation take effect at any time after its invocation, or never:`);
+  lines.push(`Not linearizable${where} (model ${w.model}): ${coreSize} operation${coreSize === 1 ? '' : 's'} (below, not marked relaxed or crashed) cannot be`);
+  lines.push(`ordered consistently with real time, even letting every other operation take effect at any time after its invocation, or never:`);
   for (const op of w.ops) {
     const span = `[${op.index}..${op.completeIndex ?? '∞'}]`;
     lines.push(`  ${span.padEnd(14)} ${pname(op.process).padEnd(5)} ${op.label}`);

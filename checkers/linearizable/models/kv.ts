@@ -5,18 +5,20 @@
 import { hashString, isPair, show, type Model, type ModelOp, type Partition } from '../model.js';
 
 /**
- * An immutable map as parallel arrays (few keys per state: one when split by key), with a hash
- * per value that `append` extends in O(appended length) (polynomial hash: H(s+t) = H(s)·B^|t| + H(t), i.e. continue hashing from H(s)),
- * and the state hash = XOR of per-entry hashes.
+ * An immutable map as a key-sorted linked list without empty values (one node when split by
+ * key; puts copy only the nodes before their key). Each value carries a polynomial hash that
+ * `append` extends in O(appended length) (continue hashing from H(s): H(s+t) = H(s)·B^|t| + H(t)),
+ * and each node the XOR of the entry hashes from it to the end: the state's hash.
  */
-interface KvState {
-  readonly ks: readonly string[];
-  readonly vs: readonly string[];
-  readonly hs: readonly number[];
+interface KvNode {
+  readonly k: string;
+  readonly v: string;
+  readonly vh: number;
+  readonly next: KvNode | null;
   readonly h: number;
 }
+type KvState = KvNode | null;
 
-const EMPTY: KvState = { ks: [], vs: [], hs: [], h: 0 };
 const B = 0x01000193;
 
 function polyHash(t: string, h = 0): number {
@@ -30,37 +32,31 @@ function keyOf(op: ModelOp): string {
 }
 
 function entryHash(k: string, vh: number, v: string): number {
-  return v === '' ? 0 : (hashString(k) ^ Math.imul(vh, 0x9e3779b1) ^ v.length) >>> 0;
+  return (hashString(k) ^ Math.imul(vh, 0x9e3779b1) ^ v.length) >>> 0;
 }
 
-function get(s: KvState, k: string): number {
-  for (let i = 0; i < s.ks.length; i++) if (s.ks[i] === k) return i;
-  return -1;
+function node(k: string, v: string, vh: number, next: KvNode | null): KvNode {
+  return { k, v, vh, next, h: ((next ? next.h : 0) ^ entryHash(k, vh, v)) >>> 0 };
 }
 
-/** Set key k to v whose value hash is vh. */
+/** The map with key k set to v (value hash vh); '' removes the key. */
 function set(s: KvState, k: string, v: string, vh: number): KvState {
-  const i = get(s, k);
-  const oldH = i < 0 ? 0 : entryHash(k, s.hs[i]!, s.vs[i]!);
-  if (i >= 0 && s.vs[i] === v) return s;
-  if (i < 0 && v === '') return s;
-  const ks = s.ks.slice();
-  const vs = s.vs.slice();
-  const hs = s.hs.slice();
-  if (i < 0) {
-    ks.push(k);
-    vs.push(v);
-    hs.push(vh);
-  } else {
-    vs[i] = v;
-    hs[i] = vh;
+  if (s === null || s.k > k) return v === '' ? s : node(k, v, vh, s);
+  if (s.k === k) {
+    if (s.v === v) return s;
+    return v === '' ? s.next : node(k, v, vh, s.next);
   }
-  return { ks, vs, hs, h: (s.h ^ oldH ^ entryHash(k, vh, v)) >>> 0 };
+  const rest = set(s.next, k, v, vh);
+  return rest === s.next ? s : node(s.k, s.v, s.vh, rest);
+}
+
+function find(s: KvState, k: string): KvNode | null {
+  for (let n = s; n !== null && n.k <= k; n = n.next) if (n.k === k) return n;
+  return null;
 }
 
 function valueAt(s: KvState, k: string): string {
-  const i = get(s, k);
-  return i < 0 ? '' : s.vs[i]!;
+  return find(s, k)?.v ?? '';
 }
 
 function str(v: unknown): string {
@@ -73,7 +69,7 @@ export const kvModel: Model<KvState> = {
   name: 'kv',
   description: 'key-value map of strings: get, put, append with [k v] values ("" when unset); split by key',
   keyed: true,
-  init: () => EMPTY,
+  init: () => null,
   step(s, op) {
     const k = keyOf(op);
     switch (op.f) {
@@ -88,26 +84,28 @@ export const kvModel: Model<KvState> = {
       case 'append': {
         const t = str((op.value as [unknown, unknown])[1]);
         if (t === '') return s;
-        const i = get(s, k);
-        if (i < 0) return set(s, k, t, polyHash(t));
-        return set(s, k, s.vs[i]! + t, polyHash(t, s.hs[i]!));
+        const n = find(s, k);
+        return n === null ? set(s, k, t, polyHash(t)) : set(s, k, n.v + t, polyHash(t, n.vh));
       }
       default:
         return undefined;
     }
   },
   equal(a, b) {
-    if (a === b) return true;
-    if (a.h !== b.h) return false;
-    const na = a.vs.reduce((n, v) => n + (v === '' ? 0 : 1), 0);
-    const nb = b.vs.reduce((n, v) => n + (v === '' ? 0 : 1), 0);
-    if (na !== nb) return false;
-    for (let i = 0; i < a.ks.length; i++) if (a.vs[i] !== '' && valueAt(b, a.ks[i]!) !== a.vs[i]) return false;
-    return true;
+    for (;;) {
+      if (a === b) return true;
+      if (a === null || b === null || a.h !== b.h || a.k !== b.k || a.vh !== b.vh || a.v !== b.v) return false;
+      a = a.next;
+      b = b.next;
+    }
   },
-  hash: (s) => s.h,
+  hash: (s) => (s === null ? 0 : s.h),
   // Strings are shared between states until compared (then flattened): count them once each.
-  stateBytes: (s) => 64 + s.ks.length * 24 + s.vs.reduce((n, v) => n + v.length, 0),
+  stateBytes(s) {
+    let n = 16;
+    for (let x = s; x !== null; x = x.next) n += 56 + x.v.length;
+    return n;
+  },
   partition(ops) {
     const byKey = new Map<string, Partition>();
     for (const op of ops) {
@@ -133,8 +131,8 @@ export const kvModel: Model<KvState> = {
     return `${op.f} ${show(k)} ${show(v)}${crashed}`;
   },
   describeState(s) {
-    const entries = s.ks.map((k, i) => [k, s.vs[i]!] as const).filter(([, v]) => v !== '');
-    if (entries.length === 0) return '{}';
-    return '{' + entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${show(k)} ${show(v)}`).join(', ') + '}';
+    const parts: string[] = [];
+    for (let x = s; x !== null; x = x.next) parts.push(`${show(x.k)} ${show(x.v)}`);
+    return '{' + parts.join(', ') + '}';
   },
 };
