@@ -269,17 +269,19 @@
     ctx.restore();
     // Lane labels and time axis.
     ctx.fillStyle = '#667085'; ctx.font = '11px system-ui, sans-serif'; ctx.textBaseline = 'middle';
+    if (!n) { ctx.fillText('No operations in the history.', LABEL_W + 8, 8); return; }
     if (LANE >= 9) for (var l = 0; l < lanes; l++) ctx.fillText(laneNames[l], 4, l * LANE + LANE / 2);
     else { ctx.fillText(lanes + ' lanes', 4, 8); }
     var span = (view.t1 - view.t0) / 1e9;
     var stepS = Math.pow(10, Math.floor(Math.log10(span / 8 || 1)));
     if (span / stepS > 16) stepS *= 5; else if (span / stepS > 8) stepS *= 2;
+    var decimals = Math.max(0, Math.min(9, -Math.floor(Math.log10(stepS) + 1e-9)));
     ctx.strokeStyle = '#e3e6ee'; ctx.textBaseline = 'top';
     var y = lanes * LANE + 4;
     for (var s = Math.ceil(view.t0 / 1e9 / stepS) * stepS; s <= view.t1 / 1e9; s += stepS) {
       var x = xOf(s * 1e9);
-      ctx.beginPath(); ctx.moveTo(x, 0); ctx.lineTo(x, y); ctx.stroke();
-      ctx.fillText(+s.toFixed(6) + ' s', x + 2, y);
+      ctx.strokeStyle = '#98a0b3'; ctx.beginPath(); ctx.moveTo(x, y - 5); ctx.lineTo(x, y); ctx.stroke();
+      ctx.fillText(s.toFixed(decimals) + ' s', x + 2, y);
     }
   }
   function centerOn(idx) {
@@ -452,10 +454,10 @@
       series: [{ label: 't (s)' }, tl('ok', COLORS.ok), tl('fail', COLORS.fail), tl('info', COLORS.info)],
       hooks: { drawClear: [shade] },
     }, [tx, ty[0], ty[1], ty[2]], document.getElementById('throughput'));
-    performance.mark('fl-charts');
-    document.body.setAttribute('data-charts', '1');
   }
   setTimeout(function () {
     try { charts(); } catch (e) { var box = document.getElementById('charts'); if (box) box.textContent = 'Charts failed: ' + e.message; }
+    performance.mark('fl-charts');
+    document.body.setAttribute('data-charts', '1');
   }, 0);
 })();
