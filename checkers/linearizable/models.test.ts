@@ -8,6 +8,7 @@ import type { History, Op } from '../../src/history.js';
 import { createRng, type Rng } from '../../src/rng.js';
 import { checkLinearizable, formatLinearizable, models, prepare, type Model, type ModelOp } from './index.js';
 import { simulateRegister } from './sim-register.js';
+import { RELAXED_SUFFIX, withConstrained } from './witness.js';
 
 // ---------------------------------------------------------------- reference checker
 
@@ -119,6 +120,25 @@ function randomHistory(rng: Rng, gen: Gen, nOps: number, nProc: number): History
   return out;
 }
 
+/** The witness core is a proof (non-linearizable with all else relaxed); its prefix replays. */
+function checkWitness(model: Model<unknown>, history: History, partition: boolean, w: NonNullable<ReturnType<typeof checkLinearizable>['witness']>): void {
+  const core = new Set(w.ops.filter((o) => o.type !== 'info' && !o.label.endsWith(RELAXED_SUFFIX)).map((o) => o.index));
+  expect(core.has(w.failing)).toBe(true);
+  const bare: Model<unknown> = { ...model, prune: undefined, readOnly: undefined };
+  const part = prepare(history, bare, { partition }).partitions.find((p) => p.ops.some((o) => o.index === w.failing))!;
+  expect(brute(model, withConstrained(model, part.ops, core))).toBe(false);
+  const byIndex = new Map(part.ops.map((o) => [o.index, o]));
+  let state: unknown = model.init();
+  for (const i of w.prefix) {
+    const op = byIndex.get(i)!;
+    const relaxedOp = core.has(i) ? op : { ...op, status: 'info' as const, output: undefined, completeIndex: null };
+    const next = model.stepAll ? model.stepAll(state, relaxedOp)[0] : model.step(state, relaxedOp);
+    if (model.stepAll && model.stepAll(state, relaxedOp).length === 0) throw new Error(`prefix op ${i} is illegal`);
+    if (!model.stepAll) expect(next).not.toBeUndefined();
+    state = next;
+  }
+}
+
 describe('search = brute force on random small histories', () => {
   for (const name of Object.keys(gens)) {
     for (const partition of name === 'kv' ? [true, false] : [true]) {
@@ -131,6 +151,7 @@ describe('search = brute force on random small histories', () => {
           const expected = bruteVerdict(model, h, partition);
           const r = checkLinearizable(h, { model: name, partition, witness: t % 10 === 0 });
           if (r.valid !== expected) throw new Error(`seed case ${t}: got ${r.valid}, expected ${expected}\n${h.map((o) => JSON.stringify(o)).join('\n')}`);
+          if (r.witness) checkWitness(model, h, partition, r.witness);
           seen[String(expected) as 'true' | 'false']++;
         }
         // The generator must exercise both verdicts, or this test proves nothing.

@@ -38,10 +38,12 @@ function relax(model: Model<unknown>, op: ModelOp): ModelOp | undefined {
   return { ...op, completeIndex: null, ret: null, status: 'info', output: undefined };
 }
 
-function withConstrained(model: Model<unknown>, ops: ModelOp[], constrained: ReadonlySet<ModelOp>): ModelOp[] {
+/** `ops` with every op not in `constrained` (ops or invocation indices) relaxed. */
+export function withConstrained(model: Model<unknown>, ops: ModelOp[], constrained: ReadonlySet<ModelOp> | ReadonlySet<number>): ModelOp[] {
   const out: ModelOp[] = [];
+  const has = (op: ModelOp): boolean => (constrained as ReadonlySet<unknown>).has(op) || (constrained as ReadonlySet<unknown>).has(op.index);
   for (const op of ops) {
-    const r = constrained.has(op) ? op : relax(model, op);
+    const r = has(op) ? op : relax(model, op);
     if (r) out.push(r);
   }
   return out;
