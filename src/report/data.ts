@@ -133,6 +133,29 @@ export interface EncodedHistory {
 
 const TYPE_CODE: Record<Op['type'], number> = { invoke: 0, ok: 1, fail: 2, info: 3 };
 
+/** Values longer than this (as JSON) are embedded cut short: the page shows at most a few hundred characters. */
+export const MAX_VALUE_CHARS = 1000;
+
+/**
+ * A value as the page embeds it: unchanged when small; otherwise a string with its beginning and
+ * its size (a set's final read can hold millions of elements; history.jsonl keeps them all).
+ */
+export function compactValue(v: unknown): unknown {
+  if (typeof v === 'string') return v.length > MAX_VALUE_CHARS ? `${v.slice(0, 400)}… (${v.length} characters in all; see the history file)` : v;
+  if (v === null || typeof v !== 'object') return v;
+  // Cheap pass for the common small cases (register values, tuples, short txns) before stringifying.
+  if (Array.isArray(v) && v.length <= 16 && v.every((x) => x === null || (typeof x !== 'object' && !(typeof x === 'string' && x.length > 50)))) return v;
+  let json: string;
+  try {
+    json = JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x)) ?? 'null';
+  } catch {
+    return String(v);
+  }
+  if (json.length <= MAX_VALUE_CHARS) return v;
+  const items = Array.isArray(v) ? `${v.length} items, ` : '';
+  return `${json.slice(0, 400)}… (${items}${json.length} characters in all; see the history file)`;
+}
+
 export function encodeHistory(history: History): EncodedHistory {
   const fs: string[] = [];
   const fIdx = new Map<string, number>();
@@ -152,7 +175,7 @@ export function encodeHistory(history: History): EncodedHistory {
     const op = history[i]!;
     const proc = op.process === 'nemesis' ? -1 : typeof op.process === 'number' ? op.process : -2;
     const node = typeof op.node === 'string' ? intern(op.node, nodes, nodeIdx) : -1;
-    const row: EncodedOp = [op.time, TYPE_CODE[op.type] ?? 0, proc, intern(String(op.f), fs, fIdx), op.value ?? null];
+    const row: EncodedOp = [op.time, TYPE_CODE[op.type] ?? 0, proc, intern(String(op.f), fs, fIdx), compactValue(op.value ?? null)];
     // Node and error only when present: most ops have neither, and the page parses less.
     if (op.error !== undefined && op.error !== null) row.push(node, op.error);
     else if (node >= 0) row.push(node);

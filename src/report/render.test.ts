@@ -62,6 +62,13 @@ describe('report data', () => {
     const a = collectAnomalies({ valid: false, results: { lin: { valid: false, witness: { failing: 4 } }, elle: { valid: false, examples: { G0: [{ type: 'G0', ops: [{ index: 7 }], text: '' }] } }, set: { valid: false, elements: [{ element: 1, outcome: 'lost', addIndex: 2 }] } } }, 10);
     expect(a.map((x) => [x.index, x.checker])).toEqual([[4, 'lin'], [7, 'elle'], [2, 'set']]);
   });
+  it('cuts large values short for the page (history.jsonl keeps them)', () => {
+    const big = Array.from({ length: 5000 }, (_, i) => i);
+    const e = encodeHistory([op(0, 1, 'ok', 0, 'read', big), op(1, 2, 'ok', 0, 'read', 'y'.repeat(5000)), op(2, 3, 'ok', 0, 'txn', [['r', 1, [1, 2]]])]);
+    expect(e.ops[0]![4]).toMatch(/^\[0,1,2,3,.*… \(5000 items, 23891 characters in all; see the history file\)$/);
+    expect(String(e.ops[1]![4])).toMatch(/… \(5000 characters in all/);
+    expect(e.ops[2]![4]).toEqual([['r', 1, [1, 2]]]);
+  });
   it('encodes the history compactly with interned names', () => {
     const e = encodeHistory([op(0, 1, 'invoke', 0, 'read'), { ...op(1, 2, 'ok', 'nemesis', 'read', 5), node: 'n1', error: 'e' }, { ...op(2, 3, 'fail', 1, 'write', 2), error: 'x' }, { ...op(3, 4, 'invoke', 1, 'read'), node: 'n1' }]);
     expect(e.fs).toEqual(['read', 'write']);
