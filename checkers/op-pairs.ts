@@ -26,7 +26,14 @@ export interface OpRecord {
  * the last open invocation of its process. Nemesis ops and orphan completions are skipped.
  */
 export function clientRecords(history: History): OpRecord[] {
-  const open = new Map<number, OpRecord>();
+  // Open ops by process: a flat array for small process ids (the usual case), a Map beyond.
+  const openSmall: (OpRecord | undefined)[] = [];
+  const openBig = new Map<number, OpRecord>();
+  const open = {
+    get: (p: number): OpRecord | undefined => (p >= 0 && p < 65536 && Number.isInteger(p) ? openSmall[p] : openBig.get(p)),
+    set: (p: number, r: OpRecord): void => void (p >= 0 && p < 65536 && Number.isInteger(p) ? (openSmall[p] = r) : openBig.set(p, r)),
+    delete: (p: number): void => void (p >= 0 && p < 65536 && Number.isInteger(p) ? (openSmall[p] = undefined) : openBig.delete(p)),
+  };
   const out: OpRecord[] = [];
   for (const op of history) {
     if (typeof op.process !== 'number') continue;

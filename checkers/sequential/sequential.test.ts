@@ -51,7 +51,7 @@ describe('sequential consistency', () => {
     // Not linearizable: ask the linearizability checker if it is there, else show a stale read.
     const lin = getChecker('linearizable');
     if (lin) {
-      const lr = await lin.create({ model: 'register' }).check(h, { model: 'register', timeLimitMs: 20_000 });
+      const lr = await lin.create({ model: 'cas-register' }).check(h, { model: 'cas-register', timeLimitMs: 20_000 });
       expect(lr.valid).toBe(false);
     } else {
       expect(hasStaleRead(h)).toBe(true);

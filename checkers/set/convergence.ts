@@ -25,18 +25,34 @@ export function checkConvergence(s: SetHistory): CheckResult {
     return { valid: true, checked: false, summary: 'convergence not checked: no final reads (mark them final: true, or read after all adds)' };
   }
   const anomalies: AnomalyRef[] = [];
-  const sets = finals.map((r) => new Set(r.ids));
-  const union = new Set<number>();
-  for (const st of sets) for (const e of st) union.add(e);
-  const disagreeing: unknown[] = [];
-  for (const e of union) if (!sets.every((st) => st.has(e))) disagreeing.push(s.elements[e]);
-  const missing: unknown[] = [];
-  s.adds.forEach((a, e) => {
-    if (a?.type === 'ok' && !sets.every((st) => st.has(e))) missing.push(s.elements[e]);
+  // Typed arrays, not Sets: final reads can hold millions of elements each.
+  const N = s.elements.length;
+  const F = finals.length;
+  const marks = finals.map((r) => {
+    const m = new Uint8Array(N);
+    for (const e of r.ids) m[e] = 1;
+    return m;
   });
+  const cnt = new Uint16Array(N);
+  for (const m of marks) for (let e = 0; e < N; e++) cnt[e]! += m[e]!;
+  const disagreeing: unknown[] = [];
+  const missing: unknown[] = [];
+  let unionSize = 0;
+  for (let e = 0; e < N; e++) {
+    const c = cnt[e]!;
+    if (c > 0) unionSize++;
+    if (c > 0 && c < F) disagreeing.push(s.elements[e]);
+    if (c < F && s.adds[e]?.type === 'ok') missing.push(s.elements[e]);
+  }
   finals.forEach((r, i) => {
-    const miss = s.adds.filter((a, e) => a?.type === 'ok' && !sets[i]!.has(e)).length;
-    const extra = [...union].filter((e) => !sets[i]!.has(e)).length;
+    const m = marks[i]!;
+    let miss = 0;
+    let extra = 0;
+    for (let e = 0; e < N; e++) {
+      if (m[e]) continue;
+      if (s.adds[e]?.type === 'ok') miss++;
+      if (cnt[e]! > 0) extra++;
+    }
     if (miss || extra) {
       const node = r.rec.invoke.node ?? `process ${r.rec.process}`;
       anomalies.push({ index: r.rec.index, message: `final read on ${node} misses ${miss} acknowledged and ${extra} elements other replicas have` });
@@ -53,7 +69,7 @@ export function checkConvergence(s: SetHistory): CheckResult {
     missingAcknowledged: missing.slice(0, 1000),
     missingCount: missing.length,
     summary: valid
-      ? `converged: ${finals.length} final reads agree on ${union.size} elements`
+      ? `converged: ${finals.length} final reads agree on ${unionSize} elements`
       : `not converged: ${disagreeing.length} elements differ between final reads, ${missing.length} acknowledged adds missing (e.g. ${show(missing[0] ?? disagreeing[0])})`,
     ...(anomalies.length ? { anomalies } : {}),
   };

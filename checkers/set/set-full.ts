@@ -38,13 +38,16 @@ export function checkSetFull(history: History, opts: SetFullOptions = {}): Check
     const rd = s.reads[j]!;
     calls[j] = rd.rec.callNs;
     const bits = new Uint32Array(words);
-    for (const e of rd.ids) {
+    const t = rd.rec.retNs ?? Infinity;
+    const ids = rd.ids;
+    for (let i = 0; i < ids.length; i++) {
+      const e = ids[i]!;
       const m = 1 << (e & 31);
-      if (bits[e >>> 5]! & m) duplicated[e] = 1;
-      bits[e >>> 5]! |= m;
+      const w = bits[e >>> 5]!;
+      if (w & m) duplicated[e] = 1;
+      bits[e >>> 5] = w | m;
       lastPresent[e] = j;
       if (firstPresent[e]! < 0) firstPresent[e] = j;
-      const t = rd.rec.retNs ?? Infinity;
       if (t < known[e]!) known[e] = t;
     }
     present.push(bits);

@@ -17,19 +17,19 @@ export function checkSet(history: History, opts: { addF?: string; readF?: string
   const unexpected: unknown[] = [];
   const recovered: unknown[] = [];
   let ok = 0;
+  const N = s.elements.length;
   for (const fr of finals) {
-    const seen = new Set(fr.ids);
-    s.adds.forEach((a, e) => {
-      if (a?.type === 'ok' && !seen.has(e)) {
-        lost.push(s.elements[e]);
-        anomalies.push({ index: fr.rec.index, message: `acknowledged add of ${show(s.elements[e])} (index ${a.index}) missing from the final read` });
-      }
-    });
-    for (const e of seen) {
+    const seen = new Uint8Array(N);
+    for (const e of fr.ids) seen[e] = 1;
+    for (let e = 0; e < N; e++) {
       const a = s.adds[e];
-      if (!a || a.type === 'fail') {
+      if (!seen[e]) {
+        if (a?.type !== 'ok') continue;
+        lost.push(s.elements[e]);
+        if (anomalies.length < 50) anomalies.push({ index: fr.rec.index, message: `acknowledged add of ${show(s.elements[e])} (index ${a.index}) missing from the final read` });
+      } else if (!a || a.type === 'fail') {
         unexpected.push(s.elements[e]);
-        anomalies.push({ index: fr.rec.index, message: `final read has ${show(s.elements[e])}, which was ${a ? 'added by a failed add' : 'never added'}` });
+        if (anomalies.length < 50) anomalies.push({ index: fr.rec.index, message: `final read has ${show(s.elements[e])}, which was ${a ? 'added by a failed add' : 'never added'}` });
       } else if (a.type === 'info') recovered.push(s.elements[e]);
     }
   }
