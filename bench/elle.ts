@@ -1,7 +1,8 @@
 // Benchmark of the Elle-style list-append checker: generates histories of 10k, 100k and 1M
 // transactions (20 processes, Elle-like generator, serializable simulator), writes them as JSONL,
 // then times parse + check in a fresh child process (so peak RSS is the checker's own) and prints
-// one JSON line per size: transactions/s, ms, peak RSS.
+// one JSON line per size: transactions/s, wall and CPU ms (the CPU time is the steadier number on a
+// shared machine), peak RSS.
 // Usage: npm run bench:elle [-- 10000 100000]   (sizes optional)
 
 import { spawnSync } from 'node:child_process';
@@ -14,14 +15,16 @@ import { checkElle } from '../checkers/elle/check.js';
 import { simulateTo } from '../checkers/elle/simulate.js';
 
 async function checkMode(file: string, txns: number): Promise<void> {
-  const t0 = performance.now();
+  const cpu = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+  const t0 = performance.now(), c0 = cpu();
   const history = readHistoryFile(file, 'jsonl');
-  const t1 = performance.now();
+  const t1 = performance.now(), c1 = cpu();
   const r = checkElle(history, 'list-append', { consistencyModel: 'strict-serializable' });
-  const t2 = performance.now();
+  const t2 = performance.now(), c2 = cpu();
   const ms = t2 - t0;
   console.log(JSON.stringify({
     txns, valid: r.valid, ms: Math.round(ms), parseMs: Math.round(t1 - t0), checkMs: Math.round(t2 - t1),
+    cpuMs: Math.round(c2 - c0), parseCpuMs: Math.round(c1 - c0), checkCpuMs: Math.round(c2 - c1),
     txnsPerSec: Math.round(txns / (ms / 1000)), checkTxnsPerSec: Math.round(txns / ((t2 - t1) / 1000)),
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), edges: r.stats.edges, anomalies: r.anomalyTypes, stats: r.stats,
   }));

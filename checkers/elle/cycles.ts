@@ -147,7 +147,9 @@ export function findCycles(g: Graph, opts: SearchOptions): SearchResult {
   for (const sp of ordered) {
     if (Date.now() > opts.deadline) { incomplete.add(sp.type); continue; }
     const sccs = sccsFor(sp.allowed);
-    const prune = sp.maxRW === 1 ? sccsFor(sp.allowed & ~RW) : null;
+    // G-single anchored on its rw edge: the way back has no rw edge, so it stays within the
+    // rw-free condensation between the anchor's ends.
+    const prune = sp.maxRW === 1 && sp.anchor === RW ? sccsFor(sp.allowed & ~RW) : null;
     for (const group of groups(sccs, inSet)) {
       const fc = full.comp[group[0]!]!;
       if (sp.base !== sp.type && foundIn.has(`${sp.base}:${fc}`)) continue;

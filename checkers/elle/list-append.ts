@@ -66,7 +66,11 @@ export function analyzeListAppend(t: Txns, sink: AnomalySink): Analysis {
   // ---- reads of committed txns: internal consistency, prefix order, the longest read per key
   const longest: unknown[][] = new Array(K).fill(null).map(() => []);
   const longestBy = new Int32Array(K).fill(-1);
-  const rTxn: number[] = [], rKey: number[] = [], rVals: unknown[][] = [], rMop: number[] = [];
+  // Accepted reads (at most one per micro-op, so sized up front).
+  const M = mopOff[t.n]!;
+  const rTxn = new Int32Array(M), rKey = new Int32Array(M), rMop = new Int32Array(M);
+  const rVals: unknown[][] = new Array(M);
+  let nReads = 0;
   for (let x = 0; x < t.n; x++) {
     if (t.status[x] !== OK) continue;
     const ms = t.mops[x]!;
@@ -118,7 +122,8 @@ export function analyzeListAppend(t: Txns, sink: AnomalySink): Analysis {
         continue;
       }
       if (full.length > L.length) { longest[k] = full; longestBy[k] = x; }
-      rTxn.push(x); rKey.push(k); rVals.push(vals); rMop.push(hasOwn ? ms.length : j); // (no lost-update grouping after own appends)
+      rTxn[nReads] = x; rKey[nReads] = k; rVals[nReads] = vals;
+      rMop[nReads++] = hasOwn ? ms.length : j; // (no lost-update grouping after own appends)
     }
   }
 
@@ -198,7 +203,7 @@ export function analyzeListAppend(t: Txns, sink: AnomalySink): Analysis {
 
   // ---- reads: G1a, G1b, wr and rw edges, lost updates
   const lost = new Map<number, number[]>();
-  for (let r = 0; r < rTxn.length; r++) {
+  for (let r = 0; r < nReads; r++) {
     const x = rTxn[r]!, k = rKey[r]!, vals = rVals[r]!;
     const ord = order[k]!;
     const fa = firstAborted[k]!;
