@@ -85,6 +85,13 @@ describe('report in Chromium', () => {
     await page.click('.witness .wbar.prefix >> nth=0');
     expect((await highlighted(page)).index).toBe(2);
     await page.screenshot({ path: join(SHOTS, 'report-nonlinearizable-jump.png') });
+    // The filter narrows the history; jumping to an op it hides clears it.
+    await page.fill('#hist-filter', 'f:write type:ok');
+    await page.waitForFunction(() => document.getElementById('hist-filter-info')!.textContent === '2 of 90 entries match');
+    expect(await page.$$eval('#hist .hrow', (rows) => rows.map((r) => (r as HTMLElement).dataset.index))).toEqual(['3', '5']);
+    await page.click('#jump-first');
+    expect(await highlighted(page)).toEqual({ index: anomalyIndex, visible: true });
+    expect(await page.inputValue('#hist-filter')).toBe('');
     // Timeline interactions do not throw.
     await page.click('#tl-in');
     await page.mouse.move(700, 300);

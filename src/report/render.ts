@@ -75,6 +75,7 @@ export function renderReport(input: ReportInput): string {
 <section id="charts-section"><h2>Latency and throughput</h2><div class="legend">${windowLegend ? `fault windows: ${windowLegend}` : 'no fault windows'}</div><div id="charts" class="charts"><div id="latency"></div><div id="throughput"></div></div></section>
 <section id="checkers"><h2>Evidence</h2>${renderCheckerSections(results)}</section>
 <section id="history"><h2>History <span class="muted">(${history.length} entries; L = line in ${h(historyFile)})</span></h2>
+<div class="tl-bar"><input id="hist-filter" type="search" placeholder="filter: words, or p:3 f:read type:fail node:n1" size="48" aria-label="filter the history"><span id="hist-filter-info" class="muted"></span></div>
 <pre id="selected-op" class="text muted">Select an op: click it in the timeline, a history row, or any op link.</pre>
 <div class="hrow head"><span>line</span><span>time (s)</span><span>process</span><span>type</span><span>f</span><span>value</span><span>node</span><span>error</span></div>
 <div id="hist"><div id="hist-inner"></div></div></section>
