@@ -48,6 +48,8 @@ export function defaultWindowSpecs(history: History): FaultWindowSpec[] {
     if (m && fs.has(`stop-${m[1]}`)) specs.push({ name: m[1]!, start: [f], stop: [`stop-${m[1]}`], color: '' });
   }
   if (fs.has('kill') && fs.has('start')) specs.push({ name: 'kill', start: ['kill'], stop: ['start'], color: '' });
+  // Jepsen's classic nemeses (partitioner, clock scrambler) use plain :start / :stop.
+  else if (fs.has('start') && fs.has('stop')) specs.push({ name: 'nemesis', start: ['start'], stop: ['stop'], color: '' });
   if (fs.has('pause') && fs.has('resume')) specs.push({ name: 'pause', start: ['pause'], stop: ['resume'], color: '' });
   specs.forEach((s, i) => (s.color = PALETTE[i % PALETTE.length]!));
   return specs;

@@ -29,7 +29,13 @@ export function renderReport(input: ReportInput): string {
   };
   const v = results.valid;
   const title = `${verdictWord(v).toUpperCase()} — ${test.name ?? test.workload ?? test.source ?? 'faultline run'}`;
-  const what = [test.db, test.workload, test.nemesis && test.nemesis.length ? `nemesis ${test.nemesis.join('+')}` : '', test.seed !== undefined ? `seed ${test.seed}` : '']
+  const isCheck = test.kind === 'check';
+  const what = [
+    isCheck ? `check of ${test.source ?? 'a history'}` : test.db,
+    test.workload,
+    test.nemesis && test.nemesis.length ? `nemesis ${test.nemesis.join('+')}` : '',
+    !isCheck && test.seed !== undefined ? `seed ${test.seed}` : '',
+  ]
     .filter(Boolean)
     .join(' · ');
   const first = anomalies[0];

@@ -43,9 +43,11 @@ export function renderTestFacts(test: RunTestInfo, historyLength: number, lastTi
   add('workload', test.workload);
   add('nemeses', test.nemesis && test.nemesis.length ? test.nemesis : test.kind === 'check' ? undefined : ['none']);
   add('nodes', test.nodes);
-  add('concurrency', test.concurrency);
-  add('rate', test.rate !== undefined ? `${test.rate} ops/s` : undefined);
-  add('seed', test.seed);
+  // A checked file has no run parameters: skip the placeholders `check` fills in.
+  const run = test.kind !== 'check';
+  add('concurrency', run ? test.concurrency : undefined);
+  add('rate', run && test.rate !== undefined ? `${test.rate} ops/s` : undefined);
+  add('seed', run ? test.seed : undefined);
   add('bug', test.bug);
   if (test.dbOptions && Object.keys(test.dbOptions).length) add('db options', Object.entries(test.dbOptions).map(([k, v]) => `${k}=${v}`));
   add('started', test.startedAt);

@@ -76,13 +76,19 @@
       return null;
     }
     var width = Math.max(400, box.clientWidth - 10);
+    // x tick labels with as many decimals as the tick spacing needs (short runs: ms apart).
+    var xAxis = { values: function (u, splits) {
+      var step = splits.length > 1 ? Math.abs(splits[1] - splits[0]) : 1;
+      var d = Math.max(0, Math.min(9, -Math.floor(Math.log10(step || 1) + 1e-9)));
+      return splits.map(function (v) { return v.toFixed(d); });
+    } };
     var pt = function (label, color) { return { label: label, stroke: color, ptColor: color, paths: dots, points: { show: false } }; };
     var line = function (label, color, dash) { return { label: label, stroke: color, width: 1.5, dash: dash, spanGaps: true, points: { show: false } }; };
     new uPlot({
       title: 'Latency (ms, log scale) by invocation time (s)' + sampledNote, width: width, height: 300,
       scales: { x: { time: false }, y: { distr: 3, range: function (u, mn, mx) { return [Math.max(1e-3, lo / 1.5), hi * 1.5]; } } },
       series: [{ label: 't (s)' }, pt('ok', COLORS.ok), pt('fail', COLORS.fail), pt('info', COLORS.info), line('p50', '#1d2330'), line('p95', '#2554c7', [6, 3]), line('p99', '#9b1c8c', [2, 3])],
-      axes: [{}, { label: 'ms' }],
+      axes: [xAxis, { label: 'ms' }],
       hooks: { drawClear: [shade] },
     }, [xs, ys[0], ys[1], ys[2], q[0], q[1], q[2]], document.getElementById('latency'));
     // Throughput: completions per second per bucket, by type.
@@ -101,6 +107,7 @@
       title: 'Throughput (completions/s) over time (s)', width: width, height: 220,
       scales: { x: { time: false } },
       series: [{ label: 't (s)' }, tl('ok', COLORS.ok), tl('fail', COLORS.fail), tl('info', COLORS.info)],
+      axes: [xAxis, {}],
       hooks: { drawClear: [shade] },
     }, [tx, ty[0], ty[1], ty[2]], document.getElementById('throughput'));
   }
