@@ -25,7 +25,7 @@ interface KeyState {
   readers: Map<unknown, number[]>; // value id (NIL for nil) -> ext readers
   values: Map<unknown, unknown>; // value id -> value
   /** version edges "a -> b" with the reason, keyed by a then b */
-  succ: Map<unknown, Map<unknown, string>>;
+  succ: Map<unknown, Map<unknown, number>>;
 }
 
 export function analyzeRwRegister(t: Txns, sink: AnomalySink, opts: RegisterOptions): Analysis {
@@ -90,7 +90,16 @@ export function analyzeRwRegister(t: Txns, sink: AnomalySink, opts: RegisterOpti
     }
   }
 
-  const addVersionEdge = (s: KeyState, a: unknown, b: unknown, why: string): void => {
+  // Why a version precedes another, as a number (strings per edge would cost too much):
+  // kind 0 = txn x read a and wrote b, 1 = x's process saw a then b, 2 = y completed before x began.
+  const reasonCode = (kind: number, x: number, y = 0): number => kind + 3 * (x + t.n * y);
+  const reason = (code: number): string => {
+    const kind = code % 3, rest = Math.floor(code / 3), x = rest % t.n, y = Math.floor(rest / t.n);
+    if (kind === 0) return `${txnName(t, x)} read it and then wrote`;
+    if (kind === 1) return `process ${t.process[x]} saw them in this order`;
+    return `${txnName(t, y)} completed before ${txnName(t, x)} began`;
+  };
+  const addVersionEdge = (s: KeyState, a: unknown, b: unknown, why: number): void => {
     if (a === b || a === undefined || b === undefined) return;
     let m = s.succ.get(a);
     if (!m) s.succ.set(a, (m = new Map()));
@@ -98,22 +107,23 @@ export function analyzeRwRegister(t: Txns, sink: AnomalySink, opts: RegisterOpti
   };
 
   // Writes follow reads, and per-process order.
-  const lastSeen = new Map<string, unknown>();
+  const lastSeen = new Map<number | string, Map<number, unknown>>();
   for (let x = 0; x < t.n; x++) {
     if (t.status[x] === FAIL) continue;
     for (const [k, [r, w]] of version[x]!) {
       const s = ks[k]!;
-      if (t.status[x] === OK && r !== undefined && r !== NIL && w !== undefined) addVersionEdge(s, r, w, `${txnName(t, x)} read it and then wrote`);
+      if (t.status[x] === OK && r !== undefined && r !== NIL && w !== undefined) addVersionEdge(s, r, w, reasonCode(0, x));
       if (opts.sequentialKeys && t.status[x] === OK) {
-        const pk = `${t.process[x]}\u0000${k}`;
+        let seen = lastSeen.get(t.process[x]!);
+        if (!seen) lastSeen.set(t.process[x]!, (seen = new Map()));
         const v = w ?? r;
-        const prev = lastSeen.get(pk);
-        if (prev !== undefined && v !== undefined) addVersionEdge(s, prev, v, `process ${t.process[x]} saw them in this order`);
-        if (v !== undefined) lastSeen.set(pk, v);
+        const prev = seen.get(k);
+        if (prev !== undefined && v !== undefined) addVersionEdge(s, prev, v, reasonCode(1, x));
+        if (v !== undefined) seen.set(k, v);
       }
     }
   }
-  if (opts.linearizableKeys) realtimeVersions(t, version, ks, addVersionEdge);
+  if (opts.linearizableKeys) realtimeVersions(t, version, ks, (s, a, b, x, y) => addVersionEdge(s, a, b, reasonCode(2, x, y)));
 
   // Per key: check the version order is acyclic, then derive edges.
   const edges = new EdgeBuf();
@@ -170,7 +180,7 @@ export function analyzeRwRegister(t: Txns, sink: AnomalySink, opts: RegisterOpti
     if (hasCycle(s.succ)) {
       sink.add('cyclic-versions', () => ({
         type: 'cyclic-versions', ops: [],
-        text: `the inferred version order of key ${show(key)} is cyclic: ${describeSucc(s)}`,
+        text: `the inferred version order of key ${show(key)} is cyclic: ${describeSucc(s, reason)}`,
       }));
       continue;
     }
@@ -200,7 +210,10 @@ export function analyzeRwRegister(t: Txns, sink: AnomalySink, opts: RegisterOpti
     }
   }
 
-  const why = (s: KeyState, a: unknown, b: unknown): string | undefined => s.succ.get(a)?.get(b);
+  const why = (s: KeyState, a: unknown, b: unknown): string | undefined => {
+    const c = s.succ.get(a)?.get(b);
+    return c === undefined ? undefined : reason(c);
+  };
   return {
     keys,
     edges,
@@ -234,7 +247,7 @@ function realtimeVersions(
   t: Txns,
   version: Map<number, [unknown, unknown]>[],
   ks: KeyState[],
-  add: (s: KeyState, a: unknown, b: unknown, why: string) => void,
+  add: (s: KeyState, a: unknown, b: unknown, x: number, y: number) => void,
 ): void {
   const frontier = new Map<number, number[]>();
   const preds: Map<number, number[]>[] = new Array(t.n);
@@ -252,7 +265,7 @@ function realtimeVersions(
         const f = frontier.get(k) ?? [];
         p.set(k, f);
         const b = ver(x, k);
-        for (const y of f) add(ks[k]!, ver(y, k), b, `${txnName(t, y)} completed before ${txnName(t, x)} began`);
+        for (const y of f) add(ks[k]!, ver(y, k), b, x, y);
       }
       preds[x] = p;
     } else if (t.status[x] === OK) {
@@ -266,7 +279,7 @@ function realtimeVersions(
   void INFO;
 }
 
-function hasCycle(succ: Map<unknown, Map<unknown, string>>): boolean {
+function hasCycle(succ: Map<unknown, Map<unknown, number>>): boolean {
   const indeg = new Map<unknown, number>();
   for (const [a, bs] of succ) {
     if (!indeg.has(a)) indeg.set(a, 0);
@@ -286,11 +299,11 @@ function hasCycle(succ: Map<unknown, Map<unknown, string>>): boolean {
   return seen < indeg.size;
 }
 
-function describeSucc(s: KeyState): string {
+function describeSucc(s: KeyState, reason: (code: number) => string): string {
   const parts: string[] = [];
   for (const [a, bs] of s.succ) for (const [b, why] of bs) {
     if (parts.length >= 6) break;
-    parts.push(`${show(s.values.get(a))} < ${show(s.values.get(b))} (${why})`);
+    parts.push(`${show(s.values.get(a))} < ${show(s.values.get(b))} (${reason(why)})`);
   }
   return parts.join('; ');
 }
