@@ -20,9 +20,10 @@
 //   Breaks linearizability; caught by the register workload under --nemesis partition.
 // - early-ack: the leader answers write, cas and add requests as soon as they are in its own log
 //   (with the result they will have once applied), and ships new entries to followers lazily,
-//   in batches every 100 ms. If it is killed or partitioned away before a majority stored them,
-//   a new leader overwrites the entries: acknowledged writes are lost. Breaks linearizability
-//   (register) and loses set elements.
+//   in batches every 200 ms; cut off from the majority, it keeps leading and acknowledging. If
+//   it is killed or partitioned away before a majority stored the entries, a new leader
+//   overwrites them: acknowledged writes are lost. Breaks linearizability (register) and loses
+//   set elements.
 
 import { ERR, type Body, type Message } from '../maelstrom/protocol.js';
 import { RAFT_BUGS } from './bugs.js';
@@ -41,7 +42,7 @@ const RESEND_MS = 100;
 const MAX_BATCH = 200;
 const TICK_MS = 10;
 /** early-ack bug only: how often the leader ships new entries. */
-const LAZY_SHIP_MS = 100;
+const LAZY_SHIP_MS = 200;
 
 type Role = 'follower' | 'candidate' | 'leader';
 
@@ -413,15 +414,17 @@ function tick(): void {
       for (const p of rt.peers()) if (t - (lastAck.get(p) ?? 0) < CHECK_QUORUM_MS) heard++;
       const had = quorumContact;
       quorumContact = heard >= majority();
-      if (!quorumContact && bug !== 'stale-read') {
+      // The bugs keep a cut-off leader leading: stale-read to serve reads, early-ack to ack writes.
+      if (!quorumContact && bug === undefined) {
         becomeFollower(store.term, 'no contact with a majority (check-quorum)');
         return;
       }
-      if (!quorumContact && had) {
+      if (!quorumContact && had && bug === 'stale-read') {
         // stale-read bug: keep the leader role (and keep serving reads), refuse only writes.
         rt.log('lost contact with the majority; refusing writes but still leading (stale-read bug)');
         failPending('no contact with a majority');
       }
+      if (bug === 'early-ack') quorumContact = true;
     }
     if (t - lastHeartbeat >= HEARTBEAT_MS) broadcast(true);
   } else if (t >= electionDeadline) {
