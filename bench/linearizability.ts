@@ -3,11 +3,15 @@
 // line per file {"file","ops","verdict","minMs","medianMs"} - checking only, parsing excluded,
 // like Porcupine's timings - and a total line. Usage:
 //   npm run bench:linearizability -- --data DIR [--runs N] [--model NAME] [--no-partition] [--only SUBSTR]
+//   npm run bench:linearizability -- --sim OPS [--processes P] [--crash-rate R] [--runs N]
+// (--sim: a simulated cas-register history, values 0..4, ~2% crashed ops by default)
 
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { readHistoryFile } from '../src/history-io.js';
 import { checkLinearizable } from '../checkers/linearizable/index.js';
+import { simulateRegister } from '../checkers/linearizable/sim-register.js';
+import type { History } from '../src/history.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -15,14 +19,37 @@ function arg(name: string): string | undefined {
 }
 
 const data = arg('--data');
-if (!data) {
-  process.stderr.write('usage: bench/linearizability.ts --data DIR [--runs N] [--model NAME] [--no-partition] [--only SUBSTR]\n');
-  process.exit(254);
-}
+const sim = arg('--sim');
 const runs = Number(arg('--runs') ?? 5);
 const forcedModel = arg('--model');
 const partition = !process.argv.includes('--no-partition');
 const only = arg('--only');
+if (!data && !sim) {
+  process.stderr.write('usage: bench/linearizability.ts --data DIR [--runs N] [--model NAME] [--no-partition] [--only SUBSTR] | --sim OPS [--processes P] [--crash-rate R]\n');
+  process.exit(254);
+}
+
+function timeIt(history: History, model: string): { verdict: unknown; minMs: number; medianMs: number } {
+  const times: number[] = [];
+  let verdict: unknown;
+  for (let r = 0; r < runs; r++) {
+    const t = performance.now();
+    verdict = checkLinearizable(history, { model, partition, witness: false }).valid;
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return { verdict, minMs: times[0]!, medianMs: times[Math.floor(times.length / 2)]! };
+}
+
+if (sim) {
+  const processes = Number(arg('--processes') ?? 20);
+  const crashRate = Number(arg('--crash-rate') ?? 0.02);
+  const history = simulateRegister({ ops: Number(sim), processes, crashRate, seed: Number(arg('--seed') ?? 1) });
+  const crashed = history.filter((op) => op.type === 'info').length;
+  const { verdict, minMs, medianMs } = timeIt(history, 'cas-register');
+  console.log(JSON.stringify({ file: `sim-cas-register-${sim}`, ops: Number(sim), processes, crashed, verdict, minMs: +minMs.toFixed(3), medianMs: +medianMs.toFixed(3) }));
+  process.exit(0);
+}
 
 function walk(dir: string): string[] {
   return readdirSync(dir)
@@ -33,7 +60,7 @@ function walk(dir: string): string[] {
     });
 }
 
-const files = walk(data).filter((f) => /\.(log|txt|jsonl|edn)$/.test(f) && (!only || f.includes(only)));
+const files = walk(data!).filter((f) => /\.(log|txt|jsonl|edn)$/.test(f) && (!only || f.includes(only)));
 let sumMin = 0;
 let sumMedian = 0;
 let count = 0;
@@ -41,21 +68,11 @@ for (const file of files) {
   const history = readHistoryFile(file);
   if (history.length === 0) continue;
   const model = forcedModel ?? (/\.txt$/.test(file) || history.some((op) => op.f === 'append' || op.f === 'get') ? 'kv' : 'cas-register');
-  const times: number[] = [];
-  let verdict: unknown;
-  for (let r = 0; r < runs; r++) {
-    const t = performance.now();
-    const res = checkLinearizable(history, { model, partition, witness: false });
-    times.push(performance.now() - t);
-    verdict = res.valid;
-  }
-  times.sort((a, b) => a - b);
-  const minMs = times[0]!;
-  const medianMs = times[Math.floor(times.length / 2)]!;
+  const { verdict, minMs, medianMs } = timeIt(history, model);
   sumMin += minMs;
   sumMedian += medianMs;
   count++;
   const ops = history.filter((op) => op.type === 'invoke' && typeof op.process === 'number').length;
-  console.log(JSON.stringify({ file: relative(data, file), ops, verdict, minMs: +minMs.toFixed(3), medianMs: +medianMs.toFixed(3) }));
+  console.log(JSON.stringify({ file: relative(data!, file), ops, verdict, minMs: +minMs.toFixed(3), medianMs: +medianMs.toFixed(3) }));
 }
 console.log(JSON.stringify({ total: true, files: count, runs, sumMinMs: +sumMin.toFixed(3), sumMedianMs: +sumMedian.toFixed(3) }));

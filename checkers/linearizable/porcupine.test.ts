@@ -38,6 +38,7 @@ describe('Porcupine expected verdicts', () => {
 describe('witnesses of the non-linearizable etcd histories', () => {
   it('are small, name the failing op, and start from a linearizable prefix', () => {
     const sizes: number[] = [];
+    const printed: number[] = [];
     for (const [file, , , expected, model] of rows) {
       if (model !== 'etcd' || expected !== 'Illegal') continue;
       const r = checkLinearizable(readHistoryFile(DIR + file), { model: 'cas-register' });
@@ -50,12 +51,16 @@ describe('witnesses of the non-linearizable etcd histories', () => {
       expect(w.states.length).toBeGreaterThan(0);
       expect(w.text).toContain('cannot be placed');
       expect(r.anomalies[0]!.index).toBe(w.ops.find((o) => o.index === w.failing)!.completeIndex);
-      sizes.push(w.ops.filter((o) => !o.label.endsWith('(relaxed)') && o.type !== 'info').length);
+      expect(r.witnessSize).toBe(w.ops.filter((o) => !o.label.endsWith('(relaxed)') && o.type !== 'info').length);
+      sizes.push(r.witnessSize!);
+      printed.push(w.ops.length);
     }
     expect(sizes.length).toBeGreaterThan(70);
     sizes.sort((a, b) => a - b);
-    // "At most a dozen operations in most cases."
-    expect(sizes[Math.floor(sizes.length * 0.75)]!).toBeLessThanOrEqual(12);
+    printed.sort((a, b) => a - b);
+    // "At most a dozen operations in most cases": the core, and the printed ops (core + relaxed ops the prefix used).
+    expect(sizes[Math.floor(sizes.length * 0.9)]!).toBeLessThanOrEqual(12);
+    expect(printed[Math.floor(printed.length * 0.75)]!).toBeLessThanOrEqual(12);
   }, 60_000);
 
   it('kv: names the key', () => {

@@ -60,7 +60,10 @@ export function simulateRegister(o: SimRegisterOptions): History {
     if (!p.applies) continue;
     if (p.f === 'read') {
       p.output = cur;
-      if (o.staleReadRate && history.length > 3 && rng.next() < o.staleReadRate) p.output = history[history.length - 3]!.v;
+      if (o.staleReadRate && rng.next() < o.staleReadRate) {
+        // An old value (three writes back), or any value while there is no such history yet.
+        p.output = history.length > 3 ? history[history.length - 3]!.v : rng.int(range);
+      }
       p.ok = true;
     } else if (p.f === 'write') {
       regs.set(p.key, p.value as number);
