@@ -30,6 +30,9 @@ export function connectEtcd(endpoint: string, timeoutMs: number): Etcd3 {
     dialTimeout: timeoutMs,
     defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeoutMs }),
     faultHandling: { global: once, host: () => once as FaultHandling['global'] & object },
+    // Reconnect quickly to a restarted node, and let channels that etcd3 closes while they were
+    // still connecting give up soon, instead of backing off for up to two minutes.
+    grpcOptions: { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': 1000 },
   } as IOptions);
 }
 

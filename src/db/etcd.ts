@@ -24,6 +24,7 @@ export const ETCD_WORKLOADS = ['register', 'set', 'lock', 'list-append'] as cons
 const CLIENT_PORT = 2379;
 const PEER_PORT = 2380;
 const DATA = '/var/lib/faultline/data';
+const CLOSE_GRACE_MS = 1500;
 
 export interface EtcdSettings {
   reads: 'linearizable' | 'serializable';
@@ -111,6 +112,9 @@ export class EtcdDb implements Db {
       wait: { http: { port: CLIENT_PORT, path: '/health', body: /"health":\s*"true"/ } },
       readyTimeoutMs: 60_000,
       onStart: async (node) => this.dnet?.reapply(node),
+      // gRPC channels that etcd3 closes while still connecting keep trying for a moment: let those
+      // connects fail fast on the bridge rather than hang on a vanished route (see down()).
+      networkLingerMs: 3500,
       log: test.log,
     });
     this.cluster = cluster;
@@ -123,6 +127,9 @@ export class EtcdDb implements Db {
     if (!this.cluster) return;
     // Logs are evidence: keep them even when the run ends early.
     if (!this.logsCollected && test.dir) await this.collectLogs(test, join(test.dir, 'nodes')).catch((e) => test.log.warn(`etcd: collecting logs failed: ${(e as Error).message}`));
+    // etcd3 closes a channel that is still connecting only after up to 1 s (a grpc-js workaround).
+    // Let those closes happen while the nodes still answer.
+    await new Promise((r) => setTimeout(r, CLOSE_GRACE_MS));
     await this.cluster.down();
   }
 

@@ -29,6 +29,12 @@ export interface ClusterSpec {
   readyTimeoutMs?: number;
   /** Use Docker's init (tini) as PID 1; leave false for images whose entrypoint is an init. */
   init?: boolean;
+  /**
+   * Keep the network this long after removing the containers. Connections still being attempted
+   * to a node's address then fail fast (no neighbour on the bridge: EHOSTUNREACH) instead of
+   * retrying SYNs through the default route for minutes and keeping the process alive.
+   */
+  networkLingerMs?: number;
   /** Called after a node's container (re)starts: e.g. to re-apply network rules in its new netns. */
   onStart?: (node: string) => Promise<void>;
   log?: { info(msg: string): void };
@@ -283,13 +289,13 @@ export class DockerCluster {
     if (this.torn) return;
     this.torn = true;
     const d = this.d ?? (await connectDocker());
-    await removeRun(d, this.runId);
+    await removeRun(d, this.runId, this.spec.networkLingerMs ?? 0);
     this.unregister?.();
   }
 }
 
 /** Removes every container, volume and network labelled with the run (or all faultline ones). */
-export async function removeRun(d: Docker, runId?: string): Promise<{ containers: number; volumes: number; networks: number }> {
+export async function removeRun(d: Docker, runId?: string, networkLingerMs = 0): Promise<{ containers: number; volumes: number; networks: number }> {
   const filter = JSON.stringify({ label: [runId ? `${RUN_LABEL}=${runId}` : RUN_LABEL] });
   const cs = await d.listContainers({ all: true, filters: filter });
   await Promise.all(
@@ -312,6 +318,7 @@ export async function removeRun(d: Docker, runId?: string): Promise<{ containers
     }),
   );
   const ns = await d.listNetworks({ filters: filter });
+  if (ns.length && cs.length && networkLingerMs > 0) await new Promise((r) => setTimeout(r, networkLingerMs));
   for (const n of ns) {
     try {
       await d.getNetwork(n.Id).remove();
