@@ -8,7 +8,8 @@ import { getDb } from '../src/db/index.js';
 import type { MaelstromDb } from '../src/maelstrom/db.js';
 import type { Test } from '../src/protocols.js';
 import { alive, invokeOnce, startDb } from './maelstrom-helpers.js';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { minimalTest, nodeNames } from '../src/maelstrom/test-kit.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTest } from '../src/run.js';
@@ -47,6 +48,17 @@ describe('maelstrom db (--bin)', () => {
     expect(o.valid).toBe(true);
     const ops = readFileSync(join(o.dir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; process: unknown });
     expect(ops.filter((op) => op.type === 'ok' && typeof op.process === 'number').length).toBeGreaterThan(50);
+  });
+
+  it('a program that dies before init fails setup with its log, and teardown does not hang', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-bad-bin-'));
+    const bad = join(dir, 'bad-node');
+    writeFileSync(bad, '#!/bin/sh\necho "no such database" >&2\nexit 3\n');
+    chmodSync(bad, 0o755);
+    const db = getDb('maelstrom')!.create({ nodes: 2, bin: bad, dbOptions: {} }) as MaelstromDb;
+    const test = minimalTest(db, { nodes: nodeNames(2), quiet: true });
+    await expect(db.setup(test)).rejects.toThrow(/exited before answering init[\s\S]*no such database/);
+    await db.teardown(test);
   });
 
   it('rejects a missing program with a clear error naming --bin', () => {

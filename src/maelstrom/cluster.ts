@@ -145,21 +145,27 @@ export class Cluster {
       logFd,
       killed: false,
       exited: new Promise<void>((resolve) => {
-        proc.once('exit', (code, signal) => {
+        let done = false;
+        const finish = (how: string): void => {
+          if (done) return;
+          done = true;
           live.delete(proc);
           if (this.nodes.get(id) === np) {
             np.status = 'dead';
             this.opts.router.unregister(id);
           }
-          if (!np.killed) {
-            this.opts.log?.warn(`node ${id} (pid ${np.pid}) exited by itself: ${signal ?? `code ${code}`}; see ${logPath}`);
-          }
+          if (!np.killed) this.opts.log?.warn(`node ${id} (pid ${np.pid}) exited by itself: ${how}; see ${logPath}`);
           try {
             closeSync(logFd);
           } catch {
             // closed already
           }
           resolve();
+        };
+        proc.once('exit', (code, signal) => finish(signal ?? `code ${code}`));
+        // A spawn failure (ENOENT, EACCES) emits 'error' and no 'exit'.
+        proc.once('error', (e) => {
+          if (proc.pid === undefined) finish(`could not start: ${e.message}`);
         });
       }),
     };
