@@ -79,7 +79,8 @@ describe('report in Chromium', () => {
     await page.click('#jump-first');
     const hl = await highlighted(page);
     expect(hl).toEqual({ index: anomalyIndex, visible: true });
-    expect(await page.textContent('#selected-op')).toContain('ANOMALY');
+    expect(await page.textContent('#selected-op')).toContain('ANOMALY (linearizable): read → 0 after write(1) completed');
+    expect(await page.getAttribute('#selected-op a', 'href')).toBe('#checker-linearizable');
     expect(page.url()).toMatch(new RegExp(`#op-${anomalyIndex}$`));
     // An op link in the witness selects that op.
     await page.click('.witness .wbar.prefix >> nth=0');

@@ -99,23 +99,31 @@ function isAnomalyRef(x: unknown): x is AnomalyRef {
 
 /** The anomaly pointers, first one first: the combined list, else each checker's in order. */
 export function collectAnomalies(results: CheckResult, historyLength: number): Array<AnomalyRef & { checker?: string }> {
-  const out: Array<AnomalyRef & { checker?: string }> = [];
-  const seen = new Set<string>();
-  const add = (a: unknown, checker?: string) => {
-    if (!isAnomalyRef(a) || a.index < 0 || a.index >= historyLength) return;
-    const key = `${a.index}\u0000${a.message}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    out.push({ index: a.index, message: String(a.message ?? ''), ...(checker ? { checker } : {}) });
-  };
+  // Each checker's pointers, tagged with the checker's path; then the combined list's order wins.
+  const fromCheckers: Array<AnomalyRef & { checker?: string }> = [];
   const walk = (r: CheckResult, path: string, depth: number) => {
-    if (Array.isArray(r.anomalies)) for (const a of r.anomalies) add(a, path || undefined);
+    if (path && Array.isArray(r.anomalies)) for (const a of r.anomalies) if (isAnomalyRef(a)) fromCheckers.push({ index: a.index, message: String(a.message ?? ''), checker: path });
     if (depth < 3 && r.results && typeof r.results === 'object') {
       for (const [k, sub] of Object.entries(r.results)) if (sub && typeof sub === 'object') walk(sub, path ? `${path}/${k}` : k, depth + 1);
     }
   };
-  if (Array.isArray(results.anomalies)) for (const a of results.anomalies) add(a);
   walk(results, '', 0);
+  const key = (a: AnomalyRef) => `${a.index}\u0000${a.message}`;
+  const checkerOf = new Map<string, string>();
+  for (const a of fromCheckers) if (!checkerOf.has(key(a))) checkerOf.set(key(a), a.checker!);
+  const out: Array<AnomalyRef & { checker?: string }> = [];
+  const seen = new Set<string>();
+  const add = (a: unknown, checker?: string) => {
+    if (!isAnomalyRef(a) || a.index < 0 || a.index >= historyLength) return;
+    const ref = { index: a.index, message: String(a.message ?? '') };
+    const k = key(ref);
+    if (seen.has(k)) return;
+    seen.add(k);
+    const c = checker ?? checkerOf.get(k);
+    out.push({ ...ref, ...(c ? { checker: c } : {}) });
+  };
+  if (Array.isArray(results.anomalies)) for (const a of results.anomalies) add(a);
+  for (const a of fromCheckers) add(a, a.checker);
   if (!out.length) fallbackAnomalies(results, '', 0, add);
   return out;
 }

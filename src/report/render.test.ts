@@ -56,7 +56,9 @@ describe('report data', () => {
   });
   it('collects anomalies first-first, from nested results, without duplicates or out-of-range', () => {
     const a = collectAnomalies({ valid: false, anomalies: [{ index: 3, message: 'x' }], results: { c: { valid: false, anomalies: [{ index: 3, message: 'x' }, { index: 1, message: 'y' }, { index: 99, message: 'z' }] } } }, 10);
-    expect(a).toEqual([{ index: 3, message: 'x' }, { index: 1, message: 'y', checker: 'c' }]);
+    expect(a).toEqual([{ index: 3, message: 'x', checker: 'c' }, { index: 1, message: 'y', checker: 'c' }]);
+    const b = collectAnomalies({ valid: false, anomalies: [{ index: 5, message: 'top only' }, { index: 1, message: 'y' }], results: { c: { valid: false, anomalies: [{ index: 1, message: 'y' }] } } }, 10);
+    expect(b).toEqual([{ index: 5, message: 'top only' }, { index: 1, message: 'y', checker: 'c' }]);
   });
   it('falls back to evidence when a checker gives no anomaly pointers', () => {
     const a = collectAnomalies({ valid: false, results: { lin: { valid: false, witness: { failing: 4 } }, elle: { valid: false, examples: { G0: [{ type: 'G0', ops: [{ index: 7 }], text: '' }] } }, set: { valid: false, elements: [{ element: 1, outcome: 'lost', addIndex: 2 }] } } }, 10);

@@ -4,7 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import { reportAssets } from './assets.js';
-import { collectAnomalies, encodeHistory, faultWindows, type ReportInput } from './data.js';
+import { checkerResults, collectAnomalies, encodeHistory, faultWindows, type ReportInput } from './data.js';
 import { escapeHtml as h, inlineScript, inlineStyle, jsonForScript } from './escape.js';
 import { renderCheckerSections, renderTestFacts, renderVerdictTable, verdictClass, verdictWord } from './sections.js';
 
@@ -26,6 +26,7 @@ export function renderReport(input: ReportInput): string {
     concurrency: typeof test.concurrency === 'number' ? test.concurrency : 0,
     historyFile,
     lineOffset: 1,
+    checkers: checkerResults(results).map((c) => c.path),
   };
   const v = results.valid;
   const title = `${verdictWord(v).toUpperCase()} — ${test.name ?? test.workload ?? test.source ?? 'faultline run'}`;

@@ -118,8 +118,20 @@
     if (rowsShown.has(idx)) rowsShown.get(idx).classList.add('hl');
     var sel = document.getElementById('selected-op');
     if (sel) {
-      var notes = anomalies.filter(function (a) { return a.index === idx || a.index === partner[idx]; }).map(function (a) { return 'ANOMALY' + (a.checker ? ' (' + a.checker + ')' : '') + ': ' + a.message; });
-      sel.textContent = notes.concat([describe(idx)]).join('\n');
+      sel.textContent = '';
+      anomalies.filter(function (a) { return a.index === idx || a.index === partner[idx]; }).forEach(function (a) {
+        sel.appendChild(document.createTextNode('ANOMALY' + (a.checker ? ' (' + a.checker + ')' : '') + ': ' + a.message + '  '));
+        // Link to the checker's evidence section (ids are slugs of the top-level checker name).
+        var top = a.checker ? a.checker.split('/')[0] : (data.checkers && data.checkers.length === 1 ? data.checkers[0] : '');
+        if (top) {
+          var link = document.createElement('a');
+          link.href = '#checker-' + top.replace(/[^A-Za-z0-9_-]+/g, '_');
+          link.textContent = 'see the evidence';
+          sel.appendChild(link);
+        }
+        sel.appendChild(document.createTextNode('\n'));
+      });
+      sel.appendChild(document.createTextNode(describe(idx)));
       sel.className = 'text has';
     }
     if (opts.center) centerOn(idx);
