@@ -55,6 +55,8 @@ describe('faultline serve', () => {
     expect(page.body).toContain('register-partition');
     expect(page.body).toContain('>invalid<');
     expect(page.body).toContain('>no result<');
+    expect(page.body).toContain('3 runs under');
+    expect(page.body).toContain(': 2 invalid, 0 unknown, 0 valid, 1 without result');
     expect(page.body).toContain('href="/r/raft-register/20261125-100000/report.html"');
     for (const x of XSS) expect(page.body).not.toContain(x);
     const json = JSON.parse((await get(s.url, '/runs.json')).body) as unknown[];

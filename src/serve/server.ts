@@ -84,6 +84,11 @@ const VERDICT: Record<string, [string, string]> = {
   none: ['no result', '#7a8194'],
 };
 
+function tally(runs: RunSummary[]): string {
+  const n = (v: RunSummary['verdict']) => runs.filter((r) => r.verdict === v).length;
+  return [`${n(false)} invalid`, `${n('unknown')} unknown`, `${n(true)} valid`, `${n('none')} without result`].join(', ');
+}
+
 export function renderRunList(runs: RunSummary[], root: string): string {
   const rows = runs
     .map((r) => {
@@ -95,7 +100,7 @@ export function renderRunList(runs: RunSummary[], root: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>faultline runs</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <style>body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1d2330}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px 10px;border-bottom:1px solid #e3e6ee;vertical-align:top}th{background:#f0f2f8}.v{color:#fff;font-weight:700;border-radius:10px;padding:1px 9px;font-size:12px;text-transform:uppercase}.p{color:#667085;font-size:12px}</style>
-</head><body><h1>faultline runs</h1><p class="p">${runs.length} runs under ${h(root)}</p>
+</head><body><h1>faultline runs</h1><p class="p">${runs.length} runs under ${h(root)}: ${tally(runs)}</p>
 <table><thead><tr><th>verdict</th><th>name</th><th>started</th><th>db</th><th>workload</th><th>nemeses</th><th>seed</th></tr></thead><tbody>${rows}</tbody></table></body></html>`;
 }
 
