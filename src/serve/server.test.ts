@@ -33,6 +33,7 @@ describe('faultline serve', () => {
     writeFileSync(join(root, 'running', 'r1', 'test.json'), JSON.stringify({ name: 'still running', startedAt: '2026-11-25T09:00:00Z' }));
     writeFileSync(join(base, 'secret.txt'), 'top secret');
     symlinkSync(join(base, 'secret.txt'), join(root, 'link.txt'));
+    symlinkSync('20261125-100000', join(root, 'raft-register', 'latest'));
     s = await serveResults({ root, port: 0 });
   });
   afterAll(async () => {

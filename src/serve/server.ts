@@ -2,7 +2,7 @@
 // is a directory holding test.json), coloured by verdict, and serves their reports and files.
 // Bound to 127.0.0.1 unless told otherwise; paths outside the results folder are refused.
 
-import { createReadStream, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, relative, resolve, sep } from 'node:path';
@@ -67,7 +67,9 @@ export function listRuns(root: string, maxDepth = 6): RunSummary[] {
       if (e.startsWith('.') || e === 'node_modules') continue;
       const p = join(dir, e);
       try {
-        if (statSync(p).isDirectory()) walk(p, depth + 1);
+        // Skip symlinks: `latest` points at a run listed already (and links may leave the folder).
+        const st = lstatSync(p);
+        if (st.isDirectory() && !st.isSymbolicLink()) walk(p, depth + 1);
       } catch {
         /* vanished while listing */
       }
