@@ -27,6 +27,11 @@ describe('github actions output', () => {
     expect(a[1]).toMatch(/^::error title=/);
     expect(githubAnnotations(runs, 'invalid')[1]).toMatch(/^::warning title=/);
   });
+  it('points a checked JSONL file\'s annotation at the line of the first anomaly', () => {
+    const run: CiRun = { test: { kind: 'check', source: '/ws/hist/a,b.jsonl' }, results: { valid: false, results: { linearizable: { valid: false, anomalies: [{ index: 41, message: 'x' }] } } } };
+    expect(githubAnnotations([run], 'unknown', '/ws')[0]).toMatch(/^::error file=hist\/a%2Cb\.jsonl,line=42,title=/);
+    expect(githubAnnotations([run], 'unknown', '/elsewhere')[0]).toMatch(/^::error title=/);
+  });
   it('summarises every run × checker in a markdown table', () => {
     const md = githubSummary(runs);
     expect(md).toContain('| raft.register.partition | 1 | linearizable | ❌ invalid | read 3 \\| stale second line &lt;b&gt; | results/a/report.html |');

@@ -3,6 +3,7 @@
 // failing checker, escaped per GitHub's workflow-command rules.
 
 import { appendFileSync } from 'node:fs';
+import { isAbsolute, relative, sep } from 'node:path';
 import type { Validity } from '../protocols.js';
 import type { FailOn } from './gate.js';
 import { runCases, runClassName, type CiRun } from './junit.js';
@@ -52,7 +53,19 @@ export function githubSummary(runs: CiRun[], title = 'faultline results'): strin
 }
 
 /** The annotation lines for failing checkers and crashed runs. */
-export function githubAnnotations(runs: CiRun[], failOn: FailOn = 'unknown'): string[] {
+/**
+ * For a checked JSON Lines history inside the workspace, point the annotation at the line of the
+ * first anomaly (line = index + 1), so GitHub shows it on the file itself.
+ */
+function fileProperties(run: CiRun, index: number | undefined, cwd: string): string {
+  const src = run.test.source;
+  if (run.test.kind !== 'check' || typeof src !== 'string' || !src.endsWith('.jsonl') || index === undefined) return '';
+  const rel = relative(cwd, src).split(sep).join('/');
+  if (rel.startsWith('..') || isAbsolute(rel)) return '';
+  return `file=${escapeProperty(rel)},line=${index + 1},`;
+}
+
+export function githubAnnotations(runs: CiRun[], failOn: FailOn = 'unknown', cwd = process.cwd()): string[] {
   const out: string[] = [];
   for (const run of runs) {
     for (const c of runCases(run)) {
@@ -60,7 +73,7 @@ export function githubAnnotations(runs: CiRun[], failOn: FailOn = 'unknown'): st
       // Unknown verdicts fail the build under --fail-on unknown (the default): an error then.
       const level = c.status === 'failure' || run.crash !== undefined || failOn === 'unknown' ? 'error' : 'warning';
       const title = `faultline ${c.classname} ${c.name}`;
-      out.push(`::${level} title=${escapeProperty(title)}::${escapeData(`${c.message}${c.details ? '\n' + c.details : ''}`)}`);
+      out.push(`::${level} ${fileProperties(run, c.firstIndex, cwd)}title=${escapeProperty(title)}::${escapeData(`${c.message}${c.details ? '\n' + c.details : ''}`)}`);
     }
   }
   return out;

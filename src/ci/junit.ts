@@ -38,6 +38,8 @@ export interface CiCase {
   status: 'passed' | 'failure' | 'error';
   message: string;
   details: string;
+  /** History index of the checker's first anomaly, if it gave one. */
+  firstIndex?: number;
 }
 
 /** The testcases of one run: one per checker, or one error case for a crash. */
@@ -54,7 +56,8 @@ export function runCases(run: CiRun): CiCase[] {
     const anomalies = Array.isArray(r.anomalies) ? r.anomalies.slice(0, 10).map((a) => `op ${a.index}: ${a.message}`).join('\n') : '';
     const details = [summary, anomalies, where.trim()].filter(Boolean).join('\n');
     if (r.valid === true) return { classname, name: `${name}${seed}`, status: 'passed', message: '', details: '' };
-    if (r.valid === false) return { classname, name: `${name}${seed}`, status: 'failure', message: `invalid: ${firstLine(summary || 'anomalies found')}`, details };
+    const first = Array.isArray(r.anomalies) && typeof r.anomalies[0]?.index === 'number' ? { firstIndex: r.anomalies[0].index } : {};
+    if (r.valid === false) return { classname, name: `${name}${seed}`, status: 'failure', message: `invalid: ${firstLine(summary || 'anomalies found')}`, details, ...first };
     return { classname, name: `${name}${seed}`, status: 'error', message: `unknown: ${firstLine(summary || 'no verdict')}`, details };
   });
 }
