@@ -3,9 +3,18 @@
 // byte count for the memory budget. The linearized set is stored compactly: the all-ones prefix
 // of the completed-op words is replaced by its length, trailing zero words are trimmed, and the
 // crashed-op words follow.
+//
+// Dominance: a configuration is also "seen" when a visited one has the same completed ops and
+// state and used a SUBSET of its crashed ops. Sound: crashed ops are never required, so every
+// continuation of the new configuration is one of the visited configuration too (which failed,
+// or is an ancestor on the search path and will try it). The hash therefore covers only the
+// completed ops and the state; all crashed-set variants of one key are compared by inclusion.
 
 export class Memo<S> {
-  private table: Int32Array; // entry id + 1, 0 = empty
+  // Separate chaining: all crashed-set variants of one key sit in one chain, unrelated keys do not
+  // lengthen it (linear probing clustered them).
+  private table: Int32Array; // slot → first entry id + 1, 0 = empty
+  private chain: Int32Array; // entry → next entry id + 1 in its slot
   private mask: number;
   private kh: Int32Array; // primary hash per entry
   private h2: Int32Array; // secondary hash per entry
@@ -24,44 +33,42 @@ export class Memo<S> {
     this.table = new Int32Array(1024);
     this.mask = 1023;
     this.kh = new Int32Array(512);
+    this.chain = new Int32Array(512);
     this.h2 = new Int32Array(512);
     this.off = new Int32Array(512);
     this.arena = new Int32Array(4096);
   }
 
   get bytes(): number {
-    return this.table.byteLength + this.kh.byteLength * 3 + this.arena.byteLength + this.size * 8 + this.stateTotal;
+    return this.table.byteLength + this.kh.byteLength * 4 + this.arena.byteLength + this.size * 8 + this.stateTotal;
   }
 
   clear(): void {
     this.table = new Int32Array(0);
-    this.kh = this.h2 = this.off = new Int32Array(0);
+    this.kh = this.h2 = this.off = this.chain = new Int32Array(0);
     this.arena = new Int32Array(0);
     this.states = [];
     this.size = 0;
   }
 
-  private sameKey(o: number, bits: Uint32Array, lo: number, cw: number): boolean {
+  /** Same completed ops, and the stored crashed ops are a subset of the current ones. */
+  private dominates(o: number, bits: Uint32Array, lo: number, cw: number): boolean {
     const a = this.arena;
     if (a[o] !== lo) return false;
     const len = a[o + 1]!;
     for (let i = 0; i < len; i++) if (a[o + 2 + i] !== (bits[lo + i]! | 0)) return false;
     for (let w = lo + len; w < cw; w++) if (bits[w] !== 0) return false;
     const crashedWords = bits.length - cw;
-    for (let i = 0; i < crashedWords; i++) if (a[o + 2 + len + i] !== (bits[cw + i]! | 0)) return false;
+    for (let i = 0; i < crashedWords; i++) if ((a[o + 2 + len + i]! & ~bits[cw + i]!) !== 0) return false;
     return true;
   }
 
-  /** Add the configuration; false if it was already present. */
+  /** Add the configuration; false if it (or a configuration dominating it) was already present. */
   add(k: number, h2: number, bits: Uint32Array, lo: number, cw: number, state: S): boolean {
-    const table = this.table;
-    let slot = (k ^ (k >>> 15)) & this.mask;
-    for (;;) {
-      const id = table[slot]!;
-      if (id === 0) break;
+    const slot = (k ^ (k >>> 15)) & this.mask;
+    for (let id = this.table[slot]!; id !== 0; id = this.chain[id - 1]!) {
       const e = id - 1;
-      if (this.kh[e] === k && this.h2[e] === h2 && this.sameKey(this.off[e]!, bits, lo, cw) && this.equal(this.states[e]!, state)) return false;
-      slot = (slot + 1) & this.mask;
+      if (this.kh[e] === k && this.h2[e] === h2 && this.dominates(this.off[e]!, bits, lo, cw) && this.equal(this.states[e]!, state)) return false;
     }
     // Insert.
     const e = this.size++;
@@ -88,14 +95,15 @@ export class Memo<S> {
     this.off[e] = o;
     this.states[e] = state;
     this.stateTotal += this.stateBytes(state);
-    table[slot] = e + 1;
-    if (this.size * 2 > table.length) this.rehash();
+    this.chain[e] = this.table[slot]!;
+    this.table[slot] = e + 1;
+    if (this.size > this.table.length) this.rehash();
     return true;
   }
 
   private growEntries(): void {
     const n = this.kh.length * 2;
-    for (const f of ['kh', 'h2', 'off'] as const) {
+    for (const f of ['kh', 'h2', 'off', 'chain'] as const) {
       const x = new Int32Array(n);
       x.set(this[f]);
       this[f] = x;
@@ -108,8 +116,8 @@ export class Memo<S> {
     const mask = cap - 1;
     for (let e = 0; e < this.size; e++) {
       const k = this.kh[e]!;
-      let slot = (k ^ (k >>> 15)) & mask;
-      while (t[slot] !== 0) slot = (slot + 1) & mask;
+      const slot = (k ^ (k >>> 15)) & mask;
+      this.chain[e] = t[slot]!;
       t[slot] = e + 1;
     }
     this.table = t;

@@ -176,9 +176,12 @@ export class Search<S> {
       seed ^= seed << 5;
       return seed | 0;
     };
+    // Crashed ops stay out of the hash: configurations that differ only in which crashed ops
+    // were used must meet in the memo, where the one that used fewer dominates (see memo.ts).
     for (let i = 0; i < n; i++) {
-      this.z1[i] = rnd();
-      this.z2[i] = rnd();
+      const c = this.ops[i]!.completeIndex === null;
+      this.z1[i] = c ? 0 : rnd();
+      this.z2[i] = c ? 0 : rnd();
     }
 
     this.frameEntry = new Int32Array(n + 1);

@@ -62,7 +62,8 @@ export function simulateRegister(o: SimRegisterOptions): History {
       p.output = cur;
       if (o.staleReadRate && rng.next() < o.staleReadRate) {
         // An old value (three writes back), or any value while there is no such history yet.
-        p.output = history.length > 3 ? history[history.length - 3]!.v : rng.int(range);
+        const old = history.length > 3 ? history[history.length - 3]!.v : rng.int(range);
+        p.output = old === cur ? ((cur ?? 0) + 1) % range : old;
       }
       p.ok = true;
     } else if (p.f === 'write') {
