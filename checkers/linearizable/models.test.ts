@@ -5,6 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { History, Op } from '../../src/history.js';
+import { parseHistory } from '../../src/history-io.js';
 import { createRng, type Rng } from '../../src/rng.js';
 import { checkLinearizable, formatLinearizable, models, prepare, type Model, type ModelOp } from './index.js';
 import { simulateRegister } from './sim-register.js';
@@ -211,6 +212,25 @@ describe('models by hand', () => {
     expect(r.valid).toBe(false);
     expect(r.witness!.key).toBe('a');
     expect(r.witness!.ops.find((o) => o.index === r.witness!.failing)!.output).toEqual(['a', 1]);
+  });
+  it("reads Jepsen's history.edn with independent keys; failed cas is dropped there", () => {
+    const edn = [
+      '{:type :invoke, :f :write, :value [7 1], :process 0, :time 10, :index 0}',
+      '{:type :ok, :f :write, :value [7 1], :process 0, :time 20, :index 1}',
+      '{:type :invoke, :f :start, :value nil, :process :nemesis, :time 24, :index 2}',
+      '{:type :info, :f :start, :value nil, :process :nemesis, :time 25, :index 2}',
+      '{:type :invoke, :f :cas, :value [7 [2 3]], :process 1, :time 30, :index 3}',
+      '{:type :fail, :f :cas, :value [7 [2 3]], :process 1, :time 40, :index 4}',
+      '{:type :invoke, :f :read, :value [7 nil], :process 2, :time 50, :index 5}',
+      '{:type :ok, :f :read, :value [7 1], :process 2, :time 60, :index 6}',
+      '{:type :invoke, :f :read, :value [8 nil], :process 2, :time 70, :index 7}',
+      '{:type :ok, :f :read, :value [8 1], :process 2, :time 80, :index 8}',
+    ].join('\n');
+    const r = checkLinearizable(parseHistory(edn, 'history.edn'), { model: 'cas-register' });
+    expect(r.independent).toBe(true);
+    expect(r.counts.failedDropped).toBe(1);
+    expect(r.valid).toBe(false); // key 8 was never written
+    expect(r.witness!.key).toBe(8);
   });
   it('nemesis ops are ignored', () => {
     const hist = h([0, 'invoke', 'write', 1], [0, 'ok', 'write', 1]);
