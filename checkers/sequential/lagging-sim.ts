@@ -24,6 +24,8 @@ export interface LaggingSimOptions {
   crashRatio?: number;
   /** Probability per tick that a replica applies one more log entry (lower = more lag). */
   applyRate?: number;
+  /** Record on each completion `simOrder`: its place in the order the simulator realized. */
+  trace?: boolean;
 }
 
 export function laggingReplicaHistory(o: LaggingSimOptions): History {
@@ -90,22 +92,23 @@ export function laggingReplicaHistory(o: LaggingSimOptions): History {
     const p = w.pending;
     w.pending = null;
     if (p.f === 'read') {
-      push({ type: 'ok', process: w.process, f: 'read', value: wrap(p.key, replicaState[w.replica]![p.key]), node });
+      push({ type: 'ok', process: w.process, f: 'read', value: wrap(p.key, replicaState[w.replica]![p.key]), node, ...(o.trace ? { simOrder: replicaPos[w.replica]! } : {}) });
       continue;
     }
     const crashed = rng.next() < crashRatio;
     const applies = p.f === 'write' || primary[p.key] === p.from;
     const takesEffect = applies && (!crashed || rng.next() < 0.5);
+    const order = takesEffect ? log.length + 0.5 : null;
     if (takesEffect) {
       append(p.key, p.value);
       advance(w.replica, log.length); // read-your-writes: the client's replica has its own write
     }
     const invValue = p.f === 'write' ? wrap(p.key, p.value) : wrap(p.key, [p.from, p.value]);
     if (crashed) {
-      push({ type: 'info', process: w.process, f: p.f, value: invValue, node, error: 'timeout' });
+      push({ type: 'info', process: w.process, f: p.f, value: invValue, node, error: 'timeout', ...(o.trace ? { simOrder: order } : {}) });
       w.process += o.processes; // Jepsen gives a crashed client a new process id
     } else {
-      push({ type: applies ? 'ok' : 'fail', process: w.process, f: p.f, value: invValue, node });
+      push({ type: applies ? 'ok' : 'fail', process: w.process, f: p.f, value: invValue, node, ...(o.trace ? { simOrder: order } : {}) });
     }
   }
   return history;
