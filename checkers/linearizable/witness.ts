@@ -142,6 +142,8 @@ export function buildWitness(model: Model<unknown>, ops: ModelOp[], furthestBloc
   return witness;
 }
 
+const MAX_TEXT_OPS = 16;
+
 function pname(p: number | string): string {
   return typeof p === 'number' ? `p${p}` : String(p);
 }
@@ -156,11 +158,22 @@ function witnessText(w: LinearizabilityWitness, failing: ModelOp, coreSize: numb
   const where = w.key !== undefined ? ` on key ${JSON.stringify(w.key)}` : '';
   lines.push(`Not linearizable${where} (model ${w.model}): ${coreSize} operation${coreSize === 1 ? '' : 's'} (below, not marked relaxed or crashed) cannot be`);
   lines.push(`ordered consistently with real time, even letting every other operation take effect at any time after its invocation, or never:`);
+  // Keep the text short: every core op, the other (relaxed, crashed) ops only while few; all of
+  // them stay in the data for the report.
+  const isCore = (op: WitnessOp): boolean => op.type !== 'info' && !op.label.endsWith(RELAXED_SUFFIX);
+  const showAll = w.ops.length <= MAX_TEXT_OPS;
+  let hidden = 0;
   for (const op of w.ops) {
+    if (!showAll && !isCore(op)) {
+      hidden++;
+      continue;
+    }
     const span = `[${op.index}..${op.completeIndex ?? '∞'}]`;
     lines.push(`  ${span.padEnd(14)} ${pname(op.process).padEnd(5)} ${op.label}`);
   }
-  if (w.prefix.length) lines.push(`Longest linearizable prefix: ${w.prefix.map(label).join(', ')}`);
+  if (hidden) lines.push(`  ... and ${hidden} relaxed or crashed ops the prefix below uses`);
+  const pre = w.prefix.length > MAX_TEXT_OPS ? ['…', ...w.prefix.slice(-MAX_TEXT_OPS).map(label)] : w.prefix.map(label);
+  if (w.prefix.length) lines.push(`Longest linearizable prefix (${w.prefix.length} ops): ${pre.join(', ')}`);
   else lines.push('Longest linearizable prefix: (empty)');
   const st = w.states.length ? w.states.join(' | ') : '(no state)';
   lines.push(`Then ${label(failing.index)} (ops ${failing.index}..${failing.completeIndex ?? '∞'}) cannot be placed: the ${w.model} could be ${st}, and no order of the ops still open makes it legal.`);
