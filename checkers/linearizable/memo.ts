@@ -30,13 +30,14 @@ export class Memo<S> {
     /** Estimated bytes held by one state. */
     private readonly stateBytes: (s: S) => number,
   ) {
-    this.table = new Int32Array(1024);
-    this.mask = 1023;
-    this.kh = new Int32Array(512);
-    this.chain = new Int32Array(512);
-    this.h2 = new Int32Array(512);
-    this.off = new Int32Array(512);
-    this.arena = new Int32Array(4096);
+    // Small at first: a history split into thousands of keys makes thousands of memos.
+    this.table = new Int32Array(16);
+    this.mask = 15;
+    this.kh = new Int32Array(16);
+    this.chain = new Int32Array(16);
+    this.h2 = new Int32Array(16);
+    this.off = new Int32Array(16);
+    this.arena = new Int32Array(64);
   }
 
   get bytes(): number {
