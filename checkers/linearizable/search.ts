@@ -316,12 +316,19 @@ export class Search<S> {
   /** The first pending read-only op legal in the current state (its call entry), or 0. */
   private forcedReadOnly(): number {
     const next = this.next;
+    const state = this.state;
+    const illegalAt = this.illegalAt;
     for (let e = next[0]!; e !== 0 && this.isCall[e]; e = next[e]!) {
       const p = this.entryOp[e]!;
-      if (this.readOnly[p] && this.model.step(this.state, this.ops[p]!) !== undefined) return e;
+      if (!this.readOnly[p] || illegalAt[p] === state) continue;
+      if (this.model.step(state, this.ops[p]!) !== undefined) return e;
+      illegalAt[p] = state; // states are immutable: the same object gives the same answer
     }
     return 0;
   }
+
+  /** Per read-only op: the last state object it was found illegal in. */
+  private readonly illegalAt: unknown[] = [];
 
   /** mode: 0 ordinary scan, 1 forced read-only op (no sibling branches). */
   private enter(e: number, crashed: boolean, op: ModelOp, s: S, alts: readonly S[] | null, alt: number, mode = 0): boolean {
