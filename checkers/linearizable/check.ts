@@ -48,7 +48,7 @@ export function resolveModel(m: string | Model<unknown>): Model<unknown> {
   if (typeof m !== 'string') return m;
   const found = models[m];
   if (!found) throw badArgument(`unknown model '${m}' (known: ${Object.keys(models).join(', ')})`, '--model');
-  return found as Model<unknown>;
+  return found;
 }
 
 export function checkLinearizable(history: History, opts: LinearizableOptions): LinearizableResult {

@@ -145,7 +145,7 @@ describe('search = brute force on random small histories', () => {
     for (const partition of name === 'kv' ? [true, false] : [true]) {
       it(`${name}${partition ? '' : ' (one map)'}`, () => {
         const rng = createRng(12345);
-        const model = models[name] as Model<unknown>;
+        const model = models[name]!;
         const seen = { true: 0, false: 0 };
         for (let t = 0; t < 400; t++) {
           const h = randomHistory(rng, gens[name]!, 3 + rng.int(6), 2 + rng.int(3));
@@ -165,7 +165,7 @@ describe('search = brute force on random small histories', () => {
 
 describe('search = brute force on small simulated register histories (mostly linearizable, many crashes)', () => {
   it('cas-register', () => {
-    const model = models['cas-register'] as Model<unknown>;
+    const model = models['cas-register']!;
     const seen = { true: 0, false: 0 };
     for (let seed = 1; seed <= Number(process.env.LIN_SWEEP ?? 600); seed++) {
       const hist = simulateRegister({ ops: 6 + (seed % 7), processes: 2 + (seed % 3), crashRate: 0.3, valueRange: 3, seed, staleReadRate: seed % 3 === 0 ? 0.3 : 0 });

@@ -9,15 +9,16 @@ import { mutexModel } from './mutex.js';
 import { setModel } from './set.js';
 import { unorderedQueueModel } from './unordered-queue.js';
 
-export const models: Record<string, Model<never>> = {
-  register: registerModel as Model<never>,
-  'cas-register': casRegisterModel as Model<never>,
-  kv: kvModel as unknown as Model<never>,
-  set: setModel as unknown as Model<never>,
-  'fifo-queue': fifoQueueModel as unknown as Model<never>,
-  'unordered-queue': unorderedQueueModel as unknown as Model<never>,
-  mutex: mutexModel as unknown as Model<never>,
-  counter: counterModel as unknown as Model<never>,
+/** Models by name. States are opaque to the search, hence `Model<unknown>`. */
+export const models: Record<string, Model<unknown>> = {
+  register: registerModel,
+  'cas-register': casRegisterModel,
+  kv: kvModel as Model<unknown>,
+  set: setModel as Model<unknown>,
+  'fifo-queue': fifoQueueModel as Model<unknown>,
+  'unordered-queue': unorderedQueueModel as Model<unknown>,
+  mutex: mutexModel as Model<unknown>,
+  counter: counterModel as Model<unknown>,
 };
 
 export { casRegisterModel, counterModel, fifoQueueModel, kvModel, mutexModel, registerModel, setModel, unorderedQueueModel };
