@@ -30,7 +30,7 @@ function ungrounded(p: ScProblem, ops: readonly ScOp[]): ScOp | undefined {
 function invalid(p: ScProblem, failing: ScOp[], start: number, deadline: number, states: number, perKey: Record<string, string>, key?: unknown): CheckResult {
   // Explaining gets its own few seconds even if the search used most of the budget.
   const shrinkDeadline = Math.max(Date.now() + 2000, Math.min(deadline, Date.now() + 10_000));
-  const small = shrink(p, failing, { deadline: shrinkDeadline, trialStates: 50_000 });
+  const small = shrink(p, failing, { deadline: shrinkDeadline, trialStates: 5_000 });
   const witness: LinearizabilityWitness = explain(p, small, shrinkDeadline + 2000, key);
   const failOp = small.find((o) => o.rec.invoke.index === witness.failing) ?? small[small.length - 1]!;
   return {

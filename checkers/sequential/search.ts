@@ -45,7 +45,20 @@ const T_READ = 0;
 const T_APPLY = 1;
 const T_SKIP = 2;
 
-export function searchSC(p: ScProblem, subset: readonly ScOp[], limits: SearchLimits): SearchResult {
+/**
+ * Crashed ops whose written value no required read or cas ever needs can be dropped: in any valid
+ * order, taking such an op out leaves a window on its key in which nothing observes the key (a
+ * read there would read its value), so the order stays valid. This removes most crashed ops of
+ * histories with unique values, and with them most of the search's choices.
+ */
+function dropUnobservedCrashes(subset: readonly ScOp[], V: number): ScOp[] {
+  const needed = new Set<number>();
+  for (const o of subset) if (o.required && o.kind !== WRITE) needed.add(o.key * V + o.a);
+  return subset.filter((o) => o.required || o.kind === READ || needed.has(o.key * V + (o.kind === WRITE ? o.a : o.b)));
+}
+
+export function searchSC(p: ScProblem, all: readonly ScOp[], limits: SearchLimits): SearchResult {
+  const subset = dropUnobservedCrashes(all, p.values.length);
   // Per-process op lists in invocation order.
   const byProc = new Map<number, ScOp[]>();
   for (const op of subset) {

@@ -71,19 +71,39 @@ export function shrink(p: ScProblem, failing: readonly ScOp[], b: ShrinkBudget):
     const cand = prefixAt(cur, cuts[hi]!);
     if (cand.length < cur.length && fails(p, cand, b)) cur = cand;
   }
-  // 2. Drop whole processes.
+  // 2. Drop whole processes, then 3. chunks of ops, then single ops (latest first). Dropping a
+  // write also drops the reads that only it could explain, so candidates stay grounded.
+  const without = (drop: readonly ScOp[]): ScOp[] => {
+    const gone = new Set(drop.map((o) => o.id));
+    for (let changed = true; changed; ) {
+      changed = false;
+      const have = new Set<string>();
+      for (const o of cur) {
+        if (gone.has(o.id)) continue;
+        if (o.kind === WRITE) have.add(`${o.key}:${o.a}`);
+        if (o.kind === CAS) have.add(`${o.key}:${o.b}`);
+      }
+      for (const o of cur) {
+        if (gone.has(o.id) || !o.required || o.kind === WRITE || o.a === p.init) continue;
+        if (!have.has(`${o.key}:${o.a}`)) {
+          gone.add(o.id);
+          changed = true;
+        }
+      }
+    }
+    return cur.filter((o) => !gone.has(o.id));
+  };
   for (const proc of [...new Set(cur.map((o) => o.process))]) {
     if (Date.now() > b.deadline) break;
-    const cand = cur.filter((o) => o.process !== proc);
+    const cand = without(cur.filter((o) => o.process === proc));
     if (cand.length && fails(p, cand, b)) cur = cand;
   }
-  // 3. Drop chunks, then single ops, latest first.
-  for (let size = Math.max(1, cur.length >> 2); size >= 1; size >>= 1) {
+  for (let size = Math.max(1, cur.length >> 2); ; size = Math.max(1, size >> 1)) {
     for (let end = cur.length; end > 0 && Date.now() < b.deadline; ) {
       const start = Math.max(0, end - size);
-      const cand = cur.slice(0, start).concat(cur.slice(end));
+      const cand = without(cur.slice(start, end));
       if (cand.length && fails(p, cand, b)) cur = cand;
-      end = start;
+      end = Math.min(start, cur.length);
     }
     if (size === 1) break;
   }
