@@ -2,7 +2,7 @@
 // (must be always) and how often a --bug is caught (should be most seeds), with wall times.
 // Also the cluster start-up time. Usage:
 //   npx tsx bench/maelstrom-seeds.ts [--db raft] [--workload register] [--nemesis partition,kill]
-//        [--bug NAME|none] [--seeds 1-10] [--time-limit 30]
+//        [--bug NAME|none] [--seeds 1-10] [--time-limit 30] [--nemesis-option partition=primaries]
 import { parseArgs } from 'node:util';
 import '../checkers/index.js';
 import '../checkers/linearizable/index.js';
@@ -20,6 +20,7 @@ const { values: a } = parseArgs({
     seeds: { type: 'string', default: '1-10' },
     'time-limit': { type: 'string', default: '30' },
     out: { type: 'string', default: '/tmp/faultline-bench' },
+    'nemesis-option': { type: 'string', multiple: true, default: [] },
   },
 });
 
@@ -47,11 +48,12 @@ for (let seed = lo; seed <= (hi ?? lo); seed++) {
     timeLimitS: Number(a['time-limit']),
     out: a.out,
     quiet: true,
+    nemesisOptions: Object.fromEntries((a['nemesis-option'] ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
   });
   const v = String(o.valid);
   counts[v] = (counts[v] ?? 0) + 1;
   const parts = Object.entries(o.results.results ?? {}).map(([k, r]) => `${k}=${String(r.valid)}`).join(' ');
   console.log(`seed ${seed}: valid=${v} wall=${((performance.now() - t) / 1000).toFixed(1)}s ${parts} ${o.dir}`);
 }
-console.log(`db=${a.db} workload=${a.workload} nemesis=${a.nemesis} bug=${a.bug} time-limit=${a['time-limit']}s seeds=${a.seeds}:`, counts);
+console.log(`db=${a.db} workload=${a.workload} nemesis=${a.nemesis} ${(a['nemesis-option'] ?? []).join(' ')} bug=${a.bug} time-limit=${a['time-limit']}s seeds=${a.seeds}:`, counts);
 process.exit(0);
