@@ -26,10 +26,11 @@ export interface Explanation {
 }
 
 /**
- * Event list layout: entries 1..E in history order in a circular doubly linked list with sentinel
- * 0. Completed ops have a call and a return entry; crashed ops live in a second list (sentinel 0)
- * of their calls, so that the search tries completed ops first and crashed ops last - both orders
- * are complete, this one finds linearizations with fewer detours.
+ * Layout: the calls and returns of completed ops are entries 1..E, in history order, in a circular
+ * doubly linked list with sentinel 0 (Wing & Gong's list; lifting an op unlinks its two entries).
+ * Crashed ops are kept apart, in symmetry classes, and tried only at a blocking return after the
+ * completed candidates - every order is complete, this one finds linearizations with fewer detours.
+ * See README.md for the pruning rules and why each is sound.
  */
 export class Search<S> {
   readonly ops: ModelOp[];
@@ -45,15 +46,13 @@ export class Search<S> {
 
   private readonly model: Model<S>;
   private readonly nCompleted: number;
-  private readonly nCrashed: number;
   // main list
   private readonly next: Int32Array;
   private readonly prev: Int32Array;
-  private readonly entryOp: Int32Array; // op position; calls positive encoding below
+  private readonly entryOp: Int32Array; // entry → op position
   private readonly isCall: Uint8Array;
   private readonly matchRet: Int32Array; // call entry → return entry
   private readonly entryIndex: Float64Array; // history index of the event
-  // crashed list (ids 1..k), sorted by call index
   // Crashed ops by symmetry class (ops of a class are interchangeable; unique ops are classes of
   // one): class c holds classOps[classStart[c] .. classStart[c+1]) sorted by invocation, and only
   // its first classPtr[c] are linearized - the search only ever takes the earliest remaining one.
@@ -111,7 +110,6 @@ export class Search<S> {
     const crashed: number[] = [];
     this.ops.forEach((op, i) => (op.completeIndex === null ? crashed : completed).push(i));
     this.nCompleted = completed.length;
-    this.nCrashed = crashed.length;
 
     // Main list events in history order.
     const events: { idx: number; op: number; call: boolean }[] = [];
@@ -225,7 +223,7 @@ export class Search<S> {
         this.freshScan = false;
         const forced = this.forcedReadOnly();
         if (forced > 0) {
-          if (!this.enter(forced, false, ops[this.entryOp[forced]!]!, this.state, null, 0, 1)) this.mustBacktrack = true;
+          if (!this.enter(forced, false, this.state, null, 0, 1)) this.mustBacktrack = true;
           else if (this.linearizedCompleted === this.nCompleted) return this.finish('ok', steps);
           continue;
         }
@@ -304,11 +302,11 @@ export class Search<S> {
       if (s === undefined) return false;
       alts = null;
       from = 0;
-      if (!this.enter(e, crashed, op, s, null, 0, mode)) return false;
+      if (!this.enter(e, crashed, s, null, 0, mode)) return false;
       return true;
     }
     for (let a = from; a < alts.length; a++) {
-      if (this.enter(e, crashed, op, alts[a]!, alts, a, mode)) return true;
+      if (this.enter(e, crashed, alts[a]!, alts, a, mode)) return true;
     }
     return false;
   }
@@ -331,7 +329,7 @@ export class Search<S> {
   private readonly illegalAt: unknown[] = [];
 
   /** mode: 0 ordinary scan, 1 forced read-only op (no sibling branches). */
-  private enter(e: number, crashed: boolean, op: ModelOp, s: S, alts: readonly S[] | null, alt: number, mode = 0): boolean {
+  private enter(e: number, crashed: boolean, s: S, alts: readonly S[] | null, alt: number, mode = 0): boolean {
     const opPos = crashed ? this.classOps[this.classStart[e - 1]! + this.classPtr[e - 1]!]! : this.entryOp[e]!;
     // Dominance pruning (sound, see README): a crashed op that leaves the state unchanged, or a
     // crashed op whose effect the very next op overwrites blindly, is better left unlinearized -
@@ -368,7 +366,6 @@ export class Search<S> {
     this.crashedPhase = false;
     this.freshScan = true;
     this.entry = this.next[0]!;
-    void op;
     return true;
   }
 
