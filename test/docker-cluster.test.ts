@@ -12,7 +12,7 @@ import { netnsRules } from '../src/docker/net.js';
 import type { DockerNet } from '../src/docker/net.js';
 import type { DockerCluster } from '../src/docker/cluster.js';
 import type { Test } from '../src/protocols.js';
-import { fakeTest, leftovers, testRunId } from './docker-helpers.js';
+import { fakeTest, leftovers, prepareDocker, testRunId } from './docker-helpers.js';
 
 const nodes = ['n1', 'n2', 'n3'];
 const runId = testRunId('cluster');
@@ -32,6 +32,7 @@ function clusterOf(d: EtcdDb): DockerCluster {
 }
 
 beforeAll(async () => {
+  await prepareDocker();
   test = fakeTest(db, nodes, runId);
   await db.setup(test);
   cluster = clusterOf(db);

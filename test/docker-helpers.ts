@@ -3,11 +3,38 @@
 // no engine answers, with the message saying how to start one.
 
 import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Db, Test } from '../src/protocols.js';
 import { createRng } from '../src/rng.js';
 import { connectDocker, RUN_LABEL } from '../src/docker/engine.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Makes sure an engine runs and the images are built, as CI needs on a machine with only Node:
+ * `docker/setup-engine.sh` (installs and starts Docker when it is missing) and `images build`
+ * (cached: instant when the recipes did not change), serialised across test files by a lock.
+ * Any failure throws with the script's output, so Docker tests fail loudly, never skip.
+ * FAULTLINE_NO_DOCKER_SETUP=1 leaves the machine alone (the tests then need a running engine).
+ */
+export async function prepareDocker(): Promise<void> {
+  if (!process.env.FAULTLINE_NO_DOCKER_SETUP) {
+    try {
+      execFileSync('flock', ['/tmp/faultline-docker-setup.lock', 'sh', '-c', `bash docker/setup-engine.sh && "${process.execPath}" --import tsx test/fixtures/build-images.ts`], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 170_000,
+      });
+    } catch (e) {
+      const err = e as { stdout?: Buffer; stderr?: Buffer; message: string };
+      throw new Error(`Docker is needed for this test and could not be prepared: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+    }
+  }
+  await connectDocker();
+}
 
 export function testRunId(prefix: string): string {
   return `t-${prefix}-${process.pid}-${Date.now().toString(36)}`;

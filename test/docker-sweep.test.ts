@@ -2,15 +2,15 @@
 // with SIGKILL (no teardown can run); sweep --run then removes its containers, network and
 // volumes, and nothing of the run remains. A SIGINTed run cleans up after itself.
 
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { leftovers, testRunId } from './docker-helpers.js';
+import { leftovers, prepareDocker, testRunId } from './docker-helpers.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 function startHolder(runId: string): Promise<ReturnType<typeof spawn>> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/hold-cluster.ts', runId], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/hold-docker-cluster.ts', runId], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   return new Promise((resolve, reject) => {
@@ -22,6 +22,8 @@ function startHolder(runId: string): Promise<ReturnType<typeof spawn>> {
     child.on('exit', (code) => reject(new Error(`cluster holder exited (${code}) before READY: ${err}`)));
   });
 }
+
+beforeAll(prepareDocker);
 
 describe('faultline sweep', () => {
   it('removes everything a SIGKILLed run left behind', async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EtcdDb, etcdSettings } from '../src/db/etcd.js';
 import { getNemesis } from '../nemesis/index.js';
 import type { Client, Test } from '../src/protocols.js';
-import { fakeTest, testRunId } from './docker-helpers.js';
+import { fakeTest, prepareDocker, testRunId } from './docker-helpers.js';
 
 const nodes = ['n1', 'n2', 'n3'];
 const db = new EtcdDb({ 'timeout-ms': '3000', 'lock-ttl': '2' });
@@ -15,6 +15,7 @@ const inv = (f: string, value: unknown) => ({ index: 0, time: 0, type: 'invoke' 
 const open = (w: string, node: string): Promise<Client> => db.client(w, test)!.open(test, node);
 
 beforeAll(async () => {
+  await prepareDocker();
   test = fakeTest(db, nodes, testRunId('clients'));
   await db.setup(test);
 });
