@@ -79,6 +79,12 @@ export interface Model<S = unknown> {
    */
   blind?(op: ModelOp): boolean;
   /**
+   * True if crashed op x can stand in for crashed op y: in every state where y is legal, x is
+   * legal with the same next state (a write of v subsumes a cas to v). The search then never
+   * spends x where y, also available, does the same - x stays available for later.
+   */
+  subsumes?(x: ModelOp, y: ModelOp): boolean;
+  /**
    * Crashed ops with the same symmetry key are interchangeable (same effect in every state);
    * the search then only tries the earliest-invoked one of each class. Undefined = no symmetry.
    */

@@ -325,6 +325,28 @@ export class Search<S> {
     return 0;
   }
 
+  /**
+   * Another available crashed op (head of another class, invoked before the blocking return)
+   * that this one subsumes reaches the same state: spend that one instead (exchange argument:
+   * this op can later do whatever that one would have).
+   */
+  private subsumed(cls: number, opPos: number, s: S): boolean {
+    const model = this.model;
+    if (!model.subsumes) return false;
+    const x = this.ops[opPos]!;
+    const limit = this.blockAt === 0 ? Infinity : this.entryIndex[this.blockAt]!;
+    for (let c = 0; c < this.nClasses; c++) {
+      if (c === cls) continue;
+      const q = this.classStart[c]! + this.classPtr[c]!;
+      if (q >= this.classStart[c + 1]!) continue;
+      const y = this.ops[this.classOps[q]!]!;
+      if (y.index >= limit || !model.subsumes(x, y)) continue;
+      const t = model.step(this.state, y);
+      if (t !== undefined && model.equal(t, s)) return true;
+    }
+    return false;
+  }
+
   /** Per read-only op: the last state object it was found illegal in. */
   private readonly illegalAt: unknown[] = [];
 
@@ -335,6 +357,7 @@ export class Search<S> {
     // crashed op whose effect the very next op overwrites blindly, is better left unlinearized -
     // that sibling branch reaches the same state with one more crashed op still available.
     if (crashed && this.model.equal(s, this.state)) return false;
+    if (crashed && this.subsumed(e - 1, opPos, s)) return false;
     if (this.blind[opPos] && this.depth > 0 && this.frameCrashed[this.depth - 1]) return false;
     this.setBit(opPos);
     if (!this.memoAdd(s)) {

@@ -99,6 +99,7 @@ function makeRegister(name: string, withCas: boolean): Model<V> {
     readOnly: (op) => op.f === 'read',
     observesFailure: (op) => op.f === 'cas',
     blind: (op) => op.f === 'write',
+    subsumes: (x, y) => x.f === 'write' && y.f === 'cas' && isPair(y.value) && sameValue(x.value, y.value[1]),
     prune: pruneUnobserved,
     symmetryKey: (op) => op.f + ' ' + key(op.value),
     describeOp: describe,
