@@ -4,6 +4,7 @@
 
 import type { History, Op } from '../src/history.js';
 import type { AnomalyRef } from '../src/protocols.js';
+import { badArgument } from '../src/errors.js';
 
 export interface OpRecord {
   invoke: Op;
@@ -89,4 +90,36 @@ export function quantiles(xs: number[] | Float64Array, qs: readonly number[] = [
   out.max = a[a.length - 1]!;
   out.min = a[0]!;
   return out;
+}
+
+// Checker options arrive typed from workloads but as strings from `--opt key=value`.
+
+/** A boolean option: true/false, or the strings "true"/"false"/"1"/"0"/"yes"/"no". */
+export function optBool(v: unknown): boolean | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'boolean') return v;
+  const s = String(v).toLowerCase();
+  if (['true', '1', 'yes'].includes(s)) return true;
+  if (['false', '0', 'no'].includes(s)) return false;
+  throw badArgument(`expected true or false, got ${JSON.stringify(v)}`, '--opt');
+}
+
+/** A numeric option: a number or a numeric string. */
+export function optNum(v: unknown): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isFinite(n)) throw badArgument(`expected a number, got ${JSON.stringify(v)}`, '--opt');
+  return n;
+}
+
+/** A list option: an array, or a comma-separated string. */
+export function optList(v: unknown): unknown[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (Array.isArray(v)) return v;
+  return String(v).split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** A string option. */
+export function optStr(v: unknown): string | undefined {
+  return v === undefined || v === null ? undefined : String(v);
 }

@@ -4,7 +4,7 @@
 import type { History } from '../../src/history.js';
 import type { AnomalyRef, CheckOptions, CheckResult } from '../../src/protocols.js';
 import { badInput } from '../../src/errors.js';
-import { clientRecords, firstAnomalies } from '../op-pairs.js';
+import { clientRecords, firstAnomalies, optBool, optList, optNum } from '../op-pairs.js';
 import { registerChecker } from '../registry.js';
 
 export interface BankOptions {
@@ -91,7 +91,7 @@ registerChecker({
     name: 'bank',
     check: (h, o) => {
       const a = { ...opts, ...o };
-      return checkBank(h, { total: a.total as number | undefined, negativeBalances: a.negativeBalances as boolean | undefined, accounts: a.accounts as unknown[] | undefined });
+      return checkBank(h, { total: optNum(a.total), negativeBalances: optBool(a.negativeBalances), accounts: optList(a.accounts) });
     },
   }),
   format(r) {

@@ -6,7 +6,7 @@
 
 import type { History } from '../../src/history.js';
 import type { AnomalyRef, CheckOptions, CheckResult } from '../../src/protocols.js';
-import { clientRecords, firstAnomalies, show, type OpRecord } from '../op-pairs.js';
+import { clientRecords, firstAnomalies, optStr, show, type OpRecord } from '../op-pairs.js';
 import { registerChecker } from '../registry.js';
 
 interface Hold { lock: string; process: number; start: number; end: number; acquire: OpRecord; release?: OpRecord }
@@ -76,7 +76,7 @@ registerChecker({
     name: 'lock',
     check: (h, o) => {
       const a = { ...opts, ...o };
-      return checkLock(h, { acquireF: a.acquireF as string | undefined, releaseF: a.releaseF as string | undefined });
+      return checkLock(h, { acquireF: optStr(a.acquireF), releaseF: optStr(a.releaseF) });
     },
   }),
   format: (r) => [String(r.summary ?? ''), ...(r.anomalies ?? []).slice(0, 10).map((a) => `  history index ${a.index}: ${a.message}`)].join('\n'),

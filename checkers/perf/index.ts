@@ -4,7 +4,7 @@
 
 import type { History } from '../../src/history.js';
 import type { CheckOptions, CheckResult, FaultWindowSpec } from '../../src/protocols.js';
-import { clientRecords, quantiles } from '../op-pairs.js';
+import { clientRecords, optNum, quantiles } from '../op-pairs.js';
 import { registerChecker } from '../registry.js';
 
 export interface FaultWindow { name: string; start: number; end: number }
@@ -94,7 +94,8 @@ registerChecker({
     name: 'perf',
     check: (h, o) => {
       const a = { ...opts, ...o };
-      return checkPerf(h, { windows: a.windows as FaultWindowSpec[] | undefined, bucketNs: a.bucketNs as number | undefined });
+      const specs = Array.isArray(a.windows) ? (a.windows as FaultWindowSpec[]) : undefined;
+      return checkPerf(h, { windows: specs ?? (a.test?.windows as FaultWindowSpec[] | undefined), bucketNs: optNum(a.bucketNs) });
     },
   }),
   format(r) {

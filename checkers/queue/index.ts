@@ -7,7 +7,7 @@
 
 import type { History } from '../../src/history.js';
 import type { AnomalyRef, CheckOptions, CheckResult } from '../../src/protocols.js';
-import { clientRecords, firstAnomalies, show, valueKey, type OpRecord } from '../op-pairs.js';
+import { clientRecords, firstAnomalies, optBool, show, valueKey, type OpRecord } from '../op-pairs.js';
 import { registerChecker } from '../registry.js';
 
 interface Deq { rec: OpRecord; value: unknown }
@@ -145,7 +145,7 @@ const fmt = (r: CheckResult): string => [String(r.summary ?? ''), ...(r.anomalie
 registerChecker({
   name: 'total-queue',
   description: 'queue: every acknowledged enqueue dequeued exactly once, nothing unexpected',
-  create: (opts: CheckOptions) => ({ name: 'total-queue', check: (h, o) => checkTotalQueue(h, { allowDuplicates: { ...opts, ...o }.allowDuplicates as boolean | undefined }) }),
+  create: (opts: CheckOptions) => ({ name: 'total-queue', check: (h, o) => checkTotalQueue(h, { allowDuplicates: optBool({ ...opts, ...o }.allowDuplicates) }) }),
   format: fmt,
 });
 

@@ -5,9 +5,10 @@
 
 import type { History } from '../../src/history.js';
 import type { CheckOptions, CheckResult, Checker, LinearizabilityWitness } from '../../src/protocols.js';
+import { optBool, optNum, optStr } from '../op-pairs.js';
 import { registerChecker } from '../registry.js';
 import { buildProblem, describeOp, WRITE, type ScOp, type ScProblem } from './problem.js';
-import { searchSC } from './search.js';
+import { searchWithPrefixes } from './prefix.js';
 import { explain, shrink } from './witness.js';
 
 export interface SequentialOptions extends CheckOptions {
@@ -71,17 +72,17 @@ export async function checkSequential(history: History, opts: SequentialOptions 
       l.push(o);
     }
     for (const [k, ops] of byKey) {
-      const r = searchSC(p, ops, { maxStates, deadline });
-      states += r.states;
+      const { r: { result: r, ops: failing }, states: n } = searchWithPrefixes(p, ops, { maxStates, deadline });
+      states += n;
       perKey[JSON.stringify(p.keys[k])] = String(r.valid);
-      if (r.valid === false) return invalid(p, ops, start, deadline, states, perKey, p.keys[k]);
+      if (r.valid === false) return invalid(p, failing, start, deadline, states, perKey, p.keys[k]);
       // Yield between keys so a long check does not starve the event loop.
       await new Promise<void>((res) => setImmediate(res));
     }
   }
 
-  const r = searchSC(p, p.ops, { maxStates, deadline });
-  states += r.states;
+  const { r: { result: r, ops: failing }, states: n } = searchWithPrefixes(p, p.ops, { maxStates, deadline });
+  states += n;
   const stats = { ops: p.ops.length, keys: p.keys.length, states, ms: Date.now() - start, ...(p.keys.length > 1 ? { perKey } : {}) };
   if (r.valid === true) {
     return {
@@ -93,14 +94,20 @@ export async function checkSequential(history: History, opts: SequentialOptions 
   if (r.valid === 'unknown') {
     return { valid: 'unknown', model: p.model, summary: `sequential consistency unknown: ${r.reason}`, error: r.reason, stats };
   }
-  return invalid(p, p.ops, start, deadline, states, perKey);
+  return invalid(p, failing, start, deadline, states, perKey);
 }
 
 export const sequentialPlugin = {
   name: 'sequential',
   description: 'sequential consistency of register / cas-register / kv histories (one total order respecting process order)',
   create(opts: CheckOptions): Checker {
-    return { name: 'sequential', check: (h: History, o: CheckOptions) => checkSequential(h, { ...opts, ...o }) };
+    return {
+      name: 'sequential',
+      check: (h: History, o: CheckOptions) => {
+        const a = { ...opts, ...o };
+        return checkSequential(h, { ...a, model: optStr(a.model), keyed: optBool(a.keyed), maxStates: optNum(a.maxStates) });
+      },
+    };
   },
   format(result: CheckResult): string {
     const lines = [String(result.summary ?? '')];

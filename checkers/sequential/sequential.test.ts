@@ -145,6 +145,27 @@ describe('sequential consistency', () => {
     expect((await checkSequential(bad, { model: 'cas-register' })).valid).toBe(false);
   });
 
+  it('refutes a large history with crashed writes through a closed prefix, with a 4-op witness', async () => {
+    const h = laggingReplicaHistory({ processes: 10, opsPerProcess: 300, crashRatio: 0.02, seed: 9 });
+    // Make one read of a process go back to a value it had overwritten long before.
+    const reads = h.filter((o) => o.type === 'ok' && o.f === 'read' && o.value !== null);
+    const a = reads[Math.floor(reads.length * 0.1)]!;
+    const b = reads.filter((o) => o.process === a.process && o.index > a.index && o.value !== a.value)[2]!;
+    b.value = reads.find((o) => o.index < a.index - 100 && o.value !== a.value)!.value;
+    const r = await checkSequential(h, { timeLimitMs: 20_000 });
+    expect(r.valid).toBe(false);
+    const w = r.witness as LinearizabilityWitness;
+    expect(w.ops.length).toBeLessThanOrEqual(6);
+    expect(w.ops.some((o) => o.completeIndex === b.index)).toBe(true);
+  });
+
+  it('takes options as strings from the command line', async () => {
+    const p = getChecker('sequential')!;
+    const h = seq([[0, 'write', 1, 'ok', 1], [1, 'read', null, 'ok', 1]]);
+    expect((await p.create({ model: 'register', maxStates: '100', keyed: 'false' }).check(h, {})).valid).toBe(true);
+    await expect(async () => p.create({ keyed: 'maybe' }).check(h, {})).rejects.toThrow(/true or false/);
+  });
+
   it('answers unknown when the budget runs out', async () => {
     // Many processes writing the same two values and reading them: a large search space that
     // is not SC (the last reader sees an impossible alternation).

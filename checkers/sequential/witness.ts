@@ -7,6 +7,7 @@
 import type { LinearizabilityWitness, WitnessOp } from '../../src/protocols.js';
 import { CAS, READ, WRITE, describeOp, type ScOp, type ScProblem } from './problem.js';
 import { searchSC, type SearchResult } from './search.js';
+import { prefixAt } from './prefix.js';
 
 export interface ShrinkBudget {
   /** Date.now() after which shrinking stops and keeps what it has. */
@@ -32,18 +33,6 @@ function readsGrounded(p: ScProblem, ops: readonly ScOp[]): boolean {
 function fails(p: ScProblem, ops: readonly ScOp[], b: ShrinkBudget): boolean {
   if (!readsGrounded(p, ops)) return false;
   return searchSC(p, ops, { maxStates: b.trialStates, deadline: b.deadline }).valid === false;
-}
-
-/** The history prefix cut at completion index c: ops invoked before c; ops still open at c are crashed. */
-function prefixAt(ops: readonly ScOp[], c: number): ScOp[] {
-  const out: ScOp[] = [];
-  for (const o of ops) {
-    if (o.rec.invoke.index >= c) continue;
-    const doneBy = o.rec.complete && o.rec.complete.index < c;
-    if (doneBy || !o.required) out.push(o);
-    else if (o.kind !== READ) out.push({ ...o, required: false });
-  }
-  return out;
 }
 
 export function shrink(p: ScProblem, failing: readonly ScOp[], b: ShrinkBudget): ScOp[] {

@@ -4,7 +4,7 @@
 
 import type { History } from '../../src/history.js';
 import type { CheckOptions, CheckResult, Checker, ElementOutcome } from '../../src/protocols.js';
-import { show } from '../op-pairs.js';
+import { optBool, optNum, optStr, show } from '../op-pairs.js';
 import { registerChecker } from '../registry.js';
 import { checkConvergenceHistory } from './convergence.js';
 import { checkSet } from './simple-set.js';
@@ -16,12 +16,10 @@ function make(name: string, f: (h: History, o: CheckOptions) => CheckResult): Ch
   return { name, check: f };
 }
 
-const opt = <T>(o: CheckOptions, k: string): T | undefined => o[k] as T | undefined;
-
 registerChecker({
   name: 'set',
   description: 'set: the final read contains every acknowledged add and nothing never added',
-  create: (opts) => make('set', (h, o) => checkSet(h, { addF: opt(opts, 'addF'), readF: opt(opts, 'readF'), ...o })),
+  create: (opts) => make('set', (h, o) => checkSet(h, { addF: optStr({ ...opts, ...o }.addF), readF: optStr({ ...opts, ...o }.readF) })),
   format(r) {
     const lines = [String(r.summary ?? '')];
     const lost = r.lost as unknown[] | undefined;
@@ -53,7 +51,7 @@ registerChecker({
     make('set-full', (h, o) => {
       const all = { ...opts, ...o };
       return checkSetFull(h, {
-        linearizable: opt(all, 'linearizable'), maxElements: opt(all, 'maxElements'), addF: opt(all, 'addF'), readF: opt(all, 'readF'),
+        linearizable: optBool(all.linearizable), maxElements: optNum(all.maxElements), addF: optStr(all.addF), readF: optStr(all.readF),
       });
     }),
   format: formatFull,
@@ -62,6 +60,6 @@ registerChecker({
 registerChecker({
   name: 'convergence',
   description: 'final reads from every node (after healing) agree and include every acknowledged add',
-  create: (opts) => make('convergence', (h, o) => checkConvergenceHistory(h, opt({ ...opts, ...o }, 'addF'), opt({ ...opts, ...o }, 'readF'))),
+  create: (opts) => make('convergence', (h, o) => checkConvergenceHistory(h, optStr({ ...opts, ...o }.addF), optStr({ ...opts, ...o }.readF))),
   format: (r) => String(r.summary ?? ''),
 });
