@@ -110,7 +110,7 @@ export function buildWitness(model: Model<unknown>, ops: ModelOp[], furthestBloc
   const inCore = new Set(core.map((op) => op.index));
   const inPrefix = new Set(ex ? ex.prefix.map((p) => sorted[p]!.index) : []);
   const original = new Map(ops.map((op) => [op.index, op]));
-  const shown = sorted.filter((op) => inCore.has(op.index) || inPrefix.has(op.index)).map((op) => original.get(op.index) ?? op);
+  const shown = sorted.filter((op) => inCore.has(op.index) || inPrefix.has(op.index) || op.completeIndex === furthestBlock).map((op) => original.get(op.index) ?? op);
   const wops: WitnessOp[] = shown.map((op) => ({
     index: op.index,
     completeIndex: op.completeIndex,
@@ -124,7 +124,12 @@ export function buildWitness(model: Model<unknown>, ops: ModelOp[], furthestBloc
     label: model.describeOp(op) + (inCore.has(op.index) || op.completeIndex === null ? '' : RELAXED_SUFFIX),
   }));
   const prefix = ex ? ex.prefix.map((p) => sorted[p]!.index) : [];
-  const failingOp = ex && ex.blocked >= 0 ? sorted[ex.blocked]! : sorted.find((op) => op.completeIndex !== null) ?? sorted[0]!;
+  // Without an explanation (its search ran out of steps), name the furthest op the main search
+  // could not get past.
+  const failingOp =
+    ex && ex.blocked >= 0
+      ? sorted[ex.blocked]!
+      : sorted.find((op) => op.completeIndex === furthestBlock) ?? sorted.find((op) => op.completeIndex !== null) ?? sorted[0]!;
   const states = ex ? ex.states.map((st) => model.describeState(st)) : [];
   const partials: Record<string, number[]> = {};
   if (ex) ex.partials.forEach((p, i) => p && (partials[String(sorted[i]!.index)] = p.map((q) => sorted[q]!.index)));
@@ -175,7 +180,8 @@ function witnessText(w: LinearizabilityWitness, failing: ModelOp, coreSize: numb
   const pre = w.prefix.length > MAX_TEXT_OPS ? ['…', ...w.prefix.slice(-MAX_TEXT_OPS).map(label)] : w.prefix.map(label);
   if (w.prefix.length) lines.push(`Longest linearizable prefix (${w.prefix.length} ops): ${pre.join(', ')}`);
   else lines.push('Longest linearizable prefix: (empty)');
-  const st = w.states.length ? w.states.join(' | ') : '(no state)';
-  lines.push(`Then ${label(failing.index)} (ops ${failing.index}..${failing.completeIndex ?? '∞'}) cannot be placed: the ${w.model} could be ${st}, and no order of the ops still open makes it legal.`);
+  const what = `${label(failing.index)} (ops ${failing.index}..${failing.completeIndex ?? '∞'})`;
+  if (w.states.length) lines.push(`Then ${what} cannot be placed: the ${w.model} could be ${w.states.join(' | ')}, and no order of the ops still open makes it legal.`);
+  else lines.push(`The search could not get past ${what} (the explanation ran out of budget before listing states).`);
   return lines.join('\n');
 }
