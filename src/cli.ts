@@ -5,6 +5,14 @@ import { Command, CommanderError } from 'commander';
 import { commands } from './commands/index.js';
 import { EXIT, exitCodeFor, FaultlineError } from './errors.js';
 
+// `faultline check … | head` closes our stdout early: that is the reader's choice, not a crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 const program = new Command();
 program
   .name('faultline')

@@ -13,7 +13,8 @@ import { readJson, writeJson } from '../store.js';
 import { writeReport } from '../report/write.js';
 import { choiceOption, intOption, keyValueOption } from './options.js';
 import { printDetails } from './run.js';
-import { summarize, verdictExitCode, verdictWord, type FailOn } from './verdict.js';
+import { summarize, verdictWord } from './verdict.js';
+import { exitCodeFor, type FailOn } from '../ci/gate.js';
 import { emitCiOutputs } from './ci-outputs.js';
 
 /** Workloads whose checker is one registered checker with fixed options. */
@@ -120,7 +121,7 @@ export function register(program: Command): void {
         const report = await writeReport(dir);
         process.stdout.write(`report: ${report}\n`);
       }
-      await emitCiOutputs({ junit: o.junit, runs: [{ test, results, dir: o.out }] });
-      process.exitCode = verdictExitCode(result.valid, o.failOn);
+      emitCiOutputs({ junit: o.junit, runs: [{ test, results, dir: o.out }], failOn: o.failOn });
+      process.exitCode = exitCodeFor(result.valid, o.failOn);
     });
 }

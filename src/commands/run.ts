@@ -5,7 +5,8 @@ import { runTest } from '../run.js';
 import { EXIT } from '../errors.js';
 import { getChecker } from '../../checkers/index.js';
 import { intOption, keyValueOption, listOption, numberOption, choiceOption } from './options.js';
-import { summarize, verdictExitCode, verdictWord, type FailOn } from './verdict.js';
+import { summarize, verdictWord } from './verdict.js';
+import { exitCodeFor, type FailOn } from '../ci/gate.js';
 import { emitCiOutputs } from './ci-outputs.js';
 import type { CheckResult } from '../protocols.js';
 
@@ -53,8 +54,8 @@ export function register(program: Command): void {
       printDetails(outcome.results);
       for (const l of summarize(outcome.results)) process.stdout.write(l + '\n');
       process.stdout.write(`\n${verdictWord(outcome.valid)}  (${outcome.dir}/report.html)\n`);
-      await emitCiOutputs({ junit: opts.junit, runs: [{ test: outcome.test, results: outcome.results, dir: outcome.dir }] });
-      process.exitCode = outcome.interrupted ? EXIT.crash : verdictExitCode(outcome.valid, opts.failOn as FailOn);
+      emitCiOutputs({ junit: opts.junit, runs: [{ test: outcome.test, results: outcome.results, dir: outcome.dir }], failOn: opts.failOn as FailOn });
+      process.exitCode = outcome.interrupted ? EXIT.crash : exitCodeFor(outcome.valid, opts.failOn as FailOn);
     });
 }
 

@@ -1,16 +1,6 @@
-// Printing a verdict and turning it into an exit code: 0 valid, 1 invalid, 2 unknown; with
-// `--fail-on invalid` an unknown verdict passes (exit 0) with a warning.
+// Printing a verdict for the terminal (exit codes are decided in src/ci/gate.ts).
 
-import { EXIT } from '../errors.js';
 import type { CheckResult, Validity } from '../protocols.js';
-
-export type FailOn = 'invalid' | 'unknown';
-
-export function verdictExitCode(valid: Validity, failOn: FailOn = 'unknown'): number {
-  if (valid === true) return EXIT.valid;
-  if (valid === false) return EXIT.invalid;
-  return failOn === 'unknown' ? EXIT.unknown : EXIT.valid;
-}
 
 export function verdictWord(valid: Validity): string {
   return valid === true ? 'VALID' : valid === false ? 'INVALID' : 'UNKNOWN';
