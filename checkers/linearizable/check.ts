@@ -111,7 +111,8 @@ export function checkLinearizable(history: History, opts: LinearizableOptions): 
     if (opts.witness ?? true) {
       const w0 = performance.now();
       const witness = buildWitness(model, part.ops, searches[failed]!.furthestBlock, {
-        deadline: w0 + (opts.witnessTimeMs ?? 5000),
+        // Explaining is extra work: never longer than the verdict's own budget.
+        deadline: w0 + Math.min(opts.witnessTimeMs ?? 5000, opts.timeLimitMs ?? Infinity),
         key: part.key,
         keyed: prepared.independent,
       });
