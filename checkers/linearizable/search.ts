@@ -111,14 +111,10 @@ export class Search<S> {
     this.ops.forEach((op, i) => (op.completeIndex === null ? crashed : completed).push(i));
     this.nCompleted = completed.length;
 
-    // Main list events in history order.
-    const events: { idx: number; op: number; call: boolean }[] = [];
-    for (const i of completed) {
-      const op = this.ops[i]!;
-      events.push({ idx: op.index, op: i, call: true }, { idx: op.completeIndex!, op: i, call: false });
-    }
-    events.sort((a, b) => a.idx - b.idx || (a.call === b.call ? 0 : a.call ? -1 : 1));
-    const E = events.length;
+    // Main list events in history order: calls are already sorted (ops are sorted by index),
+    // returns are sorted once and merged in. At equal indices (hand-made histories) calls first.
+    const rets = completed.slice().sort((x, y) => this.ops[x]!.completeIndex! - this.ops[y]!.completeIndex!);
+    const E = completed.length * 2;
     this.next = new Int32Array(E + 1);
     this.prev = new Int32Array(E + 1);
     this.entryOp = new Int32Array(E + 1);
@@ -126,15 +122,22 @@ export class Search<S> {
     this.matchRet = new Int32Array(E + 1);
     this.entryIndex = new Float64Array(E + 1);
     const callEntry = new Int32Array(n);
+    let ci = 0;
+    let ri = 0;
     for (let e = 1; e <= E; e++) {
-      const ev = events[e - 1]!;
+      const c = ci < completed.length ? completed[ci]! : -1;
+      const r = rets[ri]!;
+      const isCall = c >= 0 && this.ops[c]!.index <= this.ops[r]!.completeIndex!;
+      const opPos = isCall ? c : r;
+      if (isCall) ci++;
+      else ri++;
       this.next[e] = e === E ? 0 : e + 1;
       this.prev[e] = e - 1;
-      this.entryOp[e] = ev.op;
-      this.isCall[e] = ev.call ? 1 : 0;
-      this.entryIndex[e] = ev.idx;
-      if (ev.call) callEntry[ev.op] = e;
-      else this.matchRet[callEntry[ev.op]!] = e;
+      this.entryOp[e] = opPos;
+      this.isCall[e] = isCall ? 1 : 0;
+      this.entryIndex[e] = isCall ? this.ops[opPos]!.index : this.ops[opPos]!.completeIndex!;
+      if (isCall) callEntry[opPos] = e;
+      else this.matchRet[callEntry[opPos]!] = e;
     }
     this.next[0] = E === 0 ? 0 : 1;
     this.prev[0] = E;
