@@ -77,6 +77,25 @@ describe('set-full', () => {
     expect(by.has('2:never-read')).toBe(true);
   });
 
+  it('does not call an element lost when the only read missing it was concurrent with its add', () => {
+    const h: History = [
+      { index: 0, time: 0, type: 'invoke', process: 0, f: 'add', value: 1 },
+      { index: 1, time: 1, type: 'invoke', process: 1, f: 'read', value: null },
+      { index: 2, time: 2, type: 'ok', process: 0, f: 'add', value: 1 },
+      { index: 3, time: 3, type: 'ok', process: 1, f: 'read', value: [] },
+    ];
+    const r = checkSetFull(h);
+    expect((r.counts as Record<string, number>).lost).toBe(0);
+    expect((r.counts as Record<string, number>)['never-read']).toBe(1);
+    expect(r.valid).toBe('unknown'); // nothing was ever seen: no evidence
+    const later: History = [...h,
+      { index: 4, time: 4, type: 'invoke', process: 1, f: 'read', value: null },
+      { index: 5, time: 5, type: 'ok', process: 1, f: 'read', value: [] }];
+    const r2 = checkSetFull(later);
+    expect(r2.valid).toBe(false);
+    expect(r2.lost).toEqual([1]);
+  });
+
   it('makes stale reads invalid when the set promises linearizability', () => {
     expect(checkSetFull(gossipHistory(50, { lag: 25 }), { linearizable: true }).valid).toBe(false);
   });
