@@ -1,0 +1,42 @@
+// DockerNet's rule rendering (no Docker needed): partitions drop grudged peers' addresses,
+// loss adds a statistic rule, everything is tagged with the run, heal and fast clear it.
+
+import { describe, expect, it } from 'vitest';
+import { DockerNet } from './net.js';
+import { overlaps } from './cluster.js';
+import type { Test } from '../protocols.js';
+
+const ips: Record<string, string> = { n1: '10.213.5.11', n2: '10.213.5.12', n3: '10.213.5.13' };
+// pid undefined: nodes count as down, so only the wanted state is computed (nothing is run).
+const host = { runId: 'r1', nodes: ['n1', 'n2', 'n3'], ip: (n: string) => ips[n]!, pid: () => undefined };
+const test = {} as Test;
+
+describe('DockerNet rules', () => {
+  it('renders partitions and loss as tagged filter rules, and heal/fast clear them', async () => {
+    const net = new DockerNet(host);
+    await net.partition(test, { n1: ['n2', 'n3'], n2: ['n1'] });
+    await net.loss(test, 0.25, ['n1']);
+    const r1 = net.rules('n1');
+    expect(r1).toContain('-A INPUT -s 10.213.5.12/32 -m comment --comment faultline:r1 -j DROP');
+    expect(r1).toContain('-A INPUT -s 10.213.5.13/32 -m comment --comment faultline:r1 -j DROP');
+    expect(r1).toContain('-m statistic --mode random --probability 0.25');
+    expect(net.rules('n3')).not.toContain('-A INPUT');
+    await net.heal(test);
+    expect(net.rules('n1')).not.toContain('-s ');
+    expect(net.rules('n1')).toContain('statistic');
+    await net.fast(test);
+    expect(net.rules('n1')).not.toContain('-A INPUT');
+  });
+
+  it('refuses a loss probability outside [0, 1]', async () => {
+    await expect(new DockerNet(host).loss(test, 1.5)).rejects.toThrow(/\[0, 1\]/);
+  });
+});
+
+describe('subnet overlap', () => {
+  it('detects overlapping CIDR blocks', () => {
+    expect(overlaps('10.213.5.0/24', '10.0.0.0/8')).toBe(true);
+    expect(overlaps('10.213.5.0/24', '10.213.6.0/24')).toBe(false);
+    expect(overlaps('172.17.0.0/16', '172.17.3.0/24')).toBe(true);
+  });
+});
