@@ -1,6 +1,8 @@
 // Queue checkers. `total-queue` (Jepsen's): over the whole history, every acknowledged enqueue is
-// dequeued (else lost), nothing is dequeued that was never enqueued (unexpected), nothing twice
-// (duplicated); crashed enqueues that come out are "recovered". `queue`: the unordered-queue
+// dequeued (else lost) and nothing is dequeued that was never enqueued (unexpected); values
+// dequeued more often than enqueued are reported as duplicated, and make the history invalid only
+// with allowDuplicates=false (Jepsen accepts at-least-once delivery); crashed enqueues that come
+// out are "recovered". `queue`: the unordered-queue
 // model checked as ops happen: a dequeue returns an element whose enqueue had begun and that no
 // earlier dequeue took, and an empty dequeue is wrong while some element was surely in the queue;
 // lost elements are counted only if the history ends with a drain.
@@ -24,54 +26,66 @@ function dequeued(recs: OpRecord[]): Deq[] {
 }
 
 export function checkTotalQueue(history: History, opts: { allowDuplicates?: boolean } = {}): CheckResult {
+  // Multisets (Jepsen's): the same value may legitimately be enqueued, and dequeued, twice.
   const recs = clientRecords(history);
-  const enq = new Map<string | number, OpRecord>();
+  const attempts = new Map<string | number, number>(); // enqueues not known to have failed
+  const acked = new Map<string | number, number>();
+  const crashed = new Map<string | number, number>();
+  const valueOf = new Map<string | number, unknown>();
+  const inc = (m: Map<string | number, number>, k: string | number): number => {
+    const n = (m.get(k) ?? 0) + 1;
+    m.set(k, n);
+    return n;
+  };
   for (const r of recs) {
     if (r.f !== 'enqueue' || r.type === 'fail') continue;
     const k = valueKey(r.invoke.value);
-    const prev = enq.get(k);
-    if (!prev || (prev.type !== 'ok' && r.type === 'ok')) enq.set(k, r);
+    valueOf.set(k, r.invoke.value);
+    inc(attempts, k);
+    inc(r.type === 'ok' ? acked : crashed, k);
   }
-  const count = new Map<string | number, number>();
+  const dequeues = new Map<string | number, number>();
   const anomalies: AnomalyRef[] = [];
   const unexpected: unknown[] = [];
   const duplicated: unknown[] = [];
-  const recovered: unknown[] = [];
   for (const d of dequeued(recs)) {
     const k = valueKey(d.value);
-    const n = (count.get(k) ?? 0) + 1;
-    count.set(k, n);
-    const e = enq.get(k);
-    if (!e) {
-      unexpected.push(d.value);
+    const n = inc(dequeues, k);
+    const allowed = attempts.get(k) ?? 0;
+    if (allowed === 0) {
+      if (n === 1) unexpected.push(d.value);
       anomalies.push({ index: d.rec.index, message: `dequeued ${show(d.value)}, which was never enqueued` });
-    } else if (n === 2) {
+    } else if (n === allowed + 1) {
       duplicated.push(d.value);
-      if (!opts.allowDuplicates) anomalies.push({ index: d.rec.index, message: `dequeued ${show(d.value)} a second time` });
-    } else if (n === 1 && e.type === 'info') recovered.push(d.value);
+      if (!opts.allowDuplicates) anomalies.push({ index: d.rec.index, message: `dequeued ${show(d.value)} more often than it was enqueued` });
+    }
   }
   const lost: unknown[] = [];
+  const recovered: unknown[] = [];
   let acknowledged = 0;
-  for (const [k, e] of enq) {
-    if (e.type !== 'ok') continue;
-    acknowledged++;
-    if (!count.has(k)) lost.push(e.invoke.value);
+  for (const [k, n] of acked) {
+    acknowledged += n;
+    const got = dequeues.get(k) ?? 0;
+    for (let i = got; i < n; i++) lost.push(valueOf.get(k));
+    const extra = Math.min(crashed.get(k) ?? 0, Math.max(0, got - n));
+    for (let i = 0; i < extra; i++) recovered.push(valueOf.get(k));
   }
+  for (const [k, n] of crashed) if (!acked.has(k)) for (let i = 0; i < Math.min(n, dequeues.get(k) ?? 0); i++) recovered.push(valueOf.get(k));
   if (lost.length) {
     const last = history.length ? history[history.length - 1]!.index : 0;
     anomalies.push({ index: last, message: `${lost.length} acknowledged enqueues never dequeued, e.g. ${show(lost[0])}` });
   }
-  const valid = lost.length === 0 && unexpected.length === 0 && (opts.allowDuplicates || duplicated.length === 0);
+  const valid = lost.length === 0 && unexpected.length === 0 && (opts.allowDuplicates !== false || duplicated.length === 0);
   return {
     valid,
-    summary: `total-queue: ${acknowledged} acknowledged enqueues, ${lost.length} lost, ${unexpected.length} unexpected, ${duplicated.length} duplicated, ${recovered.length} recovered`,
+    summary: `total-queue: ${acknowledged} acknowledged enqueues, ${lost.length} lost, ${unexpected.length} unexpected, ${duplicated.length} duplicated${duplicated.length && opts.allowDuplicates !== false ? ' (allowed: at-least-once)' : ''}, ${recovered.length} recovered`,
     acknowledged,
     lost: lost.slice(0, 1000),
     lostCount: lost.length,
     unexpected: unexpected.slice(0, 1000),
     duplicated: duplicated.slice(0, 1000),
     recovered: recovered.slice(0, 1000),
-    ...(anomalies.length ? { anomalies: firstAnomalies(anomalies) } : {}),
+    ...(anomalies.length ? { anomalies: firstAnomalies(opts.allowDuplicates !== false ? anomalies.filter((a) => !/more often/.test(a.message)) : anomalies) } : {}),
   };
 }
 
@@ -86,9 +100,11 @@ export function checkQueue(history: History): CheckResult {
     if (r.complete) evs.push({ at: r.complete.index, end: true, r });
   }
   evs.sort((a, b) => a.at - b.at);
-  const begun = new Set<string | number>(); // enqueue invoked (maybe in the queue)
-  const sure = new Set<string | number>(); // enqueue ok and no dequeue of it begun
-  const taken = new Set<string | number>();
+  const begun = new Map<string | number, number>(); // enqueues invoked (maybe in the queue)
+  const sure = new Map<string | number, number>(); // acknowledged and not yet dequeued
+  const taken = new Map<string | number, number>();
+  const early = new Map<string | number, number>(); // dequeued before their enqueue was acknowledged
+  let sureCount = 0;
   let uncertainDequeues = 0; // dequeues in flight or crashed: each may have taken one element
   const anomalies: AnomalyRef[] = [];
   const hasDrain = recs.some((r) => r.f === 'drain' && r.type === 'ok');
@@ -96,8 +112,15 @@ export function checkQueue(history: History): CheckResult {
   for (const { end, r } of evs) {
     if (r.f === 'enqueue') {
       const k = valueKey(r.invoke.value);
-      if (!end) begun.add(k);
-      else if (r.type === 'ok' && !taken.has(k)) sure.add(k);
+      if (!end) begun.set(k, (begun.get(k) ?? 0) + 1);
+      else if (r.type === 'ok') {
+        // Already dequeued while this enqueue was in flight: it is not in the queue.
+        if ((early.get(k) ?? 0) > 0) early.set(k, early.get(k)! - 1);
+        else {
+          sure.set(k, (sure.get(k) ?? 0) + 1);
+          sureCount++;
+        }
+      }
       continue;
     }
     if (!end) {
@@ -113,23 +136,34 @@ export function checkQueue(history: History): CheckResult {
     const v = r.complete!.value;
     const vals = r.f === 'drain' ? (Array.isArray(v) ? v : []) : v === null || v === undefined ? [] : [v];
     if (!vals.length && r.f === 'dequeue') {
-      if (sure.size - uncertainDequeues > 0) {
-        anomalies.push({ index: r.index, message: `dequeue found the queue empty, but ${sure.size} acknowledged elements were in it (e.g. ${show([...sure][0])})` });
+      if (sureCount - uncertainDequeues > 0) {
+        const eg = [...sure.entries()].find(([, n]) => n > 0)?.[0];
+        anomalies.push({ index: r.index, message: `dequeue found the queue empty, but ${sureCount} acknowledged elements were in it (e.g. ${show(eg)})` });
       }
       continue;
     }
     for (const x of vals) {
       deq++;
       const k = valueKey(x);
+      const t = (taken.get(k) ?? 0) + 1;
+      taken.set(k, t);
       if (!begun.has(k)) anomalies.push({ index: r.index, message: `dequeued ${show(x)} before any enqueue of it began` });
-      else if (taken.has(k)) anomalies.push({ index: r.index, message: `dequeued ${show(x)}, which an earlier dequeue already took` });
-      taken.add(k);
-      sure.delete(k);
+      else if (t > begun.get(k)!) anomalies.push({ index: r.index, message: `dequeued ${show(x)} more often than it had been enqueued` });
+      if ((sure.get(k) ?? 0) > 0) {
+        sure.set(k, sure.get(k)! - 1);
+        sureCount--;
+      } else early.set(k, (early.get(k) ?? 0) + 1);
     }
   }
   let lost: unknown[] = [];
   if (hasDrain) {
-    lost = recs.filter((r) => r.f === 'enqueue' && r.type === 'ok' && !taken.has(valueKey(r.invoke.value))).map((r) => r.invoke.value);
+    for (const r of recs) {
+      if (r.f !== 'enqueue' || r.type !== 'ok') continue;
+      const k = valueKey(r.invoke.value);
+      const left = taken.get(k) ?? 0;
+      if (left > 0) taken.set(k, left - 1);
+      else lost.push(r.invoke.value);
+    }
     if (lost.length) anomalies.push({ index: history[history.length - 1]?.index ?? 0, message: `${lost.length} acknowledged enqueues were never dequeued, e.g. ${show(lost[0])}` });
   }
   return {
@@ -144,7 +178,7 @@ const fmt = (r: CheckResult): string => [String(r.summary ?? ''), ...(r.anomalie
 
 registerChecker({
   name: 'total-queue',
-  description: 'queue: every acknowledged enqueue dequeued exactly once, nothing unexpected',
+  description: 'queue: every acknowledged enqueue dequeued, nothing unexpected (allowDuplicates=false: exactly once)',
   create: (opts: CheckOptions) => ({ name: 'total-queue', check: (h, o) => checkTotalQueue(h, { allowDuplicates: optBool({ ...opts, ...o }.allowDuplicates) }) }),
   format: fmt,
 });

@@ -30,6 +30,20 @@ describe('total-queue', () => {
     expect(r.duplicated).toEqual([2]);
     expect(r.unexpected).toEqual([9]);
   });
+  it('treats values as multisets and allows duplicates unless told otherwise', () => {
+    const b = new HistoryBuilder();
+    b.op(0, 'enqueue', 7);
+    b.op(0, 'enqueue', 7);
+    b.op(1, 'dequeue', null, 'ok', 7);
+    b.op(1, 'dequeue', null, 'ok', 7);
+    expect(checkTotalQueue(b.history()).valid).toBe(true);
+    b.op(1, 'dequeue', null, 'ok', 7);
+    const r = checkTotalQueue(b.history());
+    expect(r.valid).toBe(true);
+    expect(r.duplicated).toEqual([7]);
+    expect(checkTotalQueue(b.history(), { allowDuplicates: false }).valid).toBe(false);
+    expect(checkQueue(b.history()).valid).toBe(false);
+  });
 });
 
 describe('queue', () => {
@@ -51,6 +65,14 @@ describe('queue', () => {
     const r = checkQueue(c.history());
     expect(r.valid).toBe(false);
     expect(r.lost).toEqual([2]);
+  });
+  it('counts an element dequeued while its enqueue was in flight as gone', () => {
+    const b = new HistoryBuilder();
+    b.invoke(0, 'enqueue', 1);
+    b.op(1, 'dequeue', null, 'ok', 1);
+    b.complete('ok', 0, 'enqueue', 1);
+    b.op(1, 'dequeue', null, 'ok', null);
+    expect(checkQueue(b.history()).valid).toBe(true);
   });
   it('does not call an empty dequeue wrong while another dequeue may have taken the element', () => {
     const b = new HistoryBuilder();
