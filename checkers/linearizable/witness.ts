@@ -163,20 +163,21 @@ function witnessText(w: LinearizabilityWitness, failing: ModelOp, coreSize: numb
   const where = w.key !== undefined ? ` on key ${JSON.stringify(w.key)}` : '';
   lines.push(`Not linearizable${where} (model ${w.model}): ${coreSize} operation${coreSize === 1 ? '' : 's'} (below, not marked relaxed or crashed) cannot be`);
   lines.push(`ordered consistently with real time, even letting every other operation take effect at any time after its invocation, or never:`);
-  // Keep the text short: every core op, the other (relaxed, crashed) ops only while few; all of
-  // them stay in the data for the report.
+  // Keep the text short: the core ops (at most MAX_TEXT_OPS, those nearest the failing op), the
+  // other (relaxed, crashed) ops only while few; all of them stay in the data for the report.
   const isCore = (op: WitnessOp): boolean => op.type !== 'info' && !op.label.endsWith(RELAXED_SUFFIX);
-  const showAll = w.ops.length <= MAX_TEXT_OPS;
-  let hidden = 0;
-  for (const op of w.ops) {
-    if (!showAll && !isCore(op)) {
-      hidden++;
-      continue;
-    }
+  let listed = w.ops.length <= MAX_TEXT_OPS ? w.ops : w.ops.filter(isCore);
+  if (listed.length > MAX_TEXT_OPS) {
+    const near = [...listed].sort((a, b) => Math.abs(a.index - failing.index) - Math.abs(b.index - failing.index)).slice(0, MAX_TEXT_OPS);
+    const keep = new Set(near);
+    listed = listed.filter((op) => keep.has(op));
+  }
+  for (const op of listed) {
     const span = `[${op.index}..${op.completeIndex ?? '∞'}]`;
     lines.push(`  ${span.padEnd(14)} ${pname(op.process).padEnd(5)} ${op.label}`);
   }
-  if (hidden) lines.push(`  ... and ${hidden} relaxed or crashed ops the prefix below uses`);
+  const hidden = w.ops.length - listed.length;
+  if (hidden) lines.push(`  ... and ${hidden} more (${coreSize > listed.length ? 'earlier core ops, ' : ''}relaxed or crashed ops the prefix uses)`);
   const pre = w.prefix.length > MAX_TEXT_OPS ? ['…', ...w.prefix.slice(-MAX_TEXT_OPS).map(label)] : w.prefix.map(label);
   if (w.prefix.length) lines.push(`Longest linearizable prefix (${w.prefix.length} ops): ${pre.join(', ')}`);
   else lines.push('Longest linearizable prefix: (empty)');
