@@ -89,6 +89,12 @@ export interface Model<S = unknown> {
    * the search then only tries the earliest-invoked one of each class. Undefined = no symmetry.
    */
   symmetryKey?(op: ModelOp): string | undefined;
+  /**
+   * Every state the model could be in at any point of a history made of `ops` (a finite
+   * superset), or undefined if unbounded. Lets a witness start in the middle of a long history:
+   * "from whatever state, these few ops cannot be linearized".
+   */
+  initialStates?(ops: ModelOp[]): S[] | undefined;
   /** Estimated bytes a state holds (for the memory budget); default 32. */
   stateBytes?(s: S): number;
   /** "cas(1→4)", "read → 3", "write 2 (crashed)". */

@@ -54,18 +54,75 @@ export function withConstrained(model: Model<unknown>, ops: ModelOp[], constrain
  * is still not linearizable (ddmin-style: relax chunks, then single ops, while it stays so).
  * Returns W and the relaxed history it was checked in.
  */
-export function shrink(model: Model<unknown>, ops: ModelOp[], furthestBlock: number, opts: WitnessOptions): { core: ModelOp[]; history: ModelOp[] } {
+/** The model started in state s0 instead of its initial state. */
+function startingIn(model: Model<unknown>, s0: unknown): Model<unknown> {
+  return { ...model, init: () => s0 };
+}
+
+/**
+ * The window of `ops` from invocation index w0 on: ops completed before w0 are dropped, ops
+ * pending at w0 are relaxed. If this window is not linearizable from ANY state the model could be
+ * in at w0 (a superset of them: `initialStates`), the history is not linearizable either - take a
+ * linearization, the state after the last dropped op, and what follows: it would linearize the
+ * window. So a violation can be shown without the (possibly long) history before it.
+ */
+export function windowFrom(model: Model<unknown>, ops: ModelOp[], w0: number): ModelOp[] {
+  const out: ModelOp[] = [];
+  for (const op of ops) {
+    if (op.index >= w0) out.push(op);
+    else if (op.completeIndex === null || op.completeIndex >= w0) {
+      const r = relax(model, op);
+      if (r) out.push(r);
+    }
+  }
+  return out;
+}
+
+export interface Shrunk {
+  /** The constrained ops: a proof of the violation with everything else relaxed. */
+  core: ModelOp[];
+  /** The history the core was checked in (relaxed ops included, pruned). */
+  history: ModelOp[];
+  /** If set, the violation holds from every one of these starting states (a window of the history). */
+  starts?: unknown[];
+}
+
+/**
+ * Shrink: find a small set W of completed ops such that the history with every other op relaxed
+ * is still not linearizable (ddmin-style: relax chunks, then single ops, while it stays so).
+ * For models with finitely many states, first look for a short window before the failure that is
+ * not linearizable from any starting state (see windowFrom).
+ */
+export function shrink(model: Model<unknown>, ops: ModelOp[], furthestBlock: number, opts: WitnessOptions): Shrunk {
   const steps = opts.trialSteps ?? 200_000;
+  let base = ops;
+  let starts: unknown[] | undefined;
+  const bad = (hist: ModelOp[], from: unknown[] | undefined): boolean =>
+    from ? from.every((s0) => notLinearizable(startingIn(model, s0), hist, steps) === true) : notLinearizable(model, hist, steps) === true;
+  const test = (c: ModelOp[]): boolean => bad(withConstrained(model, base, new Set(c)), starts);
   let core = ops.filter((op) => op.completeIndex !== null);
-  const test = (c: ModelOp[]): boolean => notLinearizable(model, withConstrained(model, ops, new Set(c)), steps) === true;
   // Ops invoked after the furthest point the search got stuck at rarely matter: relax them first.
   if (furthestBlock >= 0) {
     const cut = core.filter((op) => op.index <= furthestBlock);
     if (cut.length < core.length && test(cut)) core = cut;
   }
-  // Long histories: keep only a window of the last ops before that point (doubling it until the
-  // violation shows), so that the ddmin trials below stay small.
-  if (core.length > 64) {
+  const all = model.initialStates?.(ops);
+  if (all && all.length <= 32 && core.length > 8) {
+    for (let w = 4; w < core.length; w *= 2) {
+      if (performance.now() > opts.deadline) break;
+      const win = windowFrom(model, ops, core[core.length - w]!.index);
+      const winCore = new Set(core.slice(core.length - w));
+      if (bad(withConstrained(model, win, winCore), all)) {
+        base = win;
+        starts = all;
+        core = core.slice(core.length - w);
+        break;
+      }
+    }
+  }
+  // Long histories otherwise: keep only a window of the last ops before that point constrained
+  // (doubling it until the violation shows), so that the ddmin trials below stay small.
+  if (!starts && core.length > 64) {
     for (let w = 16; w < core.length; w *= 2) {
       if (performance.now() > opts.deadline) break;
       const cand = core.slice(core.length - w);
@@ -87,8 +144,8 @@ export function shrink(model: Model<unknown>, ops: ModelOp[], furthestBlock: num
     if (chunk === 1) break;
     chunk = Math.max(1, chunk >> 1);
   }
-  const history = withConstrained(model, ops, new Set(core));
-  return { core, history: model.prune ? model.prune(history) : history };
+  const history = withConstrained(model, base, new Set(core));
+  return { core, history: model.prune ? model.prune(history) : history, ...(starts ? { starts } : {}) };
 }
 
 /** Label suffix of ops shown in a witness that were relaxed (not part of its core). */
@@ -100,10 +157,18 @@ function fullValue(op: ModelOp, v: unknown, keyed: boolean): unknown {
 
 /** Build the witness for a partition already shown not linearizable. */
 export function buildWitness(model: Model<unknown>, ops: ModelOp[], furthestBlock: number, opts: WitnessOptions): LinearizabilityWitness {
-  const { core, history } = shrink(model, ops, furthestBlock, opts);
-  const s = new Search(model, history, { explain: true });
-  const r = s.run(5_000_000);
-  const ex = r === 'fail' ? s.explanation() : undefined;
+  const { core, history, starts } = shrink(model, ops, furthestBlock, opts);
+  // Explain from the starting state that gets furthest (any one of them fails).
+  let s = new Search(model, history, { explain: true });
+  let ex: ReturnType<Search<unknown>['explanation']>;
+  for (const s0 of starts ?? [undefined]) {
+    const t = new Search(starts ? startingIn(model, s0) : model, history, { explain: true });
+    const e = t.run(Math.floor(5_000_000 / (starts?.length ?? 1))) === 'fail' ? t.explanation() : undefined;
+    if (e && (!ex || e.prefix.length > ex.prefix.length)) {
+      ex = e;
+      s = t;
+    }
+  }
   const sorted = s.ops; // sorted by invocation index; explanation positions refer to these
   const keyed = !!opts.keyed;
   // Shown: the core, plus the relaxed or crashed ops the longest prefix used.
@@ -143,7 +208,7 @@ export function buildWitness(model: Model<unknown>, ops: ModelOp[], furthestBloc
     partials,
     text: '',
   };
-  witness.text = witnessText(witness, failingOp, core.length);
+  witness.text = witnessText(witness, failingOp, core.length, starts?.map((st) => model.describeState(st)));
   return witness;
 }
 
@@ -153,7 +218,7 @@ function pname(p: number | string): string {
   return typeof p === 'number' ? `p${p}` : String(p);
 }
 
-function witnessText(w: LinearizabilityWitness, failing: ModelOp, coreSize: number): string {
+function witnessText(w: LinearizabilityWitness, failing: ModelOp, coreSize: number, starts?: string[]): string {
   const byIndex = new Map(w.ops.map((op) => [op.index, op]));
   const label = (i: number): string => {
     const op = byIndex.get(i);
@@ -162,7 +227,8 @@ function witnessText(w: LinearizabilityWitness, failing: ModelOp, coreSize: numb
   const lines: string[] = [];
   const where = w.key !== undefined ? ` on key ${JSON.stringify(w.key)}` : '';
   lines.push(`Not linearizable${where} (model ${w.model}): ${coreSize} operation${coreSize === 1 ? '' : 's'} (below, not marked relaxed or crashed) cannot be`);
-  lines.push(`ordered consistently with real time, even letting every other operation take effect at any time after its invocation, or never:`);
+  lines.push(`ordered consistently with real time, even letting every other operation take effect at any time after its invocation, or never${starts ? ',' : ':'}`);
+  if (starts) lines.push(`and whatever state the ${w.model} was in before them (${starts.join(' | ')}):`);
   // Keep the text short: the core ops (at most MAX_TEXT_OPS, those nearest the failing op), the
   // other (relaxed, crashed) ops only while few; all of them stay in the data for the report.
   const isCore = (op: WitnessOp): boolean => op.type !== 'info' && !op.label.endsWith(RELAXED_SUFFIX);

@@ -102,6 +102,15 @@ function makeRegister(name: string, withCas: boolean): Model<V> {
     subsumes: (x, y) => x.f === 'write' && y.f === 'cas' && isPair(y.value) && sameValue(x.value, y.value[1]),
     prune: pruneUnobserved,
     symmetryKey: (op) => op.f + ' ' + key(op.value),
+    initialStates(ops) {
+      // nil and every value a write or cas could leave in the register.
+      const vals = new Map<string, unknown>([['null', null]]);
+      for (const op of ops) {
+        const v = op.f === 'write' ? op.value : op.f === 'cas' && isPair(op.value) ? op.value[1] : undefined;
+        if (op.f === 'write' || op.f === 'cas') vals.set(key(v), v === undefined ? null : v);
+      }
+      return [...vals.values()];
+    },
     describeOp: describe,
     describeState: show,
   };
