@@ -3,6 +3,7 @@
 // Prints one JSON line per case {"case","processes","opsPerProcess","ops","verdict","states","minMs","medianMs"}.
 // Usage: npm run bench:sequential -- [--runs N] [--processes P] [--ops N]
 
+import type { History } from '../src/history.js';
 import { checkSequential } from '../checkers/sequential/index.js';
 import { laggingReplicaHistory, type LaggingSimOptions } from '../checkers/sequential/lagging-sim.js';
 
@@ -24,8 +25,27 @@ const cases: [string, Partial<LaggingSimOptions>][] = [
   ['3 keys, values 1-5, crashed writes', { keys: 3, valueRange: 5, crashRatio: 0.01 }],
 ];
 
-for (const [name, o] of cases) {
-  const h = laggingReplicaHistory({ processes, opsPerProcess, seed: 42, ...o });
+/** Makes one read go back to a value its process had seen overwritten: a violation to find. */
+function injectBackwardsRead(h: History): History {
+  const reads = h.filter((op) => op.type === 'ok' && op.f === 'read' && op.value !== null);
+  const a = reads[Math.floor(reads.length / 2)]!;
+  const later = reads.filter((op) => op.process === a.process && op.index > a.index && op.value !== a.value);
+  const b = later[Math.min(2, later.length - 1)];
+  const old = reads.find((op) => op.index < a.index - 100 && op.value !== a.value);
+  if (!b || !old) throw new Error('could not inject a backwards read');
+  b.value = old.value;
+  return h;
+}
+
+const all: [string, Partial<LaggingSimOptions>, boolean][] = [
+  ...cases.map(([n, o]): [string, Partial<LaggingSimOptions>, boolean] => [n, o, false]),
+  ['register, unique values, one backwards read (invalid)', {}, true],
+  ['register, crashed writes, one backwards read (invalid)', { crashRatio: 0.02 }, true],
+];
+
+for (const [name, o, inject] of all) {
+  const h0 = laggingReplicaHistory({ processes, opsPerProcess, seed: 42, ...o });
+  const h = inject ? injectBackwardsRead(h0) : h0;
   const times: number[] = [];
   let verdict: unknown;
   let states: unknown;
