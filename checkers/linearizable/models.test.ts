@@ -127,6 +127,12 @@ function checkWitness(model: Model<unknown>, history: History, partition: boolea
   expect(core.has(w.failing)).toBe(true);
   const bare: Model<unknown> = { ...model, prune: undefined, readOnly: undefined };
   const part = prepare(history, bare, { partition }).partitions.find((p) => p.ops.some((o) => o.index === w.failing))!;
+  if (w.text.includes('whatever state')) {
+    // A window witness: not linearizable from any starting state, from its first core op on.
+    const win = withConstrained(model, windowFrom(model, part.ops, Math.min(...core)), core);
+    for (const s0 of model.initialStates!(part.ops)!) expect(brute({ ...model, init: () => s0 }, win)).toBe(false);
+    return;
+  }
   expect(brute(model, withConstrained(model, part.ops, core))).toBe(false);
   const byIndex = new Map(part.ops.map((o) => [o.index, o]));
   let state: unknown = model.init();
@@ -256,6 +262,19 @@ describe('models by hand', () => {
 });
 
 describe('window witnesses', () => {
+  it('are proofs (brute force, from every starting state) on longer small histories', () => {
+    const model = models['cas-register']!;
+    let windows = 0;
+    for (let seed = 1; seed <= 300; seed++) {
+      const hist = simulateRegister({ ops: 16 + (seed % 9), processes: 2, crashRate: 0.1, valueRange: 3, seed, staleReadRate: 0.15 });
+      const r = checkLinearizable(hist, { model: 'cas-register' });
+      if (r.valid !== false) continue;
+      if (r.witness!.text.includes('whatever state')) windows++;
+      checkWitness(model, hist, true, r.witness!);
+    }
+    expect(windows).toBeGreaterThan(10);
+  });
+
   it('a stale read at the end of a long history is explained by a few ops, from any state', () => {
     const model = models['cas-register']!;
     const base = simulateRegister({ ops: 400, processes: 4, seed: 9, crashRate: 0 }); // a crashed write of 3 could explain the read
