@@ -57,7 +57,7 @@ export function checkLinearizable(history: History, opts: LinearizableOptions): 
   const prepared = prepare(history, model, { partition: opts.partition, independent: opts.independent });
   const deadline = opts.timeLimitMs !== undefined ? t0 + opts.timeLimitMs : Infinity;
   const memLimit = opts.memoryLimitBytes ?? 1 << 30;
-  const slice = opts.sliceSteps ?? 2000;
+  const slice = opts.sliceSteps ?? 1000;
   // Safety net beside the memo accounting: never let the process reach V8's heap limit (a crash).
   const heapCeiling = getHeapStatistics().heap_size_limit * 0.85;
   let round = 0;

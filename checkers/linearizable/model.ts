@@ -79,6 +79,15 @@ export interface Model<S = unknown> {
    */
   blind?(op: ModelOp): boolean;
   /**
+   * Lookahead for a read-only op `read` that the search must place next: true if no sequence of
+   * ops that do not `reset` it can make it legal from `state` (kv: the key's string is not a
+   * prefix of what the get returned, and appends only extend it). Must stay true under every
+   * non-reset op. With `resets`, lets the search drop a lift at once instead of deep below.
+   */
+  doomed?(state: S, read: ModelOp): boolean;
+  /** True if `op` could make a doomed `read` reachable again (kv: a put of the same key). */
+  resets?(op: ModelOp, read: ModelOp): boolean;
+  /**
    * True if crashed op x can stand in for crashed op y: in every state where y is legal, x is
    * legal with the same next state (a write of v subsumes a cas to v). The search then never
    * spends x where y, also available, does the same - x stays available for later.

@@ -261,6 +261,57 @@ describe('models by hand', () => {
   });
 });
 
+describe('search = brute force on small simulated kv histories (unique appends, puts, lost appends)', () => {
+  function simKv(rng: Rng, nOps: number, nProc: number): History {
+    type P = { p: number; f: string; k: string; v: string; t0: number; lin: number; t1: number; out?: string; crashed: boolean };
+    const plan: P[] = [];
+    const clock = new Array<number>(nProc).fill(0);
+    for (let i = 0; i < nOps; i++) {
+      const p = rng.int(nProc);
+      const t0 = clock[p]! + 1 + rng.int(3);
+      const lin = t0 + rng.int(4);
+      const t1 = lin + rng.int(4);
+      clock[p] = t1 + 1;
+      const r = rng.next();
+      const f = r < 0.45 ? 'get' : r < 0.9 ? 'append' : 'put';
+      plan.push({ p, f, k: pick(rng, ['x', 'y']), v: `${i};`, t0, lin, t1, crashed: f !== 'get' && rng.next() < 0.1 });
+    }
+    const kv = new Map<string, string>();
+    for (const o of [...plan].sort((a, b) => a.lin - b.lin)) {
+      const cur = kv.get(o.k) ?? '';
+      if (o.crashed && rng.int(2)) continue;
+      if (o.f === 'get') o.out = rng.next() < 0.15 && cur.includes(';') ? cur.slice(0, cur.slice(0, -1).lastIndexOf(';') + 1) : cur;
+      else kv.set(o.k, o.f === 'put' ? o.v : cur + o.v);
+    }
+    const ev: { t: number; op: Omit<Op, 'index'> }[] = [];
+    const procOf = (o: P): number => o.p; // crashed ops end their process's use: keep ids distinct
+    plan.forEach((o, i) => {
+      const process = o.crashed ? 100 + i : procOf(o);
+      ev.push({ t: o.t0 * 2, op: { time: o.t0, type: 'invoke', process, f: o.f, value: [o.k, o.f === 'get' ? null : o.v] } });
+      if (!o.crashed) ev.push({ t: o.t1 * 2 + 1, op: { time: o.t1, type: 'ok', process, f: o.f, value: [o.k, o.f === 'get' ? o.out : o.v] } });
+    });
+    ev.sort((a, b) => a.t - b.t);
+    return ev.map((e, index) => ({ ...e.op, index }) as Op);
+  }
+  for (const partition of [true, false]) {
+    it(`kv${partition ? '' : ' (one map)'}`, () => {
+      const rng = createRng(777);
+      const model = models.kv!;
+      const seen = { true: 0, false: 0 };
+      for (let t = 0; t < 400; t++) {
+        const h = simKv(rng, 5 + rng.int(6), 2 + rng.int(2));
+        const expected = bruteVerdict(model, h, partition);
+        const r = checkLinearizable(h, { model: 'kv', partition, witness: t % 7 === 0 });
+        if (r.valid !== expected) throw new Error(`case ${t}: got ${r.valid}, expected ${expected}\n${h.map((o) => JSON.stringify(o)).join('\n')}`);
+        if (r.witness) checkWitness(model, h, partition, r.witness);
+        seen[String(expected) as 'true' | 'false']++;
+      }
+      expect(seen.true).toBeGreaterThan(50);
+      expect(seen.false).toBeGreaterThan(20);
+    });
+  }
+});
+
 describe('window witnesses', () => {
   it('are proofs (brute force, from every starting state) on longer small histories', () => {
     const model = models['cas-register']!;

@@ -79,6 +79,12 @@ export class Search<S> {
   private readonly frameAlts: (readonly S[] | null)[];
   private readonly frameAlt: Int32Array;
   private readonly frameBlock: Int32Array;
+  private readonly frameDoom: Int32Array;
+  /**
+   * Op position of the read-only op whose return blocks this configuration, when no candidate
+   * could reset what it reads (model.doomed/resets); lifts that doom it are pruned. -1 if none.
+   */
+  private doomRead = -1;
   private readonly blind: Uint8Array; // op position → the op overwrites the whole state
   private readonly readOnly: Uint8Array; // op position → completed op that never changes the state
   private readonly frameForced: Uint8Array;
@@ -192,6 +198,7 @@ export class Search<S> {
     this.frameAlt = new Int32Array(n + 1);
     this.frameOp = new Int32Array(n + 1);
     this.frameBlock = new Int32Array(n + 1);
+    this.frameDoom = new Int32Array(n + 1);
     this.blind = new Uint8Array(n);
     if (model.blind) this.ops.forEach((op, i) => (this.blind[i] = model.blind!(op) ? 1 : 0));
     this.readOnly = new Uint8Array(n);
@@ -319,13 +326,39 @@ export class Search<S> {
     const next = this.next;
     const state = this.state;
     const illegalAt = this.illegalAt;
-    for (let e = next[0]!; e !== 0 && this.isCall[e]; e = next[e]!) {
+    let e = next[0]!;
+    for (; e !== 0 && this.isCall[e]; e = next[e]!) {
       const p = this.entryOp[e]!;
       if (!this.readOnly[p] || illegalAt[p] === state) continue;
       if (this.model.step(state, this.ops[p]!) !== undefined) return e;
       illegalAt[p] = state; // states are immutable: the same object gives the same answer
     }
+    this.doomRead = e !== 0 && this.model.doomed ? this.doomable(e) : -1;
     return 0;
+  }
+
+  /**
+   * The blocking return is entry r. If its op is read-only and no candidate before r (completed
+   * or crashed) could reset what it reads, return its position: every op linearized before it
+   * must keep it reachable (model.doomed is monotone under non-reset ops, so a doomed state stays
+   * doomed until r, which must come before anything invoked after r).
+   */
+  private doomable(r: number): number {
+    const read = this.entryOp[r]!;
+    if (!this.readOnly[read]) return -1;
+    const model = this.model;
+    const rop = this.ops[read]!;
+    if (!model.resets) return read;
+    for (let e = this.next[0]!; e !== r; e = this.next[e]!) if (model.resets(this.ops[this.entryOp[e]!]!, rop)) return -1;
+    const limit = this.entryIndex[r]!;
+    for (let c = 0; c < this.nClasses; c++) {
+      for (let q = this.classStart[c]! + this.classPtr[c]!; q < this.classStart[c + 1]!; q++) {
+        const op = this.ops[this.classOps[q]!]!;
+        if (op.index >= limit) break;
+        if (model.resets(op, rop)) return -1;
+      }
+    }
+    return read;
   }
 
   /**
@@ -360,6 +393,7 @@ export class Search<S> {
     // crashed op whose effect the very next op overwrites blindly, is better left unlinearized -
     // that sibling branch reaches the same state with one more crashed op still available.
     if (crashed && this.model.equal(s, this.state)) return false;
+    if (this.doomRead >= 0 && mode === 0 && this.model.doomed!(s, this.ops[this.doomRead]!)) return false;
     if (crashed && this.subsumed(e - 1, opPos, s)) return false;
     if (this.blind[opPos] && this.depth > 0 && this.frameCrashed[this.depth - 1]) return false;
     this.setBit(opPos);
@@ -375,6 +409,7 @@ export class Search<S> {
     this.frameAlt[d] = alt;
     this.frameOp[d] = opPos;
     this.frameBlock[d] = this.blockAt;
+    this.frameDoom[d] = this.doomRead;
     this.frameForced[d] = mode === 1 ? 1 : 0;
     this.state = s;
     if (crashed) {
@@ -415,6 +450,7 @@ export class Search<S> {
     this.frameAlts[d] = null;
     this.crashedPhase = crashed;
     this.blockAt = this.frameBlock[d]!;
+    this.doomRead = this.frameDoom[d]!;
     this.mustBacktrack = this.frameForced[d] === 1;
     this.freshScan = false;
     if (alts && this.frameAlt[d]! + 1 < alts.length) {

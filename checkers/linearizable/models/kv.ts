@@ -123,6 +123,13 @@ export const kvModel: Model<KvState> = {
     return undefined;
   },
   readOnly: (op) => op.f === 'get' || op.f === 'read',
+  // Appends only extend a key's string: once it is not a prefix of what a get returned, only a
+  // put of that key can make that get legal again.
+  doomed(s, read) {
+    if (read.status !== 'ok') return false;
+    return !str((read.output as [unknown, unknown])[1]).startsWith(valueAt(s, keyOf(read)));
+  },
+  resets: (op, read) => (op.f === 'put' || op.f === 'write') && keyOf(op) === keyOf(read),
   symmetryKey: (op) => op.f + ' ' + JSON.stringify(op.value),
   describeOp(op) {
     const [k, v] = op.value as [unknown, unknown];
