@@ -99,6 +99,13 @@ function makeRegister(name: string, withCas: boolean): Model<V> {
     readOnly: (op) => op.f === 'read',
     observesFailure: (op) => op.f === 'cas',
     blind: (op) => op.f === 'write',
+    // A read of v needs a write or cas to v before it: without one among the candidates, any
+    // state but v is a dead end for it.
+    doomed: (st, read) => read.f === 'read' && read.status === 'ok' && !sameValue(st, read.output),
+    resets: (op, read) =>
+      read.f !== 'read' ||
+      (op.f === 'write' && sameValue(op.value, read.output)) ||
+      (op.f === 'cas' && isPair(op.value) && sameValue(op.value[1], read.output)),
     subsumes: (x, y) => x.f === 'write' && y.f === 'cas' && isPair(y.value) && sameValue(x.value, y.value[1]),
     prune: pruneUnobserved,
     symmetryKey: (op) => op.f + ' ' + key(op.value),
