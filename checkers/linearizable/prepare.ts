@@ -26,6 +26,10 @@ export interface Prepared {
 }
 
 export function prepare(history: History, model: Model<unknown>, opts: PrepareOptions = {}): Prepared {
+  // The search orders events by `index`: it must follow the history's order.
+  for (let i = 1; i < history.length; i++) {
+    if (!(history[i]!.index > history[i - 1]!.index)) throw badInput(`op indices must increase along the history (op ${history[i - 1]!.index} is followed by op ${history[i]!.index})`, `history op ${i}`);
+  }
   const { pairs, orphans, doubleInvokes } = pairOps(history.filter(isClientOp));
   if (orphans.length) throw badInput(`a completion (${orphans[0]!.type} ${orphans[0]!.f}) without an invocation by process ${orphans[0]!.process}`, `history op ${orphans[0]!.index}`);
   if (doubleInvokes.length) throw badInput(`process ${doubleInvokes[0]!.process} invokes again while its previous op is open`, `history op ${doubleInvokes[0]!.index}`);
