@@ -32,14 +32,17 @@ export function threadOf(ctx: GenContext, process: unknown): Thread | undefined 
 }
 
 /**
- * Complete an op spec: on the first free thread of the context (or the thread whose process the
+ * Complete an op spec: on a random free thread of the context (or the thread whose process the
  * spec names), at the context's time unless the spec says later. Null when no thread is free.
  */
 export function fillIn(spec: OpSpec, ctx: GenContext): PlannedOp | null {
   let process = spec.process;
   if (process === undefined) {
-    const t = ctx.freeThreads[0];
-    if (t === undefined) return null;
+    // A random free thread (as Jepsen does): taking the first would send nearly every op to the
+    // first thread's node at low rates, and faults on the other nodes would touch no client.
+    const free = ctx.freeThreads;
+    if (free.length === 0) return null;
+    const t = free.length === 1 ? free[0]! : free[ctx.rng.int(free.length)]!;
     process = ctx.workers.get(t);
     if (process === undefined) return null;
   } else {

@@ -85,7 +85,7 @@ describe('generators', () => {
   });
 
   it('uses every free thread concurrently', () => {
-    const ops = simulate(limit(6, repeat(r)), { threads: 3, latency: 100 });
+    const ops = simulate(clients(limit(6, repeat(r))), { threads: 3, latency: 100 });
     expect(new Set(ops.slice(0, 3).map((o) => o.thread))).toEqual(new Set([0, 1, 2]));
     expect(ops[0]!.time).toBe(ops[2]!.time);
   });
