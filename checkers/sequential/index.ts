@@ -8,8 +8,10 @@ import type { CheckOptions, CheckResult, Checker, LinearizabilityWitness } from 
 import { optBool, optNum, optStr } from '../op-pairs.js';
 import { registerChecker } from '../registry.js';
 import { buildProblem, describeOp, WRITE, type ScOp, type ScProblem } from './problem.js';
-import { searchWithPrefixes } from './prefix.js';
-import { explain, shrink } from './witness.js';
+import { closeUnderProducers, searchWithPrefixes } from './prefix.js';
+import { saturate, type SaturationCycle } from './saturate.js';
+import { searchSC } from './search.js';
+import { explain, shrink, witnessOpOf } from './witness.js';
 
 export interface SequentialOptions extends CheckOptions {
   model?: string;
@@ -41,6 +43,32 @@ function invalid(p: ScProblem, failing: ScOp[], start: number, deadline: number,
     witness,
     anomalies: [{ index: failOp.rec.index, message: `${describeOp(p, failOp)} cannot be placed in any order that respects process order` }],
     stats: { ops: p.ops.length, keys: p.keys.length, states, ms: Date.now() - start, ...(p.keys.length > 1 ? { perKey } : {}) },
+  };
+}
+
+function invalidByCycle(p: ScProblem, cycle: SaturationCycle, start: number, deadline: number): CheckResult {
+  // Prefer a searched, shrunk witness; the cycle's ops plus their writers usually suffice.
+  const set = closeUnderProducers(p, p.ops, cycle.involved);
+  const r = searchSC(p, set, { maxStates: 50_000, deadline: Math.min(deadline, Date.now() + 2000) });
+  if (r.valid === false) {
+    const res = invalid(p, set, start, deadline, r.states, {});
+    const w = res.witness as LinearizabilityWitness;
+    w.text += `\nWhy, as a cycle of orders:\n${cycle.text}`;
+    return res;
+  }
+  const first = cycle.ops[0]!;
+  const witness: LinearizabilityWitness = {
+    model: p.model,
+    ops: [...cycle.involved].sort((x, y) => x.rec.invoke.index - y.rec.invoke.index).map((o) => witnessOpOf(p, o)),
+    prefix: [],
+    failing: first.rec.invoke.index,
+    states: [],
+    text: `Not sequentially consistent (${p.model}): no single order of the ops keeps every process's own order and the register semantics.\n${cycle.text}`,
+  };
+  return {
+    valid: false, model: p.model, summary: `not sequentially consistent: a cycle of ${cycle.ops.length} ops that must each precede the next`, witness,
+    anomalies: [{ index: first.rec.index, message: `${describeOp(p, first)} is on a cycle of required orders` }],
+    stats: { ops: p.ops.length, keys: p.keys.length, states: 0, ms: Date.now() - start },
   };
 }
 
@@ -81,8 +109,20 @@ export async function checkSequential(history: History, opts: SequentialOptions 
     }
   }
 
-  const { r: { result: r, ops: failing }, states: n } = searchWithPrefixes(p, p.ops, { maxStates, deadline });
-  states += n;
+  // Whole map: a first search with a small share of the time (valid histories finish here),
+  // then the saturation refutation, then a search with all the time that is left.
+  const first = searchWithPrefixes(p, p.ops, { maxStates, deadline }, 0.15);
+  states += first.states;
+  let { result: r, ops: failing } = first.r;
+  if (r.valid === 'unknown') {
+    // Orders every valid total order must contain (certain sources): a cycle refutes the history
+    // however many ways there are to interleave it.
+    const cycle = saturate(p, p.ops, Date.now() + Math.max(500, (deadline - Date.now()) * 0.35));
+    if (cycle) return invalidByCycle(p, cycle, start, Date.now() + 10_000);
+    r = searchSC(p, p.ops, { maxStates: Math.max(0, maxStates - states), deadline });
+    failing = p.ops;
+    states += r.states;
+  }
   const stats = { ops: p.ops.length, keys: p.keys.length, states, ms: Date.now() - start, ...(p.keys.length > 1 ? { perKey } : {}) };
   if (r.valid === true) {
     return {

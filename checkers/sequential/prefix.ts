@@ -1,9 +1,12 @@
-// History prefixes as a fast, sound way to refute sequential consistency. A violation usually
-// sits early, but an exhaustive search of the whole history must also try every placement of
-// late ops (SC ignores real time: a process started late may go first). A prefix has far fewer
-// of those. Refuting a prefix refutes the whole history when the prefix is closed: every value a
-// required read or cas in it needs is written only by ops inside it (restricting a valid order of
-// the whole to such a prefix keeps every read's source, so it would stay valid).
+// Closed subsets as a fast, sound way to refute sequential consistency. An exhaustive search of
+// a whole history must try every placement of every op (SC ignores real time: a process started
+// late may go first), while a violation usually involves a few ops close together. A subset of
+// the ops is closed when every value a required read or cas in it needs is written only by ops
+// inside it; restricting a valid order of the whole history to a closed subset keeps every read's
+// source (any write in between would have been the source), so it stays valid. Hence a closed
+// subset that cannot be ordered refutes the whole history. Prefixes are tried first: cheap, and
+// violations often sit early. (Windows in the middle of a history were tried and dropped: the
+// ops that pin a write's place usually lie far before the window.)
 
 import { READ, WRITE, CAS, type ScOp, type ScProblem } from './problem.js';
 import { searchSC, type SearchLimits, type SearchResult } from './search.js';
@@ -41,11 +44,35 @@ export interface RefuteResult {
   ops: ScOp[];
 }
 
+/** Adds to `subset` every producer (in `all`) of a value some required op in it needs, to a fixpoint. */
+export function closeUnderProducers(p: ScProblem, all: readonly ScOp[], subset: readonly ScOp[]): ScOp[] {
+  const V = p.values.length;
+  const byKv = new Map<number, ScOp[]>();
+  for (const o of all) {
+    if (o.kind === READ) continue;
+    const k = o.key * V + produced(o);
+    (byKv.get(k) ?? byKv.set(k, []).get(k)!).push(o);
+  }
+  const out = [...subset];
+  const ids = new Set(out.map((o) => o.id));
+  for (let i = 0; i < out.length; i++) {
+    const o = out[i]!;
+    if (!o.required || o.kind === WRITE) continue;
+    for (const q of byKv.get(o.key * V + o.a) ?? []) {
+      if (!ids.has(q.id)) {
+        ids.add(q.id);
+        out.push(q);
+      }
+    }
+  }
+  return out.sort((x, y) => x.rec.invoke.index - y.rec.invoke.index);
+}
+
 /**
- * Search `ops`, first trying closed prefixes of growing length (1/32 … 1/2 of the ops) with a
- * small share of the budget each, then the whole.
+ * Search `ops`: first closed prefixes of growing length (1/32 … 1/2 of the ops) with a small
+ * share of the budget each, then the whole with `share` of the remaining time.
  */
-export function searchWithPrefixes(p: ScProblem, ops: ScOp[], limits: SearchLimits): { r: RefuteResult; states: number } {
+export function searchWithPrefixes(p: ScProblem, ops: ScOp[], limits: SearchLimits, share = 0.75): { r: RefuteResult; states: number } {
   let states = 0;
   if (ops.length > 200) {
     const ends = ops.map((o) => (o.rec.complete ? o.rec.complete.index : o.rec.invoke.index)).sort((a, b) => a - b);
@@ -64,6 +91,12 @@ export function searchWithPrefixes(p: ScProblem, ops: ScOp[], limits: SearchLimi
       if (r.valid === false) return { r: { result: r, ops: pre }, states };
     }
   }
-  const r = searchSC(p, ops, limits);
+  if (ops.length <= 200) {
+    const r = searchSC(p, ops, limits);
+    return { r: { result: r, ops }, states: states + r.states };
+  }
+  // The whole search gets `share` of the remaining time; the caller may use the rest.
+  const now = Date.now();
+  const r = searchSC(p, ops, { ...limits, deadline: now + Math.floor((limits.deadline - now) * share) });
   return { r: { result: r, ops }, states: states + r.states };
 }

@@ -1,13 +1,13 @@
 // Explaining a sequential-consistency violation: shrink the failing ops to a small set that is
 // still not sequentially consistent (first the shortest failing history prefix, then drop whole
 // processes, then single ops), and present it as a LinearizabilityWitness with text.
-// A candidate set is only accepted if every read in it still has a write of its value (else the
-// "violation" would be an artefact of the shrinking, not of the history).
+// A candidate set is only accepted if it is closed under producers (else the "violation" could
+// be an artefact of the shrinking, not of the history).
 
 import type { LinearizabilityWitness, WitnessOp } from '../../src/protocols.js';
 import { CAS, READ, WRITE, describeOp, type ScOp, type ScProblem } from './problem.js';
 import { searchSC, type SearchResult } from './search.js';
-import { prefixAt } from './prefix.js';
+import { isClosed, prefixAt } from './prefix.js';
 
 export interface ShrinkBudget {
   /** Date.now() after which shrinking stops and keeps what it has. */
@@ -16,36 +16,26 @@ export interface ShrinkBudget {
   trialStates: number;
 }
 
-/** Does every required read / cas in `ops` have a possible producer of its value in `ops`? */
-function readsGrounded(p: ScProblem, ops: readonly ScOp[]): boolean {
-  const have = new Set<string>();
-  for (const o of ops) {
-    if (o.kind === WRITE) have.add(`${o.key}:${o.a}`);
-    if (o.kind === CAS) have.add(`${o.key}:${o.b}`);
-  }
-  for (const o of ops) {
-    if (!o.required || o.kind === WRITE) continue;
-    if (o.a !== p.init && !have.has(`${o.key}:${o.a}`)) return false;
-  }
-  return true;
-}
-
+/**
+ * A candidate set must be closed: every value a required read or cas in it needs is written only
+ * by ops inside it (all producers in the whole history). Then "this set cannot be ordered" implies
+ * "the history cannot be ordered" (see prefix.ts), so the witness is real evidence.
+ */
 function fails(p: ScProblem, ops: readonly ScOp[], b: ShrinkBudget): boolean {
-  if (!readsGrounded(p, ops)) return false;
+  if (!isClosed(p, p.ops, ops)) return false;
   return searchSC(p, ops, { maxStates: b.trialStates, deadline: b.deadline }).valid === false;
 }
 
 export function shrink(p: ScProblem, failing: readonly ScOp[], b: ShrinkBudget): ScOp[] {
-  if (!readsGrounded(p, failing)) {
-    // The violation is a read of a value nobody wrote: that read alone is the witness.
-    const have = new Set<string>();
-    for (const o of failing) {
-      if (o.kind === WRITE) have.add(`${o.key}:${o.a}`);
-      if (o.kind === CAS) have.add(`${o.key}:${o.b}`);
-    }
-    const bad = failing.find((o) => o.required && o.kind !== WRITE && o.a !== p.init && !have.has(`${o.key}:${o.a}`));
-    return bad ? [bad] : [...failing];
+  const V = p.values.length;
+  const producers = new Map<number, number>(); // (key, value) -> producers in the whole history
+  for (const o of p.ops) {
+    if (o.kind === READ) continue;
+    const k = o.key * V + (o.kind === WRITE ? o.a : o.b);
+    producers.set(k, (producers.get(k) ?? 0) + 1);
   }
+  const unwritten = failing.find((o) => o.required && o.kind !== WRITE && o.a !== p.init && !producers.has(o.key * V + o.a));
+  if (unwritten) return [unwritten]; // a read of a value nobody wrote is a witness by itself
   let cur = [...failing];
   // 1. Shortest failing prefix (binary search on completion indices; monotone for real histories).
   const cuts = [...new Set(cur.map((o) => (o.rec.complete ? o.rec.complete.index + 1 : Infinity)))].filter(Number.isFinite).sort((x, y) => x - y);
@@ -61,20 +51,21 @@ export function shrink(p: ScProblem, failing: readonly ScOp[], b: ShrinkBudget):
     if (cand.length < cur.length && fails(p, cand, b)) cur = cand;
   }
   // 2. Drop whole processes, then 3. chunks of ops, then single ops (latest first). Dropping a
-  // write also drops the reads that only it could explain, so candidates stay grounded.
+  // producer also drops every op needing its value, so candidates stay closed.
   const without = (drop: readonly ScOp[]): ScOp[] => {
     const gone = new Set(drop.map((o) => o.id));
     for (let changed = true; changed; ) {
       changed = false;
-      const have = new Set<string>();
+      const have = new Map<number, number>();
       for (const o of cur) {
-        if (gone.has(o.id)) continue;
-        if (o.kind === WRITE) have.add(`${o.key}:${o.a}`);
-        if (o.kind === CAS) have.add(`${o.key}:${o.b}`);
+        if (gone.has(o.id) || o.kind === READ) continue;
+        const k = o.key * V + (o.kind === WRITE ? o.a : o.b);
+        have.set(k, (have.get(k) ?? 0) + 1);
       }
       for (const o of cur) {
-        if (gone.has(o.id) || !o.required || o.kind === WRITE || o.a === p.init) continue;
-        if (!have.has(`${o.key}:${o.a}`)) {
+        if (gone.has(o.id) || !o.required || o.kind === WRITE) continue;
+        const k = o.key * V + o.a;
+        if ((have.get(k) ?? 0) !== (producers.get(k) ?? 0)) {
           gone.add(o.id);
           changed = true;
         }
@@ -99,7 +90,7 @@ export function shrink(p: ScProblem, failing: readonly ScOp[], b: ShrinkBudget):
   return cur;
 }
 
-function witnessOp(p: ScProblem, o: ScOp): WitnessOp {
+export function witnessOpOf(p: ScProblem, o: ScOp): WitnessOp {
   const r = o.rec;
   return {
     index: r.invoke.index,
@@ -148,7 +139,7 @@ export function explain(p: ScProblem, ops: readonly ScOp[], deadline: number, ke
   return {
     model: p.model,
     ...(key !== undefined ? { key } : {}),
-    ops: sorted.map((o) => witnessOp(p, o)),
+    ops: sorted.map((o) => witnessOpOf(p, o)),
     prefix: prefix.map((o) => o.rec.invoke.index),
     failing: failing ? failing.rec.invoke.index : sorted[sorted.length - 1]?.rec.invoke.index ?? -1,
     states: [stateText],
