@@ -30,7 +30,8 @@ export function isClosed(p: ScProblem, all: readonly ScOp[], prefix: readonly Sc
   const V = p.values.length;
   const inPrefix = new Set(prefix.map((o) => o.id));
   const needed = new Set<number>();
-  for (const o of prefix) if (o.required && o.kind !== WRITE) needed.add(o.key * V + o.a);
+  // Crashed cas ops count too: if one takes effect, its expected value must have a source.
+  for (const o of prefix) if ((o.required && o.kind !== WRITE) || o.kind === CAS) needed.add(o.key * V + o.a);
   for (const o of all) {
     if (inPrefix.has(o.id) || o.kind === READ) continue;
     if (needed.has(o.key * V + produced(o))) return false;
@@ -57,7 +58,7 @@ export function closeUnderProducers(p: ScProblem, all: readonly ScOp[], subset: 
   const ids = new Set(out.map((o) => o.id));
   for (let i = 0; i < out.length; i++) {
     const o = out[i]!;
-    if (!o.required || o.kind === WRITE) continue;
+    if ((!o.required && o.kind !== CAS) || o.kind === WRITE) continue;
     for (const q of byKv.get(o.key * V + o.a) ?? []) {
       if (!ids.has(q.id)) {
         ids.add(q.id);

@@ -54,7 +54,19 @@ const T_SKIP = 2;
 function dropUnobservedCrashes(subset: readonly ScOp[], V: number): ScOp[] {
   const needed = new Set<number>();
   for (const o of subset) if (o.required && o.kind !== WRITE) needed.add(o.key * V + o.a);
-  return subset.filter((o) => o.required || o.kind === READ || needed.has(o.key * V + (o.kind === WRITE ? o.a : o.b)));
+  // A kept crashed cas needs its expected value in turn: grow the needed set to a fixpoint.
+  const keep = new Set<number>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const o of subset) {
+      if (o.required || o.kind === READ || keep.has(o.id)) continue;
+      if (!needed.has(o.key * V + (o.kind === WRITE ? o.a : o.b))) continue;
+      keep.add(o.id);
+      changed = true;
+      if (o.kind === CAS) needed.add(o.key * V + o.a);
+    }
+  }
+  return subset.filter((o) => o.required || o.kind === READ || keep.has(o.id));
 }
 
 export function searchSC(p: ScProblem, all: readonly ScOp[], limits: SearchLimits): SearchResult {

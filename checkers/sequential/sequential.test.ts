@@ -128,6 +128,13 @@ describe('sequential consistency', () => {
       [1, 'read', null, 'ok', 2],
     ]);
     expect((await checkSequential(twice, {})).valid).toBe(false);
+    // A crashed write nobody reads may still feed a crashed cas whose result is read.
+    const chain = seq([
+      [0, 'write', 2, 'info', null],
+      [1, 'cas', [2, 3], 'info', null],
+      [2, 'read', null, 'ok', 3],
+    ]);
+    expect((await checkSequential(chain, { model: 'cas-register' })).valid).toBe(true);
   });
 
   it('respects cas semantics', async () => {

@@ -63,7 +63,7 @@ export function shrink(p: ScProblem, failing: readonly ScOp[], b: ShrinkBudget):
         have.set(k, (have.get(k) ?? 0) + 1);
       }
       for (const o of cur) {
-        if (gone.has(o.id) || !o.required || o.kind === WRITE) continue;
+        if (gone.has(o.id) || (!o.required && o.kind !== CAS) || o.kind === WRITE) continue;
         const k = o.key * V + o.a;
         if ((have.get(k) ?? 0) !== (producers.get(k) ?? 0)) {
           gone.add(o.id);
