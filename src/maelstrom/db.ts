@@ -53,10 +53,25 @@ export class MaelstromDb implements Db {
     });
     try {
       await this.cluster.startAll();
+      if (this.primaries) await this.awaitLeader(test);
     } catch (e) {
       await this.cluster.teardown();
       throw e;
     }
+  }
+
+  /**
+   * Readiness for a leader-based cluster: a leader exists. Without this wait the first faults
+   * land on a cluster still electing, and "isolate the primaries" has no primary to isolate.
+   */
+  private async awaitLeader(test: Test, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (test.signal?.aborted) return;
+      if ((await this.raftLeaders()).length > 0) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    test.log?.warn(`db ${this.name}: no leader elected within ${timeoutMs} ms; starting the workload anyway`);
   }
 
   async teardown(_test?: Test): Promise<void> {
