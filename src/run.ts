@@ -98,7 +98,7 @@ export async function runTest(o: RunOptions): Promise<RunOutcome> {
   const t0 = process.hrtime.bigint();
   const now = (): number => Number(process.hrtime.bigint() - t0);
   const db: Db = dbPlugin.create({ nodes: nodeCount, bug: o.bug, bin: o.bin, dbOptions: o.dbOptions ?? {} });
-  const workload = workloadPlugin.create({ concurrency, nodes, options: o.workloadOptions ?? {} });
+  const workload = workloadPlugin.create({ concurrency, nodes, eventual: dbPlugin.eventuallyConsistent, options: o.workloadOptions ?? {} });
 
   const info: TestInfo = {
     name, db: dbName, workload: o.workload, nemesis: o.nemesis.filter((n) => n && n !== 'none'), nodes, concurrency, seed, timeLimitS, rate,

@@ -1,6 +1,7 @@
 // The counter workload: increments (and, with `--workload-option negative=true`, decrements)
 // while faults happen, reads throughout, and a final read from every node after healing. Reads
-// must lie within what was acknowledged and attempted; final reads must be exact.
+// must lie within what was acknowledged and attempted (for an eventually consistent db, within
+// what was attempted: reads may be stale); final reads must be exact.
 
 import { eachThread, fn, once } from '../src/generator/index.js';
 import type { Workload } from '../src/protocols.js';
@@ -9,6 +10,7 @@ import { registerWorkload, type WorkloadOptions } from './registry.js';
 
 export function counterWorkload(opts: WorkloadOptions): Workload {
   const negative = opts.options['negative'] === 'true';
+  const eventual = opts.options['eventual'] !== undefined ? opts.options['eventual'] === 'true' : opts.eventual === true;
   return {
     name: 'counter',
     generator: fn((ctx) => {
@@ -17,7 +19,7 @@ export function counterWorkload(opts: WorkloadOptions): Workload {
       return { f: 'add', value: negative && ctx.rng.next() < 0.3 ? -delta : delta };
     }),
     finalGenerator: eachThread(once({ f: 'read', value: null, final: true }))!,
-    checker: workloadChecker({ counter: checkerFor('counter') }),
+    checker: workloadChecker({ counter: checkerFor('counter', { eventual }) }),
   };
 }
 

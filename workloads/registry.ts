@@ -6,6 +6,8 @@ import type { Workload } from '../src/protocols.js';
 export interface WorkloadOptions {
   concurrency: number;
   nodes: string[];
+  /** The db promises only eventual consistency (stale reads allowed, final reads exact). */
+  eventual?: boolean;
   /** Workload-specific settings (`--workload-option key=value`). */
   options: Record<string, string>;
 }

@@ -39,4 +39,22 @@ describe('counter', () => {
     b.op(2, 'read', null, 'ok', 10); // the -4 is acknowledged now
     expect(checkCounter(b.history()).valid).toBe(false);
   });
+  it('eventual mode: stale reads pass, a final read must count every acknowledged add', () => {
+    const b = new HistoryBuilder();
+    b.op(0, 'add', 2);
+    b.op(0, 'add', 3);
+    b.op(1, 'read', null, 'ok', 2); // stale: fine for an eventually consistent counter
+    expect(checkCounter(b.history()).valid).toBe(false);
+    expect(checkCounter(b.history(), { eventual: true }).valid).toBe(true);
+    b.op(1, 'read', null, 'ok', 9); // more than was ever attempted: wrong even eventually
+    expect(checkCounter(b.history(), { eventual: true }).valid).toBe(false);
+    const c = new HistoryBuilder();
+    c.op(0, 'add', 2);
+    c.op(0, 'add', 3);
+    const h = c.history();
+    const n = h.length;
+    h.push({ index: n, time: n, type: 'invoke', process: 1, f: 'read', value: null, final: true });
+    h.push({ index: n + 1, time: n + 1, type: 'ok', process: 1, f: 'read', value: 2, final: true });
+    expect(checkCounter(h, { eventual: true }).valid).toBe(false); // the final read lost an add
+  });
 });

@@ -16,6 +16,12 @@ export interface CounterOptions {
   initial?: number;
   addF?: string;
   readF?: string;
+  /**
+   * An eventually consistent counter (CRDT, gossip): a read may miss any add that is not yet
+   * propagated, so only the final reads (`final: true`, after healing and quiescence) must count
+   * every acknowledged add; other reads must only stay within what may have happened.
+   */
+  eventual?: boolean;
 }
 
 export function checkCounter(history: History, opts: CounterOptions = {}): CheckResult {
@@ -63,6 +69,12 @@ export function checkCounter(history: History, opts: CounterOptions = {}): Check
       rd.dneg = doneNeg;
     } else {
       const rd = reads[e.ri]!;
+      if (opts.eventual && rd.rec.invoke.final !== true) {
+        // Surely-done adds bind only final reads: forget them for a possibly stale read.
+        rd.lower = 0;
+        rd.dpos = 0;
+        rd.dneg = 0;
+      }
       const base = rd.lower;
       rd.lower = init + base + (invNeg - rd.dneg);
       rd.upper = init + base + (invPos - rd.dpos);
@@ -97,7 +109,7 @@ registerChecker({
     name: 'counter',
     check: (h, o) => {
       const a = { ...opts, ...o };
-      return checkCounter(h, { initial: optNum(a.initial), addF: optStr(a.addF), readF: optStr(a.readF) });
+      return checkCounter(h, { initial: optNum(a.initial), addF: optStr(a.addF), readF: optStr(a.readF), eventual: a.eventual === true || a.eventual === 'true' });
     },
   }),
   format(r) {

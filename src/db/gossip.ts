@@ -13,6 +13,7 @@ registerDb({
   workloads: ['set', 'counter'],
   bugs: GOSSIP_BUGS,
   defaultNodes: 3,
+  eventuallyConsistent: true,
   create(opts) {
     checkBug('gossip', opts.bug, GOSSIP_BUGS);
     const { command, args } = builtinNodeCommand('gossip-node.ts', opts.bug);

@@ -20,6 +20,8 @@ export interface DbPlugin {
   workloads: readonly string[];
   /** Bugs it can switch on, with what each does. */
   bugs?: Record<string, string>;
+  /** Promises only eventual consistency: workloads judge reads as possibly stale. */
+  eventuallyConsistent?: boolean;
   /** Default node count. */
   defaultNodes: number;
   create(opts: DbOptions): Db;
