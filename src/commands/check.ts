@@ -82,7 +82,7 @@ export function register(program: Command): void {
     .command('check')
     .description('check a stored history: faultline JSONL, Jepsen EDN or Porcupine logs')
     .argument('<file>', 'history file')
-    .option('--checker <name>', `checker: ${['linearizable', 'sequential', 'set', 'set-full', 'counter', 'bank', 'unique-ids', 'queue', 'total-queue', 'lock', 'stats', 'perf', 'list-append', 'rw-register'].join(', ')}`)
+    .option('--checker <name>', `checker: ${checkerNames().join(', ')}`)
     .option('--model <model>', 'model for linearizable/sequential: register, cas-register, kv, set, fifo-queue, unordered-queue, mutex, counter')
     .option('--workload <name>', `judge as this workload does (${Object.keys(WORKLOAD_CHECKERS).join(', ')})`)
     .option('--consistency-model <m>', 'for list-append/rw-register: strict-serializable (default), serializable, snapshot-isolation, ...')
