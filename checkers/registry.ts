@@ -1,6 +1,7 @@
 // The checker plugin map: `faultline check --checker NAME` and workloads look checkers up here.
 
 import type { CheckOptions, CheckResult, Checker } from '../src/protocols.js';
+import { createRegistry } from '../src/registry.js';
 
 export interface CheckerPlugin {
   name: string;
@@ -11,16 +12,7 @@ export interface CheckerPlugin {
   format?(result: CheckResult): string;
 }
 
-const plugins = new Map<string, CheckerPlugin>();
-
-export function registerChecker(p: CheckerPlugin): void {
-  plugins.set(p.name, p);
-}
-
-export function getChecker(name: string): CheckerPlugin | undefined {
-  return plugins.get(name);
-}
-
-export function checkerNames(): string[] {
-  return [...plugins.keys()].sort();
-}
+const plugins = createRegistry<CheckerPlugin>();
+export const registerChecker = plugins.register;
+export const getChecker = plugins.get;
+export const checkerNames = plugins.names;

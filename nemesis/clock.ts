@@ -8,7 +8,7 @@
 
 import { FaultlineError } from '../src/errors.js';
 import type { Clock, Db, Nemesis, NemesisPackage, Test } from '../src/protocols.js';
-import { faultSchedule, once } from '../src/generator/index.js';
+import { faultPackage } from './package.js';
 import { chooseTargets, type TargetSpec } from './targets.js';
 import { parseTargets } from './process-faults.js';
 import { registerNemesis, type NemesisOptions } from './registry.js';
@@ -97,19 +97,7 @@ export function clockNemesis(db: Db, clock: Clock, s: ClockSettings): Nemesis {
 export function clockPackage(opts: NemesisOptions): NemesisPackage {
   const clock = supportedClock(opts.db);
   const s = clockSettings(opts.options);
-  const reset = { f: 'reset-clock', value: null };
-  const faults = [
-    { start: { f: 'bump-clock', value: null }, stop: reset },
-    { start: { f: 'strobe-clock', value: null }, stop: reset },
-  ];
-  return {
-    name: 'clock',
-    nemesis: clockNemesis(opts.db, clock, s),
-    generator: faultSchedule(opts.intervalS, faults),
-    faults,
-    finalGenerator: once(reset),
-    windows: [{ name: 'clock', start: ['bump-clock', 'strobe-clock'], stop: ['reset-clock'], color: CLOCK_COLOR }],
-  };
+  return faultPackage({ name: 'clock', nemesis: clockNemesis(opts.db, clock, s), intervalS: opts.intervalS, start: ['bump-clock', 'strobe-clock'], stop: 'reset-clock', color: CLOCK_COLOR });
 }
 
 registerNemesis({

@@ -2,7 +2,7 @@
 // primaries, then start them again. Ops: kill (value: target spec or null), start.
 
 import type { NemesisPackage } from '../src/protocols.js';
-import { faultSchedule, once } from '../src/generator/index.js';
+import { faultPackage } from './package.js';
 import { parseTargets, processFaultNemesis } from './process-faults.js';
 import { registerNemesis, type NemesisOptions } from './registry.js';
 
@@ -10,14 +10,8 @@ export const KILL_COLOR = '#8e4ec6';
 
 export function killPackage(opts: NemesisOptions): NemesisPackage {
   const targets = parseTargets(opts.options['kill'], '--nemesis-option kill=');
-  return {
-    name: 'kill',
-    nemesis: processFaultNemesis(opts.db, { startF: 'kill', stopF: 'start', apply: (db) => db.kill, undo: (db) => db.start }, targets),
-    generator: faultSchedule(opts.intervalS, [{ start: { f: 'kill', value: null }, stop: { f: 'start', value: null } }]),
-    faults: [{ start: { f: 'kill', value: null }, stop: { f: 'start', value: null } }],
-    finalGenerator: once({ f: 'start', value: null }),
-    windows: [{ name: 'kill', start: ['kill'], stop: ['start'], color: KILL_COLOR }],
-  };
+  const nemesis = processFaultNemesis(opts.db, { startF: 'kill', stopF: 'start', apply: (db) => db.kill, undo: (db) => db.start }, targets);
+  return faultPackage({ name: 'kill', nemesis, intervalS: opts.intervalS, start: ['kill'], stop: 'start', color: KILL_COLOR });
 }
 
 registerNemesis({

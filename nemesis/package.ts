@@ -3,8 +3,26 @@
 
 import { FaultlineError } from '../src/errors.js';
 import type { Nemesis, NemesisPackage } from '../src/protocols.js';
-import { any, faultSchedule, seq, type Generator } from '../src/generator/index.js';
+import type { OpSpec } from '../src/generator/index.js';
+import { any, faultSchedule, once, seq, type Generator } from '../src/generator/index.js';
 import { getNemesis, nemesisNames, type NemesisOptions } from './registry.js';
+
+/**
+ * The package of one fault: start ops (one or several kinds) each undone by one stop op, on the
+ * usual random schedule; the stop op also heals at the end of the run.
+ */
+export function faultPackage(o: { name: string; nemesis: Nemesis; intervalS: number; start: string[]; stop: string; color: string }): NemesisPackage {
+  const stop: OpSpec = { f: o.stop, value: null };
+  const faults = o.start.map((f) => ({ start: { f, value: null }, stop }));
+  return {
+    name: o.name,
+    nemesis: o.nemesis,
+    generator: faultSchedule(o.intervalS, faults),
+    faults,
+    finalGenerator: once(stop),
+    windows: [{ name: o.name, start: o.start, stop: [o.stop], color: o.color }],
+  };
+}
 
 /** Routes ops by `f` to the nemesis that handles it; setup and teardown reach all of them. */
 export function composeNemeses(nemeses: Nemesis[]): Nemesis {

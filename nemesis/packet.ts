@@ -8,7 +8,7 @@
 
 import { FaultlineError } from '../src/errors.js';
 import type { Nemesis, NemesisPackage, Net, Test } from '../src/protocols.js';
-import { faultSchedule, once } from '../src/generator/index.js';
+import { faultPackage } from './package.js';
 import { isRateLimiting } from '../src/docker/net.js';
 import { chooseTargets, type TargetSpec } from './targets.js';
 import { parseTargets } from './process-faults.js';
@@ -103,15 +103,7 @@ export function packetNemesis(opts: NemesisOptions, s: PacketSettings): Nemesis 
 export function packetPackage(opts: NemesisOptions): NemesisPackage {
   if (!opts.db.net) throw new FaultlineError('UNSUPPORTED', `db ${opts.db.name} has no network for packet faults`, '--nemesis packet');
   const s = packetSettings(opts.options);
-  const fault = { start: { f: 'start-packet', value: null }, stop: { f: 'stop-packet', value: null } };
-  return {
-    name: 'packet',
-    nemesis: packetNemesis(opts, s),
-    generator: faultSchedule(opts.intervalS, [fault]),
-    faults: [fault],
-    finalGenerator: once({ f: 'stop-packet', value: null }),
-    windows: [{ name: 'packet', start: ['start-packet'], stop: ['stop-packet'], color: PACKET_COLOR }],
-  };
+  return faultPackage({ name: 'packet', nemesis: packetNemesis(opts, s), intervalS: opts.intervalS, start: ['start-packet'], stop: 'stop-packet', color: PACKET_COLOR });
 }
 
 registerNemesis({

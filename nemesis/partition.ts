@@ -4,7 +4,7 @@
 
 import { FaultlineError } from '../src/errors.js';
 import type { Grudge, Nemesis, NemesisPackage, Test } from '../src/protocols.js';
-import { faultSchedule, once } from '../src/generator/index.js';
+import { faultPackage } from './package.js';
 import { bridge, halves, isolate, isolateOne, majoritiesRing } from './grudge.js';
 import { registerNemesis, type NemesisOptions } from './registry.js';
 
@@ -67,14 +67,8 @@ function parseShapes(s: string | undefined): PartitionShape[] {
 
 export function partitionPackage(opts: NemesisOptions): NemesisPackage {
   const shapes = parseShapes(opts.options['partition']);
-  return {
-    name: 'partition',
-    nemesis: partitionNemesis(opts, shapes),
-    generator: faultSchedule(opts.intervalS, [{ start: { f: 'start-partition', value: null }, stop: { f: 'stop-partition', value: null } }]),
-    faults: [{ start: { f: 'start-partition', value: null }, stop: { f: 'stop-partition', value: null } }],
-    finalGenerator: once({ f: 'stop-partition', value: null }),
-    windows: [{ name: 'partition', start: ['start-partition'], stop: ['stop-partition'], color: PARTITION_COLOR }],
-  };
+  const nemesis = partitionNemesis(opts, shapes);
+  return faultPackage({ name: 'partition', nemesis, intervalS: opts.intervalS, start: ['start-partition'], stop: 'stop-partition', color: PARTITION_COLOR });
 }
 
 registerNemesis({

@@ -2,7 +2,7 @@
 // connections but answers nothing, like a long GC pause or a stalled VM. Ops: pause, resume.
 
 import type { NemesisPackage } from '../src/protocols.js';
-import { faultSchedule, once } from '../src/generator/index.js';
+import { faultPackage } from './package.js';
 import { parseTargets, processFaultNemesis } from './process-faults.js';
 import { registerNemesis, type NemesisOptions } from './registry.js';
 
@@ -10,14 +10,8 @@ export const PAUSE_COLOR = '#f5a623';
 
 export function pausePackage(opts: NemesisOptions): NemesisPackage {
   const targets = parseTargets(opts.options['pause'], '--nemesis-option pause=');
-  return {
-    name: 'pause',
-    nemesis: processFaultNemesis(opts.db, { startF: 'pause', stopF: 'resume', apply: (db) => db.pause, undo: (db) => db.resume }, targets),
-    generator: faultSchedule(opts.intervalS, [{ start: { f: 'pause', value: null }, stop: { f: 'resume', value: null } }]),
-    faults: [{ start: { f: 'pause', value: null }, stop: { f: 'resume', value: null } }],
-    finalGenerator: once({ f: 'resume', value: null }),
-    windows: [{ name: 'pause', start: ['pause'], stop: ['resume'], color: PAUSE_COLOR }],
-  };
+  const nemesis = processFaultNemesis(opts.db, { startF: 'pause', stopF: 'resume', apply: (db) => db.pause, undo: (db) => db.resume }, targets);
+  return faultPackage({ name: 'pause', nemesis, intervalS: opts.intervalS, start: ['pause'], stop: 'resume', color: PAUSE_COLOR });
 }
 
 registerNemesis({

@@ -2,6 +2,7 @@
 // builds a NemesisPackage: the fault, its schedule, its healing ops and its plot colour.
 
 import type { Db, NemesisPackage } from '../src/protocols.js';
+import { createRegistry } from '../src/registry.js';
 
 export interface NemesisOptions {
   db: Db;
@@ -18,16 +19,7 @@ export interface NemesisPlugin {
   create(opts: NemesisOptions): NemesisPackage;
 }
 
-const plugins = new Map<string, NemesisPlugin>();
-
-export function registerNemesis(p: NemesisPlugin): void {
-  plugins.set(p.name, p);
-}
-
-export function getNemesis(name: string): NemesisPlugin | undefined {
-  return plugins.get(name);
-}
-
-export function nemesisNames(): string[] {
-  return [...plugins.keys()].sort();
-}
+const plugins = createRegistry<NemesisPlugin>();
+export const registerNemesis = plugins.register;
+export const getNemesis = plugins.get;
+export const nemesisNames = plugins.names;

@@ -2,6 +2,7 @@
 // bundles a generator, an optional final phase and a checker; the client comes from the Db.
 
 import type { Workload } from '../src/protocols.js';
+import { createRegistry } from '../src/registry.js';
 
 export interface WorkloadOptions {
   concurrency: number;
@@ -18,19 +19,10 @@ export interface WorkloadPlugin {
   create(opts: WorkloadOptions): Workload;
 }
 
-const plugins = new Map<string, WorkloadPlugin>();
-
-export function registerWorkload(p: WorkloadPlugin): void {
-  plugins.set(p.name, p);
-}
-
-export function getWorkload(name: string): WorkloadPlugin | undefined {
-  return plugins.get(name);
-}
-
-export function workloadNames(): string[] {
-  return [...plugins.keys()].sort();
-}
+const plugins = createRegistry<WorkloadPlugin>();
+export const registerWorkload = plugins.register;
+export const getWorkload = plugins.get;
+export const workloadNames = plugins.names;
 
 /** A numeric workload option with a default, refusing garbage. */
 export function numberOption(opts: WorkloadOptions, key: string, dflt: number): number {

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { FaultlineError, badArgument } from '../errors.js';
 import type { CheckResult, TestInfo, Validity } from '../protocols.js';
 import type { CiRun } from './junit.js';
+import type { RunOptions } from '../run.js';
 
 export interface MatrixConfig {
   dbs: string[];
@@ -26,25 +27,8 @@ export interface MatrixConfig {
   out?: string;
 }
 
-/** What one cell asks runTest for (a subset of src/run.ts RunOptions). */
-export interface CellOptions {
-  db: string;
-  workload: string;
-  nemesis: string[];
-  seed: number;
-  timeLimitS?: number;
-  nodes?: number;
-  concurrency?: number;
-  rate?: number;
-  bin?: string;
-  bug?: string;
-  dbOptions?: Record<string, string>;
-  workloadOptions?: Record<string, string>;
-  nemesisOptions?: Record<string, string>;
-  nemesisIntervalS?: number;
-  out?: string;
-  quiet?: boolean;
-}
+/** What one cell asks runTest for: run options with the db and seed always set. */
+export type CellOptions = RunOptions & { db: string; seed: number };
 
 const KNOWN = ['dbs', 'workloads', 'nemeses', 'seeds', 'timeLimit', 'nodes', 'concurrency', 'rate', 'bin', 'bug', 'dbOptions', 'workloadOptions', 'nemesisOptions', 'nemesisInterval', 'out'];
 

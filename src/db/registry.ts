@@ -1,6 +1,7 @@
 // The database plugin map: `faultline run --db NAME` looks databases up here.
 
 import type { Db } from '../protocols.js';
+import { createRegistry } from '../registry.js';
 
 export interface DbOptions {
   /** Number of nodes. */
@@ -27,16 +28,7 @@ export interface DbPlugin {
   create(opts: DbOptions): Db;
 }
 
-const plugins = new Map<string, DbPlugin>();
-
-export function registerDb(p: DbPlugin): void {
-  plugins.set(p.name, p);
-}
-
-export function getDb(name: string): DbPlugin | undefined {
-  return plugins.get(name);
-}
-
-export function dbNames(): string[] {
-  return [...plugins.keys()].sort();
-}
+const plugins = createRegistry<DbPlugin>();
+export const registerDb = plugins.register;
+export const getDb = plugins.get;
+export const dbNames = plugins.names;
