@@ -1,7 +1,8 @@
 // The connection to the Docker engine (dockerode): one shared client, a version check, and
 // the labels every faultline resource carries so `faultline sweep` can find what a run left.
 
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { createRequire } from 'node:module';
 import { FaultlineError } from '../errors.js';
 
 /** Every container, network, volume and image faultline creates carries this label ("1"). */
@@ -29,6 +30,9 @@ function socketPath(): string | undefined {
 /** The dockerode client, unchecked (use `connectDocker` before the first real call). */
 export function docker(): Docker {
   if (!shared) {
+    // Loaded on first use: dockerode costs half a second at start-up, which runs that never
+    // touch Docker (the built-in targets, `check`) should not pay.
+    const Docker = createRequire(import.meta.url)('dockerode') as typeof import('dockerode');
     const sp = socketPath();
     shared = sp ? new Docker({ socketPath: sp }) : new Docker();
   }
