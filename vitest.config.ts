@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // One file at a time: integration tests start clusters, containers and a browser, and a
+    // 2-core machine running several at once turns their timeouts and timing checks flaky.
+    fileParallelism: false,
     reporters: ['default'],
   },
 });
