@@ -237,6 +237,9 @@ export class DockerCluster {
 
   /** Freezes every process of the node (cgroup freezer), like SIGSTOP. */
   async pause(node: string): Promise<void> {
+    // A killed node has nothing to freeze; a paused one is already frozen.
+    const s = await this.state(node);
+    if (!s.running || s.paused) return;
     try {
       await this.container(node).pause();
     } catch (e) {
@@ -245,6 +248,8 @@ export class DockerCluster {
   }
 
   async resume(node: string): Promise<void> {
+    // Killed while paused (kill thaws first) or never paused: nothing to resume.
+    if (!(await this.state(node)).paused) return;
     try {
       await this.container(node).unpause();
     } catch (e) {
