@@ -118,6 +118,16 @@ describe('docker cluster', () => {
     await cluster.waitReady('n3');
   });
 
+  it('a paused node can be killed; resume and pause of a killed node are no-ops, start brings it back', async () => {
+    await db.pause(test, 'n3');
+    await db.kill(test, 'n3');
+    await db.resume(test, 'n3');
+    await db.pause(test, 'n3');
+    expect(await cluster.state('n3')).toMatchObject({ running: false, paused: false });
+    await db.start(test, 'n3');
+    await cluster.waitReady('n3');
+  });
+
   it('names the leader as primary', async () => {
     const p = await db.primaries(test);
     expect(p).toHaveLength(1);
