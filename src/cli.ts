@@ -25,6 +25,10 @@ for (const add of commands) add(program);
 
 try {
   await program.parseAsync(process.argv);
+  // Every command has finished its work here (serve waits for its signal inside its action).
+  // Exit now rather than when the event loop drains: gRPC channels of closed etcd clients keep
+  // retrying removed containers for minutes.
+  process.exit(process.exitCode ?? 0);
 } catch (e) {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) process.exit(0);
