@@ -22,7 +22,9 @@ answers() {
 }
 
 if ! answers; then
-  nohup dockerd >>/var/log/dockerd.log 2>&1 &
+  # Detached, in its own session, with no inherited descriptors but the log: a caller that holds
+  # a lock on an open descriptor (flock) must not have it held for the life of the engine.
+  setsid nohup dockerd </dev/null >>/var/log/dockerd.log 2>&1 &
   for _ in $(seq 1 300); do
     answers && break
     sleep 0.1

@@ -23,7 +23,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export async function prepareDocker(): Promise<void> {
   if (!process.env.FAULTLINE_NO_DOCKER_SETUP) {
     try {
-      execFileSync('flock', ['/tmp/faultline-docker-setup.lock', 'sh', '-c', `bash docker/setup-engine.sh && "${process.execPath}" --import tsx test/fixtures/build-images.ts`], {
+      execFileSync('flock', ['-o', '/tmp/faultline-docker-setup.lock', 'sh', '-c', `bash docker/setup-engine.sh && "${process.execPath}" --import tsx test/fixtures/build-images.ts`], {
         cwd: root,
         stdio: ['ignore', 'pipe', 'pipe'],
         timeout: 170_000,

@@ -3,7 +3,12 @@
 // apply twice and turn a real outcome into a false one); errors are classified as definite
 // (`fail`: the op surely did not happen) or indefinite (`info`).
 
-import { Etcd3, EtcdLockFailedError, type IOptions, type Lock } from 'etcd3';
+import type { Etcd3, IOptions, Lock } from 'etcd3';
+import { createRequire } from 'node:module';
+
+/** etcd3 (gRPC, protobufs) is loaded on first use: start-up of runs without etcd stays fast. */
+let lib: typeof import('etcd3') | undefined;
+const etcd3 = (): typeof import('etcd3') => (lib ??= createRequire(import.meta.url)('etcd3') as typeof import('etcd3'));
 import type { Client, Completion, Invocation, Test } from '../protocols.js';
 import { FaultlineError } from '../errors.js';
 
@@ -25,7 +30,7 @@ const once = {
 } as unknown as FaultHandling['global'];
 
 export function connectEtcd(endpoint: string, timeoutMs: number): Etcd3 {
-  return new Etcd3({
+  return new (etcd3().Etcd3)({
     hosts: endpoint,
     dialTimeout: timeoutMs,
     defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeoutMs }),
@@ -178,7 +183,7 @@ export class EtcdLockClient extends EtcdClientBase {
         return { type: 'ok', value: op.value };
       } catch (e) {
         // The try-lock's comparison failed: the lease is revoked by etcd3 and nothing was taken.
-        if (e instanceof EtcdLockFailedError) return { type: 'fail', error: 'lock-held' };
+        if (e instanceof etcd3().EtcdLockFailedError) return { type: 'fail', error: 'lock-held' };
         // Unknown: we may hold it. Revoke the lease so we surely do not from now on.
         try {
           await lock.release();
