@@ -2,28 +2,14 @@
 // default target. N node processes (default 5) behind the fault-injecting Maelstrom router.
 
 import { RAFT_BUGS } from '../builtin/bugs.js';
-import { builtinNodeCommand } from '../builtin/command.js';
-import { MaelstromDb } from '../maelstrom/db.js';
-import { checkBug, requestTimeoutMs } from './maelstrom-options.js';
-import { registerDb } from './registry.js';
+import { registerBuiltinDb } from './builtin.js';
 
-registerDb({
+registerBuiltinDb({
   name: 'raft',
   description: 'built-in Raft-replicated key-value store and set (linearizable unless a --bug is switched on)',
+  file: 'raft-node.ts',
   workloads: ['register', 'set'],
   bugs: RAFT_BUGS,
   defaultNodes: 5,
-  create(opts) {
-    checkBug('raft', opts.bug, RAFT_BUGS);
-    const { command, args } = builtinNodeCommand('raft-node.ts', opts.bug);
-    return new MaelstromDb({
-      name: 'raft',
-      command,
-      args,
-      nodes: opts.nodes || 5,
-      workloads: ['register', 'set'],
-      requestTimeoutMs: requestTimeoutMs(opts),
-      raftStatus: true,
-    });
-  },
+  raftStatus: true,
 });
