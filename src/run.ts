@@ -210,6 +210,8 @@ export async function runTest(o: RunOptions): Promise<RunOutcome> {
     if (!(e instanceof FaultlineError && e.code === 'INTERRUPTED')) {
       writer.close();
       await teardown();
+      process.off('SIGINT', sigint);
+      process.off('SIGTERM', sigterm);
       throw e;
     }
   }
