@@ -93,7 +93,6 @@ export async function runTest(o: RunOptions): Promise<RunOutcome> {
   const intervalS = o.nemesisIntervalS ?? 5;
   const runId = `fl-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
   const name = `${dbName}-${o.workload}`;
-  const dir = createRunDir(o.out ?? DEFAULT_RESULTS, name);
   const abort = new AbortController();
   const t0 = process.hrtime.bigint();
   const now = (): number => Number(process.hrtime.bigint() - t0);
@@ -110,9 +109,12 @@ export async function runTest(o: RunOptions): Promise<RunOutcome> {
     info: (m: string) => progress.line(m),
     warn: (m: string) => progress.line(`warning: ${m}`),
   };
-  const test: Test = { ...info, dir, runId, rng, db: dbName, dbImpl: db, log, now, signal: abort.signal };
+  // Every option is checked (plugins built) before the run directory exists: a refused run
+  // leaves nothing behind.
   const pkg = buildNemesis(o.nemesis, { db, intervalS, options: o.nemesisOptions ?? {} });
   const windows = pkg?.windows ?? [];
+  const dir = createRunDir(o.out ?? DEFAULT_RESULTS, name);
+  const test: Test = { ...info, dir, runId, rng, db: dbName, dbImpl: db, log, now, signal: abort.signal };
   const progress = new Progress(process.stderr, windows, () => now() / 1e9, o.quiet);
   writeJson(join(dir, 'test.json'), { ...info, windows });
 

@@ -3,6 +3,7 @@
 
 import type { Workload } from '../src/protocols.js';
 import { createRegistry } from '../src/registry.js';
+import { badArgument } from '../src/errors.js';
 
 export interface WorkloadOptions {
   concurrency: number;
@@ -29,6 +30,6 @@ export function numberOption(opts: WorkloadOptions, key: string, dflt: number): 
   const s = opts.options[key];
   if (s === undefined) return dflt;
   const n = Number(s);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--workload-option ${key}=${s}: expected a positive number`);
+  if (!Number.isFinite(n) || n <= 0) throw badArgument(`expected a positive number, got '${s}'`, `--workload-option ${key}`);
   return n;
 }
