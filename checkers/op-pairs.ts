@@ -95,13 +95,13 @@ export function quantiles(xs: number[] | Float64Array, qs: readonly number[] = [
 // Checker options arrive typed from workloads but as strings from `--opt key=value`.
 
 /** A boolean option: true/false, or the strings "true"/"false"/"1"/"0"/"yes"/"no". */
-export function optBool(v: unknown): boolean | undefined {
+export function optBool(v: unknown, where = '--opt'): boolean | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'boolean') return v;
   const s = String(v).toLowerCase();
   if (['true', '1', 'yes'].includes(s)) return true;
   if (['false', '0', 'no'].includes(s)) return false;
-  throw badArgument(`expected true or false, got ${JSON.stringify(v)}`, '--opt');
+  throw badArgument(`expected true or false, got ${JSON.stringify(v)}`, where);
 }
 
 /** A numeric option: a number or a numeric string. */

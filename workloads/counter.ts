@@ -6,11 +6,12 @@
 import { eachThread, fn, once } from '../src/generator/index.js';
 import type { Workload } from '../src/protocols.js';
 import { checkerFor, workloadChecker } from './checkers.js';
+import { optBool } from '../checkers/op-pairs.js';
 import { registerWorkload, type WorkloadOptions } from './registry.js';
 
 export function counterWorkload(opts: WorkloadOptions): Workload {
   const negative = opts.options['negative'] === 'true';
-  const eventual = opts.options['eventual'] !== undefined ? opts.options['eventual'] === 'true' : opts.eventual === true;
+  const eventual = optBool(opts.options['eventual'], '--workload-option eventual') ?? opts.eventual === true;
   return {
     name: 'counter',
     generator: fn((ctx) => {

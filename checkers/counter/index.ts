@@ -8,7 +8,7 @@
 import type { History } from '../../src/history.js';
 import type { AnomalyRef, CheckOptions, CheckResult } from '../../src/protocols.js';
 import { badInput } from '../../src/errors.js';
-import { clientRecords, firstAnomalies, optNum, optStr } from '../op-pairs.js';
+import { clientRecords, firstAnomalies, optBool, optNum, optStr } from '../op-pairs.js';
 import { registerChecker } from '../registry.js';
 
 export interface CounterOptions {
@@ -109,7 +109,7 @@ registerChecker({
     name: 'counter',
     check: (h, o) => {
       const a = { ...opts, ...o };
-      return checkCounter(h, { initial: optNum(a.initial), addF: optStr(a.addF), readF: optStr(a.readF), eventual: a.eventual === true || a.eventual === 'true' });
+      return checkCounter(h, { initial: optNum(a.initial), addF: optStr(a.addF), readF: optStr(a.readF), eventual: optBool(a.eventual) });
     },
   }),
   format(r) {
