@@ -65,13 +65,3 @@ export function pairOps(history: History): { pairs: OpPair[]; orphans: Op[]; dou
   }
   return { pairs, orphans, doubleInvokes };
 }
-
-/** Only client ops (drops the nemesis), keeping indices. */
-export function clientOps(history: History): History {
-  return history.filter(isClientOp);
-}
-
-/** Re-number `index` densely (0..n-1), for histories assembled in memory. */
-export function reindex(history: History): History {
-  return history.map((op, i) => (op.index === i ? op : { ...op, index: i }));
-}

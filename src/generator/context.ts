@@ -1,7 +1,7 @@
 // Helpers shared by generator combinators: restricting a context to some threads, turning an
 // op spec into a planned op on a free thread, picking the soonest of several candidate ops.
 
-import type { GenContext, GenResult, Generator, OpSpec, PlannedOp, Thread } from './core.js';
+import type { GenContext, GenResult, OpSpec, PlannedOp, Thread } from './core.js';
 
 const intersections = new WeakMap<readonly Thread[], { all: readonly Thread[]; result: Thread[]; set: Set<Thread> }>();
 
@@ -20,10 +20,6 @@ export function restrict(ctx: GenContext, threads: readonly Thread[]): GenContex
   const free: Thread[] = [];
   for (const t of ctx.freeThreads) if (allowed.has(t)) free.push(t);
   return { time: ctx.time, rng: ctx.rng, workers: ctx.workers, processThreads: ctx.processThreads, allThreads: memo.result, freeThreads: free };
-}
-
-export function clientThreads(ctx: GenContext): Thread[] {
-  return ctx.allThreads.filter((t) => t !== 'nemesis');
 }
 
 /** The thread running `process`, if any. */
@@ -75,12 +71,4 @@ export function soonest(results: Array<{ res: GenResult; i: number }>): { res: G
     if (best === null || best.res === null || 'pending' in best.res || r.res.op.time < best.res.op.time) best = r;
   }
   return best;
-}
-
-export const PENDING_NONE = null;
-
-/** A generator that is always pending (used to block until something else happens). */
-export function pendingForever(): Generator {
-  const g: Generator = { op: () => ({ pending: true, gen: g }), update: () => g };
-  return g;
 }

@@ -7,7 +7,7 @@ import { createRng } from '../rng.js';
 import type { GenContext, Generator, Thread } from './core.js';
 import {
   any, clients, concurrentGenerator, cycle, delay, eachProcess, eachThread, fn, limit, mix, nemesis, once, phases, repeat,
-  reserve, seq, sleep, stagger, timeLimit, untilOk, flipFlop, faultSchedule,
+  reserve, seq, sleep, stagger, timeLimit, untilOk, flipFlop, faultSchedule, nemesisCycle,
 } from './index.js';
 
 interface SimOp extends Op { thread: Thread }
@@ -183,5 +183,11 @@ describe('generators', () => {
       if (o.f === 'stop-partition') { expect(open.has('start-partition')).toBe(true); open.delete('start-partition'); }
       if (o.f === 'start') { expect(open.has('kill')).toBe(true); open.delete('kill'); }
     }
+  });
+
+  it('nemesisCycle starts and stops a fault every interval', () => {
+    const ops = simulate(nemesis(timeLimit(41, nemesisCycle({ intervalS: 10, start: { f: 'start-partition' }, stop: { f: 'stop-partition' } }))), { threads: 1 });
+    expect(ops.map((o) => o.f)).toEqual(['start-partition', 'stop-partition', 'start-partition', 'stop-partition']);
+    expect(ops.map((o) => Math.round(o.time / 1e9))).toEqual([10, 20, 30, 40]);
   });
 });

@@ -35,10 +35,6 @@ function mixRounds(rounds: GenLike[]): Generator {
   };
 }
 
-/** Random fault ops spaced on average `intervalS` apart (Jepsen's combined-package style). */
-export function randomFaults(intervalS: number, ops: OpSpec[]): Generator {
-  return stagger(intervalS, mix(ops.map((o) => () => o)))!;
-}
 
 /**
  * A fault schedule: start, stop, start, … with random gaps averaging `intervalS`. Several faults
