@@ -2,7 +2,7 @@
 // loss adds a statistic rule, everything is tagged with the run, heal and fast clear it.
 
 import { describe, expect, it } from 'vitest';
-import { DockerNet } from './net.js';
+import { DockerNet, nsenter } from './net.js';
 import { overlaps } from './cluster.js';
 import type { Test } from '../protocols.js';
 
@@ -30,6 +30,28 @@ describe('DockerNet rules', () => {
 
   it('refuses a loss probability outside [0, 1]', async () => {
     await expect(new DockerNet(host).loss(test, 1.5)).rejects.toThrow(/\[0, 1\]/);
+  });
+});
+
+describe('nsenter', () => {
+  // A command that exits without reading its stdin used to raise EPIPE as an uncaught exception,
+  // which tore every cluster of the process down (CI saw it once in ~5 runs).
+  it('survives commands that exit before reading their input, and reports their exit code', async () => {
+    let uncaught: unknown;
+    const onErr = (e: unknown) => (uncaught = e);
+    process.on('uncaughtException', onErr);
+    try {
+      const big = 'x'.repeat(4 << 20);
+      for (let i = 0; i < 5; i++) {
+        const r = await nsenter(process.pid, 'sh', ['-c', 'exit 3'], big);
+        expect(r.code).toBe(3);
+        expect((await nsenter(process.pid, 'true', [])).code).toBe(0);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      expect(uncaught).toBeUndefined();
+    } finally {
+      process.off('uncaughtException', onErr);
+    }
   });
 });
 

@@ -153,13 +153,16 @@ export async function netnsRules(pid: number): Promise<string> {
 
 export function nsenter(pid: number, cmd: string, args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const c = spawn('nsenter', ['-t', String(pid), '-n', cmd, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const c = spawn('nsenter', ['-t', String(pid), '-n', cmd, ...args], { stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    // A command that exits before reading its input (nsenter failing: the node just died) makes
+    // the write fail with EPIPE; its exit code tells the caller, the pipe error must not crash us.
+    c.stdin?.on('error', () => {});
     let stdout = '';
     let stderr = '';
-    c.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    c.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    c.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
+    c.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
     c.on('error', (e) => reject(new FaultlineError('UNSUPPORTED', `cannot run nsenter (${e.message}); network faults need root and util-linux`)));
     c.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    c.stdin.end(stdin ?? '');
+    c.stdin?.end(stdin);
   });
 }

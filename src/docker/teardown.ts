@@ -62,9 +62,11 @@ async function onSignal(sig: NodeJS.Signals, code: number): Promise<void> {
 }
 
 async function onCrash(event: 'uncaughtException' | 'unhandledRejection', e: unknown): Promise<void> {
-  const handledElsewhere = process.listenerCount(event) > 1;
-  if (handledElsewhere) {
-    await runTeardowns();
+  // Another listener (a test runner, an embedding program) owns the process and decides whether
+  // it goes on; tearing clusters down under code that keeps running would pull nodes away from
+  // it. Say what happened and leave the clusters to their owners' teardown.
+  if (process.listenerCount(event) > 1) {
+    process.stderr.write(`faultline: ${event} while clusters are up (left to their owner): ${(e as Error)?.stack ?? String(e)}\n`);
     return;
   }
   process.stderr.write(`faultline: crashed: ${(e as Error)?.stack ?? String(e)}\n`);
