@@ -175,6 +175,35 @@ export function parseEdnForms(text: string, where = 'input'): EdnForm[] {
   return out;
 }
 
+/**
+ * The top-level forms of a history file, each with its line: one form per op (Jepsen's
+ * history.edn), or one vector or list holding every op (Knossos's data files, `(pr history)`),
+ * whose elements then get their own lines so errors still name the right one.
+ */
+export function parseEdnElements(text: string, where = 'input'): EdnForm[] {
+  const r = new Reader(text, where);
+  r.skipWs();
+  const open = text[r.pos];
+  if (open === '[' || open === '(') {
+    const close = open === '[' ? ']' : ')';
+    r.pos++;
+    const out: EdnForm[] = [];
+    for (;;) {
+      r.skipWs();
+      if (r.pos >= text.length) r.fail(`missing '${close}'`);
+      if (text[r.pos] === close) {
+        r.pos++;
+        break;
+      }
+      const line = r.line;
+      out.push({ value: r.read(), line });
+    }
+    if (!r.atEnd()) r.fail('more forms after the history vector');
+    return out;
+  }
+  return parseEdnForms(text, where);
+}
+
 /** Parse exactly one EDN form. */
 export function parseEdn(text: string, where = 'input'): unknown {
   const forms = parseEdnForms(text, where);

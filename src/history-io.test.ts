@@ -47,6 +47,14 @@ describe('history files', () => {
     expect(h[5]!.error).toEqual(['timed-out', 'no leader']);
   });
 
+  it('loads a whole-file vector or list of ops (Knossos data files), comments first, naming element lines', () => {
+    const list = `; a comment line\n({:type :invoke, :f :write, :value 0, :process 0}\n ; inside\n {:type :ok, :f :write, :value 0, :process 0})\n`;
+    const h = parseHistory(list, 'k.edn');
+    expect(h.map((o) => [o.index, o.type])).toEqual([[0, 'invoke'], [1, 'ok']]);
+    expect(parseHistory(`[{:type :invoke, :f :read, :process 0}\n {:type :ok, :f :read, :value 1, :process 0}]`, 'v.edn')).toHaveLength(2);
+    expect(() => parseHistory(`[{:type :invoke, :f :read, :process 0}\n {:type :ok, :f :read, :value 1, :process 5}]`, 'v.edn')).toThrow(/v\.edn:2/);
+  });
+
   it('round-trips through JSONL and EDN', () => {
     const h = parseHistory(jepsen, 'history.edn');
     const dir = mkdtempSync(join(tmpdir(), 'fl-hist-'));

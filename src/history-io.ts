@@ -3,7 +3,7 @@
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { badInput, FaultlineError } from './errors.js';
-import { kw, parseEdnForms, toEdn } from './edn.js';
+import { kw, parseEdnElements, toEdn } from './edn.js';
 import { OP_TYPES, type History, type Op, type OpType, type ProcessId } from './history.js';
 
 /** A parsed op before validation, with the line it came from. */
@@ -128,14 +128,10 @@ export function writeHistoryJsonl(file: string, history: History): void {
 
 export const ednFormat: HistoryFormat = {
   name: 'edn',
-  sniff: (head) => /^\s*(\[\s*)?(#[\w.]+)?\{\s*:/.test(head),
+  // After blank and `;` comment lines: a map (one op per line), or a vector/list of maps.
+  sniff: (head) => /^(?:\s|;[^\n]*\n)*[[(]?(?:\s|;[^\n]*\n)*(#[\w.]+)?\{\s*:/.test(head),
   read(text, file) {
-    let forms = parseEdnForms(text, file);
-    // Some tools write the history as one vector of maps.
-    if (forms.length === 1 && Array.isArray(forms[0]!.value)) {
-      const line = forms[0]!.line;
-      forms = (forms[0]!.value as unknown[]).map((value) => ({ value, line }));
-    }
+    const forms = parseEdnElements(text, file);
     const raws: RawOp[] = forms.map(({ value, line }) => {
       if (!value || typeof value !== 'object' || Array.isArray(value)) throw badInput('expected an op map', `${file}:${line}`);
       return { fields: value as Record<string, unknown>, line };
