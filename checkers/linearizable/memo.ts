@@ -29,15 +29,20 @@ export class Memo<S> {
     private readonly equal: (a: S, b: S) => boolean,
     /** Estimated bytes held by one state. */
     private readonly stateBytes: (s: S) => number,
+    /** Expected entries (a power of two is used): a search visits at least one per op. */
+    sizeHint = 16,
   ) {
-    // Small at first: a history split into thousands of keys makes thousands of memos.
-    this.table = new Int32Array(16);
-    this.mask = 15;
-    this.kh = new Int32Array(16);
-    this.chain = new Int32Array(16);
-    this.h2 = new Int32Array(16);
-    this.off = new Int32Array(16);
-    this.arena = new Int32Array(64);
+    // Sized by the caller's hint, small by default: a history split into thousands of keys makes
+    // thousands of memos, while one big partition would otherwise regrow a dozen times.
+    let cap = 16;
+    while (cap < sizeHint && cap < 1 << 16) cap <<= 1;
+    this.table = new Int32Array(cap);
+    this.mask = cap - 1;
+    this.kh = new Int32Array(cap);
+    this.chain = new Int32Array(cap);
+    this.h2 = new Int32Array(cap);
+    this.off = new Int32Array(cap);
+    this.arena = new Int32Array(cap * 4);
   }
 
   get bytes(): number {

@@ -205,7 +205,7 @@ export class Search<S> {
     this.frameForced = new Uint8Array(n + 1);
     if (!model.stepAll) this.ops.forEach((op, i) => (this.readOnly[i] = op.completeIndex !== null && (op.status === 'fail' || !!model.readOnly?.(op)) ? 1 : 0));
     this.state = model.init();
-    this.memo = new Memo<S>((a, b) => model.equal(a, b), model.stateBytes ? (x) => model.stateBytes!(x) : () => 32);
+    this.memo = new Memo<S>((a, b) => model.equal(a, b), model.stateBytes ? (x) => model.stateBytes!(x) : () => 32, 4 * n);
     this.entry = this.next[0]!;
     if (this.nCompleted === 0) this.status = 'ok';
     // Partial linearizations cost O(depth) per step: only for witness-sized histories.
