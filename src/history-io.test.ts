@@ -55,6 +55,20 @@ describe('history files', () => {
     expect(() => parseHistory(`[{:type :invoke, :f :read, :process 0}\n {:type :ok, :f :read, :value 1, :process 5}]`, 'v.edn')).toThrow(/v\.edn:2/);
   });
 
+  it('accepts the nemesis logging a fault as one lone :info (old Jepsen and Knossos files)', () => {
+    const h = parseHistory(`{:type :invoke, :f :read, :process 0}\n{:type :info, :f :start, :process :nemesis, :value "partition"}\n{:type :ok, :f :read, :value 1, :process 0}\n`, 'n.edn');
+    expect(h.map((o) => o.process)).toEqual([0, 'nemesis', 0]);
+    // A client's lone completion is still an error.
+    expect(() => parseHistory(`{:type :info, :f :read, :process 3}\n`, 'c.edn')).toThrow(/c\.edn:1: .*without an invocation by process 3/);
+  });
+
+  it('gives ops without a process (Elle\'s example files) processes of their own, inventing no order', () => {
+    const text = `{:index 0 :type :invoke :value [[:append 1 1]]}\n{:index 1 :type :ok :value [[:append 1 1]]}\n{:index 2 :type :ok :value [[:r 1 [1]]]}\n`;
+    const h = parseHistory(text, 'e.edn');
+    // The completion with nothing open gets an invocation at the start: concurrent with all.
+    expect(h.map((o) => [o.type, o.process, o.f])).toEqual([['invoke', 1, 'txn'], ['invoke', 0, 'txn'], ['ok', 0, 'txn'], ['ok', 1, 'txn']]);
+  });
+
   it('round-trips through JSONL and EDN', () => {
     const h = parseHistory(jepsen, 'history.edn');
     const dir = mkdtempSync(join(tmpdir(), 'fl-hist-'));

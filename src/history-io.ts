@@ -49,12 +49,51 @@ export function parseHistory(text: string, file: string, format = 'auto'): Histo
   return f.read(text, file);
 }
 
+const TXN_FS = new Set(['append', 'r', 'w', 'read', 'write']);
+
+/** A value shaped like an Elle transaction: a list of [f k v] micro-ops. */
+function looksLikeTxn(v: unknown): boolean {
+  return Array.isArray(v) && v.length > 0 && v.every((m) => Array.isArray(m) && TXN_FS.has(String(m[0])));
+}
+
+/**
+ * Elle's example histories may name no process (and no f): bare invocations then each get a
+ * process of their own and bare completions close them in order; a bare completion with nothing
+ * open gets an invocation at the start of the history, so it is concurrent with everything. No
+ * process order is invented, and real-time order is only what the file's order says.
+ */
+function withSyntheticInvocations(raws: RawOp[]): RawOp[] {
+  if (!raws.some((r) => r.fields.process === undefined)) return raws;
+  let next = 0;
+  for (const r of raws) if (typeof r.fields.process === 'number') next = Math.max(next, r.fields.process + 1);
+  const openBare: number[] = [];
+  const invokes: RawOp[] = [];
+  const rest = raws.map((r) => {
+    if (r.fields.process !== undefined) return r;
+    const f = r.fields.f ?? (looksLikeTxn(r.fields.value) ? 'txn' : undefined);
+    if (r.fields.type === 'invoke') {
+      const process = next++;
+      openBare.push(process);
+      return { line: r.line, fields: { ...r.fields, process, f } };
+    }
+    let process = openBare.shift();
+    if (process === undefined) {
+      process = next++;
+      invokes.push({ line: r.line, fields: { type: 'invoke', process, f, value: r.fields.value, time: 0 } });
+    }
+    return { line: r.line, fields: { ...r.fields, process, f } };
+  });
+  return [...invokes, ...rest];
+}
+
 /**
  * Turn raw field maps into a validated history: checks `type`, `process`, `f`, assigns `index`
  * (line order) and `time` (index, when absent), and checks that every completion has an open
- * invocation of its process and no process invokes twice without completing.
+ * invocation of its process and no process invokes twice without completing. The nemesis's
+ * completions may stand alone (Jepsen logs some faults as a single `:info`).
  */
-export function validateOps(raws: RawOp[], file: string): History {
+export function validateOps(input: RawOp[], file: string): History {
+  const raws = withSyntheticInvocations(input);
   const out: History = new Array(raws.length);
   const open = new Map<ProcessId, number>();
   for (let i = 0; i < raws.length; i++) {
@@ -78,9 +117,10 @@ export function validateOps(raws: RawOp[], file: string): History {
     if (op.type === 'invoke') {
       if (open.has(process)) throw badInput(`process ${process} invokes ${op.f} while its op on line ${open.get(process)} is still open`, where);
       open.set(process, line);
-    } else {
-      if (!open.has(process)) throw badInput(`a completion (${op.type} ${op.f}) without an invocation by process ${process}`, where);
+    } else if (open.has(process)) {
       open.delete(process);
+    } else if (process !== 'nemesis') {
+      throw badInput(`a completion (${op.type} ${op.f}) without an invocation by process ${process}`, where);
     }
     out[i] = op;
   }
