@@ -28,6 +28,8 @@ export interface LinearizableOptions {
   witnessTimeMs?: number;
   /** Steps per partition per round of the interleaved scheduler. */
   sliceSteps?: number;
+  /** The model's initial value instead of its own (for models with `initFrom`). */
+  init?: unknown;
 }
 
 export interface LinearizableResult extends CheckResult {
@@ -44,15 +46,33 @@ export interface LinearizableResult extends CheckResult {
   anomalies: AnomalyRef[];
 }
 
-export function resolveModel(m: string | Model<unknown>): Model<unknown> {
-  if (typeof m !== 'string') return m;
-  const found = models[m];
+export function resolveModel(m: string | Model<unknown>, init?: unknown): Model<unknown> {
+  const found = typeof m === 'string' ? models[m] : m;
   if (!found) throw badArgument(`unknown model '${m}' (known: ${Object.keys(models).join(', ')})`, '--model');
-  return found;
+  return init === undefined ? found : withInit(found, init);
+}
+
+/** The model starting from the user's initial value (also a possible state for witness windows). */
+function withInit(model: Model<unknown>, init: unknown): Model<unknown> {
+  if (!model.initFrom) throw badArgument(`the ${model.name} model does not take an initial value`, '--opt init');
+  let s0: unknown;
+  try {
+    s0 = model.initFrom(init);
+  } catch (e) {
+    throw badArgument(`bad initial value for ${model.name}: ${(e as Error).message}`, '--opt init');
+  }
+  return {
+    ...model,
+    init: () => s0,
+    initialStates: model.initialStates ? (ops) => {
+      const base = model.initialStates!(ops);
+      return base && [...base, s0];
+    } : undefined,
+  };
 }
 
 export function checkLinearizable(history: History, opts: LinearizableOptions): LinearizableResult {
-  const model = resolveModel(opts.model);
+  const model = resolveModel(opts.model, opts.init);
   const t0 = performance.now();
   const prepared = prepare(history, model, { partition: opts.partition, independent: opts.independent });
   const deadline = opts.timeLimitMs !== undefined ? t0 + opts.timeLimitMs : Infinity;

@@ -31,6 +31,16 @@ function num(v: unknown, name: string): number | undefined {
   throw badArgument(`${name} must be a number, got ${JSON.stringify(v)}`, `--opt ${name}`);
 }
 
+/** `--opt init=...`: JSON, or a bare word taken as a string. */
+function initValue(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
+
 function optionsFrom(base: CheckOptions, opts: CheckOptions): LinearizableOptions {
   const o = { ...base, ...opts };
   const model = o.model ?? 'cas-register';
@@ -44,6 +54,7 @@ function optionsFrom(base: CheckOptions, opts: CheckOptions): LinearizableOption
     memoryLimitBytes: num(o.memoryLimitBytes, 'memoryLimitBytes'),
     witness: bool(o.witness, 'witness'),
     witnessTimeMs: num(o.witnessTimeMs, 'witnessTimeMs'),
+    init: initValue(o.init),
   };
 }
 

@@ -57,6 +57,12 @@ export interface Model<S = unknown> {
   hash(s: S): number;
   /** Split into independently checkable parts (P-compositionality), e.g. by key. */
   partition?(ops: ModelOp[]): Partition[];
+  /**
+   * The state for a user-given initial value (`--opt init=JSON`: Jepsen's registers start nil,
+   * other systems' at 0). Throws with a message if the value does not fit. Undefined: the model
+   * has only its own initial state.
+   */
+  initFrom?(value: unknown): S;
   /** An error message when the op is not one this model knows (bad f or value shape). */
   validate?(op: ModelOp): string | undefined;
   /**

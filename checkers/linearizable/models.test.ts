@@ -10,6 +10,7 @@ import { createRng, type Rng } from '../../src/rng.js';
 import { checkLinearizable, formatLinearizable, models, prepare, type Model, type ModelOp } from './index.js';
 import { simulateRegister } from './sim-register.js';
 import { RELAXED_SUFFIX, windowFrom, withConstrained } from './witness.js';
+import { getChecker } from '../registry.js';
 
 // ---------------------------------------------------------------- reference checker
 
@@ -82,6 +83,12 @@ const gens: Record<string, Gen> = {
     return { f: 'enqueue', value: e, output: () => e };
   },
   mutex: (rng) => ({ f: pick(rng, ['acquire', 'release']), value: null, output: () => null }),
+  'multi-register': (rng) => {
+    // 1-2 micro-ops over x, y, z: z is often alone, so partitions by linked registers happen.
+    const ms = Array.from({ length: 1 + rng.int(2) }, () => [rng.int(2) ? 'read' : 'write', pick(rng, ['x', 'y', 'z']), rng.int(2)] as [string, string, number]);
+    const value = ms.map(([f, k, v]) => [f, k, f === 'read' ? null : v]);
+    return { f: 'txn', value, output: () => ms.map(([f, k, v]) => [f, k, f === 'read' ? pick(rng, [null, 0, 1]) : v]) };
+  },
   counter: (rng) => {
     if (rng.int(2)) return { f: 'read', value: null, output: () => rng.int(5) };
     const d = 1 + rng.int(2);
@@ -148,7 +155,7 @@ function checkWitness(model: Model<unknown>, history: History, partition: boolea
 
 describe('search = brute force on random small histories', () => {
   for (const name of Object.keys(gens)) {
-    for (const partition of name === 'kv' ? [true, false] : [true]) {
+    for (const partition of name === 'kv' || name === 'multi-register' ? [true, false] : [true]) {
       it(`${name}${partition ? '' : ' (one map)'}`, () => {
         const rng = createRng(12345);
         const model = models[name]!;
@@ -386,4 +393,32 @@ describe('scale', () => {
     const small = simulateRegister({ ops: 3000, processes: 10, seed: 4, staleReadRate: 0.05 });
     expect(checkLinearizable(small, { model: 'cas-register', witnessTimeMs: 500 }).valid).toBe(false);
   }, 60_000);
+});
+
+describe('initial values (--opt init)', () => {
+  const h: History = [
+    { index: 0, time: 0, type: 'invoke', process: 0, f: 'txn', value: [['read', 'x', null], ['read', 'y', null]] },
+    { index: 1, time: 1, type: 'ok', process: 0, f: 'txn', value: [['read', 'x', 0], ['read', 'y', 0]] },
+    { index: 2, time: 2, type: 'invoke', process: 1, f: 'txn', value: [['write', 'y', 2]] },
+    { index: 3, time: 3, type: 'ok', process: 1, f: 'txn', value: [['write', 'y', 2]] },
+    { index: 4, time: 4, type: 'invoke', process: 0, f: 'txn', value: [['read', 'y', null]] },
+    { index: 5, time: 5, type: 'ok', process: 0, f: 'txn', value: [['read', 'y', 2]] },
+  ];
+
+  it('registers start nil, or at the value given, as JSON from the command line', async () => {
+    expect(checkLinearizable(h, { model: 'multi-register' }).valid).toBe(false);
+    expect(checkLinearizable(h, { model: 'multi-register', init: { x: 0, y: 0 } }).valid).toBe(true);
+    const plugin = getChecker('linearizable')!.create({});
+    expect((await plugin.check(h, { model: 'multi-register', init: '{"x":0,"y":0}' })).valid).toBe(true);
+    const reg: History = [
+      { index: 0, time: 0, type: 'invoke', process: 0, f: 'read', value: null },
+      { index: 1, time: 1, type: 'ok', process: 0, f: 'read', value: 0 },
+    ];
+    expect(checkLinearizable(reg, { model: 'cas-register' }).valid).toBe(false);
+    expect((await plugin.check(reg, { model: 'cas-register', init: '0' })).valid).toBe(true);
+  });
+
+  it('refuses an initial value for a model without one, naming the option', () => {
+    expect(() => checkLinearizable(h, { model: 'mutex', init: 1 })).toThrow(/mutex model does not take an initial value/);
+  });
 });

@@ -83,7 +83,7 @@ export function register(program: Command): void {
     .description('check a stored history: faultline JSONL, Jepsen EDN or Porcupine logs')
     .argument('<file>', 'history file')
     .option('--checker <name>', `checker: ${checkerNames().join(', ')}`)
-    .option('--model <model>', 'model for linearizable/sequential: register, cas-register, kv, set, fifo-queue, unordered-queue, mutex, counter')
+    .option('--model <model>', 'model for linearizable/sequential: register, cas-register, kv, set, fifo-queue, unordered-queue, mutex, counter, multi-register (--opt init=JSON: the initial value)')
     .option('--workload <name>', `judge as this workload does (${Object.keys(WORKLOAD_CHECKERS).join(', ')})`)
     .option('--consistency-model <m>', 'for list-append/rw-register: strict-serializable (default), serializable, snapshot-isolation, ...')
     .option('--format <f>', `history format: ${formatNames().join(', ')}`, 'auto')

@@ -73,6 +73,7 @@ function makeRegister(name: string, withCas: boolean): Model<V> {
       ? 'compare-and-set register: read, write v, cas [from to] (initially nil)'
       : 'read/write register: read, write v (initially nil)',
     init: () => null,
+    initFrom: (v) => (v === undefined ? null : v),
     step(s, op) {
       switch (op.f) {
         case 'read':

@@ -5,6 +5,7 @@ import { casRegisterModel, registerModel } from './cas-register.js';
 import { counterModel } from './counter.js';
 import { fifoQueueModel } from './fifo-queue.js';
 import { kvModel } from './kv.js';
+import { multiRegisterModel } from './multi-register.js';
 import { mutexModel } from './mutex.js';
 import { setModel } from './set.js';
 import { unorderedQueueModel } from './unordered-queue.js';
@@ -18,7 +19,8 @@ export const models: Record<string, Model<unknown>> = {
   'fifo-queue': fifoQueueModel as Model<unknown>,
   'unordered-queue': unorderedQueueModel as Model<unknown>,
   mutex: mutexModel as Model<unknown>,
+  'multi-register': multiRegisterModel as Model<unknown>,
   counter: counterModel as Model<unknown>,
 };
 
-export { casRegisterModel, counterModel, fifoQueueModel, kvModel, mutexModel, registerModel, setModel, unorderedQueueModel };
+export { casRegisterModel, counterModel, fifoQueueModel, kvModel, multiRegisterModel, mutexModel, registerModel, setModel, unorderedQueueModel };
