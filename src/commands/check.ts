@@ -11,7 +11,7 @@ import { getChecker, checkerNames } from '../../checkers/index.js';
 import { getWorkload, workloadNames } from '../../workloads/index.js';
 import { readJson, writeJson } from '../store.js';
 import { writeReport } from '../report/write.js';
-import { choiceOption, intOption, keyValueOption } from './options.js';
+import { choiceOption, intOption, keyValueOption, numberOption } from './options.js';
 import { printDetails } from './run.js';
 import { summarize, verdictWord } from './verdict.js';
 import { exitCodeFor, type FailOn } from '../ci/gate.js';
@@ -88,7 +88,7 @@ export function register(program: Command): void {
     .option('--consistency-model <m>', 'for list-append/rw-register: strict-serializable (default), serializable, snapshot-isolation, ...')
     .option('--format <f>', `history format: ${formatNames().join(', ')}`, 'auto')
     .option('--no-partition', 'check as one state (no split by key)')
-    .option('--time-limit <s>', 'checker time budget in seconds (then: unknown)', intOption('--time-limit'))
+    .option('--time-limit <s>', 'checker time budget in seconds, fractions allowed (then: unknown)', numberOption('--time-limit'))
     .option('--memory-limit <mb>', 'checker memory budget in MiB (then: unknown)', intOption('--memory-limit'))
     .option('--opt <key=value>', 'checker-specific option (repeatable)', keyValueOption('--opt'), {})
     .option('--out <dir>', 'write results.json and report.html there')
