@@ -83,8 +83,12 @@ function resolve(o: RunOptions) {
 
 export async function runTest(o: RunOptions): Promise<RunOutcome> {
   const { dbName, dbPlugin, workloadPlugin } = resolve(o);
-  const nodeCount = o.nodes ?? dbPlugin.defaultNodes;
-  const nodes = Array.from({ length: nodeCount }, (_, i) => `n${i + 1}`);
+  const fixed = dbPlugin.nodeNames?.({ nodes: o.nodes ?? dbPlugin.defaultNodes, bug: o.bug, bin: o.bin, dbOptions: o.dbOptions ?? {} });
+  if (fixed && o.nodes !== undefined && o.nodes !== fixed.length) {
+    throw new FaultlineError('BAD_ARGUMENT', `--nodes ${o.nodes} but the db options name ${fixed.length} nodes (${fixed.join(', ')})`, '--nodes');
+  }
+  const nodeCount = fixed?.length ?? o.nodes ?? dbPlugin.defaultNodes;
+  const nodes = fixed ?? Array.from({ length: nodeCount }, (_, i) => `n${i + 1}`);
   const concurrency = o.concurrency ?? Math.max(nodeCount * 2, 5);
   const seed = o.seed ?? randomBytes(4).readUInt32LE(0);
   const rng = createRng(seed);

@@ -19,6 +19,8 @@ export interface EtcdClientConfig {
   reads: 'linearizable' | 'serializable';
   timeoutMs: number;
   lockTtlS: number;
+  /** Prepended to every key: a run's own namespace on a cluster that holds other data. */
+  prefix?: string;
 }
 
 type FaultHandling = NonNullable<IOptions['faultHandling']>;
@@ -82,6 +84,11 @@ abstract class EtcdClientBase implements Client {
     return this.etcd.kv;
   }
 
+  /** A key of this run (with the configured prefix). */
+  protected key(k: string): Buffer {
+    return Buffer.from(`${this.cfg.prefix ?? ''}${k}`);
+  }
+
   protected get serializable(): boolean {
     return this.cfg.reads === 'serializable';
   }
@@ -101,7 +108,7 @@ export class EtcdRegisterClient extends EtcdClientBase {
 
   async invoke(_test: Test, op: Invocation): Promise<Completion> {
     const [k, v] = op.value as [unknown, unknown];
-    const key = Buffer.from(`register/${JSON.stringify(k)}`);
+    const key = this.key(`register/${JSON.stringify(k)}`);
     try {
       switch (op.f) {
         case 'read': {
@@ -139,12 +146,12 @@ export class EtcdSetClient extends EtcdClientBase {
   async invoke(_test: Test, op: Invocation): Promise<Completion> {
     try {
       if (op.f === 'add') {
-        await this.kv.put({ key: Buffer.from(`set/${JSON.stringify(op.value)}`), value: enc(op.value) });
+        await this.kv.put({ key: this.key(`set/${JSON.stringify(op.value)}`), value: enc(op.value) });
         return { type: 'ok', value: op.value };
       }
       if (op.f === 'read') {
         // 'set/' + 1 = 'set0': the range end covering exactly the prefix.
-        const r = await this.kv.range({ key: Buffer.from('set/'), range_end: Buffer.from('set0'), serializable: this.serializable });
+        const r = await this.kv.range({ key: this.key('set/'), range_end: this.key('set0'), serializable: this.serializable });
         const els = r.kvs.map((kv) => dec(kv.value));
         els.sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : JSON.stringify(a).localeCompare(JSON.stringify(b))));
         return { type: 'ok', value: els };
@@ -176,7 +183,7 @@ export class EtcdLockClient extends EtcdClientBase {
     if (!this.etcd) throw new FaultlineError('INTERNAL', 'etcd client used before open');
     if (op.f === 'acquire') {
       if (this.held) return { type: 'fail', error: 'already-held' };
-      const lock = this.etcd.lock('faultline-lock').ttl(this.cfg.lockTtlS).options({ deadline: Date.now() + this.cfg.timeoutMs });
+      const lock = this.etcd.lock(`${this.cfg.prefix ?? ''}faultline-lock`).ttl(this.cfg.lockTtlS).options({ deadline: Date.now() + this.cfg.timeoutMs });
       try {
         await lock.acquire();
         this.held = lock;
@@ -232,7 +239,7 @@ export class EtcdListAppendClient extends EtcdClientBase {
     if (op.f !== 'txn') throw new FaultlineError('UNSUPPORTED', `list-append client has no op ${op.f}`);
     const mops = op.value as MicroOp[];
     const keys = [...new Set(mops.map((m) => JSON.stringify(m[1])))];
-    const kb = (k: string) => Buffer.from(`list/${k}`);
+    const kb = (k: string) => this.key(`list/${k}`);
     const writes = mops.some((m) => m[0] !== 'r');
     let sent = false; // whether the writing transaction went out (before it, failures are definite)
     try {

@@ -2,7 +2,8 @@
 // bound to one node each (register, set, lock, list-append) and every container fault: network
 // (partitions, loss, rate limits), kill/start, pause/resume. Clock faults are refused: etcd is a
 // Go program and reads the clock without libc, so libfaketime cannot skew it.
-// --db-option: reads=linearizable|serializable, timeout-ms=N, lock-ttl=S, heartbeat-ms, election-ms.
+// --db-option: reads=linearizable|serializable, timeout-ms=N, lock-ttl=S, heartbeat-ms, election-ms,
+// endpoints=n1=URL,... (an existing cluster: see etcd-external.ts).
 
 import { join } from 'node:path';
 import { FaultlineError } from '../errors.js';
@@ -11,6 +12,7 @@ import { DockerCluster } from '../docker/cluster.js';
 import { ensureSystemImage } from '../docker/images.js';
 import { DockerNet } from '../docker/net.js';
 import { registerDb, type DbOptions } from './registry.js';
+import { EtcdExternalDb, parseEndpoints } from './etcd-external.js';
 import {
   connectEtcd,
   EtcdListAppendClient,
@@ -36,7 +38,7 @@ export interface EtcdSettings {
 
 /** Parses and checks `--db-option` values; unknown keys are refused, naming the option. */
 export function etcdSettings(opts: Record<string, string>): EtcdSettings {
-  const known = new Set(['reads', 'timeout-ms', 'lock-ttl', 'heartbeat-ms', 'election-ms']);
+  const known = new Set(['reads', 'timeout-ms', 'lock-ttl', 'heartbeat-ms', 'election-ms', 'endpoints']);
   for (const k of Object.keys(opts)) {
     if (!known.has(k)) throw new FaultlineError('BAD_ARGUMENT', `unknown etcd option '${k}' (known: ${[...known].join(', ')})`, `--db-option ${k}`);
   }
@@ -56,6 +58,41 @@ export function etcdSettings(opts: Record<string, string>): EtcdSettings {
     heartbeatMs: num('heartbeat-ms', 100, 10),
     electionMs: num('election-ms', 1000, 50),
   };
+}
+
+/** The client of a workload, or undefined if etcd has none for it. */
+export function etcdClient(workload: string, cfg: EtcdClientConfig): Client | undefined {
+  switch (workload) {
+    case 'register':
+      return new EtcdRegisterClient(cfg);
+    case 'set':
+      return new EtcdSetClient(cfg);
+    case 'lock':
+      return new EtcdLockClient(cfg);
+    case 'list-append':
+      return new EtcdListAppendClient(cfg);
+    default:
+      return undefined;
+  }
+}
+
+/** Nodes whose status says they lead (a partitioned old leader may still say so). */
+export async function etcdLeaders(nodes: readonly string[], endpoint: (node: string) => string): Promise<string[]> {
+  const out: string[] = [];
+  await Promise.all(
+    nodes.map(async (node) => {
+      const c = connectEtcd(endpoint(node), 1000);
+      try {
+        const s = await c.maintenance.status();
+        if (s.leader !== '0' && s.leader === s.header.member_id) out.push(node);
+      } catch {
+        // down, paused or cut off: it cannot be asked, so it is not named
+      } finally {
+        c.close();
+      }
+    }),
+  );
+  return out.sort();
 }
 
 const goClock: Clock = {
@@ -143,24 +180,7 @@ export class EtcdDb implements Db {
   }
 
   client(workload: string, _test: Test): Client | undefined {
-    const cfg: EtcdClientConfig = {
-      endpoint: (n) => this.endpoint(n),
-      reads: this.settings.reads,
-      timeoutMs: this.settings.timeoutMs,
-      lockTtlS: this.settings.lockTtlS,
-    };
-    switch (workload) {
-      case 'register':
-        return new EtcdRegisterClient(cfg);
-      case 'set':
-        return new EtcdSetClient(cfg);
-      case 'lock':
-        return new EtcdLockClient(cfg);
-      case 'list-append':
-        return new EtcdListAppendClient(cfg);
-      default:
-        return undefined;
-    }
+    return etcdClient(workload, { endpoint: (n) => this.endpoint(n), reads: this.settings.reads, timeoutMs: this.settings.timeoutMs, lockTtlS: this.settings.lockTtlS });
   }
 
   net(_test: Test): Net | undefined {
@@ -183,23 +203,8 @@ export class EtcdDb implements Db {
     return this.c().resume(node);
   }
 
-  /** Nodes whose status says they lead (a partitioned old leader may still say so). */
-  async primaries(test: Test): Promise<string[]> {
-    const out: string[] = [];
-    await Promise.all(
-      test.nodes.map(async (node) => {
-        const c = connectEtcd(this.endpoint(node), 1000);
-        try {
-          const s = await c.maintenance.status();
-          if (s.leader !== '0' && s.leader === s.header.member_id) out.push(node);
-        } catch {
-          // down, paused or cut off: it cannot be asked, so it is not named
-        } finally {
-          c.close();
-        }
-      }),
-    );
-    return out.sort();
+  primaries(test: Test): Promise<string[]> {
+    return etcdLeaders(test.nodes, (n) => this.endpoint(n));
   }
 
   async collectLogs(_test: Test, dir: string): Promise<string[]> {
@@ -211,8 +216,12 @@ export class EtcdDb implements Db {
 
 registerDb({
   name: 'etcd',
-  description: "etcd 3.4 (Debian's etcd-server) in Docker containers; --db-option reads=serializable for non-quorum reads",
+  description: "etcd 3.4 (Debian's etcd-server) in Docker containers, or an existing cluster (--db-option endpoints=n1=http://host:2379,...); --db-option reads=serializable for non-quorum reads",
   workloads: ETCD_WORKLOADS,
   defaultNodes: 3,
-  create: (opts: DbOptions) => new EtcdDb(opts.dbOptions),
+  create: (opts: DbOptions) => {
+    const endpoints = opts.dbOptions.endpoints;
+    return endpoints === undefined ? new EtcdDb(opts.dbOptions) : new EtcdExternalDb(etcdSettings(opts.dbOptions), parseEndpoints(endpoints));
+  },
+  nodeNames: (opts: DbOptions) => (opts.dbOptions.endpoints === undefined ? undefined : parseEndpoints(opts.dbOptions.endpoints).map((e) => e.node)),
 });

@@ -25,6 +25,8 @@ export interface DbPlugin {
   eventuallyConsistent?: boolean;
   /** Default node count. */
   defaultNodes: number;
+  /** The node names when the options fix them (an existing cluster's endpoints); else n1..nN. */
+  nodeNames?(opts: DbOptions): string[] | undefined;
   create(opts: DbOptions): Db;
 }
 
