@@ -19,7 +19,18 @@ function addRank(x: OpRecord | undefined): number {
   return x ? (x.type === 'ok' ? 3 : x.type === 'info' ? 2 : 1) : 0;
 }
 
-export function readSetHistory(history: History, addF = 'add', readF = 'read'): SetHistory {
+/** Maelstrom's broadcast workload adds with `broadcast`: the default when a history has no `add`. */
+function defaultAddF(history: History): string {
+  let broadcast = false;
+  for (const op of history) {
+    if (op.f === 'add') return 'add';
+    if (op.f === 'broadcast') broadcast = true;
+  }
+  return broadcast ? 'broadcast' : 'add';
+}
+
+export function readSetHistory(history: History, addFOpt?: string, readF = 'read'): SetHistory {
+  const addF = addFOpt ?? defaultAddF(history);
   const idOf = new Map<string | number, number>();
   const elements: unknown[] = [];
   const adds: (OpRecord | undefined)[] = [];

@@ -37,7 +37,7 @@ export function checkSet(history: History, opts: { addF?: string; readF?: string
   const valid = lost.length === 0 && unexpected.length === 0;
   return {
     valid,
-    summary: `set: ${ok} acknowledged, ${lost.length} lost, ${unexpected.length} unexpected, ${recovered.length} recovered (crashed adds present)`,
+    summary: `set: ${ok} acknowledged, ${lost.length} lost, ${unexpected.length} unexpected, ${recovered.length} recovered (crashed adds that the final read has)`,
     lost: lost.slice(0, 1000),
     lostCount: lost.length,
     unexpected: unexpected.slice(0, 1000),
