@@ -128,6 +128,21 @@ describe('raft cluster', () => {
     expect(after.value).toEqual([1, 1]);
   });
 
+  it('with --bug early-ack, a write acknowledged just before every node is killed is gone after restart', async () => {
+    // Killing all nodes leaves no other copy: only the leader's own disk could keep the write,
+    // and under the bug it has not written it yet (entries go to disk when they ship, each second).
+    running = await startDb('raft', 3, { bug: 'early-ack', dbOptions: { 'timeout-ms': '800' } });
+    const { db, test } = running;
+    const leader = await waitFor('a leader', () => raftLeader(db, test.nodes));
+    await invokeOk(db, test, 'register', leader, 'write', [7, 1]);
+    await new Promise((r) => setTimeout(r, 1500)); // shipped and committed
+    expect(await invokeOnce(db, test, 'register', leader, 'write', [7, 2])).toEqual({ type: 'ok', value: [7, 2] });
+    await Promise.all(test.nodes.map((n) => db.kill!(test, n)));
+    await Promise.all(test.nodes.map((n) => db.start!(test, n)));
+    const now = await waitFor('a leader after restart', () => raftLeader(db, test.nodes));
+    expect((await invokeOk(db, test, 'register', now, 'read', [7, null])).value).toEqual([7, 1]);
+  });
+
   it('without the bug, a cut-off leader never acknowledges the write', async () => {
     const { write, during, after } = await earlyAckScenario();
     expect(write.type).toBe('info');

@@ -18,12 +18,12 @@
 //   keeps its leader role: it refuses writes it could not commit (error 11), but goes on serving
 //   reads while the majority elects a new leader and accepts new writes: stale reads.
 //   Breaks linearizability; caught by the register workload under --nemesis partition.
-// - early-ack: the leader answers write, cas and add requests as soon as they are in its own log
-//   (with the result they will have once applied), and ships new entries to followers lazily,
-//   in batches every second; cut off from the majority, it keeps leading and acknowledging. If
-//   it is killed or partitioned away before a majority stored the entries, a new leader
-//   overwrites them: acknowledged writes are lost. Breaks linearizability (register) and loses
-//   set elements.
+// - early-ack: the leader answers write, cas and add requests as soon as they are in its log in
+//   memory (with the result they will have once applied), and writes new entries to its disk and
+//   ships them to followers lazily, in batches every second; cut off from the majority, it keeps
+//   leading and acknowledging. If it is killed, or partitioned away, before a majority stored the
+//   entries, they are gone (a new leader overwrites them; a restarted leader never had them):
+//   acknowledged writes are lost. Breaks linearizability (register) and loses set elements.
 
 import { ERR, type Body, type Message } from '../maelstrom/protocol.js';
 import { RAFT_BUGS } from './bugs.js';
@@ -182,6 +182,7 @@ function replicate(peer: string, heartbeatOnly: boolean): void {
   const ni = nextIndex.get(peer) ?? store.lastIndex + 1;
   const prev = ni - 1;
   const entries = heartbeatOnly ? [] : store.log.slice(ni, ni + MAX_BATCH);
+  if (entries.length) store.sync(); // stored before sent (entries appended lazily: early-ack bug)
   rt.send(peer, {
     type: 'append_entries',
     term: store.term,
@@ -255,7 +256,8 @@ function serve(body: Body, respond: (b: Body) => void): void {
   if (!quorumContact) return respond({ type: 'error', code: ERR.temporarilyUnavailable, text: 'leader without contact to a majority' });
   // early-ack bug: the speculative state must not include this op yet (it is applied below).
   const spec = bug === 'early-ack' && !isReadOp(op) ? speculativeState() : null;
-  const index = store.append({ term: store.term, op });
+  // early-ack bug: the entry is not even on the leader's disk yet (written when it ships).
+  const index = bug === 'early-ack' ? store.appendLazily({ term: store.term, op }) : store.append({ term: store.term, op });
   const p: Pending = { term: store.term, respond, acked: false };
   if (spec) {
     // Answer from the speculative state: right if the entry commits, a lie if it is lost.

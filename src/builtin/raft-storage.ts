@@ -76,12 +76,19 @@ export class RaftStorage<Op> {
     if (term === this.term && votedFor === this.votedFor) return;
     this.term = term;
     this.votedFor = votedFor;
+    this.sync();
     this.write({ k: 'tv', t: term, v: votedFor });
   }
+
+  /** First index of entries held only in memory (appendLazily), not yet on disk. */
+  private lazyFrom: number | undefined;
 
   /** Replaces everything from `index` on with `entries` (index <= lastIndex + 1). */
   putFrom(index: number, entries: RaftEntry<Op>[]): void {
     if (index > this.log.length) throw new Error(`log gap: put at ${index}, last index ${this.lastIndex}`);
+    // Unwritten entries that this put replaces are simply forgotten; ones it keeps go first.
+    if (this.lazyFrom !== undefined && index <= this.lazyFrom) this.lazyFrom = undefined;
+    this.sync();
     this.log.length = index;
     for (const e of entries) this.log.push(e);
     this.write({ k: 'a', i: index, e: entries });
@@ -90,6 +97,24 @@ export class RaftStorage<Op> {
   append(entry: RaftEntry<Op>): number {
     this.putFrom(this.log.length, [entry]);
     return this.lastIndex;
+  }
+
+  /**
+   * Appends in memory only: written by the next sync (or any other write). For the early-ack bug,
+   * whose leader acknowledges entries it has not stored: SIGKILL before the sync loses them.
+   */
+  appendLazily(entry: RaftEntry<Op>): number {
+    this.lazyFrom ??= this.log.length;
+    this.log.push(entry);
+    return this.lastIndex;
+  }
+
+  /** Writes the entries appended lazily, if any. */
+  sync(): void {
+    if (this.lazyFrom === undefined) return;
+    const from = this.lazyFrom;
+    this.lazyFrom = undefined;
+    this.write({ k: 'a', i: from, e: this.log.slice(from) });
   }
 
   private write(r: TermRecord | AppendRecord<Op>): void {
