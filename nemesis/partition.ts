@@ -7,6 +7,7 @@ import type { Grudge, Nemesis, NemesisPackage, Test } from '../src/protocols.js'
 import { faultPackage } from './package.js';
 import { bridge, halves, isolate, isolateOne, majoritiesRing } from './grudge.js';
 import { registerNemesis, type NemesisOptions } from './registry.js';
+import { pickFavouringPrimaries } from './targets.js';
 
 export const PARTITION_SHAPES = ['halves', 'one', 'bridge', 'majorities-ring', 'primaries'] as const;
 export type PartitionShape = (typeof PARTITION_SHAPES)[number];
@@ -35,7 +36,7 @@ export function partitionNemesis(opts: NemesisOptions, shapes: readonly Partitio
         await net(test).heal(test);
         return { type: 'info', value: 'healed' };
       }
-      const shape = (typeof op.value === 'string' ? op.value : test.rng.pick(randomShapes(test.nodes.length))) as PartitionShape;
+      const shape = (typeof op.value === 'string' ? op.value : pickFavouringPrimaries(test, db, randomShapes(test.nodes.length))) as PartitionShape;
       const grudge = await grudgeFor(test, shape);
       await net(test).partition(test, grudge);
       return { type: 'info', value: { shape, grudge } };

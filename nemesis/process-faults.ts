@@ -3,7 +3,7 @@
 
 import { FaultlineError } from '../src/errors.js';
 import type { Db, Nemesis, Test } from '../src/protocols.js';
-import { chooseTargets, TARGETS, type TargetSpec } from './targets.js';
+import { chooseTargets, pickFavouringPrimaries, TARGETS, type TargetSpec } from './targets.js';
 
 export interface ProcessFault {
   /** e.g. 'kill' / 'start', 'pause' / 'resume'. */
@@ -39,7 +39,7 @@ export function processFaultNemesis(db: Db, fault: ProcessFault, targets: readon
     fs: [fault.startF, fault.stopF],
     async invoke(test, op) {
       if (op.f === fault.stopF) return { type: 'info', value: await undoAll(test) };
-      const spec = (typeof op.value === 'string' ? op.value : test.rng.pick(targets)) as TargetSpec;
+      const spec = (typeof op.value === 'string' ? op.value : pickFavouringPrimaries(test, db, targets)) as TargetSpec;
       const nodes = await chooseTargets(test, db, spec);
       // Record targets before acting: if acting fails halfway, teardown still undoes them.
       for (const n of nodes) down.add(n);

@@ -19,3 +19,15 @@ export async function chooseTargets(test: Test, db: Db, spec: TargetSpec): Promi
     }
   }
 }
+
+/**
+ * Picks one of `choices` at random, except that when the db can name its primaries and
+ * `primaries` is a choice, it is picked half the time: a short run has only a few fault cycles,
+ * and faults on the leader are the ones that exercise failover (where consensus bugs live).
+ */
+export function pickFavouringPrimaries<T extends string>(test: Test, db: Db, choices: readonly T[]): T {
+  const others = choices.filter((c) => c !== 'primaries');
+  if (!db.primaries || others.length === choices.length) return test.rng.pick(choices);
+  if (others.length === 0 || test.rng.next() < 0.5) return 'primaries' as T;
+  return test.rng.pick(others);
+}
