@@ -57,15 +57,15 @@ function looksLikeTxn(v: unknown): boolean {
 }
 
 /**
- * Elle's example histories may name no process (and no f): bare invocations then each get a
+ * Elle's example histories name no process at all (and no f): bare invocations then each get a
  * process of their own and bare completions close them in order; a bare completion with nothing
  * open gets an invocation at the start of the history, so it is concurrent with everything. No
  * process order is invented, and real-time order is only what the file's order says.
  */
 function withSyntheticInvocations(raws: RawOp[]): RawOp[] {
-  if (!raws.some((r) => r.fields.process === undefined)) return raws;
+  // Only when no op names a process: one op without it among others is a broken line, reported.
+  if (raws.length === 0 || raws.some((r) => r.fields.process !== undefined)) return raws;
   let next = 0;
-  for (const r of raws) if (typeof r.fields.process === 'number') next = Math.max(next, r.fields.process + 1);
   const openBare: number[] = [];
   const invokes: RawOp[] = [];
   const rest = raws.map((r) => {
