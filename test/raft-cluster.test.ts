@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alive, invokeOk, invokeOnce, isolate, raftLeader, startDb, waitFor } from './maelstrom-helpers.js';
 import type { MaelstromDb } from '../src/maelstrom/db.js';
+import { MaelstromClient } from '../src/maelstrom/client.js';
 import type { Test } from '../src/protocols.js';
 
 let running: { db: MaelstromDb; test: Test } | undefined;
@@ -135,7 +136,17 @@ describe('raft cluster', () => {
     const { db, test } = running;
     const leader = await waitFor('a leader', () => raftLeader(db, test.nodes));
     await invokeOk(db, test, 'register', leader, 'write', [7, 1]);
-    await new Promise((r) => setTimeout(r, 1500)); // shipped and committed
+    // Wait for that entry to ship and commit: a ship just happened, the next is ~1 s away, so the
+    // write below is surely still only in the leader's memory when the kill comes.
+    const c = new MaelstromClient(db.router!);
+    try {
+      await waitFor('write 1 committed', async () => {
+        const st = await c.request(leader, { type: 'raft_status' }, 300).catch(() => null);
+        return !!st && (st.commit as number) >= (st.last_index as number);
+      });
+    } finally {
+      c.close();
+    }
     expect(await invokeOnce(db, test, 'register', leader, 'write', [7, 2])).toEqual({ type: 'ok', value: [7, 2] });
     await Promise.all(test.nodes.map((n) => db.kill!(test, n)));
     await Promise.all(test.nodes.map((n) => db.start!(test, n)));
