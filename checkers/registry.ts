@@ -1,5 +1,6 @@
 // The checker plugin map: `faultline check --checker NAME` and workloads look checkers up here.
 
+import type { History } from '../src/history.js';
 import type { CheckOptions, CheckResult, Checker } from '../src/protocols.js';
 import { createRegistry } from '../src/registry.js';
 
@@ -16,3 +17,11 @@ const plugins = createRegistry<CheckerPlugin>();
 export const registerChecker = plugins.register;
 export const getChecker = plugins.get;
 export const checkerNames = plugins.names;
+
+/**
+ * A plugin's `create` for a checker that is one function of the history and its options: the
+ * options given at creation, overridden by those of each call.
+ */
+export function mergingOptions(name: string, check: (history: History, opts: CheckOptions) => Promise<CheckResult> | CheckResult): (opts: CheckOptions) => Checker {
+  return (opts) => ({ name, check: (history, o) => check(history, { ...opts, ...o }) });
+}

@@ -2,10 +2,10 @@
 // of all balances must sum to the same total, and no balance may be negative unless allowed.
 
 import type { History } from '../../src/history.js';
-import type { AnomalyRef, CheckOptions, CheckResult } from '../../src/protocols.js';
+import type { AnomalyRef, CheckResult } from '../../src/protocols.js';
 import { badInput } from '../../src/errors.js';
 import { clientRecords, firstAnomalies, optBool, optList, optNum } from '../op-pairs.js';
-import { registerChecker } from '../registry.js';
+import { mergingOptions, registerChecker } from '../registry.js';
 
 export interface BankOptions {
   /** The conserved total; default: the sum most reads agree on (reported as inferred). */
@@ -87,13 +87,7 @@ export function checkBank(history: History, opts: BankOptions = {}): CheckResult
 registerChecker({
   name: 'bank',
   description: 'bank transfers: every read conserves the total, no negative balances unless allowed',
-  create: (opts: CheckOptions) => ({
-    name: 'bank',
-    check: (h, o) => {
-      const a = { ...opts, ...o };
-      return checkBank(h, { total: optNum(a.total), negativeBalances: optBool(a.negativeBalances), accounts: optList(a.accounts) });
-    },
-  }),
+  create: mergingOptions('bank', (h, a) => checkBank(h, { total: optNum(a.total), negativeBalances: optBool(a.negativeBalances), accounts: optList(a.accounts) })),
   format(r) {
     const errs = (r.errors as { index: number; message: string }[]) ?? [];
     return [String(r.summary ?? ''), ...errs.slice(0, 10).map((e) => `  history index ${e.index}: ${e.message}`)].join('\n');

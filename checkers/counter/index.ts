@@ -6,10 +6,10 @@
 // must be exact.
 
 import type { History } from '../../src/history.js';
-import type { AnomalyRef, CheckOptions, CheckResult } from '../../src/protocols.js';
+import type { AnomalyRef, CheckResult } from '../../src/protocols.js';
 import { badInput } from '../../src/errors.js';
 import { clientRecords, firstAnomalies, optBool, optNum, optStr } from '../op-pairs.js';
-import { registerChecker } from '../registry.js';
+import { mergingOptions, registerChecker } from '../registry.js';
 
 export interface CounterOptions {
   /** The counter's initial value (default 0). */
@@ -105,13 +105,7 @@ export function checkCounter(history: History, opts: CounterOptions = {}): Check
 registerChecker({
   name: 'counter',
   description: 'grow-only and PN counters: every read within the bounds of acknowledged and attempted adds',
-  create: (opts: CheckOptions) => ({
-    name: 'counter',
-    check: (h, o) => {
-      const a = { ...opts, ...o };
-      return checkCounter(h, { initial: optNum(a.initial), addF: optStr(a.addF), readF: optStr(a.readF), eventual: optBool(a.eventual) });
-    },
-  }),
+  create: mergingOptions('counter', (h, a) => checkCounter(h, { initial: optNum(a.initial), addF: optStr(a.addF), readF: optStr(a.readF), eventual: optBool(a.eventual) })),
   format(r) {
     const lines = [String(r.summary ?? '')];
     for (const e of ((r.errors as { index: number; value: number; lower: number; upper: number }[]) ?? []).slice(0, 10)) {

@@ -5,9 +5,9 @@
 // acquires may or may not hold it, so they never count against the lock (no false alarms).
 
 import type { History } from '../../src/history.js';
-import type { AnomalyRef, CheckOptions, CheckResult } from '../../src/protocols.js';
+import type { AnomalyRef, CheckResult } from '../../src/protocols.js';
 import { clientRecords, firstAnomalies, optStr, show, type OpRecord } from '../op-pairs.js';
-import { registerChecker } from '../registry.js';
+import { mergingOptions, registerChecker } from '../registry.js';
 
 interface Hold { lock: string; process: number; start: number; end: number; acquire: OpRecord; release?: OpRecord }
 
@@ -72,12 +72,6 @@ export function checkLock(history: History, opts: { acquireF?: string; releaseF?
 registerChecker({
   name: 'lock',
   description: 'mutex: no two processes hold the lock at once',
-  create: (opts: CheckOptions) => ({
-    name: 'lock',
-    check: (h, o) => {
-      const a = { ...opts, ...o };
-      return checkLock(h, { acquireF: optStr(a.acquireF), releaseF: optStr(a.releaseF) });
-    },
-  }),
+  create: mergingOptions('lock', (h, a) => checkLock(h, { acquireF: optStr(a.acquireF), releaseF: optStr(a.releaseF) })),
   format: (r) => [String(r.summary ?? ''), ...(r.anomalies ?? []).slice(0, 10).map((a) => `  history index ${a.index}: ${a.message}`)].join('\n'),
 });

@@ -3,9 +3,9 @@
 // test's window specs), plus throughput over time, as JSON the report draws. Always valid.
 
 import type { History } from '../../src/history.js';
-import type { CheckOptions, CheckResult, FaultWindowSpec } from '../../src/protocols.js';
+import type { CheckResult, FaultWindowSpec } from '../../src/protocols.js';
 import { clientRecords, optNum, quantiles } from '../op-pairs.js';
-import { registerChecker } from '../registry.js';
+import { mergingOptions, registerChecker } from '../registry.js';
 
 export interface FaultWindow { name: string; start: number; end: number }
 
@@ -90,13 +90,9 @@ const ms = (ns: number | undefined): string => (ns === undefined ? '-' : `${(ns 
 registerChecker({
   name: 'perf',
   description: 'latency quantiles per function and fault window, throughput over time (always valid)',
-  create: (opts: CheckOptions) => ({
-    name: 'perf',
-    check: (h, o) => {
-      const a = { ...opts, ...o };
-      const specs = Array.isArray(a.windows) ? (a.windows as FaultWindowSpec[]) : undefined;
-      return checkPerf(h, { windows: specs ?? (a.test?.windows as FaultWindowSpec[] | undefined), bucketNs: optNum(a.bucketNs) });
-    },
+  create: mergingOptions('perf', (h, a) => {
+    const specs = Array.isArray(a.windows) ? (a.windows as FaultWindowSpec[]) : undefined;
+    return checkPerf(h, { windows: specs ?? (a.test?.windows as FaultWindowSpec[] | undefined), bucketNs: optNum(a.bucketNs) });
   }),
   format(r) {
     const lines = [String(r.summary ?? '')];

@@ -10,7 +10,7 @@
 import type { History } from '../../src/history.js';
 import type { AnomalyRef, CheckOptions, CheckResult } from '../../src/protocols.js';
 import { clientRecords, firstAnomalies, optBool, show, valueKey, type OpRecord } from '../op-pairs.js';
-import { registerChecker } from '../registry.js';
+import { mergingOptions, registerChecker } from '../registry.js';
 
 interface Deq { rec: OpRecord; value: unknown }
 
@@ -179,7 +179,7 @@ const fmt = (r: CheckResult): string => [String(r.summary ?? ''), ...(r.anomalie
 registerChecker({
   name: 'total-queue',
   description: 'queue: every acknowledged enqueue dequeued, nothing unexpected (allowDuplicates=false: exactly once)',
-  create: (opts: CheckOptions) => ({ name: 'total-queue', check: (h, o) => checkTotalQueue(h, { allowDuplicates: optBool({ ...opts, ...o }.allowDuplicates) }) }),
+  create: mergingOptions('total-queue', (h, a) => checkTotalQueue(h, { allowDuplicates: optBool(a.allowDuplicates) })),
   format: fmt,
 });
 

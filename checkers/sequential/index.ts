@@ -4,9 +4,9 @@
 // concluded from a search over the whole map of keys.
 
 import type { History } from '../../src/history.js';
-import type { CheckOptions, CheckResult, Checker, LinearizabilityWitness } from '../../src/protocols.js';
+import type { CheckOptions, CheckResult, LinearizabilityWitness } from '../../src/protocols.js';
 import { optBool, optNum, optStr } from '../op-pairs.js';
-import { registerChecker } from '../registry.js';
+import { mergingOptions, registerChecker } from '../registry.js';
 import { buildProblem, describeOp, WRITE, type ScOp, type ScProblem } from './problem.js';
 import { mergeKeyOrders } from './merge.js';
 import { closeUnderProducers, searchWithPrefixes } from './prefix.js';
@@ -152,15 +152,7 @@ export async function checkSequential(history: History, opts: SequentialOptions 
 export const sequentialPlugin = {
   name: 'sequential',
   description: 'sequential consistency of register / cas-register / kv histories (one total order respecting process order)',
-  create(opts: CheckOptions): Checker {
-    return {
-      name: 'sequential',
-      check: (h: History, o: CheckOptions) => {
-        const a = { ...opts, ...o };
-        return checkSequential(h, { ...a, model: optStr(a.model), keyed: optBool(a.keyed), maxStates: optNum(a.maxStates) });
-      },
-    };
-  },
+  create: mergingOptions('sequential', (h, a) => checkSequential(h, { ...a, model: optStr(a.model), keyed: optBool(a.keyed), maxStates: optNum(a.maxStates) })),
   format(result: CheckResult): string {
     const lines = [String(result.summary ?? '')];
     const w = result.witness as LinearizabilityWitness | undefined;

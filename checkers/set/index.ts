@@ -2,24 +2,19 @@
 // stable / stale / lost with visibility latencies, and convergence of final reads) and
 // `convergence` (final reads from every node agree and include every acknowledged add).
 
-import type { History } from '../../src/history.js';
-import type { CheckOptions, CheckResult, Checker, ElementOutcome } from '../../src/protocols.js';
+import type { CheckResult, ElementOutcome } from '../../src/protocols.js';
 import { optBool, optNum, optStr, show } from '../op-pairs.js';
-import { registerChecker } from '../registry.js';
+import { mergingOptions, registerChecker } from '../registry.js';
 import { checkConvergenceHistory } from './convergence.js';
 import { checkSet } from './simple-set.js';
 import { checkSetFull } from './set-full.js';
 
 const ms = (ns: unknown): string => (typeof ns === 'number' ? `${(ns / 1e6).toFixed(1)} ms` : '-');
 
-function make(name: string, f: (h: History, o: CheckOptions) => CheckResult): Checker {
-  return { name, check: f };
-}
-
 registerChecker({
   name: 'set',
   description: 'set: the final read contains every acknowledged add and nothing never added',
-  create: (opts) => make('set', (h, o) => checkSet(h, { addF: optStr({ ...opts, ...o }.addF), readF: optStr({ ...opts, ...o }.readF) })),
+  create: mergingOptions('set', (h, a) => checkSet(h, { addF: optStr(a.addF), readF: optStr(a.readF) })),
   format(r) {
     const lines = [String(r.summary ?? '')];
     const lost = r.lost as unknown[] | undefined;
@@ -47,19 +42,15 @@ function formatFull(r: CheckResult): string {
 registerChecker({
   name: 'set-full',
   description: 'eventual consistency of a set: per-element stable/stale/lost/never-read, visibility latency, convergence',
-  create: (opts) =>
-    make('set-full', (h, o) => {
-      const all = { ...opts, ...o };
-      return checkSetFull(h, {
-        linearizable: optBool(all.linearizable), maxElements: optNum(all.maxElements), addF: optStr(all.addF), readF: optStr(all.readF),
-      });
-    }),
+  create: mergingOptions('set-full', (h, a) =>
+    checkSetFull(h, { linearizable: optBool(a.linearizable), maxElements: optNum(a.maxElements), addF: optStr(a.addF), readF: optStr(a.readF) }),
+  ),
   format: formatFull,
 });
 
 registerChecker({
   name: 'convergence',
   description: 'final reads from every node (after healing) agree and include every acknowledged add',
-  create: (opts) => make('convergence', (h, o) => checkConvergenceHistory(h, optStr({ ...opts, ...o }.addF), optStr({ ...opts, ...o }.readF))),
+  create: mergingOptions('convergence', (h, a) => checkConvergenceHistory(h, optStr(a.addF), optStr(a.readF))),
   format: (r) => String(r.summary ?? ''),
 });

@@ -1,9 +1,9 @@
 // The `unique-ids` checker: every acknowledged `generate` returns an id no other generate returned.
 
 import type { History } from '../../src/history.js';
-import type { AnomalyRef, CheckOptions, CheckResult } from '../../src/protocols.js';
+import type { AnomalyRef, CheckResult } from '../../src/protocols.js';
 import { clientRecords, firstAnomalies, optStr, show, valueKey } from '../op-pairs.js';
-import { registerChecker } from '../registry.js';
+import { mergingOptions, registerChecker } from '../registry.js';
 
 export function checkUniqueIds(history: History, f = 'generate'): CheckResult {
   const seen = new Map<string | number, number>(); // id → first history index
@@ -48,7 +48,7 @@ export function checkUniqueIds(history: History, f = 'generate'): CheckResult {
 registerChecker({
   name: 'unique-ids',
   description: 'unique id generation: no id returned twice',
-  create: (opts: CheckOptions) => ({ name: 'unique-ids', check: (h, o) => checkUniqueIds(h, optStr({ ...opts, ...o }.f) ?? 'generate') }),
+  create: mergingOptions('unique-ids', (h, a) => checkUniqueIds(h, optStr(a.f) ?? 'generate')),
   format(r) {
     const d = (r.duplicated as { id: unknown; count: number }[]) ?? [];
     return [String(r.summary ?? ''), ...d.slice(0, 10).map((x) => `  ${show(x.id)} × ${x.count}`)].join('\n');
