@@ -6,7 +6,7 @@
 
 import { FaultlineError } from '../errors.js';
 import type { Client, Db, Test } from '../protocols.js';
-import { etcdClient, etcdLeaders, type EtcdSettings } from './etcd.js';
+import { ETCD_HEALTHY, etcdClient, etcdLeaders, type EtcdSettings } from './etcd.js';
 
 export interface Endpoint {
   node: string;
@@ -67,7 +67,7 @@ export class EtcdExternalDb implements Db {
           const cause = c?.code ?? c?.message ?? (e as Error).message;
           throw new FaultlineError('UNREACHABLE', `etcd at ${url} does not answer (${cause})`, `node ${node}`);
         }
-        if (!/"health":\s*"true"/.test(body)) {
+        if (!ETCD_HEALTHY.test(body)) {
           throw new FaultlineError('UNREACHABLE', `etcd at ${url} is not healthy: ${body.trim().slice(0, 200)}`, `node ${node}`);
         }
       }),

@@ -27,6 +27,8 @@ const CLIENT_PORT = 2379;
 const PEER_PORT = 2380;
 const DATA = '/var/lib/faultline/data';
 const CLOSE_GRACE_MS = 1500;
+/** etcd's /health body once the member sees a leader and can serve. */
+export const ETCD_HEALTHY = /"health":\s*"true"/;
 
 export interface EtcdSettings {
   reads: 'linearizable' | 'serializable';
@@ -146,7 +148,7 @@ export class EtcdDb implements Db {
       command: (node, ips) => this.command(test, node, ips),
       dataPath: DATA,
       // /health answers true only once the member sees a leader and can serve.
-      wait: { http: { port: CLIENT_PORT, path: '/health', body: /"health":\s*"true"/ } },
+      wait: { http: { port: CLIENT_PORT, path: '/health', body: ETCD_HEALTHY } },
       readyTimeoutMs: 60_000,
       onStart: async (node) => this.dnet?.reapply(node),
       // gRPC channels that etcd3 closes while still connecting keep trying for a moment: let those
