@@ -1,10 +1,13 @@
-// Bad input through the real CLI: one clear message naming the problem and the place, exit 254.
+// Bad input through the real CLI: one clear message naming the problem and the place, exit 254;
+// and checker budgets given on the command line.
 
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { faultline } from './cli-helpers.js';
+import { writeHistoryJsonl } from '../src/history-io.js';
+import { simulateRegister } from '../checkers/linearizable/sim-register.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fl-cli-'));
 const file = (name: string, text: string) => {
@@ -51,5 +54,19 @@ describe('CLI bad input', () => {
     const t = await faultline(['check', '--model', 'register', file('type.jsonl', '{"type":"done","process":0,"f":"read"}\n')]);
     expect(t.exitCode).toBe(254);
     expect(t.stderr).toMatch(/type\.jsonl:1: unknown op type "done"/);
+  });
+});
+
+describe('CLI checker budgets', () => {
+  it('a fraction of a second is a budget (unknown, exit 2); a negative one is refused (exit 254)', async () => {
+    const h = simulateRegister({ ops: 4000, processes: 20, seed: 7 });
+    const p = join(dir, 'big.jsonl');
+    writeHistoryJsonl(p, h);
+    const r = await faultline(['check', '--model', 'cas-register', '--time-limit', '0.001', p]);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(2);
+    expect(r.stdout).toMatch(/time limit of 1 ms exhausted/);
+    const bad = await faultline(['check', '--model', 'cas-register', '--time-limit', '-1', p]);
+    expect(bad.exitCode).toBe(254);
+    expect(bad.stderr).toMatch(/--time-limit: expected a non-negative number, got '-1'/);
   });
 });

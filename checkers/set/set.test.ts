@@ -60,6 +60,20 @@ describe('set-full', () => {
     expect(getChecker('set-full')!.format!(r)).toMatch(/lost elements \(3\): /);
   });
 
+  it("reads Maelstrom's broadcast histories (adds as 'broadcast') without an addF option", () => {
+    const h: History = [
+      { index: 0, time: 0, type: 'invoke', process: 0, f: 'broadcast', value: 1 },
+      { index: 1, time: 1, type: 'ok', process: 0, f: 'broadcast', value: 1 },
+      { index: 2, time: 2, type: 'invoke', process: 1, f: 'broadcast', value: 2 },
+      { index: 3, time: 3, type: 'ok', process: 1, f: 'broadcast', value: 2 },
+      { index: 4, time: 4, type: 'invoke', process: 2, f: 'read', value: null },
+      { index: 5, time: 5, type: 'ok', process: 2, f: 'read', value: [1] },
+    ];
+    const r = checkSet(h);
+    expect(r.valid).toBe(false);
+    expect(r.lost).toEqual([2]);
+  });
+
   it('flags unexpected and duplicated elements and never-read ones', () => {
     const h: History = [
       { index: 0, time: 0, type: 'invoke', process: 0, f: 'add', value: 1 },
