@@ -2,7 +2,7 @@
 // (network, volumes, containers created and started, every node's /health true), and the time
 // to tear it down. Target: under 10 s to ready. Usage: npm run bench:etcd-ready [-- ROUNDS [NODES]]
 
-import { EtcdDb } from '../src/db/etcd.js';
+import { EtcdDb } from '../dbs/etcd/index.js';
 import { ensureSystemImage } from '../src/docker/images.js';
 import { fakeTest, leftovers } from '../test/docker-helpers.js';
 

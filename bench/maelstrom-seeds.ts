@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import '../checkers/index.js';
 import '../checkers/linearizable/index.js';
-import { getDb } from '../src/db/index.js';
+import { getDb } from '../dbs/index.js';
 import type { MaelstromDb } from '../src/maelstrom/db.js';
 import { minimalTest, nodeNames } from '../src/maelstrom/test-kit.js';
 import { runTest } from '../src/run.js';

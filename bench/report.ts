@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { renderReport } from '../src/report/render.js';
-import { readRunDir, writeReport } from '../src/report/write.js';
+import { renderReport } from '../app/report/render.js';
+import { readRunDir, writeReport } from '../app/report/write.js';
 import { bigRun } from '../test/report-fixtures.js';
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);

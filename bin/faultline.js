@@ -2,4 +2,4 @@
 // The faultline CLI entry: loads the TypeScript sources through tsx (no build step needed).
 import { register } from 'tsx/esm/api';
 register();
-await import('../src/cli.ts');
+await import('../app/cli.ts');

@@ -13,10 +13,10 @@ import { runController, type Worker } from './controller.js';
 import { any, clients, nemesis, phases, sleep, stagger, timeLimit, type Thread } from './generator/index.js';
 import { createRunDir, HistoryWriter, writeJson, DEFAULT_RESULTS } from './store.js';
 import { Progress } from './progress.js';
-import { getDb, dbNames } from './db/index.js';
+import { getDb, dbNames } from '../dbs/index.js';
 import { getWorkload, workloadNames } from '../workloads/index.js';
 import { buildNemesis } from '../nemesis/index.js';
-import { writeReport } from './report/write.js';
+import { writeReport } from '../app/report/write.js';
 
 export interface RunOptions {
   /** Default: raft, or maelstrom when `bin` is given. */

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { EtcdDb } from '../src/db/etcd.js';
+import { EtcdDb } from '../dbs/etcd/index.js';
 import { netnsRules } from '../src/docker/net.js';
 import type { DockerNet } from '../src/docker/net.js';
 import type { DockerCluster } from '../src/docker/cluster.js';

@@ -3,7 +3,7 @@
 // in, conflicting transactions definitely fail), and refused db options and clock faults.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EtcdDb, etcdSettings } from '../src/db/etcd.js';
+import { EtcdDb, etcdSettings } from '../dbs/etcd/index.js';
 import { getNemesis } from '../nemesis/index.js';
 import type { Client, Test } from '../src/protocols.js';
 import { fakeTest, prepareDocker, testRunId } from './docker-helpers.js';

@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EtcdDb } from '../src/db/etcd.js';
-import { connectEtcd } from '../src/db/etcd-clients.js';
+import { EtcdDb } from '../dbs/etcd/index.js';
+import { connectEtcd } from '../dbs/etcd/clients.js';
 import type { Test } from '../src/protocols.js';
 import { fakeTest, prepareDocker, testRunId } from './docker-helpers.js';
 

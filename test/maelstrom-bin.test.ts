@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FaultlineError } from '../src/errors.js';
-import { getDb } from '../src/db/index.js';
+import { getDb } from '../dbs/index.js';
 import type { MaelstromDb } from '../src/maelstrom/db.js';
 import type { Test } from '../src/protocols.js';
 import { alive, invokeOnce, startDb } from './maelstrom-helpers.js';

@@ -1,7 +1,7 @@
 // Shared helpers for the Maelstrom cluster tests: start a db from its plugin, ask Raft nodes who
 // leads, poll until a condition holds, and check that no spawned process survived.
 
-import { getDb } from '../src/db/index.js';
+import { getDb } from '../dbs/index.js';
 import { MaelstromClient } from '../src/maelstrom/client.js';
 import type { MaelstromDb } from '../src/maelstrom/db.js';
 import { minimalTest, nodeNames, sleep } from '../src/maelstrom/test-kit.js';

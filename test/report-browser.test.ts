@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeReport } from '../src/report/write.js';
+import { writeReport } from '../app/report/write.js';
 import { bigRun, nonLinearizableRun, xssRun, XSS } from './report-fixtures.js';
 
 const BIN = fileURLToPath(new URL('../bin/faultline.js', import.meta.url));

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { History, Op } from '../src/history.js';
 import { writeHistoryJsonl } from '../src/history-io.js';
 import type { CheckResult, LinearizabilityWitness, TxnAnomaly, ElementOutcome } from '../src/protocols.js';
-import type { RunTestInfo } from '../src/report/data.js';
+import type { RunTestInfo } from '../app/report/data.js';
 import { createRng } from '../src/rng.js';
 
 export function writeRunDir(dir: string, test: RunTestInfo, results: CheckResult, history: History): string {

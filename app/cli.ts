@@ -1,0 +1,43 @@
+// faultline's command line: builds the commander program from the registered subcommands and
+// maps errors to exit codes (254 bad arguments/input, 255 crash).
+
+import { Command, CommanderError } from 'commander';
+import { commands } from './commands/index.js';
+import { EXIT, exitCodeFor, FaultlineError } from '../src/errors.js';
+
+// `faultline check … | head` closes our stdout early: that is the reader's choice, not a crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
+const program = new Command();
+program
+  .name('faultline')
+  .description('Jepsen-style consistency testing: run workloads against clusters under faults, check the history, report.')
+  .exitOverride()
+  .showHelpAfterError(false)
+  .configureOutput({ outputError: (s, write) => write(s) });
+
+for (const add of commands) add(program);
+
+try {
+  await program.parseAsync(process.argv);
+  // Every command has finished its work here (serve waits for its signal inside its action).
+  // Exit now rather than when the event loop drains: gRPC channels of closed etcd clients keep
+  // retrying removed containers for minutes.
+  process.exit(process.exitCode ?? 0);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) process.exit(0);
+    process.exit(EXIT.badInput);
+  }
+  if (e instanceof FaultlineError) {
+    process.stderr.write(`faultline: ${e.message}\n`);
+  } else {
+    process.stderr.write(`faultline: crashed: ${(e as Error)?.stack ?? String(e)}\n`);
+  }
+  process.exit(exitCodeFor(e));
+}

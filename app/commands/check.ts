@@ -1,0 +1,127 @@
+// `faultline check FILE`: judge a stored history (faultline JSONL, Jepsen EDN, Porcupine logs)
+// with a named checker, a model, or the checker of a workload; optionally write a report.
+
+import type { Command } from 'commander';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { readHistoryFile, formatNames, writeHistoryJsonl } from '../../src/history-io.js';
+import { badArgument } from '../../src/errors.js';
+import type { CheckOptions, Checker, TestInfo } from '../../src/protocols.js';
+import { getChecker, checkerNames } from '../../checkers/index.js';
+import { getWorkload, workloadNames } from '../../workloads/index.js';
+import { readJson, writeJson } from '../../src/store.js';
+import { writeReport } from '../report/write.js';
+import { choiceOption, intOption, keyValueOption, numberOption } from './options.js';
+import { printDetails } from './run.js';
+import { summarize, verdictWord } from './verdict.js';
+import { exitCodeFor, type FailOn } from '../ci/gate.js';
+import { emitCiOutputs } from './ci-outputs.js';
+
+/** Workloads whose checker is one registered checker with fixed options. */
+const WORKLOAD_CHECKERS: Record<string, { checker: string; opts?: CheckOptions }> = {
+  register: { checker: 'linearizable', opts: { model: 'cas-register' } },
+  set: { checker: 'set-full' },
+  'list-append': { checker: 'list-append' },
+  'rw-register': { checker: 'rw-register' },
+  counter: { checker: 'counter' },
+  bank: { checker: 'bank' },
+  lock: { checker: 'lock' },
+  queue: { checker: 'total-queue' },
+};
+
+interface CheckCliOptions {
+  checker?: string;
+  model?: string;
+  workload?: string;
+  consistencyModel?: string;
+  format: string;
+  out?: string;
+  junit?: string;
+  failOn: FailOn;
+  timeLimit?: number;
+  memoryLimit?: number;
+  partition: boolean;
+  opt: Record<string, string>;
+}
+
+function chooseChecker(file: string, o: CheckCliOptions): { name: string; checker: Checker; opts: CheckOptions } {
+  const opts: CheckOptions = { ...o.opt };
+  if (o.model) opts.model = o.model;
+  if (o.consistencyModel) opts.consistencyModel = o.consistencyModel;
+  if (o.timeLimit !== undefined) opts.timeLimitMs = o.timeLimit * 1000;
+  if (o.memoryLimit !== undefined) opts.memoryLimitBytes = o.memoryLimit * 1024 * 1024;
+  if (!o.partition) opts.partition = false;
+  let name = o.checker;
+  if (!name && o.workload) {
+    const w = WORKLOAD_CHECKERS[o.workload];
+    if (!w) throw badArgument(`no checker for workload '${o.workload}' (known: ${Object.keys(WORKLOAD_CHECKERS).join(', ')})`, '--workload');
+    name = w.checker;
+    Object.assign(opts, { ...w.opts, ...opts });
+  }
+  if (!name && o.model) name = 'linearizable';
+  if (!name) {
+    // A history inside a run directory: judge it the way the run would have.
+    const testFile = join(dirname(file), 'test.json');
+    if (existsSync(testFile)) {
+      const info = readJson<TestInfo>(testFile);
+      const plugin = getWorkload(info.workload);
+      if (plugin) {
+        const w = plugin.create({ concurrency: info.concurrency, nodes: info.nodes, options: {} });
+        return { name: info.workload, checker: w.checker, opts: { ...opts, test: info } };
+      }
+    }
+    throw badArgument('say how to judge the history: --model M, --checker NAME or --workload W', 'check');
+  }
+  const plugin = getChecker(name);
+  if (!plugin) throw badArgument(`unknown checker '${name}' (known: ${checkerNames().join(', ')})`, '--checker');
+  return { name, checker: plugin.create(opts), opts };
+}
+
+export function register(program: Command): void {
+  program
+    .command('check')
+    .description('check a stored history: faultline JSONL, Jepsen EDN or Porcupine logs')
+    .argument('<file>', 'history file')
+    .option('--checker <name>', `checker: ${checkerNames().join(', ')}`)
+    .option('--model <model>', 'model for linearizable/sequential: register, cas-register, kv, set, fifo-queue, unordered-queue, mutex, counter, multi-register (--opt init=JSON: the initial value)')
+    .option('--workload <name>', `judge as this workload does (${Object.keys(WORKLOAD_CHECKERS).join(', ')})`)
+    .option('--consistency-model <m>', 'for list-append/rw-register: strict-serializable (default), serializable, snapshot-isolation, ...')
+    .option('--format <f>', `history format: ${formatNames().join(', ')}`, 'auto')
+    .option('--no-partition', 'check as one state (no split by key)')
+    .option('--time-limit <s>', 'checker time budget in seconds, fractions allowed (then: unknown)', numberOption('--time-limit'))
+    .option('--memory-limit <mb>', 'checker memory budget in MiB (then: unknown)', intOption('--memory-limit'))
+    .option('--opt <key=value>', 'checker-specific option (repeatable)', keyValueOption('--opt'), {})
+    .option('--out <dir>', 'write results.json and report.html there')
+    .option('--junit <file>', 'write a JUnit XML report')
+    .option('--fail-on <what>', 'invalid | unknown', choiceOption('--fail-on', ['invalid', 'unknown']), 'unknown')
+    .action(async (file: string, o: CheckCliOptions) => {
+      const path = resolve(file);
+      const history = readHistoryFile(path, o.format);
+      const { name, checker, opts } = chooseChecker(path, o);
+      const result = await checker.check(history, opts);
+      printDetails({ valid: result.valid, results: { [name]: result } });
+      for (const l of summarize(result, name)) process.stdout.write(l + '\n');
+      process.stdout.write(`\n${verdictWord(result.valid)}\n`);
+      const test: TestInfo = {
+        name: `check-${name}`, db: 'none', workload: o.workload ?? name, nemesis: [], nodes: [], concurrency: 0, seed: 0, timeLimitS: 0, rate: 0,
+        dbOptions: {}, startedAt: new Date().toISOString(), versions: { node: process.version }, kind: 'check', source: path, checker: name,
+        ...(o.model ? { model: o.model } : {}),
+      };
+      const results = { valid: result.valid, results: { [name]: result }, ...(result.anomalies ? { anomalies: result.anomalies } : {}) };
+      if (o.out) {
+        const dir = resolve(o.out);
+        mkdirSync(dir, { recursive: true });
+        const dest = join(dir, 'history.jsonl');
+        // The report links ops to lines of history.jsonl: keep the original file when it is one.
+        if (path.endsWith('.jsonl')) {
+          if (path !== dest) copyFileSync(path, dest);
+        } else writeHistoryJsonl(dest, history);
+        writeJson(join(dir, 'test.json'), { ...test, windows: [] });
+        writeJson(join(dir, 'results.json'), results);
+        const report = await writeReport(dir);
+        process.stdout.write(`report: ${report}\n`);
+      }
+      emitCiOutputs({ junit: o.junit, runs: [{ test, results, dir: o.out }], failOn: o.failOn });
+      process.exitCode = exitCodeFor(result.valid, o.failOn);
+    });
+}

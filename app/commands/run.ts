@@ -1,0 +1,70 @@
+// `faultline run`: one test end to end against a cluster, printing progress and the verdict.
+
+import type { Command } from 'commander';
+import { runTest } from '../../src/run.js';
+import { EXIT } from '../../src/errors.js';
+import { getChecker } from '../../checkers/index.js';
+import { intOption, keyValueOption, listOption, numberOption, choiceOption } from './options.js';
+import { summarize, verdictWord } from './verdict.js';
+import { exitCodeFor, type FailOn } from '../ci/gate.js';
+import { emitCiOutputs } from './ci-outputs.js';
+import type { CheckResult } from '../../src/protocols.js';
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('run a test: workload + faults against a cluster, then check the history')
+    .option('--db <name>', 'database: raft (built-in, the default), gossip, etcd, maelstrom (the default with --bin)')
+    .option('--bin <program>', 'an external node program speaking the Maelstrom protocol')
+    .option('--workload <name>', 'workload: register, set, counter, list-append, lock, ...', 'register')
+    .option('--nemesis <list>', 'faults, comma-separated: partition,kill,pause,packet,clock or none', 'partition,kill')
+    .option('--nodes <n>', 'number of nodes', intOption('--nodes'))
+    .option('--concurrency <n>', 'client threads', intOption('--concurrency'))
+    .option('--rate <r>', 'client ops per second, in total', numberOption('--rate'))
+    .option('--time-limit <s>', 'seconds of workload', numberOption('--time-limit'), 30)
+    .option('--seed <n>', 'random seed (default: random, printed)', intOption('--seed'))
+    .option('--bug <name>', 'switch on a documented bug of the built-in target')
+    .option('--db-option <key=value>', 'database setting (repeatable)', keyValueOption('--db-option'), {})
+    .option('--nemesis-option <key=value>', 'nemesis setting (repeatable), e.g. partition=halves+one', keyValueOption('--nemesis-option'), {})
+    .option('--nemesis-interval <s>', 'mean seconds between fault changes', numberOption('--nemesis-interval'), 5)
+    .option('--workload-option <key=value>', 'workload setting (repeatable)', keyValueOption('--workload-option'), {})
+    .option('--out <dir>', 'results root directory', 'results')
+    .option('--junit <file>', 'write a JUnit XML report')
+    .option('--fail-on <what>', 'invalid | unknown: which verdicts give a non-zero exit', choiceOption('--fail-on', ['invalid', 'unknown']), 'unknown')
+    .option('--quiet', 'no progress output')
+    .action(async (opts) => {
+      const outcome = await runTest({
+        db: opts.db,
+        bin: opts.bin,
+        workload: opts.workload,
+        nemesis: listOption(opts.nemesis),
+        nodes: opts.nodes,
+        concurrency: opts.concurrency,
+        rate: opts.rate,
+        timeLimitS: opts.timeLimit,
+        seed: opts.seed,
+        bug: opts.bug,
+        dbOptions: opts.dbOption,
+        nemesisOptions: opts.nemesisOption,
+        nemesisIntervalS: opts.nemesisInterval,
+        workloadOptions: opts.workloadOption,
+        out: opts.out,
+        quiet: opts.quiet,
+      });
+      printDetails(outcome.results);
+      for (const l of summarize(outcome.results)) process.stdout.write(l + '\n');
+      process.stdout.write(`\n${verdictWord(outcome.valid)}  (${outcome.dir}/report.html)\n`);
+      emitCiOutputs({ junit: opts.junit, runs: [{ test: outcome.test, results: outcome.results, dir: outcome.dir }], failOn: opts.failOn as FailOn });
+      process.exitCode = outcome.interrupted ? EXIT.crash : exitCodeFor(outcome.valid, opts.failOn as FailOn);
+    });
+}
+
+/** Checker-specific explanations (witnesses, cycles, lost elements) for the invalid parts. */
+export function printDetails(result: CheckResult, name?: string): void {
+  if (name && result.valid !== true) {
+    const plugin = getChecker(name);
+    const text = plugin?.format?.(result);
+    if (text) process.stdout.write(`--- ${name}\n${text.trimEnd()}\n`);
+  }
+  for (const [k, r] of Object.entries(result.results ?? {})) printDetails(r, k);
+}

@@ -1,0 +1,220 @@
+// The report's data model: what a run directory holds (test.json, results.json, history) and the
+// derived data the page draws — fault windows from nemesis ops, the anomaly list, and the compact
+// history encoding embedded in the page (one array per op, f and node names interned).
+
+import type { History, Op } from '../../src/history.js';
+import type { AnomalyRef, CheckResult, FaultWindowSpec, TestInfo } from '../../src/protocols.js';
+
+/** test.json as the controller writes it: TestInfo plus run facts. Every field may be missing. */
+export interface RunTestInfo extends Partial<TestInfo> {
+  windows?: FaultWindowSpec[];
+  durationNs?: number;
+  finishedAt?: string;
+  /** For `check`: the file that was checked. */
+  source?: string;
+  kind?: 'run' | 'check';
+}
+
+/** Everything renderReport needs. `files` are relative links shown in the header. */
+export interface ReportInput {
+  test: RunTestInfo;
+  results: CheckResult;
+  history: History;
+  /** Relative path of the history file (for the download link and "line N" labels). */
+  historyFile?: string;
+  /** Relative paths of node logs, e.g. nodes/n1/etcd.log. */
+  logs?: string[];
+  /** Other relative links (test.json, results.json). */
+  files?: string[];
+}
+
+/** A shaded interval: a fault in effect from `start` to `end` (ns). */
+export interface FaultWindow {
+  name: string;
+  color: string;
+  start: number;
+  end: number;
+}
+
+const PALETTE = ['#f4a261', '#e76f51', '#9b5de5', '#00bbf9', '#f15bb5', '#8ac926', '#ffca3a'];
+
+/** Default window specs derived from the nemesis fs seen (start-x/stop-x, kill/start, pause/resume). */
+export function defaultWindowSpecs(history: History): FaultWindowSpec[] {
+  const fs = new Set<string>();
+  for (const op of history) if (op.process === 'nemesis') fs.add(op.f);
+  const specs: FaultWindowSpec[] = [];
+  for (const f of fs) {
+    const m = /^start-(.+)$/.exec(f);
+    if (m && fs.has(`stop-${m[1]}`)) specs.push({ name: m[1]!, start: [f], stop: [`stop-${m[1]}`], color: '' });
+  }
+  if (fs.has('kill') && fs.has('start')) specs.push({ name: 'kill', start: ['kill'], stop: ['start'], color: '' });
+  // Jepsen's classic nemeses (partitioner, clock scrambler) use plain :start / :stop.
+  else if (fs.has('start') && fs.has('stop')) specs.push({ name: 'nemesis', start: ['start'], stop: ['stop'], color: '' });
+  if (fs.has('pause') && fs.has('resume')) specs.push({ name: 'pause', start: ['pause'], stop: ['resume'], color: '' });
+  specs.forEach((s, i) => (s.color = PALETTE[i % PALETTE.length]!));
+  return specs;
+}
+
+/**
+ * Pair nemesis ops into windows. A window opens at the invocation of a start op and closes at the
+ * completion of the next stop op of the same spec, so the shading covers the whole time the fault
+ * may have been in effect. A window never closed runs to the end of the history.
+ */
+export function faultWindows(history: History, specs?: FaultWindowSpec[]): FaultWindow[] {
+  const use = specs && specs.length ? specs : defaultWindowSpecs(history);
+  const end = history.length ? history[history.length - 1]!.time : 0;
+  const out: FaultWindow[] = [];
+  for (const spec of use) {
+    let open: number | null = null;
+    for (const op of history) {
+      if (op.process !== 'nemesis') continue;
+      if (spec.start.includes(op.f) && op.type === 'invoke' && open === null) open = op.time;
+      else if (spec.stop.includes(op.f) && op.type !== 'invoke' && open !== null) {
+        out.push({ name: spec.name, color: spec.color || PALETTE[0]!, start: open, end: op.time });
+        open = null;
+      }
+    }
+    if (open !== null) out.push({ name: spec.name, color: spec.color || PALETTE[0]!, start: open, end });
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/** A checker result and its path in the results tree ("linear", "linear/key 3"). */
+export interface NamedResult {
+  path: string;
+  result: CheckResult;
+}
+
+/** Top-level checker results by name; a bare CheckResult without `results` is one checker. */
+export function checkerResults(results: CheckResult): NamedResult[] {
+  if (results.results && typeof results.results === 'object') {
+    return Object.entries(results.results).map(([path, result]) => ({ path, result }));
+  }
+  return [{ path: 'checker', result: results }];
+}
+
+function isAnomalyRef(x: unknown): x is AnomalyRef {
+  return !!x && typeof x === 'object' && typeof (x as AnomalyRef).index === 'number';
+}
+
+/** The anomaly pointers, first one first: the combined list, else each checker's in order. */
+export function collectAnomalies(results: CheckResult, historyLength: number): Array<AnomalyRef & { checker?: string }> {
+  // Each checker's pointers, tagged with the checker's path; then the combined list's order wins.
+  const fromCheckers: Array<AnomalyRef & { checker?: string }> = [];
+  const walk = (r: CheckResult, path: string, depth: number) => {
+    if (path && Array.isArray(r.anomalies)) for (const a of r.anomalies) if (isAnomalyRef(a)) fromCheckers.push({ index: a.index, message: String(a.message ?? ''), checker: path });
+    if (depth < 3 && r.results && typeof r.results === 'object') {
+      for (const [k, sub] of Object.entries(r.results)) if (sub && typeof sub === 'object') walk(sub, path ? `${path}/${k}` : k, depth + 1);
+    }
+  };
+  walk(results, '', 0);
+  const key = (a: AnomalyRef) => `${a.index}\u0000${a.message}`;
+  const checkerOf = new Map<string, string>();
+  for (const a of fromCheckers) if (!checkerOf.has(key(a))) checkerOf.set(key(a), a.checker!);
+  const out: Array<AnomalyRef & { checker?: string }> = [];
+  const seen = new Set<string>();
+  const add = (a: unknown, checker?: string) => {
+    if (!isAnomalyRef(a) || a.index < 0 || a.index >= historyLength) return;
+    const ref = { index: a.index, message: String(a.message ?? '') };
+    const k = key(ref);
+    if (seen.has(k)) return;
+    seen.add(k);
+    const c = checker ?? checkerOf.get(k);
+    out.push({ ...ref, ...(c ? { checker: c } : {}) });
+  };
+  if (Array.isArray(results.anomalies)) for (const a of results.anomalies) add(a);
+  for (const a of fromCheckers) add(a, a.checker);
+  if (!out.length) fallbackAnomalies(results, '', 0, add);
+  return out;
+}
+
+/**
+ * One op as the page embeds it: [time, type, process, f, value, node?, error?]. type: 0 invoke,
+ * 1 ok, 2 fail, 3 info; process -1 = nemesis; f and node are indices into `fs`/`nodes` (node -1:
+ * none). Trailing node/error are omitted when absent.
+ */
+export type EncodedOp = [number, number, number, number, unknown, ...unknown[]];
+
+export interface EncodedHistory {
+  fs: string[];
+  nodes: string[];
+  ops: EncodedOp[];
+}
+
+const TYPE_CODE: Record<Op['type'], number> = { invoke: 0, ok: 1, fail: 2, info: 3 };
+
+/** Values longer than this (as JSON) are embedded cut short: the page shows at most a few hundred characters. */
+export const MAX_VALUE_CHARS = 1000;
+
+/**
+ * A value as the page embeds it: unchanged when small; otherwise a string with its beginning and
+ * its size (a set's final read can hold millions of elements; history.jsonl keeps them all).
+ */
+export function compactValue(v: unknown): unknown {
+  if (typeof v === 'string') return v.length > MAX_VALUE_CHARS ? `${v.slice(0, 400)}… (${v.length} characters in all; see the history file)` : v;
+  if (v === null || typeof v !== 'object') return v;
+  // Cheap pass for the common small cases (register values, tuples, short txns) before stringifying.
+  if (Array.isArray(v) && v.length <= 16 && v.every((x) => x === null || (typeof x !== 'object' && !(typeof x === 'string' && x.length > 50)))) return v;
+  let json: string;
+  try {
+    json = JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x)) ?? 'null';
+  } catch {
+    return String(v);
+  }
+  if (json.length <= MAX_VALUE_CHARS) return v;
+  const items = Array.isArray(v) ? `${v.length} items, ` : '';
+  return `${json.slice(0, 400)}… (${items}${json.length} characters in all; see the history file)`;
+}
+
+export function encodeHistory(history: History): EncodedHistory {
+  const fs: string[] = [];
+  const fIdx = new Map<string, number>();
+  const nodes: string[] = [];
+  const nodeIdx = new Map<string, number>();
+  const intern = (s: string, list: string[], map: Map<string, number>) => {
+    let i = map.get(s);
+    if (i === undefined) {
+      i = list.length;
+      list.push(s);
+      map.set(s, i);
+    }
+    return i;
+  };
+  const ops: EncodedHistory['ops'] = new Array(history.length);
+  for (let i = 0; i < history.length; i++) {
+    const op = history[i]!;
+    const proc = op.process === 'nemesis' ? -1 : typeof op.process === 'number' ? op.process : -2;
+    const node = typeof op.node === 'string' ? intern(op.node, nodes, nodeIdx) : -1;
+    const row: EncodedOp = [op.time, TYPE_CODE[op.type] ?? 0, proc, intern(String(op.f), fs, fIdx), compactValue(op.value ?? null)];
+    // Node and error only when present: most ops have neither, and the page parses less.
+    if (op.error !== undefined && op.error !== null) row.push(node, op.error);
+    else if (node >= 0) row.push(node);
+    ops[i] = row;
+  }
+  return { fs, nodes, ops };
+}
+
+/**
+ * For checkers that gave evidence but no AnomalyRef pointers: the witness's failing op, the ops of
+ * transactional anomalies, and lost elements' adds, so "jump to the first anomaly" still works.
+ */
+function fallbackAnomalies(r: CheckResult, path: string, depth: number, add: (a: unknown, checker?: string) => void): void {
+  const w = r.witness as { failing?: unknown } | undefined;
+  if (w && typeof w.failing === 'number') add({ index: w.failing, message: 'cannot be linearized' }, path || undefined);
+  const ex = (r.examples ?? (r.anomalies && !Array.isArray(r.anomalies) ? r.anomalies : undefined)) as Record<string, unknown> | undefined;
+  if (ex && typeof ex === 'object') {
+    for (const [type, list] of Object.entries(ex)) {
+      const first = Array.isArray(list) ? (list[0] as { ops?: Array<{ index?: unknown }> } | undefined) : undefined;
+      const idx = first?.ops?.[0]?.index;
+      if (typeof idx === 'number') add({ index: idx, message: `${type} anomaly` }, path || undefined);
+    }
+  }
+  if (Array.isArray(r.elements)) {
+    for (const e of r.elements.slice(0, 100_000) as Array<{ outcome?: unknown; element?: unknown; addIndex?: unknown }>) {
+      if (e && e.outcome === 'lost' && typeof e.addIndex === 'number') add({ index: e.addIndex, message: `element ${JSON.stringify(e.element)} lost` }, path || undefined);
+    }
+  }
+  if (depth < 3 && r.results && typeof r.results === 'object') {
+    for (const [k, sub] of Object.entries(r.results)) if (sub && typeof sub === 'object' && sub.valid !== true) fallbackAnomalies(sub, path ? `${path}/${k}` : k, depth + 1, add);
+  }
+}

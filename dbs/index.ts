@@ -1,0 +1,7 @@
+// Loads every database plugin (each file registers itself). Add one import line per plugin.
+
+export * from './registry.js';
+import './raft/index.js';
+import './gossip/index.js';
+import './maelstrom/index.js';
+import './etcd/index.js';
