@@ -1,8 +1,12 @@
 // A small, fast EDN reader and writer for Jepsen histories. Mapping to JS: nil -> null,
-// keywords and symbols -> strings without the colon, vectors/lists/sets -> arrays,
-// maps -> plain objects (keys stringified), tagged literals -> their value.
+// keywords and symbols -> strings without the colon, vectors/lists/sets -> arrays, maps -> plain
+// objects (keys stringified), tagged literals -> their value, integers -> number, or bigint beyond
+// ±(2^53−1) (also `N` literals). The reader streams: forms are read from chunks of a TextSource,
+// so a history file is never held whole; values nested deeper than MAX_DEPTH are an error.
 
 import { badInput } from './errors.js';
+import { integerOrNumber, MAX_DEPTH, setProperty, stringifyJson } from './json.js';
+import { MAX_LINE_CHARS, TextSource } from './text-source.js';
 
 export interface EdnForm {
   value: unknown;
@@ -10,132 +14,270 @@ export interface EdnForm {
   line: number;
 }
 
-const WS = new Set([' ', '\t', '\n', '\r', ',']);
-const DELIMS = new Set([' ', '\t', '\n', '\r', ',', '(', ')', '[', ']', '{', '}', '"', ';']);
+// Character classes (ASCII): 1 whitespace (commas too), 2 other delimiters.
+const CLASS = new Uint8Array(128);
+for (const c of ' \t\n\r,') CLASS[c.charCodeAt(0)] = 1;
+for (const c of '()[]{}";') CLASS[c.charCodeAt(0)] = 2;
+const isDelim = (c: number): boolean => c < 128 && CLASS[c] !== 0;
+
+/** Thrown inside the reader when a form runs past the text read so far (more is coming). */
+const INCOMPLETE = { incomplete: true };
+
+const NAMED_CHARS: Record<string, string> = { newline: '\n', space: ' ', tab: '\t', return: '\r', backspace: '\b', formfeed: '\f' };
 
 class Reader {
+  s = '';
   pos = 0;
   line = 1;
-  constructor(private readonly s: string, private readonly where: string) {}
+  /** True when `s` holds the rest of the input: running off its end is then a real end. */
+  eof = false;
+  /** Keywords and symbols seen, shared (a history repeats a handful of them millions of times). */
+  private names = new Map<string, string>();
+  private stack: unknown[] = [];
+  constructor(readonly where: string) {}
 
   fail(msg: string): never {
     throw badInput(`malformed EDN: ${msg}`, `${this.where}:${this.line}`);
   }
 
+  /** Ran off the text: more input, or the real end. */
+  end(what: string): never {
+    if (!this.eof) throw INCOMPLETE;
+    this.fail(what);
+  }
+
   skipWs(): void {
     const s = this.s;
-    while (this.pos < s.length) {
-      const c = s[this.pos]!;
-      if (c === '\n') { this.line++; this.pos++; }
-      else if (WS.has(c)) this.pos++;
-      else if (c === ';') { while (this.pos < s.length && s[this.pos] !== '\n') this.pos++; }
-      else if (c === '#' && s[this.pos + 1] === '_') { this.pos += 2; this.read(); }
-      else break;
+    for (;;) {
+      if (this.pos >= s.length) return;
+      const c = s.charCodeAt(this.pos);
+      if (c === 10) { this.line++; this.pos++; }
+      else if (c === 32 || c === 44 || c === 9 || c === 13) this.pos++;
+      else if (c === 59) {
+        const nl = s.indexOf('\n', this.pos);
+        if (nl < 0) {
+          if (!this.eof) throw INCOMPLETE;
+          this.pos = s.length;
+        } else this.pos = nl;
+      } else if (c === 35 && s.charCodeAt(this.pos + 1) === 95) {
+        this.pos += 2;
+        this.read(0);
+      } else return;
     }
   }
 
-  atEnd(): boolean {
-    this.skipWs();
-    return this.pos >= this.s.length;
-  }
-
-  read(): unknown {
+  read(depth: number): unknown {
     this.skipWs();
     const s = this.s;
-    if (this.pos >= s.length) this.fail('unexpected end of input');
-    const c = s[this.pos]!;
+    if (this.pos >= s.length) this.end('unexpected end of input');
+    const c = s.charCodeAt(this.pos);
     switch (c) {
-      case '{': this.pos++; return this.readMap('}');
-      case '[': this.pos++; return this.readSeq(']');
-      case '(': this.pos++; return this.readSeq(')');
-      case '"': return this.readString();
-      case ':': this.pos++; return this.readToken();
-      case '\\': return this.readChar();
-      case '#': return this.readDispatch();
-      case ')': case ']': case '}': this.fail(`unexpected '${c}'`);
+      case 123: this.pos++; return this.readMap(depth + 1);
+      case 91: this.pos++; return this.readSeq(93, depth + 1);
+      case 40: this.pos++; return this.readSeq(41, depth + 1);
+      case 34: return this.readString();
+      case 58: {
+        this.pos++;
+        const k = this.readToken();
+        if (k === '') this.fail("':' without a keyword name");
+        return this.name(k);
+      }
+      case 92: return this.readChar();
+      case 35: return this.readDispatch(depth);
+      case 41: case 93: case 125: this.fail(`unexpected '${String.fromCharCode(c)}'`);
     }
-    const tok = this.readToken();
-    return atom(tok, this);
+    if ((c >= 48 && c <= 57) || ((c === 45 || c === 43) && isDigitAt(s, this.pos + 1))) return this.readNumber();
+    return this.atom(this.readToken());
   }
 
-  readSeq(close: string): unknown[] {
-    const out: unknown[] = [];
-    for (;;) {
-      this.skipWs();
-      if (this.pos >= this.s.length) this.fail(`missing '${close}'`);
-      if (this.s[this.pos] === close) { this.pos++; return out; }
-      out.push(this.read());
+  readSeq(close: number, depth: number): unknown[] {
+    if (depth > MAX_DEPTH) this.fail(`nested deeper than ${MAX_DEPTH} levels`);
+    // Elements gather on a shared stack and leave it as an exact-size array: an array grown by
+    // push keeps spare capacity (3 elements cost 190 bytes instead of 80), times millions of ops.
+    const stack = this.stack;
+    const base = stack.length;
+    try {
+      for (;;) {
+        this.skipWs();
+        if (this.pos >= this.s.length) this.end(`missing '${String.fromCharCode(close)}'`);
+        if (this.s.charCodeAt(this.pos) === close) {
+          this.pos++;
+          return stack.slice(base);
+        }
+        stack.push(this.read(depth));
+      }
+    } finally {
+      stack.length = base;
     }
   }
 
-  readMap(close: string): Record<string, unknown> {
+  readMap(depth: number): Record<string, unknown> {
+    if (depth > MAX_DEPTH) this.fail(`nested deeper than ${MAX_DEPTH} levels`);
     const out: Record<string, unknown> = {};
     for (;;) {
       this.skipWs();
-      if (this.pos >= this.s.length) this.fail(`missing '${close}'`);
-      if (this.s[this.pos] === close) { this.pos++; return out; }
-      const k = this.read();
+      if (this.pos >= this.s.length) this.end("missing '}'");
+      if (this.s.charCodeAt(this.pos) === 125) { this.pos++; return out; }
+      const k = this.read(depth);
       this.skipWs();
-      if (this.s[this.pos] === close) this.fail('map with an odd number of forms');
-      out[keyString(k)] = this.read();
+      if (this.pos >= this.s.length) this.end("missing '}'");
+      if (this.s.charCodeAt(this.pos) === 125) this.fail('map with an odd number of forms');
+      const key = keyString(k);
+      const v = this.read(depth);
+      if (key === '__proto__') setProperty(out, key, v);
+      else out[key] = v;
     }
   }
 
   readString(): string {
     const s = this.s;
-    let i = ++this.pos;
-    let out = '';
+    const start = ++this.pos;
+    let lines = 0;
+    let i = start;
+    for (; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c === 34) break;
+      if (c === 92) return this.readEscapedString(start, i, lines);
+      if (c === 10) lines++;
+    }
+    if (i >= s.length) this.end('unterminated string');
+    this.pos = i + 1;
+    this.line += lines;
+    return own(s.slice(start, i));
+  }
+
+  private readEscapedString(start: number, from: number, lines: number): string {
+    const s = this.s;
+    let out = s.slice(start, from);
+    let i = from;
     for (;;) {
-      const j = s.indexOf('"', i);
-      const k = s.indexOf('\\', i);
-      if (j < 0) this.fail('unterminated string');
-      if (k < 0 || j < k) {
+      if (i >= s.length) this.end('unterminated string');
+      const c = s.charCodeAt(i);
+      if (c === 34) break;
+      if (c === 10) lines++;
+      if (c !== 92) {
+        let j = i + 1;
+        while (j < s.length) {
+          const d = s.charCodeAt(j);
+          if (d === 34 || d === 92) break;
+          if (d === 10) lines++;
+          j++;
+        }
         out += s.slice(i, j);
-        for (let p = this.pos; p < j; p++) if (s.charCodeAt(p) === 10) this.line++;
-        this.pos = j + 1;
-        return out;
+        i = j;
+        continue;
       }
-      out += s.slice(i, k);
-      const e = s[k + 1];
-      i = k + 2;
+      if (i + 1 >= s.length) this.end('unterminated string');
+      const e = s[i + 1];
+      i += 2;
       switch (e) {
         case 'n': out += '\n'; break;
         case 't': out += '\t'; break;
         case 'r': out += '\r'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
         case '"': out += '"'; break;
         case '\\': out += '\\'; break;
-        case 'u': out += String.fromCharCode(parseInt(s.slice(i, i + 4), 16)); i += 4; break;
+        case 'u': {
+          if (i + 4 > s.length) this.end('unterminated string');
+          const hex = s.slice(i, i + 4);
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail(`bad escape \\u${hex} in string`);
+          out += String.fromCharCode(parseInt(hex, 16));
+          i += 4;
+          break;
+        }
         default: this.fail(`bad escape \\${e ?? ''} in string`);
       }
     }
+    this.pos = i + 1;
+    this.line += lines;
+    return own(out);
   }
 
   readChar(): string {
     this.pos++;
-    const tok = this.readToken(true);
-    const named: Record<string, string> = { newline: '\n', space: ' ', tab: '\t', return: '\r', backspace: '\b', formfeed: '\f' };
+    if (this.pos >= this.s.length) this.end('unexpected end of input after \\');
+    const start = this.pos++;
+    while (this.pos < this.s.length && !isDelim(this.s.charCodeAt(this.pos))) this.pos++;
+    if (this.pos >= this.s.length && !this.eof) throw INCOMPLETE;
+    const tok = this.s.slice(start, this.pos);
     if (tok.length === 1) return tok;
-    if (named[tok] !== undefined) return named[tok]!;
-    if (tok.startsWith('u') && tok.length === 5) return String.fromCharCode(parseInt(tok.slice(1), 16));
+    if (NAMED_CHARS[tok] !== undefined) return NAMED_CHARS[tok]!;
+    if (/^u[0-9a-fA-F]{4}$/.test(tok)) return String.fromCharCode(parseInt(tok.slice(1), 16));
     this.fail(`unknown character literal \\${tok}`);
   }
 
-  readDispatch(): unknown {
-    const n = this.s[this.pos + 1];
-    if (n === '{') { this.pos += 2; return this.readSeq('}'); }
+  readDispatch(depth: number): unknown {
+    const n = this.s.charCodeAt(this.pos + 1);
+    if (Number.isNaN(n)) this.end("'#' at the end of the input");
+    if (n === 123) { this.pos += 2; return this.readSeq(125, depth + 1); }
+    if (n === 35) {
+      // ##Inf, ##-Inf, ##NaN
+      this.pos += 2;
+      const t = this.readToken();
+      if (t === 'Inf') return Infinity;
+      if (t === '-Inf') return -Infinity;
+      if (t === 'NaN') return NaN;
+      this.fail(`unknown symbolic value ##${t}`);
+    }
     this.pos++;
     const tag = this.readToken();
     if (!tag) this.fail("'#' without a tag");
-    const v = this.read();
-    return v;
+    // A tagged literal (#inst "...", #jepsen.history.Op{...}) stands for its value.
+    return this.read(depth);
   }
 
-  readToken(allowFirstDelim = false): string {
+  readToken(): string {
     const s = this.s;
     const start = this.pos;
-    if (allowFirstDelim && this.pos < s.length) this.pos++;
-    while (this.pos < s.length && !DELIMS.has(s[this.pos]!)) this.pos++;
+    while (this.pos < s.length && !isDelim(s.charCodeAt(this.pos))) this.pos++;
+    if (this.pos >= s.length && !this.eof) throw INCOMPLETE;
     return s.slice(start, this.pos);
+  }
+
+  /** Integers of up to 15 digits directly; anything else through the general rules. */
+  readNumber(): unknown {
+    const s = this.s;
+    const start = this.pos;
+    let i = start;
+    const sign = s.charCodeAt(i);
+    if (sign === 45 || sign === 43) i++;
+    let v = 0;
+    const d0 = i;
+    for (; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      v = v * 10 + (c - 48);
+    }
+    if (i < s.length && i - d0 <= 15 && isDelim(s.charCodeAt(i))) {
+      this.pos = i;
+      return sign === 45 ? -v : v;
+    }
+    return this.atom(this.readToken());
+  }
+
+  atom(tok: string): unknown {
+    if (tok === 'nil') return null;
+    if (tok === 'true') return true;
+    if (tok === 'false') return false;
+    if (tok === '') this.fail(`unexpected '${this.s[this.pos] ?? 'end of input'}'`);
+    const c = tok.charCodeAt(0);
+    if ((c >= 48 && c <= 57) || ((c === 43 || c === 45) && isDigitAt(tok, 1))) {
+      if (INT.test(tok)) return integerOrNumber(tok.endsWith('N') ? tok.slice(0, -1) : tok, true);
+      if (FLOAT.test(tok)) return Number(tok.endsWith('M') ? tok.slice(0, -1) : tok);
+      if (RATIO.test(tok)) { const [a, b] = tok.split('/'); return Number(a) / Number(b); }
+      this.fail(`bad number ${tok}`);
+    }
+    return this.name(tok); // a symbol
+  }
+
+  /** One shared copy per keyword/symbol name (a bounded table; rare names are just copied). */
+  name(tok: string): string {
+    const known = this.names.get(tok);
+    if (known !== undefined) return known;
+    const copy = own(tok);
+    if (this.names.size < 10_000) this.names.set(copy, copy);
+    return copy;
   }
 }
 
@@ -143,65 +285,109 @@ const INT = /^[+-]?\d+N?$/;
 const FLOAT = /^[+-]?\d+(\.\d*)?([eE][+-]?\d+)?M?$/;
 const RATIO = /^[+-]?\d+\/\d+$/;
 
-function atom(tok: string, r: Reader): unknown {
-  if (tok === 'nil') return null;
-  if (tok === 'true') return true;
-  if (tok === 'false') return false;
-  if (tok === '') r.fail('empty token');
-  const c = tok.charCodeAt(0);
-  if ((c >= 48 && c <= 57) || ((c === 43 || c === 45) && tok.length > 1 && /\d/.test(tok[1]!))) {
-    if (INT.test(tok)) return Number(tok.endsWith('N') ? tok.slice(0, -1) : tok);
-    if (FLOAT.test(tok)) return Number(tok.endsWith('M') ? tok.slice(0, -1) : tok);
-    if (RATIO.test(tok)) { const [a, b] = tok.split('/'); return Number(a) / Number(b); }
-    r.fail(`bad number ${tok}`);
-  }
-  return tok; // a symbol
+function isDigitAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * A copy of a string that shares no memory with the chunk it was cut from: V8's slices keep
+ * their parent alive, and a history's values would otherwise pin every chunk of the file.
+ */
+function own(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
 function keyString(k: unknown): string {
   if (typeof k === 'string') return k;
-  if (typeof k === 'number' || typeof k === 'boolean' || k === null) return String(k);
-  return JSON.stringify(k);
+  if (typeof k === 'number' || typeof k === 'boolean' || typeof k === 'bigint' || k === null) return String(k);
+  return stringifyJson(k);
+}
+
+/**
+ * Streams the forms of an EDN history: one form per op (Jepsen's history.edn), or one vector or
+ * list holding every op (Knossos's data files, `(pr history)`), whose elements then get their own
+ * lines so errors still name the right one. `each(value, line)` gets every op form in order.
+ */
+export function readEdnStream(src: TextSource, each: (value: unknown, line: number) => void): void {
+  const r = new Reader(src.name);
+  let close = -1; // the closing bracket of a whole-file vector/list, once inside one
+  let closed = false;
+  let started = false;
+  /** Drop the text before `from` and append at least `atLeast` more characters (or reach the end). */
+  const more = (from: number, atLeast: number): void => {
+    let add = '';
+    do {
+      const chunk = src.next();
+      if (chunk === null) {
+        r.eof = true;
+        break;
+      }
+      add += chunk;
+    } while (add.length < atLeast);
+    if (r.s.length - from + add.length > MAX_LINE_CHARS) throw badInput(`a form longer than ${MAX_LINE_CHARS >> 20} Mi characters`, `${src.name}:${r.line}`);
+    r.s = r.s.slice(from) + add;
+    r.pos = 0;
+  };
+  more(0, 0);
+  for (;;) {
+    const mark = r.pos;
+    const markLine = r.line;
+    const markStarted: boolean = started;
+    try {
+      r.skipWs();
+      if (r.pos >= r.s.length) {
+        if (r.eof) break;
+        throw INCOMPLETE;
+      }
+      const c = r.s.charCodeAt(r.pos);
+      if (!started) {
+        started = true;
+        if (c === 91 || c === 40) {
+          close = c === 91 ? 93 : 41;
+          r.pos++;
+          continue;
+        }
+      }
+      if (closed) r.fail('more forms after the history vector');
+      if (close >= 0 && c === close) {
+        r.pos++;
+        closed = true;
+        continue;
+      }
+      const line = r.line;
+      each(r.read(0), line);
+    } catch (e) {
+      if (e !== INCOMPLETE) throw e;
+      // The form runs past the text read so far: read on and parse it again from its start. At
+      // least as much again as is pending, so a form far larger than a chunk costs O(size).
+      r.line = markLine;
+      started = markStarted;
+      more(mark, r.s.length - mark);
+    }
+  }
+  if (close >= 0 && !closed) r.fail(`missing '${String.fromCharCode(close)}'`);
 }
 
 /** Parse every top-level form of a string, with the line each starts on. */
 export function parseEdnForms(text: string, where = 'input'): EdnForm[] {
-  const r = new Reader(text, where);
+  const r = new Reader(where);
+  r.s = text;
+  r.eof = true;
   const out: EdnForm[] = [];
-  while (!r.atEnd()) {
+  for (;;) {
+    r.skipWs();
+    if (r.pos >= text.length) return out;
     const line = r.line;
-    out.push({ value: r.read(), line });
+    out.push({ value: r.read(0), line });
   }
-  return out;
 }
 
-/**
- * The top-level forms of a history file, each with its line: one form per op (Jepsen's
- * history.edn), or one vector or list holding every op (Knossos's data files, `(pr history)`),
- * whose elements then get their own lines so errors still name the right one.
- */
+/** The op forms of a history text (see readEdnStream), with their lines. */
 export function parseEdnElements(text: string, where = 'input'): EdnForm[] {
-  const r = new Reader(text, where);
-  r.skipWs();
-  const open = text[r.pos];
-  if (open === '[' || open === '(') {
-    const close = open === '[' ? ']' : ')';
-    r.pos++;
-    const out: EdnForm[] = [];
-    for (;;) {
-      r.skipWs();
-      if (r.pos >= text.length) r.fail(`missing '${close}'`);
-      if (text[r.pos] === close) {
-        r.pos++;
-        break;
-      }
-      const line = r.line;
-      out.push({ value: r.read(), line });
-    }
-    if (!r.atEnd()) r.fail('more forms after the history vector');
-    return out;
-  }
-  return parseEdnForms(text, where);
+  const out: EdnForm[] = [];
+  readEdnStream(TextSource.text(text, where), (value, line) => out.push({ value, line }));
+  return out;
 }
 
 /** Parse exactly one EDN form. */
@@ -221,13 +407,13 @@ export const kw = (name: string): Keyword => new Keyword(name);
 
 const SAFE_KW = /^[A-Za-z*+!_?<>=\-][A-Za-z0-9*+!_?<>=\-.\/]*$/;
 
-/** Print a JS value as EDN. Strings stay strings unless wrapped with `kw`. */
+/** Print a JS value as EDN. Strings stay strings unless wrapped with `kw`; bigints keep every digit. */
 export function toEdn(v: unknown): string {
   if (v === null || v === undefined) return 'nil';
   if (v instanceof Keyword) return SAFE_KW.test(v.name) ? `:${v.name}` : JSON.stringify(v.name);
   switch (typeof v) {
     case 'string': return JSON.stringify(v);
-    case 'number': return Number.isFinite(v) ? String(v) : 'nil';
+    case 'number': return Number.isFinite(v) ? String(v) : Number.isNaN(v) ? '##NaN' : v > 0 ? '##Inf' : '##-Inf';
     case 'boolean': return String(v);
     case 'bigint': return `${v}N`;
   }

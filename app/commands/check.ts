@@ -2,11 +2,12 @@
 // with a named checker, a model, or the checker of a workload; optionally write a report.
 
 import type { Command } from 'commander';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { readHistoryFile, formatNames, writeHistoryJsonl } from '../../src/history-io.js';
+import { formatNames, locateOpError, opToJson, readHistory, streamHistory, TextSource, writeHistoryJsonl, type ReadHistory } from '../../src/history-io.js';
 import { badArgument } from '../../src/errors.js';
-import type { CheckOptions, Checker, TestInfo } from '../../src/protocols.js';
+import { Budget, BudgetExhausted } from '../../src/budget.js';
+import type { CheckOptions, CheckResult, Checker, TestInfo } from '../../src/protocols.js';
 import { getChecker, checkerNames } from '../../checkers/index.js';
 import { getWorkload, workloadNames } from '../../workloads/index.js';
 import { readJson, writeJson } from '../../src/store.js';
@@ -88,17 +89,18 @@ export function register(program: Command): void {
     .option('--consistency-model <m>', 'for list-append/rw-register: strict-serializable (default), serializable, snapshot-isolation, ...')
     .option('--format <f>', `history format: ${formatNames().join(', ')}`, 'auto')
     .option('--no-partition', 'check as one state (no split by key)')
-    .option('--time-limit <s>', 'checker time budget in seconds, fractions allowed (then: unknown)', numberOption('--time-limit'))
-    .option('--memory-limit <mb>', 'checker memory budget in MiB (then: unknown)', intOption('--memory-limit'))
+    .option('--time-limit <s>', 'time budget in seconds for reading, preparing and checking the history, fractions allowed (then: unknown)', numberOption('--time-limit'))
+    .option('--memory-limit <mb>', 'memory budget in MiB (resident memory while reading, preparing and checking the history; then: unknown)', intOption('--memory-limit'))
     .option('--opt <key=value>', 'checker-specific option (repeatable)', keyValueOption('--opt'), {})
     .option('--out <dir>', 'write results.json and report.html there')
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--fail-on <what>', 'invalid | unknown', choiceOption('--fail-on', ['invalid', 'unknown']), 'unknown')
     .action(async (file: string, o: CheckCliOptions) => {
       const path = resolve(file);
-      const history = readHistoryFile(path, o.format);
       const { name, checker, opts } = chooseChecker(path, o);
-      const result = await checker.check(history, opts);
+      const budget = new Budget({ timeLimitMs: opts.timeLimitMs, memoryLimitBytes: opts.memoryLimitBytes });
+      const outDir = o.out ? resolve(o.out) : undefined;
+      const { result, historyWritten } = await judge(path, o.format, checker, opts, budget, outDir);
       printDetails({ valid: result.valid, results: { [name]: result } });
       for (const l of summarize(result, name)) process.stdout.write(l + '\n');
       process.stdout.write(`\n${verdictWord(result.valid)}\n`);
@@ -108,14 +110,10 @@ export function register(program: Command): void {
         ...(o.model ? { model: o.model } : {}),
       };
       const results = { valid: result.valid, results: { [name]: result }, ...(result.anomalies ? { anomalies: result.anomalies } : {}) };
-      if (o.out) {
-        const dir = resolve(o.out);
-        mkdirSync(dir, { recursive: true });
+      if (outDir) {
+        const dir = outDir;
         const dest = join(dir, 'history.jsonl');
-        // The report links ops to lines of history.jsonl: keep the original file when it is one.
-        if (path.endsWith('.jsonl')) {
-          if (path !== dest) copyFileSync(path, dest);
-        } else writeHistoryJsonl(dest, history);
+        if (!historyWritten) copyAsJsonl(path, o.format, dest);
         writeJson(join(dir, 'test.json'), { ...test, windows: [] });
         writeJson(join(dir, 'results.json'), results);
         const report = await writeReport(dir);
@@ -124,4 +122,67 @@ export function register(program: Command): void {
       emitCiOutputs({ junit: o.junit, runs: [{ test, results, dir: o.out }], failOn: o.failOn });
       process.exitCode = exitCodeFor(result.valid, o.failOn);
     });
+}
+
+/**
+ * Read the history and check it within the budget, which covers reading and preparation as well
+ * as the search: past it the verdict is unknown, with the reason. Errors of the checker that name
+ * "history op N" are turned into file:line. With `outDir`, history.jsonl is written there while
+ * the history is in memory. The history is dropped on return (a report streams it from the file).
+ */
+async function judge(path: string, format: string, checker: Checker, opts: CheckOptions, budget: Budget, outDir?: string): Promise<{ result: CheckResult; historyWritten: boolean }> {
+  let read: ReadHistory;
+  try {
+    read = readHistory(path, { format, budget });
+  } catch (e) {
+    if (e instanceof BudgetExhausted) return { result: exhausted(e), historyWritten: false };
+    throw e;
+  }
+  if (outDir) {
+    mkdirSync(outDir, { recursive: true });
+    const dest = join(outDir, 'history.jsonl');
+    // The report links ops to lines of history.jsonl: keep the original file when it is one.
+    // (Its line numbers must be the ops' positions: no blank lines.)
+    const n = read.history.length;
+    if (read.format === 'jsonl' && read.lines[n - 1] === n) {
+      if (path !== dest) copyFileSync(path, dest);
+    } else writeHistoryJsonl(dest, read.history);
+  }
+  // What the reading left of the budget is the checker's.
+  const left: CheckOptions = { ...opts };
+  const ms = budget.remainingMs();
+  if (ms !== undefined) left.timeLimitMs = ms;
+  const bytes = budget.remainingBytes();
+  if (bytes !== undefined) left.memoryLimitBytes = bytes;
+  let result: CheckResult;
+  try {
+    result = await checker.check(read.history, left);
+  } catch (e) {
+    if (e instanceof BudgetExhausted) result = exhausted(e);
+    else throw locateOpError(e, read);
+  }
+  return { result, historyWritten: !!outDir };
+}
+
+function exhausted(e: BudgetExhausted): CheckResult {
+  return { valid: 'unknown', error: e.reason };
+}
+
+/** history.jsonl for a report when the check ended before the history was read whole. */
+function copyAsJsonl(path: string, format: string, dest: string): void {
+  mkdirSync(dirname(dest), { recursive: true });
+  const fd = openSync(dest, 'w');
+  try {
+    let buf = '';
+    streamHistory(TextSource.file(path), { format }, (op) => {
+      buf += opToJson(op) + '\n';
+      if (buf.length > 1 << 20) {
+        writeSync(fd, buf);
+        buf = '';
+      }
+    });
+    writeSync(fd, buf);
+  } finally {
+    closeSync(fd);
+  }
 }

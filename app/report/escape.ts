@@ -2,6 +2,8 @@
 // <script> element, and inline scripts/styles. History values are attacker-controlled data (a
 // database may return anything), so every path from a value to the page goes through here.
 
+import { stringifyJson } from '../../src/json.js';
+
 const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -29,11 +31,19 @@ export function jsonForScript(value: unknown): string {
   return json.replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 
-/** BigInts (from EDN readers) and non-finite numbers must not break JSON.stringify. */
+/**
+ * Integers beyond 2^53 (bigints) travel to the page as {"$n": "digits"}, which its client shows
+ * exactly (see compactValue in data.ts); non-finite numbers must not break JSON.stringify.
+ */
 function jsonReplacer(_k: string, v: unknown): unknown {
-  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'bigint') return { $n: v.toString() };
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   return v;
+}
+
+/** Non-finite numbers as words for people; bigints are left to the exact writer. */
+function showReplacer(_k: string, v: unknown): unknown {
+  return typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
 }
 
 /** Make trusted inline code (our client script, uPlot) safe inside <script>: no `</script`. */
@@ -53,9 +63,14 @@ export function showValue(v: unknown, max = 200): string {
   else if (typeof v === 'string') s = v;
   else {
     try {
-      s = JSON.stringify(v, jsonReplacer) ?? String(v);
+      s = JSON.stringify(v, showReplacer) ?? String(v);
     } catch {
-      s = String(v);
+      // A bigint inside: every digit, as a bare integer.
+      try {
+        s = stringifyJson(v);
+      } catch {
+        s = String(v);
+      }
     }
   }
   return s.length > max ? s.slice(0, max - 1) + '…' : s;

@@ -1,0 +1,63 @@
+// The time and memory budget of one `faultline check`, covering every stage (reading the history,
+// preparing it, the search), not only the search. Stages call `check()` every few thousand steps;
+// past the budget it throws BudgetExhausted, which the command turns into an `unknown` verdict
+// with the reason (exit 2). Memory is the process's resident set, as `/usr/bin/time` measures it;
+// without a memory limit a ceiling below V8's heap limit still turns a certain crash into `unknown`.
+
+import { getHeapStatistics } from 'node:v8';
+
+export class BudgetExhausted extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'BudgetExhausted';
+  }
+}
+
+export interface BudgetOptions {
+  timeLimitMs?: number;
+  memoryLimitBytes?: number;
+}
+
+const MiB = 2 ** 20;
+
+export class Budget {
+  readonly started = performance.now();
+  private readonly deadline: number;
+  /** Stop near V8's heap limit: past it the process dies (exit 134) instead of answering. */
+  private readonly heapCeiling = getHeapStatistics().heap_size_limit * 0.9;
+  peakRss = 0;
+
+  constructor(readonly opts: BudgetOptions = {}) {
+    this.deadline = opts.timeLimitMs !== undefined ? this.started + opts.timeLimitMs : Infinity;
+  }
+
+  /** Throws BudgetExhausted if time or memory is spent; `doing` says where ("reading h.jsonl, line 12"). */
+  check(doing: () => string): void {
+    if (performance.now() > this.deadline) throw new BudgetExhausted(`time limit of ${fmtSeconds(this.opts.timeLimitMs!)} exhausted while ${doing()}`);
+    const rss = process.memoryUsage.rss();
+    if (rss > this.peakRss) this.peakRss = rss;
+    const limit = this.opts.memoryLimitBytes;
+    if (limit !== undefined && rss > limit) {
+      throw new BudgetExhausted(`memory limit of ${Math.round(limit / MiB)} MiB exhausted while ${doing()} (resident memory ${Math.round(rss / MiB)} MiB)`);
+    }
+    // The heap statistics cost more than the rss: only when the heap may be near its limit.
+    if (rss > this.heapCeiling * 0.8) {
+      const used = getHeapStatistics().used_heap_size;
+      if (used > this.heapCeiling) throw new BudgetExhausted(`the JavaScript heap is nearly full (${Math.round(used / MiB)} MiB) while ${doing()}`);
+    }
+  }
+
+  /** What is left of the time budget (ms), or undefined without one. */
+  remainingMs(): number | undefined {
+    return this.opts.timeLimitMs === undefined ? undefined : Math.max(0, this.deadline - performance.now());
+  }
+
+  /** What is left of the memory budget (bytes) at this moment, or undefined without one. */
+  remainingBytes(): number | undefined {
+    return this.opts.memoryLimitBytes === undefined ? undefined : Math.max(0, this.opts.memoryLimitBytes - process.memoryUsage.rss());
+  }
+}
+
+function fmtSeconds(ms: number): string {
+  return ms >= 1000 ? `${+(ms / 1000).toFixed(3)} s` : `${+ms.toFixed(3)} ms`;
+}
