@@ -5,6 +5,7 @@
 // verdict, wall seconds, peak RSS (MiB). The temp files are removed afterwards.
 // Usage: npm run bench:big-history [-- --ops 5000000] [--keys 1000] [--processes 50]
 //        [--memory-limit 2000] [--time-limit S] [--format jsonl|edn] [--crash-rate 0.01] [--keep]
+//        [--file PATH]  (check an existing history instead of generating one)
 
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -25,6 +26,7 @@ const memoryLimit = arg('--memory-limit', '2000');
 const timeLimit = arg('--time-limit');
 const format = arg('--format', 'jsonl')!;
 const keep = process.argv.includes('--keep');
+const given = arg('--file');
 
 /** Writes `ops` history lines (invocations and completions) to `file`; returns the byte size. */
 function generate(file: string): number {
@@ -86,9 +88,9 @@ function generate(file: string): number {
 
 const dir = mkdtempSync(join(tmpdir(), 'faultline-bench-big-'));
 try {
-  const file = join(dir, `history.${format}`);
+  const file = given ? resolve(given) : join(dir, `history.${format}`);
   const g0 = performance.now();
-  const bytes = generate(file);
+  const bytes = given ? statSync(file).size : generate(file);
   const generateS = (performance.now() - g0) / 1000;
   const bin = resolve(import.meta.dirname, '..', 'bin', 'faultline.js');
   const args = ['check', '--model', 'cas-register', '--out', join(dir, 'out'), ...(memoryLimit ? ['--memory-limit', memoryLimit] : []), ...(timeLimit ? ['--time-limit', timeLimit] : []), file];

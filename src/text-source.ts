@@ -184,20 +184,26 @@ function fileError(e: unknown, file: string): FaultlineError {
 
 /**
  * Calls `each(line, lineNumber)` for every line (without its newline; a `\r` before it is kept,
- * callers trim). A line longer than MAX_LINE_CHARS is an error naming it.
+ * callers trim). A line longer than `maxLineChars` is an error naming it (checked per chunk, so a
+ * line may run up to a chunk past it before it is noticed).
  */
-export function forEachLine(src: TextSource, each: (line: string, n: number) => void): void {
+export function forEachLine(src: TextSource, each: (line: string, n: number) => void, maxLineChars = MAX_LINE_CHARS): void {
   let carry = '';
   let n = 0;
   for (let chunk = src.next(); chunk !== null; chunk = src.next()) {
     const text = carry ? carry + chunk : chunk;
     let start = 0;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      if (nl - start > maxLineChars) tooLong(src, n + 1, maxLineChars);
       each(text.slice(start, nl), ++n);
       start = nl + 1;
     }
     carry = start ? text.slice(start) : text;
-    if (carry.length > MAX_LINE_CHARS) throw badInput(`line longer than ${MAX_LINE_CHARS >> 20} Mi characters`, `${src.name}:${n + 1}`);
+    if (carry.length > maxLineChars) tooLong(src, n + 1, maxLineChars);
   }
   if (carry) each(carry, ++n);
+}
+
+function tooLong(src: TextSource, line: number, max: number): never {
+  throw badInput(`line longer than ${max >= 1 << 20 ? `${max >> 20} Mi` : max} characters`, `${src.name}:${line}`);
 }

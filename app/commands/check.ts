@@ -6,7 +6,7 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, writeSync } f
 import { dirname, join, resolve } from 'node:path';
 import { formatNames, locateOpError, opToJson, readHistory, streamHistory, TextSource, writeHistoryJsonl, type ReadHistory } from '../../src/history-io.js';
 import { badArgument } from '../../src/errors.js';
-import { Budget, BudgetExhausted } from '../../src/budget.js';
+import { Budget, BudgetExhausted, withBudget } from '../../src/budget.js';
 import type { CheckOptions, CheckResult, Checker, TestInfo } from '../../src/protocols.js';
 import { getChecker, checkerNames } from '../../checkers/index.js';
 import { getWorkload, workloadNames } from '../../workloads/index.js';
@@ -30,7 +30,7 @@ const WORKLOAD_CHECKERS: Record<string, { checker: string; opts?: CheckOptions }
   queue: { checker: 'total-queue' },
 };
 
-interface CheckCliOptions {
+export interface CheckCliOptions {
   checker?: string;
   model?: string;
   workload?: string;
@@ -96,11 +96,7 @@ export function register(program: Command): void {
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--fail-on <what>', 'invalid | unknown', choiceOption('--fail-on', ['invalid', 'unknown']), 'unknown')
     .action(async (file: string, o: CheckCliOptions) => {
-      const path = resolve(file);
-      const { name, checker, opts } = chooseChecker(path, o);
-      const budget = new Budget({ timeLimitMs: opts.timeLimitMs, memoryLimitBytes: opts.memoryLimitBytes });
-      const outDir = o.out ? resolve(o.out) : undefined;
-      const { result, historyWritten } = await judge(path, o.format, checker, opts, budget, outDir);
+      const { path, name, result, historyWritten, outDir } = await checkFile(file, o);
       printDetails({ valid: result.valid, results: { [name]: result } });
       for (const l of summarize(result, name)) process.stdout.write(l + '\n');
       process.stdout.write(`\n${verdictWord(result.valid)}\n`);
@@ -122,6 +118,15 @@ export function register(program: Command): void {
       emitCiOutputs({ junit: o.junit, runs: [{ test, results, dir: o.out }], failOn: o.failOn });
       process.exitCode = exitCodeFor(result.valid, o.failOn);
     });
+}
+
+/** `faultline check` without its output: choose the checker, then read and judge the file. */
+export async function checkFile(file: string, o: CheckCliOptions): Promise<{ path: string; name: string; result: CheckResult; historyWritten: boolean; outDir?: string }> {
+  const path = resolve(file);
+  const { name, checker, opts } = chooseChecker(path, o);
+  const budget = new Budget({ timeLimitMs: opts.timeLimitMs, memoryLimitBytes: opts.memoryLimitBytes });
+  const outDir = o.out ? resolve(o.out) : undefined;
+  return { path, name, outDir, ...(await judge(path, o.format, checker, opts, budget, outDir)) };
 }
 
 /**
@@ -156,7 +161,8 @@ async function judge(path: string, format: string, checker: Checker, opts: Check
   if (bytes !== undefined) left.memoryLimitBytes = bytes;
   let result: CheckResult;
   try {
-    result = await checker.check(read.history, left);
+    // The checker's own long loops (preparation, search) look at the same budget.
+    result = await withBudget(budget, async () => checker.check(read.history, left));
   } catch (e) {
     if (e instanceof BudgetExhausted) result = exhausted(e);
     else throw locateOpError(e, read);

@@ -4,6 +4,7 @@
 // 'unknown', never a false true), and explain a violation with a shrunk witness.
 
 import { getHeapStatistics } from 'node:v8';
+import { checkpoint } from '../../src/budget.js';
 import { badArgument } from '../../src/errors.js';
 import type { History } from '../../src/history.js';
 import type { AnomalyRef, CheckResult, LinearizabilityWitness, Validity } from '../../src/protocols.js';
@@ -71,6 +72,8 @@ function withInit(model: Model<unknown>, init: unknown): Model<unknown> {
   };
 }
 
+const SEARCHING = 'searching for a linearization';
+
 export function checkLinearizable(history: History, opts: LinearizableOptions): LinearizableResult {
   const model = resolveModel(opts.model, opts.init);
   const t0 = performance.now();
@@ -99,8 +102,12 @@ export function checkLinearizable(history: History, opts: LinearizableOptions): 
       }
       if (s.status === 'running') live += s.memoBytes();
       // Thousands of keys make a long round: look at the clock within it too.
-      if ((++n & 255) === 0 && performance.now() > deadline) break;
+      if ((++n & 255) === 0) {
+        if (performance.now() > deadline) break;
+        checkpoint(SEARCHING); // the whole check's budget (memory of every stage, not only memo tables)
+      }
     }
+    checkpoint(SEARCHING);
     if (failed >= 0) break;
     active = active.filter((i) => searches[i]!.status === 'running');
     peak = Math.max(peak, live);
