@@ -3,7 +3,8 @@
 // then times parse + check in a fresh child process (so peak RSS is the checker's own) and prints
 // one JSON line per size: transactions/s, wall and CPU ms (the CPU time is the steadier number on a
 // shared machine), peak RSS.
-// Usage: npm run bench:elle [-- 10000 100000]   (sizes optional)
+// Usage: npm run bench:elle [-- 10000 100000] [--edn]   (sizes optional; --edn: the history as
+// Jepsen's history.edn, keywords and all, instead of JSONL)
 
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
@@ -11,13 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readHistoryFile } from '../src/history-io.js';
+import { kw, toEdn } from '../src/edn.js';
 import { checkElle } from '../checkers/elle/check.js';
 import { simulateTo } from '../checkers/elle/simulate.js';
 
 async function checkMode(file: string, txns: number): Promise<void> {
   const cpu = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
   const t0 = performance.now(), c0 = cpu();
-  const history = readHistoryFile(file, 'jsonl');
+  const history = readHistoryFile(file);
   const t1 = performance.now(), c1 = cpu();
   const r = checkElle(history, 'list-append', { consistencyModel: 'strict-serializable' });
   const t2 = performance.now(), c2 = cpu();
@@ -35,7 +37,9 @@ function generate(file: string, txns: number): void {
   let buf: string[] = [];
   let size = 0;
   simulateTo({ isolation: 'serializable', workload: 'list-append', txns, processes: 20, seed: 42, gen: { keyCount: 10, maxWritesPerKey: 32 } }, (op) => {
-    const s = JSON.stringify(op) + '\n';
+    const s = (edn
+      ? toEdn({ ...op, type: kw(op.type), f: kw(op.f), value: (op.value as unknown[][]).map(([f, k, v]) => [kw(String(f)), k, v]) })
+      : JSON.stringify(op)) + '\n';
     buf.push(s);
     size += s.length;
     if (size > 1 << 22) { writeSync(fd, buf.join('')); buf = []; size = 0; }
@@ -44,7 +48,8 @@ function generate(file: string, txns: number): void {
   closeSync(fd);
 }
 
-const args = process.argv.slice(2);
+const edn = process.argv.includes('--edn');
+const args = process.argv.slice(2).filter((a) => a !== '--edn');
 if (args[0] === 'check') {
   await checkMode(args[1]!, Number(args[2]));
 } else {
@@ -53,7 +58,7 @@ if (args[0] === 'check') {
   const self = fileURLToPath(import.meta.url);
   try {
     for (const n of sizes) {
-      const file = join(dir, `list-append-${n}.jsonl`);
+      const file = join(dir, `list-append-${n}.${edn ? 'edn' : 'jsonl'}`);
       const g0 = performance.now();
       generate(file, n);
       const genMs = Math.round(performance.now() - g0);

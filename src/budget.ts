@@ -6,7 +6,8 @@
 // (the margin covers what is allocated between two checks); without a memory limit a ceiling below
 // V8's heap limit still turns a certain crash (exit 134) into `unknown`.
 
-import { getHeapStatistics } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 export class BudgetExhausted extends Error {
   constructor(readonly reason: string) {
@@ -87,4 +88,19 @@ export function checkpoint(doing: string | (() => string)): void {
 
 function fmtSeconds(ms: number): string {
   return ms >= 1000 ? `${+(ms / 1000).toFixed(3)} s` : `${+ms.toFixed(3)} ms`;
+}
+
+let gc: (() => void) | undefined;
+
+/**
+ * A full garbage collection now, for the end of a stage whose data is garbage (a checked history
+ * of millions of ops): V8 would otherwise let the heap grow well past it before collecting, and the
+ * next stage (the report) would add its memory on top of the dead history's.
+ */
+export function releaseMemory(): void {
+  if (!gc) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  gc();
 }

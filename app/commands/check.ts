@@ -6,7 +6,7 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, writeSync } f
 import { dirname, join, resolve } from 'node:path';
 import { formatNames, locateOpError, opToJson, readHistory, streamHistory, TextSource, writeHistoryJsonl, type ReadHistory } from '../../src/history-io.js';
 import { badArgument } from '../../src/errors.js';
-import { Budget, BudgetExhausted, withBudget } from '../../src/budget.js';
+import { Budget, BudgetExhausted, releaseMemory, withBudget } from '../../src/budget.js';
 import type { CheckOptions, CheckResult, Checker, TestInfo } from '../../src/protocols.js';
 import { getChecker, checkerNames } from '../../checkers/index.js';
 import { getWorkload, workloadNames } from '../../workloads/index.js';
@@ -126,7 +126,10 @@ export async function checkFile(file: string, o: CheckCliOptions): Promise<{ pat
   const { name, checker, opts } = chooseChecker(path, o);
   const budget = new Budget({ timeLimitMs: opts.timeLimitMs, memoryLimitBytes: opts.memoryLimitBytes });
   const outDir = o.out ? resolve(o.out) : undefined;
-  return { path, name, outDir, ...(await judge(path, o.format, checker, opts, budget, outDir)) };
+  const judged = await judge(path, o.format, checker, opts, budget, outDir);
+  // The history is garbage now: collect it before the report adds its own memory.
+  releaseMemory();
+  return { path, name, outDir, ...judged };
 }
 
 /**
