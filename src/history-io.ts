@@ -202,7 +202,7 @@ export const jsonlFormat: HistoryFormat = {
         s = s.trim();
         if (!s) return;
       }
-      const v = parseJson(s, `${file}:${n}`);
+      const v = parseJson(s, file, n);
       if (!v || typeof v !== 'object' || Array.isArray(v)) throw badInput('expected a JSON object (one op per line)', `${file}:${n}`);
       sink.op(v as Record<string, unknown>, n);
     });

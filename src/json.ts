@@ -13,18 +13,25 @@ export const MAX_DEPTH = 1000;
 /** A digit run this long may be an integer beyond 2^53 (9007199254740992 has 16 digits). */
 const LONG_DIGITS = /\d{16}/;
 
-/** Parse one JSON document, integers exact. `where` (file:line) names the place in errors. */
-export function parseJson(text: string, where: string): unknown {
-  if (LONG_DIGITS.test(text)) return parseJsonExact(text, where);
+/**
+ * Parse one JSON document, integers exact. `where` names the place in errors: a file, or with
+ * `line` file:line (built only for an error: this runs once per line of a history).
+ */
+export function parseJson(text: string, where: string, line?: number): unknown {
+  if (LONG_DIGITS.test(text)) return parseJsonExact(text, place(where, line));
   let v: unknown;
   try {
     v = JSON.parse(text);
   } catch (e) {
-    throw badInput(`malformed JSON: ${(e as Error).message}`, where);
+    throw badInput(`malformed JSON: ${(e as Error).message}`, place(where, line));
   }
   // JSON.parse itself does not recurse, but a value this deep would break whatever walks it next.
-  if (text.length > 2 * MAX_DEPTH && nestingExceeds(text, MAX_DEPTH)) throw badInput(`JSON nested deeper than ${MAX_DEPTH} levels`, where);
+  if (text.length > 2 * MAX_DEPTH && nestingExceeds(text, MAX_DEPTH)) throw badInput(`JSON nested deeper than ${MAX_DEPTH} levels`, place(where, line));
   return v;
+}
+
+function place(where: string, line?: number): string {
+  return line === undefined ? where : `${where}:${line}`;
 }
 
 /** Does the bracket nesting of (well-formed) JSON text exceed `max`? Strings are skipped. */
