@@ -6,6 +6,7 @@
 // Usage: npm run bench:big-history [-- --ops 5000000] [--keys 1000] [--processes 50]
 //        [--memory-limit 2000] [--time-limit S] [--format jsonl|edn] [--crash-rate 0.01] [--keep]
 //        [--file PATH]  (check an existing history instead of generating one)
+//        [--generate-only]  (write the history, keep it and print its path)
 
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -92,6 +93,10 @@ try {
   const g0 = performance.now();
   const bytes = given ? statSync(file).size : generate(file);
   const generateS = (performance.now() - g0) / 1000;
+  if (process.argv.includes('--generate-only')) {
+    console.log(JSON.stringify({ file, ops, fileMB: Math.round(bytes / 2 ** 20), generateS: +generateS.toFixed(1) }));
+    process.exit(0);
+  }
   const bin = resolve(import.meta.dirname, '..', 'bin', 'faultline.js');
   const args = ['check', '--model', 'cas-register', '--out', join(dir, 'out'), ...(memoryLimit ? ['--memory-limit', memoryLimit] : []), ...(timeLimit ? ['--time-limit', timeLimit] : []), file];
   const r = spawnSync('/usr/bin/time', ['-v', process.execPath, bin, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
