@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { parseHistory, readHistoryFile } from '../../src/history-io.js';
 import { checkLinearizable } from './index.js';
 
-const DIR = fileURLToPath(new URL('../../../shared/anchors/porcupine/', import.meta.url));
+// The shared data sits beside the checkout (../shared); FAULTLINE_SHARED names it elsewhere.
+const DIR = (process.env.FAULTLINE_SHARED ? process.env.FAULTLINE_SHARED.replace(/\/?$/, '/') : fileURLToPath(new URL('../../../shared/', import.meta.url))) + 'anchors/porcupine/';
 const rows = existsSync(DIR + 'expected.tsv')
   ? readFileSync(DIR + 'expected.tsv', 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t') as [string, string, string, string, string, string])
   : [];

@@ -1,0 +1,133 @@
+// A persistent pool of worker threads for checkers that split their work (linearizability by
+// key, ...). Starting a worker that loads our TypeScript through tsx takes seconds here, so the
+// pool bundles the registered task modules once with esbuild (in the background) and evaluates
+// that plain JavaScript in each worker: tens of milliseconds. Workers are unref'd (they never keep
+// the process alive) and reused by every later check in the process.
+//
+// Checks stay synchronous: a caller packs its job, posts it to the ready workers, works on it in
+// its own thread too, and meets the workers in shared memory (claims, stop flags, results), never
+// through the event loop. So a worker's readiness and liveness are published in shared memory
+// as well: a caller that never yields to the event loop still sees them.
+
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker, type TransferListItem } from 'node:worker_threads';
+
+/** Worker states in the pool's shared word per worker. */
+export const BOOTING = 0;
+export const IDLE = 1;
+export const BUSY = 2;
+export const DEAD = 3;
+
+export interface PoolWorker {
+  readonly id: number;
+  /** BOOTING, IDLE, BUSY or DEAD, read from shared memory (current even without the event loop). */
+  state(): number;
+  post(task: string, payload: unknown, transfer?: readonly TransferListItem[]): void;
+}
+
+const tasks = new Map<string, string>();
+let workers: PoolWorker[] = [];
+let states: Int32Array | undefined;
+let starting: Promise<void> | undefined;
+let failure: string | undefined;
+
+/**
+ * Register a task: a module whose `run(payload)` a worker calls with what `post` sent. Must happen
+ * before the pool starts (at import time of the checker that uses it); later tasks are not in the
+ * workers' bundle and `hasTask` says so.
+ */
+export function registerWorkerTask(name: string, moduleUrl: string | URL): void {
+  if (!starting) tasks.set(name, typeof moduleUrl === 'string' && !moduleUrl.startsWith('file:') ? moduleUrl : fileURLToPath(moduleUrl));
+}
+
+/** How many workers the pool runs: FAULTLINE_WORKERS, else one fewer than the cores (max 8). */
+export function poolCapacity(): number {
+  const env = process.env.FAULTLINE_WORKERS;
+  if (env !== undefined && env.trim() !== '') {
+    const n = Number(env);
+    return Number.isInteger(n) && n >= 0 ? Math.min(n, 64) : 0;
+  }
+  return Math.max(0, Math.min(availableParallelism() - 1, 8));
+}
+
+/** Start the pool in the background (idempotent). Resolves when it is up or has failed. */
+export function warmPool(): Promise<void> {
+  if (starting) return starting;
+  const n = poolCapacity();
+  if (n === 0) return (starting = Promise.resolve());
+  starting = start(n).catch((e: unknown) => {
+    failure = `worker pool unavailable: ${(e as Error)?.message ?? String(e)}`;
+    workers = [];
+  });
+  return starting;
+}
+
+/** Workers ready for work now (booted, alive) that can run `task`. Never waits. */
+export function readyWorkers(task: string): PoolWorker[] {
+  if (!tasks.has(task) || !bundled.has(task)) return [];
+  return workers.filter((w) => w.state() === IDLE || w.state() === BUSY);
+}
+
+/** Why the pool is not running, if it failed to start. */
+export function poolFailure(): string | undefined {
+  return failure;
+}
+
+const bundled = new Set<string>();
+
+async function start(n: number): Promise<void> {
+  const names = [...tasks.keys()];
+  if (!names.length) return;
+  const { build } = await import('esbuild');
+  // The entry: import each task module, run jobs in arrival order, publish state in shared memory.
+  const entry = [
+    `import { parentPort, workerData } from 'node:worker_threads';`,
+    ...names.map((name, i) => `import * as t${i} from ${JSON.stringify(tasks.get(name))};`),
+    `const tasks = { ${names.map((name, i) => `${JSON.stringify(name)}: t${i}`).join(', ')} };`,
+    `const states = new Int32Array(workerData.states);`,
+    `const me = workerData.id;`,
+    `parentPort.on('message', (m) => {`,
+    `  Atomics.store(states, me, ${BUSY});`,
+    `  try { tasks[m.task].run(m.payload); }`,
+    `  catch (e) { parentPort.postMessage({ error: String(e && e.stack || e) }); }`,
+    `  finally { Atomics.store(states, me, ${IDLE}); }`,
+    `});`,
+    `Atomics.store(states, me, ${IDLE});`,
+  ].join('\n');
+  const out = await build({
+    stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js', sourcefile: 'faultline-worker.js' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    write: false,
+    logLevel: 'silent',
+    external: ['esbuild'],
+  });
+  const code = out.outputFiles[0]!.text;
+  for (const name of names) bundled.add(name);
+  states = new Int32Array(new SharedArrayBuffer(4 * n));
+  const shared = states;
+  workers = Array.from({ length: n }, (_, id) => {
+    const w = new Worker(code, { eval: true, workerData: { states: shared.buffer, id } });
+    w.unref();
+    w.on('error', () => Atomics.store(shared, id, DEAD));
+    w.on('exit', () => Atomics.store(shared, id, DEAD));
+    // A task that throws past its own reporting: the job's caller sees no progress and gives up.
+    w.on('message', () => undefined);
+    return {
+      id,
+      state: () => Atomics.load(shared, id),
+      post: (task: string, payload: unknown, transfer: readonly TransferListItem[] = []) => w.postMessage({ task, payload }, transfer as TransferListItem[]),
+    };
+  });
+}
+
+/** Start the pool and wait until its workers are up (or `timeoutMs` passed); resolves to how many are ready. */
+export async function poolReady(timeoutMs = 30_000): Promise<number> {
+  await warmPool();
+  const until = Date.now() + timeoutMs;
+  while (workers.some((w) => w.state() === BOOTING) && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+  return workers.filter((w) => w.state() === IDLE || w.state() === BUSY).length;
+}
