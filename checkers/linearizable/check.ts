@@ -77,7 +77,7 @@ export function checkLinearizable(history: History, opts: LinearizableOptions): 
   const job = new Job(parts.length, 1 + helpers.length);
   const ports = handOver(job, helpers, parts, opts, deadline, memLimit);
   try {
-    runThread(job, model, (i) => parts[i]!.ops, { thread: 0, deadline, memoryLimitBytes: memLimit, firstSteps: opts.sliceSteps });
+    runThread(job, model, (i) => parts[i]!.ops, { thread: 0, deadline, memoryLimitBytes: memLimit, firstSteps: opts.sliceSteps, steal: true });
     if (ports.length) waitForHelpers(job, deadline, memLimit);
   } catch (e) {
     job.stop(ERROR); // release the helpers
@@ -184,10 +184,11 @@ function chooseHelpers(opts: LinearizableOptions, parts: Partition[], ops: numbe
 /** Post the job to each helper; the ports their errors come back on ([] if nothing was sent). */
 function handOver(job: Job, helpers: PoolWorker[], parts: Partition[], opts: LinearizableOptions, deadline: number, memLimit: number): MessagePort[] {
   if (!helpers.length) return [];
-  let packed: ReturnType<typeof packPartitions>;
+  // Each worker gets the ops of its own share only (it never takes over another's).
+  let packed: ReturnType<typeof packPartitions>[];
   let init: ReturnType<Packer['finish']> | undefined;
   try {
-    packed = packPartitions(parts);
+    packed = helpers.map((_, k) => packPartitions(parts, (i) => i % job.threads === k + 1));
     if (opts.init !== undefined) {
       const p = new Packer();
       p.value(opts.init);
@@ -206,7 +207,7 @@ function handOver(job: Job, helpers: PoolWorker[], parts: Partition[], opts: Lin
       thread: k + 1,
       model: builtinName(opts.model)!,
       init,
-      parts: packed,
+      parts: packed[k]!,
       deadline,
       memoryLimitBytes: memLimit,
       firstSteps: opts.sliceSteps,

@@ -1,6 +1,6 @@
 // Partitions of model ops packed for worker threads (see src/parallel/codec.ts for why not plain
-// structured cloning): one Packer for all partitions, with each partition's start offsets, so a
-// worker decodes only the partitions it claims.
+// structured cloning): one Packer for the partitions a worker may take, with each partition's
+// start offsets, so that it decodes only the partitions it claims.
 
 import { Packer, Unpacker, type Packed } from '../../src/parallel/codec.js';
 import type { ModelOp, OpStatus } from './model.js';
@@ -13,11 +13,15 @@ export interface PackedPartitions {
 
 const STATUS: OpStatus[] = ['ok', 'fail', 'info'];
 
-/** Throws Unpackable if a value cannot be sent (the caller then stays single-threaded). */
-export function packPartitions(parts: readonly { ops: readonly ModelOp[] }[]): PackedPartitions {
+/**
+ * The partitions `wanted` picks (all by default; the others are left empty). Throws Unpackable if
+ * a value cannot be sent (the caller then stays single-threaded).
+ */
+export function packPartitions(parts: readonly { ops: readonly ModelOp[] }[], wanted: (i: number) => boolean = () => true): PackedPartitions {
   const p = new Packer();
-  const offsets = new Float64Array(3 * parts.length);
+  const offsets = new Float64Array(3 * parts.length).fill(-1);
   parts.forEach((part, j) => {
+    if (!wanted(j)) return;
     offsets[3 * j] = p.n;
     offsets[3 * j + 1] = p.strs.length;
     offsets[3 * j + 2] = part.ops.length;
@@ -42,6 +46,7 @@ export function unpackPartition(packed: PackedPartitions, j: number): ModelOp[] 
   u.n = packed.offsets[3 * j]!;
   u.s = packed.offsets[3 * j + 1]!;
   const count = packed.offsets[3 * j + 2]!;
+  if (count < 0) throw new Error(`partition ${j} was not sent to this thread`);
   const ops: ModelOp[] = new Array(count);
   for (let k = 0; k < count; k++) {
     const index = u.num();

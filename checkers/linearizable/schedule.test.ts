@@ -55,7 +55,7 @@ describe('cooperative scheduling in one thread', () => {
     const parts = prepared.partitions;
     expect(parts.map((p) => p.key)).toEqual(['hard0', 'hard1', 'hard2', 'hard3', 'hard4', 'bad']);
     const job = new Job(parts.length, 3);
-    runThread(job, models.counter!, (i) => parts[i]!.ops, { thread: 0, deadline: Infinity, memoryLimitBytes: 1 << 30 });
+    runThread(job, models.counter!, (i) => parts[i]!.ops, { thread: 0, deadline: Infinity, memoryLimitBytes: 1 << 30, steal: true });
     expect(job.stopped()).toBe(VIOLATION);
     expect(job.status(5)).toBe(FAIL);
     for (let i = 0; i < 5; i++) expect(job.owner(i)).toBe(0);
@@ -180,7 +180,7 @@ describe.skipIf(!pool)('partitions on worker threads', () => {
     const when = new Date(0);
     const ev = counterHistory([...HARD, 'bad']).map((op) => {
       const v = op.value as [unknown, unknown];
-      return v[0] === 'hard0' ? { ...op, value: [when, v[1]] } : op;
+      return v[0] === 'hard1' ? { ...op, value: [when, v[1]] } : op;
     });
     const r = checkLinearizable(ev, { model: 'counter' });
     expect(r.valid).toBe(false);

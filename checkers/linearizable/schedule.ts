@@ -7,12 +7,13 @@
 // Each thread has a share (every threads-th partition). It claims its whole share at once, giving
 // each partition a small first budget (easy ones finish, every one gets started); then its
 // undecided partitions advance in rounds, each by the same number of steps (processor sharing),
-// that number a quarter of the least advanced one's steps (so rounds grow geometrically and the
-// switching cost stays small). Before each round it takes one partition nobody has claimed yet
-// (a late or busy thread's share), which joins with a small budget: rounds stay short while it is
-// young, so all unclaimed partitions are taken quickly. So a hard key never hides a key that
-// shows a violation quickly, whether or not the other threads show up: the violation is found
-// after about (partitions per thread) x (steps that key needs) x 1.25 steps.
+// that number an eighth of the least advanced one's steps (so rounds grow geometrically and the
+// switching cost stays small). The caller's thread, which has every partition's ops, also takes
+// one partition nobody has claimed yet before each round (a late or busy worker's share), which
+// joins with a small budget: rounds stay short while it is young, so all unclaimed partitions are
+// taken quickly. So a hard key never hides a key that shows a violation quickly, whether or not
+// the workers show up: the violation is found after about (partitions per thread) x (steps that
+// key needs) x 1.125 steps.
 
 import { getHeapStatistics } from 'node:v8';
 import type { Model, ModelOp } from './model.js';
@@ -162,6 +163,8 @@ export interface ThreadOptions {
   firstSteps?: number;
   /** Most steps between two looks at the stop flag and the clock. Default 4096. */
   chunk?: number;
+  /** Take over unclaimed partitions of other threads' shares (the caller's thread, which has them all). */
+  steal?: boolean;
 }
 
 /** Wall-clock time comparable across threads. */
@@ -184,6 +187,7 @@ export function runThread(job: Job, model: Model<unknown>, opsOf: (i: number) =>
   let steal = 0; // where to look for an unclaimed partition next
   let sinceCheck = 0;
   const stealOne = (): number => {
+    if (!o.steal) return -1;
     for (; steal < job.n; steal++) if (job.claim(steal, o.thread)) return steal++;
     return -1;
   };
@@ -243,7 +247,7 @@ export function runThread(job: Job, model: Model<unknown>, opsOf: (i: number) =>
       }
       let least = Infinity;
       for (const i of active) least = Math.min(least, searches.get(i)!.stats.steps);
-      const quantum = Math.max(first, Math.floor(least / 4));
+      const quantum = Math.max(first, Math.floor(least / 8));
       let stopped = false;
       for (const i of active) {
         const s = searches.get(i)!;

@@ -69,7 +69,7 @@ export function readyWorkers(task: string): PoolWorker[] {
   return workers.filter((w) => w.state() === IDLE || w.state() === BUSY);
 }
 
-/** Why the pool is not running, if it failed to start. */
+/** Why the pool is not running (it failed to start) or why a worker thread died. */
 export function poolFailure(): string | undefined {
   return failure;
 }
@@ -110,12 +110,17 @@ async function start(n: number): Promise<void> {
   states = new Int32Array(new SharedArrayBuffer(4 * n));
   const shared = states;
   workers = Array.from({ length: n }, (_, id) => {
-    const w = new Worker(code, { eval: true, workerData: { states: shared.buffer, id } });
-    w.unref();
-    w.on('error', () => Atomics.store(shared, id, DEAD));
+    // No inherited node flags: `--input-type=module` would read the bundle as ESM, `--import tsx`
+    // would load the TypeScript hooks that the bundle exists to avoid.
+    const w = new Worker(code, { eval: true, execArgv: [], workerData: { states: shared.buffer, id } });
+    w.on('error', (e) => {
+      failure = `worker thread ${id} failed: ${e.message}`;
+      Atomics.store(shared, id, DEAD);
+    });
     w.on('exit', () => Atomics.store(shared, id, DEAD));
     // A task that throws past its own reporting: the job's caller sees no progress and gives up.
     w.on('message', () => undefined);
+    w.unref(); // after the listeners: adding a 'message' listener refs the worker's port again
     return {
       id,
       state: () => Atomics.load(shared, id),
