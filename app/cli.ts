@@ -2,8 +2,10 @@
 // maps errors to exit codes (254 bad arguments/input, 255 crash).
 
 import { Command, CommanderError } from 'commander';
+import './builtins.js';
 import { commands } from './commands/index.js';
 import { EXIT, exitCodeFor, FaultlineError } from '../src/errors.js';
+import { faultlineVersion } from '../src/version.js';
 
 // `faultline check … | head` closes our stdout early: that is the reader's choice, not a crash.
 for (const stream of [process.stdout, process.stderr]) {
@@ -16,6 +18,7 @@ for (const stream of [process.stdout, process.stderr]) {
 const program = new Command();
 program
   .name('faultline')
+  .version(faultlineVersion(), '-V, --version', 'print faultline\'s version')
   .description('Jepsen-style consistency testing: run workloads against clusters under faults, check the history, report.')
   .exitOverride()
   .showHelpAfterError(false)

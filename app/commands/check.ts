@@ -8,7 +8,9 @@ import { readHistoryFile, formatNames, writeHistoryJsonl } from '../../src/histo
 import { badArgument } from '../../src/errors.js';
 import type { CheckOptions, Checker, TestInfo } from '../../src/protocols.js';
 import { getChecker, checkerNames } from '../../checkers/index.js';
-import { getWorkload, workloadNames } from '../../workloads/index.js';
+import { workloads } from '../../workloads/index.js';
+import { dbs, lookup } from '../../src/plugin/registry.js';
+import { parseOptions } from '../../src/plugin/options.js';
 import { readJson, writeJson } from '../../src/store.js';
 import { writeReport } from '../report/write.js';
 import { choiceOption, intOption, keyValueOption, numberOption } from './options.js';
@@ -16,18 +18,6 @@ import { printDetails } from './run.js';
 import { summarize, verdictWord } from './verdict.js';
 import { exitCodeFor, type FailOn } from '../ci/gate.js';
 import { emitCiOutputs } from './ci-outputs.js';
-
-/** Workloads whose checker is one registered checker with fixed options. */
-const WORKLOAD_CHECKERS: Record<string, { checker: string; opts?: CheckOptions }> = {
-  register: { checker: 'linearizable', opts: { model: 'cas-register' } },
-  set: { checker: 'set-full' },
-  'list-append': { checker: 'list-append' },
-  'rw-register': { checker: 'rw-register' },
-  counter: { checker: 'counter' },
-  bank: { checker: 'bank' },
-  lock: { checker: 'lock' },
-  queue: { checker: 'total-queue' },
-};
 
 interface CheckCliOptions {
   checker?: string;
@@ -44,6 +34,13 @@ interface CheckCliOptions {
   opt: Record<string, string>;
 }
 
+/** The checker a workload implies (with its default options, or those its run recorded). */
+function workloadChecker(name: string, info?: TestInfo): Checker {
+  const plugin = lookup(workloads, name, '--workload');
+  const options = parseOptions(plugin.options ?? {}, (info?.workloadOptions as Record<string, string> | undefined) ?? {}, { flag: '--workload-option', owner: `workload ${name}` });
+  return plugin.create({ concurrency: info?.concurrency ?? 1, nodes: info?.nodes ?? [], eventual: info ? dbs.get(info.db)?.eventuallyConsistent : undefined, options }).checker;
+}
+
 function chooseChecker(file: string, o: CheckCliOptions): { name: string; checker: Checker; opts: CheckOptions } {
   const opts: CheckOptions = { ...o.opt };
   if (o.model) opts.model = o.model;
@@ -52,23 +49,14 @@ function chooseChecker(file: string, o: CheckCliOptions): { name: string; checke
   if (o.memoryLimit !== undefined) opts.memoryLimitBytes = o.memoryLimit * 1024 * 1024;
   if (!o.partition) opts.partition = false;
   let name = o.checker;
-  if (!name && o.workload) {
-    const w = WORKLOAD_CHECKERS[o.workload];
-    if (!w) throw badArgument(`no checker for workload '${o.workload}' (known: ${Object.keys(WORKLOAD_CHECKERS).join(', ')})`, '--workload');
-    name = w.checker;
-    Object.assign(opts, { ...w.opts, ...opts });
-  }
+  if (!name && o.workload) return { name: o.workload, checker: workloadChecker(o.workload), opts };
   if (!name && o.model) name = 'linearizable';
   if (!name) {
     // A history inside a run directory: judge it the way the run would have.
     const testFile = join(dirname(file), 'test.json');
     if (existsSync(testFile)) {
       const info = readJson<TestInfo>(testFile);
-      const plugin = getWorkload(info.workload);
-      if (plugin) {
-        const w = plugin.create({ concurrency: info.concurrency, nodes: info.nodes, options: {} });
-        return { name: info.workload, checker: w.checker, opts: { ...opts, test: info } };
-      }
+      if (workloads.get(info.workload)) return { name: info.workload, checker: workloadChecker(info.workload, info), opts: { ...opts, test: info } };
     }
     throw badArgument('say how to judge the history: --model M, --checker NAME or --workload W', 'check');
   }
@@ -84,7 +72,7 @@ export function register(program: Command): void {
     .argument('<file>', 'history file')
     .option('--checker <name>', `checker: ${checkerNames().join(', ')}`)
     .option('--model <model>', 'model for linearizable/sequential: register, cas-register, kv, set, fifo-queue, unordered-queue, mutex, counter, multi-register (--opt init=JSON: the initial value)')
-    .option('--workload <name>', `judge as this workload does (${Object.keys(WORKLOAD_CHECKERS).join(', ')})`)
+    .option('--workload <name>', `judge as this workload does (${workloads.names().join(', ')})`)
     .option('--consistency-model <m>', 'for list-append/rw-register: strict-serializable (default), serializable, snapshot-isolation, ...')
     .option('--format <f>', `history format: ${formatNames().join(', ')}`, 'auto')
     .option('--no-partition', 'check as one state (no split by key)')
