@@ -14,8 +14,16 @@ export interface Registry<T extends { name: string }> {
   all(): T[];
 }
 
+/**
+ * Registries live on globalThis, keyed by kind: a user's suite that imports faultline from its own
+ * installation registers into the same maps the CLI reads, even when the two are different copies
+ * of this module (a source checkout run through tsx, and the built package).
+ */
+const shared = ((globalThis as Record<symbol, unknown>)[Symbol.for('faultline.registries')] ??= new Map<string, Map<string, unknown>>()) as Map<string, Map<string, unknown>>;
+
 export function createRegistry<T extends { name: string }>(kind = 'plugin'): Registry<T> {
-  const plugins = new Map<string, T>();
+  if (!shared.has(kind)) shared.set(kind, new Map());
+  const plugins = shared.get(kind) as Map<string, T>;
   return {
     kind,
     register: (p) => {

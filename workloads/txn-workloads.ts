@@ -16,7 +16,7 @@ const options = {
   'key-count': opt.number({ integer: true, min: 1, default: 10, doc: 'keys in use at once' }),
   'max-txn-length': opt.number({ integer: true, min: 1, default: 4, doc: 'micro-ops per transaction, at most' }),
   'max-writes-per-key': opt.number({ integer: true, min: 1, default: 32, doc: 'writes to a key before it is retired for a fresh one' }),
-  'consistency-model': opt.string({ default: 'strict-serializable', placeholder: modelNames().join('|'), doc: 'the model the history is judged against (default: what the db promises, else strict-serializable)' }),
+  'consistency-model': opt.string({ default: 'strict-serializable', placeholder: 'MODEL', doc: `the model the history is judged against: ${modelNames().filter((m) => !m.startsWith('strong-')).join(', ')}, and strong-* variants (default: what the db promises, else strict-serializable)` }),
 };
 
 function txnWorkload(name: 'list-append' | 'rw-register', make: (o: TxnGenOptions) => TxnGen, opts: WorkloadContext<OptionValues<typeof options>>): Workload {

@@ -2,16 +2,15 @@
 // with a named checker, a model, or the checker of a workload; optionally write a report.
 
 import type { Command } from 'commander';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { readHistoryFile, formatNames, writeHistoryJsonl } from '../../src/history-io.js';
 import { badArgument } from '../../src/errors.js';
 import type { CheckOptions, Checker, TestInfo } from '../../src/protocols.js';
 import { getChecker, checkerNames } from '../../checkers/index.js';
 import { workloads } from '../../workloads/index.js';
-import { dbs, lookup } from '../../src/plugin/registry.js';
-import { parseOptions } from '../../src/plugin/options.js';
-import { readJson, writeJson } from '../../src/store.js';
+import { chooseChecker } from '../checking.js';
+import { writeJson } from '../../src/store.js';
 import { writeReport } from '../report/write.js';
 import { choiceOption, intOption, keyValueOption, numberOption } from './options.js';
 import { printDetails } from './run.js';
@@ -34,37 +33,6 @@ interface CheckCliOptions {
   opt: Record<string, string>;
 }
 
-/** The checker a workload implies (with its default options, or those its run recorded). */
-function workloadChecker(name: string, info?: TestInfo): Checker {
-  const plugin = lookup(workloads, name, '--workload');
-  const options = parseOptions(plugin.options ?? {}, (info?.workloadOptions as Record<string, string> | undefined) ?? {}, { flag: '--workload-option', owner: `workload ${name}` });
-  return plugin.create({ concurrency: info?.concurrency ?? 1, nodes: info?.nodes ?? [], eventual: info ? dbs.get(info.db)?.eventuallyConsistent : undefined, options }).checker;
-}
-
-function chooseChecker(file: string, o: CheckCliOptions): { name: string; checker: Checker; opts: CheckOptions } {
-  const opts: CheckOptions = { ...o.opt };
-  if (o.model) opts.model = o.model;
-  if (o.consistencyModel) opts.consistencyModel = o.consistencyModel;
-  if (o.timeLimit !== undefined) opts.timeLimitMs = o.timeLimit * 1000;
-  if (o.memoryLimit !== undefined) opts.memoryLimitBytes = o.memoryLimit * 1024 * 1024;
-  if (!o.partition) opts.partition = false;
-  let name = o.checker;
-  if (!name && o.workload) return { name: o.workload, checker: workloadChecker(o.workload), opts };
-  if (!name && o.model) name = 'linearizable';
-  if (!name) {
-    // A history inside a run directory: judge it the way the run would have.
-    const testFile = join(dirname(file), 'test.json');
-    if (existsSync(testFile)) {
-      const info = readJson<TestInfo>(testFile);
-      if (workloads.get(info.workload)) return { name: info.workload, checker: workloadChecker(info.workload, info), opts: { ...opts, test: info } };
-    }
-    throw badArgument('say how to judge the history: --model M, --checker NAME or --workload W', 'check');
-  }
-  const plugin = getChecker(name);
-  if (!plugin) throw badArgument(`unknown checker '${name}' (known: ${checkerNames().join(', ')})`, '--checker');
-  return { name, checker: plugin.create(opts), opts };
-}
-
 export function register(program: Command): void {
   program
     .command('check')
@@ -85,7 +53,7 @@ export function register(program: Command): void {
     .action(async (file: string, o: CheckCliOptions) => {
       const path = resolve(file);
       const history = readHistoryFile(path, o.format);
-      const { name, checker, opts } = chooseChecker(path, o);
+      const { name, checker, opts } = chooseChecker({ ...o, file: path });
       const result = await checker.check(history, opts);
       printDetails({ valid: result.valid, results: { [name]: result } });
       for (const l of summarize(result, name)) process.stdout.write(l + '\n');

@@ -75,14 +75,14 @@ const IN_MS = { ms: 1, s: 1000, m: 60_000 } as const;
 
 /** Builders for option declarations; the value type follows from the builder and the default. */
 export const opt = {
-  number<D extends number | undefined = undefined>(s: NumberSpec<D>): Option<number, D> {
+  number<D extends number | undefined = undefined>(s: NumberSpec<D>): Option<number, NoInfer<D>> {
     const what = rangeText(s.integer ? 'an integer' : 'a number', s.min, s.max);
     return make('number', `${rangeText(s.integer ? 'integer' : 'number', s.min, s.max)}${s.unit ? ` (${s.unit})` : ''}`, s, (raw) =>
       bounded(toNumber(raw, what), raw, what, s.min, s.max, s.integer),
     );
   },
 
-  duration<D extends number | undefined = undefined>(s: DurationSpec<D>): Option<number, D> {
+  duration<D extends number | undefined = undefined>(s: DurationSpec<D>): Option<number, NoInfer<D>> {
     const what = `a duration (${rangeText(s.unit, s.min, s.max)}; or with ms/s/m)`;
     return make('duration', `${rangeText(s.unit, s.min, s.max)}, or 250ms/2s/1m`, s, (raw) => {
       let n: number;
@@ -96,7 +96,7 @@ export const opt = {
     });
   },
 
-  boolean<D extends boolean | undefined = undefined>(s: Common<D>): Option<boolean, D> {
+  boolean<D extends boolean | undefined = undefined>(s: Common<D>): Option<boolean, NoInfer<D>> {
     return make('boolean', 'true|false', s, (raw) => {
       if (typeof raw === 'boolean') return raw;
       if (raw === 'true' || raw === 'false') return raw === 'true';
@@ -104,19 +104,19 @@ export const opt = {
     });
   },
 
-  string<D extends string | undefined = undefined>(s: Common<D> & { pattern?: RegExp; placeholder?: string }): Option<string, D> {
+  string<D extends string | undefined = undefined>(s: Common<D> & { pattern?: RegExp; placeholder?: string }): Option<string, NoInfer<D>> {
     return make('string', s.placeholder ?? 'text', s, (raw) => {
       if (typeof raw !== 'string' || raw === '' || (s.pattern && !s.pattern.test(raw))) return expected(s.placeholder ?? 'a non-empty string', raw);
       return raw;
     });
   },
 
-  enum<const V extends string, D extends V | undefined = undefined>(values: readonly V[], s: Common<D>): Option<V, D> {
+  enum<const V extends string, D extends V | undefined = undefined>(values: readonly V[], s: Common<D>): Option<V, NoInfer<D>> {
     return make('enum', values.join('|'), s, (raw) => ((values as readonly unknown[]).includes(raw) ? (raw as V) : expected(`one of ${values.join(', ')}`, raw)));
   },
 
   /** A list written `a+b+c` (or with `separator`); `values` restricts the items. */
-  list<const V extends string, D extends V[] | undefined = undefined>(s: Common<D> & { values?: readonly V[]; separator?: string }): Option<V[], D> {
+  list<const V extends string, D extends V[] | undefined = undefined>(s: Common<D> & { values?: readonly V[]; separator?: string }): Option<V[], NoInfer<D>> {
     const sep = s.separator ?? '+';
     const item = s.values ? s.values.join('|') : 'item';
     return make(
@@ -134,7 +134,7 @@ export const opt = {
   },
 
   /** JSON, or a bare word taken as a string (`init={"x":0}`, `init=5`, `init=foo`). */
-  json<D = undefined>(s: Common<D>): Option<unknown, D> {
+  json<D = undefined>(s: Common<D>): Option<unknown, NoInfer<D>> {
     return make('json', 'JSON', s, (raw) => {
       if (typeof raw !== 'string') return raw;
       try {
