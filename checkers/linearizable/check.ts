@@ -19,7 +19,8 @@ import type { LinearizableJob } from './worker-task.js';
 
 export { resolveModel } from './resolve-model.js';
 
-registerWorkerTask('linearizable', new URL('./worker-task.ts', import.meta.url));
+// Beside this module, with its extension: .ts in a checkout, .js in the built package.
+registerWorkerTask('linearizable', new URL(`./worker-task${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url));
 
 export interface LinearizableOptions {
   /** A model name (see `models`) or a Model record. */

@@ -1,8 +1,9 @@
 // A persistent pool of worker threads for checkers that split their work (linearizability by
-// key, ...). Starting a worker that loads our TypeScript through tsx takes seconds here, so the
-// pool bundles the registered task modules once with esbuild (in the background) and evaluates
-// that plain JavaScript in each worker: tens of milliseconds. Workers are unref'd (they never keep
-// the process alive) and reused by every later check in the process.
+// key, ...). Workers are unref'd (they never keep the process alive) and reused by every later
+// check in the process. In the built package the task modules are JavaScript and each worker
+// imports them; in a source checkout they are TypeScript, and a worker loading them through tsx
+// takes seconds, so the pool bundles them once with esbuild (a development dependency, in the
+// background) and each worker evaluates that plain JavaScript: tens of milliseconds.
 //
 // Checks stay synchronous: a caller packs its job, posts it to the ready workers, works on it in
 // its own thread too, and meets the workers in shared memory (claims, stop flags, results), never
@@ -10,7 +11,7 @@
 // as well: a caller that never yields to the event loop still sees them.
 
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type TransferListItem } from 'node:worker_threads';
 
 /** Worker states in the pool's shared word per worker. */
@@ -79,33 +80,42 @@ const bundled = new Set<string>();
 async function start(n: number): Promise<void> {
   const names = [...tasks.keys()];
   if (!names.length) return;
-  const { build } = await import('esbuild');
-  // The entry: import each task module, run jobs in arrival order, publish state in shared memory.
-  const entry = [
-    `import { parentPort, workerData } from 'node:worker_threads';`,
-    ...names.map((name, i) => `import * as t${i} from ${JSON.stringify(tasks.get(name))};`),
-    `const tasks = { ${names.map((name, i) => `${JSON.stringify(name)}: t${i}`).join(', ')} };`,
+  // The worker's script: load each task, run jobs in arrival order, publish state in shared memory.
+  const serve = (load: string): string => [
+    `const { parentPort, workerData } = require('node:worker_threads');`,
     `const states = new Int32Array(workerData.states);`,
     `const me = workerData.id;`,
-    `parentPort.on('message', (m) => {`,
-    `  Atomics.store(states, me, ${BUSY});`,
-    `  try { tasks[m.task].run(m.payload); }`,
-    `  catch (e) { parentPort.postMessage({ error: String(e && e.stack || e) }); }`,
-    `  finally { Atomics.store(states, me, ${IDLE}); }`,
+    `${load}.then((tasks) => {`,
+    `  parentPort.on('message', (m) => {`,
+    `    Atomics.store(states, me, ${BUSY});`,
+    `    try { tasks[m.task].run(m.payload); }`,
+    `    catch (e) { parentPort.postMessage({ error: String(e && e.stack || e) }); }`,
+    `    finally { Atomics.store(states, me, ${IDLE}); }`,
+    `  });`,
+    `  Atomics.store(states, me, ${IDLE});`,
     `});`,
-    `Atomics.store(states, me, ${IDLE});`,
   ].join('\n');
-  const out = await build({
-    stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js', sourcefile: 'faultline-worker.js' },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    write: false,
-    logLevel: 'silent',
-    external: ['esbuild'],
-  });
-  const code = out.outputFiles[0]!.text;
+  let code: string;
+  const paths = names.map((name) => tasks.get(name)!);
+  if (paths.every((f) => /\.[cm]?js$/.test(f))) {
+    const imports = paths.map((f) => `import(${JSON.stringify(pathToFileURL(f).href)})`).join(', ');
+    code = serve(`Promise.all([${imports}]).then((ms) => ({ ${names.map((name, i) => `${JSON.stringify(name)}: ms[${i}]`).join(', ')} }))`);
+  } else {
+    const { build } = await import('esbuild');
+    const entry = `${paths.map((f, i) => `import * as t${i} from ${JSON.stringify(f)};`).join('\n')}\nexport const tasks = { ${names.map((name, i) => `${JSON.stringify(name)}: t${i}`).join(', ')} };`;
+    const out = await build({
+      stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js', sourcefile: 'faultline-worker-tasks.js' },
+      bundle: true,
+      platform: 'node',
+      format: 'iife',
+      globalName: '__faultlineTasks',
+      target: 'node20',
+      write: false,
+      logLevel: 'silent',
+      external: ['esbuild'],
+    });
+    code = `${out.outputFiles[0]!.text}\n${serve('Promise.resolve(__faultlineTasks.tasks)')}`;
+  }
   for (const name of names) bundled.add(name);
   states = new Int32Array(new SharedArrayBuffer(4 * n));
   const shared = states;
