@@ -70,7 +70,7 @@ describe('cooperative scheduling in one thread', () => {
     expect(r.valid).toBe('unknown');
     expect(r.error).toMatch(/time limit of 200 ms exhausted/);
     expect(r.error).toMatch(/undecided keys: "hard0"/);
-    expect(performance.now() - t).toBeLessThan(3000);
+    expect(performance.now() - t).toBeLessThan(10_000); // not minutes (a shared machine can be slow)
   });
 
   it('a memory budget gives unknown', () => {
@@ -115,9 +115,9 @@ describe.skipIf(!pool)('partitions on worker threads', () => {
       expect(r.stats.threads).toBe(2);
       expect(r.witness!.key).toBe('bad');
       expect(r.witness!.text).toContain('on key');
-      expect(performance.now() - t).toBeLessThan(5000);
+      expect(performance.now() - t).toBeLessThan(10_000);
       // The helper holds hard keys that would run for minutes: it must stop with the check.
-      expect(await idleSoon(2000)).toBe(true);
+      expect(await idleSoon(10_000)).toBe(true);
     }
   });
 
@@ -127,13 +127,13 @@ describe.skipIf(!pool)('partitions on worker threads', () => {
     expect(r.valid).toBe('unknown');
     expect(r.stats.threads).toBe(2);
     expect(r.error).toMatch(/time limit of 300 ms exhausted/);
-    expect(performance.now() - t).toBeLessThan(3000);
-    expect(await idleSoon(2000)).toBe(true);
+    expect(performance.now() - t).toBeLessThan(10_000); // not minutes (a shared machine can be slow)
+    expect(await idleSoon(10_000)).toBe(true);
     const m = checkLinearizable(counterHistory(HARD), { model: 'counter', memoryLimitBytes: 4_000_000 });
     expect(m.valid).toBe('unknown');
     expect(m.error).toMatch(/memory budget/);
     expect(m.stats.peakMemoBytes).toBeGreaterThan(0);
-    expect(await idleSoon(2000)).toBe(true);
+    expect(await idleSoon(10_000)).toBe(true);
   });
 
   it('gives the same verdicts as one thread on many random multi-key histories', () => {
