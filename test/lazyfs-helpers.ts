@@ -1,0 +1,118 @@
+// Helpers for the lazyfs tests and bench: build lazyfs from docker/common/lazyfs, mount it on
+// a temporary directory with the daemon as our child process, run the test program, and
+// unmount whatever we mounted (also when a test failed), so no mount outlives the test.
+
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const LAZYFS_SRC = join(ROOT, 'docker/common/lazyfs');
+export const CHECK = join(LAZYFS_SRC, 'tests/lazyfs-check.py');
+/** Debian's interpreter when present: a pyenv shim in PATH can take seconds to start. */
+export const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+
+/** Why lazyfs cannot run here, or undefined when it can. */
+export function fuseUnavailable(): string | undefined {
+  if (!existsSync('/dev/fuse')) return '/dev/fuse is absent (FUSE is not available on this machine or in this container)';
+  return undefined;
+}
+
+/** Builds lazyfs out of tree into `dir`; returns the binary. Throws with the compiler's output. */
+export function buildLazyfs(dir: string): string {
+  try {
+    execFileSync('make', ['-s', '-C', LAZYFS_SRC, `BUILD=${dir}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    const err = e as { stdout?: Buffer; stderr?: Buffer; message: string };
+    throw new Error(
+      `building lazyfs failed (needs gcc, make, pkg-config and libfuse3-dev: apt-get install gcc make pkg-config libfuse3-dev fuse3): ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`,
+    );
+  }
+  return join(dir, 'lazyfs');
+}
+
+export interface Mount {
+  store: string;
+  mnt: string;
+  proc: ChildProcess;
+  log: () => string;
+  exited: Promise<number | null>;
+}
+
+const live = new Set<Mount>();
+
+export async function waitFor(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export function mounted(mnt: string): boolean {
+  return readFileSync('/proc/self/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === mnt);
+}
+
+/** Mounts lazyfs (foreground daemon, our child); resolves once the control file answers. */
+export async function mountLazyfs(bin: string, store: string, mnt: string, extra: string[] = []): Promise<Mount> {
+  // auto_unmount: if the daemon dies (or is killed), fusermount3 removes the mount.
+  const proc = spawn(bin, ['-f', '-o', 'auto_unmount', ...extra, store, mnt], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  proc.stderr!.on('data', (b: Buffer) => (log += b.toString()));
+  const exited = new Promise<number | null>((res) => proc.on('exit', (code) => res(code)));
+  const m: Mount = { store, mnt, proc, log: () => log, exited };
+  live.add(m);
+  let dead = false;
+  void exited.then(() => (dead = true));
+  await waitFor(`lazyfs to mount ${mnt}`, () => dead || existsSync(join(mnt, '.lazyfs-ctl')));
+  if (dead) throw new Error(`lazyfs exited before mounting ${mnt}: ${log}`);
+  return m;
+}
+
+/** Unmounts and waits for the daemon to exit; lazily and by force if a clean unmount fails. */
+export async function unmount(m: Mount): Promise<void> {
+  try {
+    if (mounted(m.mnt)) execFileSync('fusermount3', ['-u', m.mnt], { stdio: 'pipe' });
+  } catch {
+    try {
+      execFileSync('fusermount3', ['-u', '-z', m.mnt], { stdio: 'pipe' });
+    } catch {
+      // already gone
+    }
+  }
+  const done = await Promise.race([m.exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 5000))]);
+  if (!done && m.proc.exitCode === null) m.proc.kill('SIGKILL');
+  live.delete(m);
+}
+
+export async function unmountAll(): Promise<void> {
+  for (const m of [...live]) await unmount(m);
+}
+
+export function ctl(mnt: string, command: string): void {
+  writeFileSync(join(mnt, '.lazyfs-ctl'), `${command}\n`);
+}
+
+export function status(mnt: string): Record<string, number> {
+  const text = readFileSync(join(mnt, '.lazyfs-ctl'), 'utf8');
+  return Object.fromEntries(text.trim().split('\n').map((l) => [l.split('=')[0]!, Number(l.split('=')[1])]));
+}
+
+/** Runs the test program; returns its stdout (throws with stderr on failure). */
+export function check(...args: string[]): string {
+  return execFileSync(PYTHON, [CHECK, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+}
+
+/** Spawns the crash-safety writer; `synced()` is the last batch it reported durable. */
+export function startWriter(dir: string): { proc: ChildProcess; synced: () => number; exited: Promise<void> } {
+  const proc = spawn(PYTHON, [CHECK, 'writer', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+  const exited = new Promise<void>((res) => proc.on('exit', () => res()));
+  const synced = (): number => {
+    const m = [...out.matchAll(/^synced (\d+)$/gm)].pop();
+    return m ? Number(m[1]) : 0;
+  };
+  return { proc, synced, exited };
+}
