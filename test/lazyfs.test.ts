@@ -6,7 +6,8 @@
 // multi-stage recipe. Skips when /dev/fuse is absent; every mount is removed even on failure.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, lstatSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectedTrees } from './fixtures/lazyfs-expected.js';
@@ -77,6 +78,21 @@ describe.skipIf(unavailable !== undefined)('lazyfs', () => {
     ctl(mnt, 'power-fail');
     expect(readdirSync(mnt)).toEqual(['a']);
     expect(readFileSync(join(mnt, 'a'), 'utf8')).toBe('one');
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('new entries belong to the user who made them; a hard link keeps its file\'s owner', async () => {
+    const { store, mnt } = fresh();
+    await mountLazyfs(bin, store, mnt);
+    mkdirSync(join(mnt, 'shared'), { mode: 0o777 });
+    chmodSync(join(mnt, 'shared'), 0o777);
+    const asNobody = (cmd: string): void => {
+      execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'sh', '-c', cmd], { cwd: join(mnt, 'shared'), stdio: 'pipe' });
+    };
+    asNobody('echo x > f && mkdir d && ln -s f s');
+    for (const name of ['f', 'd', 's']) expect(lstatSync(join(mnt, 'shared', name)).uid, name).toBe(65534);
+    linkSync(join(mnt, 'shared', 'f'), join(mnt, 'shared', 'g')); // by root
+    expect(lstatSync(join(mnt, 'shared', 'f')).uid).toBe(65534);
+    expect(() => asNobody('echo y > /dev/null; : > ../not-yours')).toThrow(); // the mount root is root's, 0755
   });
 
   it('a writer SIGKILLed mid-stream, then a power failure: exactly its fsynced prefix survives, also after a remount', async () => {

@@ -33,8 +33,10 @@ int lz_readlink(const char *path, char *buf, size_t size)
 	return 0;
 }
 
-/* Creates an entry with make(), then gives it to the caller and journals it. */
-static int create_entry(const char *path, int (*make)(int pfd, const char *name, void *arg), void *arg)
+/* Creates an entry with make(), gives a new inode to the caller (a hard link keeps its
+ * inode's owner) and journals the entry. */
+static int create_entry(const char *path, int (*make)(int pfd, const char *name, void *arg), void *arg,
+			int new_inode)
 {
 	if (is_ctl(path))
 		return -EEXIST;
@@ -44,7 +46,8 @@ static int create_entry(const char *path, int (*make)(int pfd, const char *name,
 	int pfd = open_parent(path, &base);
 	int r = pfd < 0 ? pfd : make(pfd, base, arg);
 	if (r >= 0) {
-		own(pfd, base);
+		if (new_inode)
+			own(pfd, base);
 		r = ns_created(pfd, base);
 	}
 	if (pfd >= 0)
@@ -85,19 +88,19 @@ static int make_symlink(int pfd, const char *name, void *a)
 int lz_mknod(const char *path, mode_t mode, dev_t rdev)
 {
 	struct node_arg a = { mode, rdev, NULL };
-	return create_entry(path, make_node, &a);
+	return create_entry(path, make_node, &a, 1);
 }
 
 int lz_mkdir(const char *path, mode_t mode)
 {
 	struct node_arg a = { mode, 0, NULL };
-	return create_entry(path, make_dir, &a);
+	return create_entry(path, make_dir, &a, 1);
 }
 
 int lz_symlink(const char *target, const char *path)
 {
 	struct node_arg a = { 0, 0, target };
-	return create_entry(path, make_symlink, &a);
+	return create_entry(path, make_symlink, &a, 1);
 }
 
 static int make_link(int pfd, const char *name, void *from)
@@ -115,7 +118,7 @@ int lz_link(const char *from, const char *to)
 {
 	if (is_ctl(from))
 		return -EPERM;
-	return create_entry(to, make_link, (void *)from);
+	return create_entry(to, make_link, (void *)from, 0);
 }
 
 static int remove_entry(const char *path, int dir)

@@ -123,6 +123,7 @@ DATA_FILES = {
     'overwrite-fsync-then-unsynced': big(), 'extend-unsynced': b'abc', 'shrink-unsynced': big(),
     'shrink-extend-write-unsynced': big(), 'shrink-fsync': big(), 'otrunc-unsynced': b'original',
     'odsync': b'abc', 'osync': b'abc', 'mmap-unsynced': big(), 'mmap-msync': big(),
+    'fallocate-unsynced': b'abc',
 }
 
 
@@ -171,6 +172,9 @@ def changes(t):
     truncate(d('shrink-extend-write-unsynced'), 20000)
     pwrite(d('shrink-extend-write-unsynced'), b'Z', 15000)
     truncate(d('shrink-fsync'), 100, sync=True)
+    fd = os.open(d('fallocate-unsynced'), os.O_RDWR)
+    os.posix_fallocate(fd, 0, 10000)  # allocation that extends the file: undone like a write
+    os.close(fd)
     write(d('otrunc-unsynced'), b'new', sync=False)
     write(d('odsync'), b'def', sync=False, flags=os.O_WRONLY | os.O_APPEND | os.O_DSYNC)
     write(d('osync'), b'def', sync=False, flags=os.O_WRONLY | os.O_APPEND | os.O_SYNC)
