@@ -101,7 +101,12 @@ export function status(mnt: string): Record<string, number> {
 
 /** Runs the test program; returns its stdout (throws with stderr on failure). */
 export function check(...args: string[]): string {
-  return execFileSync(PYTHON, [CHECK, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  try {
+    return execFileSync(PYTHON, [CHECK, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 90_000 });
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`lazyfs-check.py ${args.join(' ')} failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+  }
 }
 
 /** Spawns the crash-safety writer; `synced()` is the last batch it reported durable. */

@@ -67,6 +67,17 @@ describe.skipIf(unavailable !== undefined)('lazyfs', () => {
     expect(() => ctl(mnt, 'no-such-command')).toThrow(/EINVAL|invalid argument/i);
   });
 
+  it('random operations and power failures agree with a model of the semantics (seed 1)', async () => {
+    const { store, mnt } = fresh();
+    await mountLazyfs(bin, store, mnt);
+    // More seeds and steps: npm run bench:lazyfs -- --fuzz-seeds 1-20
+    const out = check('fuzz', mnt, '1', '800');
+    const result = JSON.parse(out) as { ok: boolean; power_failures: number; status: Record<string, string> };
+    expect(result.ok, out).toBe(true);
+    expect(result.power_failures).toBeGreaterThan(10);
+    expect(result.status.undo_errors).toBe('0');
+  });
+
   it('checkpoint makes everything durable; a later power failure loses only what came after', async () => {
     const { store, mnt } = fresh();
     await mountLazyfs(bin, store, mnt);
