@@ -8,7 +8,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildLazyfs, check, ctl, fuseUnavailable, mountLazyfs, unmountAll } from '../test/lazyfs-helpers.js';
+import { buildLazyfs, check, ctl, fuseUnavailable, fuzz, mountLazyfs, unmountAll } from '../test/lazyfs-helpers.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -64,12 +64,11 @@ try {
     await mountLazyfs(bin, store, mnt);
     let failed = 0;
     for (let s = a!; s <= (b ?? a!); s++) {
-      rmSync(join(mnt, 'fuzz'), { recursive: true, force: true });
       ctl(mnt, 'checkpoint');
       const t0 = Date.now();
       try {
-        const r = JSON.parse(check('fuzz', mnt, String(s), String(steps))) as { power_failures: number };
-        console.log(`fuzz seed ${s}: ok, ${steps} steps, ${r.power_failures} power failures, ${Date.now() - t0} ms`);
+        const r = fuzz(mnt, s, steps);
+        console.log(`fuzz seed ${s}: ok, ${steps} steps, ${r.power_failures} power failures, ${r.forced_by_dependency} changes durable by dependency, ${Date.now() - t0} ms`);
       } catch (e) {
         failed++;
         console.log(`fuzz seed ${s}: FAILED\n${(e as Error).message}`);

@@ -3,13 +3,14 @@
 // unmount whatever we mounted (also when a test failed), so no mount outlives the test.
 
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const LAZYFS_SRC = join(ROOT, 'docker/common/lazyfs');
 export const CHECK = join(LAZYFS_SRC, 'tests/lazyfs-check.py');
+export const FUZZ = join(LAZYFS_SRC, 'tests/lazyfs-fuzz.py');
 /** Debian's interpreter when present: a pyenv shim in PATH can take seconds to start. */
 export const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
@@ -99,14 +100,31 @@ export function status(mnt: string): Record<string, number> {
   return Object.fromEntries(text.trim().split('\n').map((l) => [l.split('=')[0]!, Number(l.split('=')[1])]));
 }
 
-/** Runs the test program; returns its stdout (throws with stderr on failure). */
-export function check(...args: string[]): string {
+function python(script: string, args: string[]): string {
   try {
-    return execFileSync(PYTHON, [CHECK, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 90_000 });
+    return execFileSync(PYTHON, [script, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`lazyfs-check.py ${args.join(' ')} failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+    throw new Error(`${script} ${args.join(' ')} failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
   }
+}
+
+/** Runs the test program; returns its stdout (throws with its output on failure). */
+export function check(...args: string[]): string {
+  return python(CHECK, args);
+}
+
+export interface FuzzResult {
+  ok: boolean;
+  power_failures: number;
+  forced_by_dependency: number;
+  status: Record<string, string>;
+}
+
+/** Runs the model-based random test in MNT/fuzz (removed first); throws with the difference. */
+export function fuzz(mnt: string, seed: number, steps: number): FuzzResult {
+  rmSync(join(mnt, 'fuzz'), { recursive: true, force: true });
+  return JSON.parse(python(FUZZ, [mnt, String(seed), String(steps)])) as FuzzResult;
 }
 
 /** Spawns the crash-safety writer; `synced()` is the last batch it reported durable. */

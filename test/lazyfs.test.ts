@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectedTrees } from './fixtures/lazyfs-expected.js';
 import {
-  buildLazyfs, check, ctl, fuseUnavailable, mounted, mountLazyfs, startWriter, status, unmount, unmountAll, waitFor,
+  buildLazyfs, check, ctl, fuseUnavailable, fuzz, mounted, mountLazyfs, startWriter, status, unmount, unmountAll, waitFor,
 } from './lazyfs-helpers.js';
 import { buildLazyfsTestImage, runScenarioInContainer } from './lazyfs-docker.js';
 
@@ -70,12 +70,12 @@ describe.skipIf(unavailable !== undefined)('lazyfs', () => {
   it('random operations and power failures agree with a model of the semantics (seed 1)', async () => {
     const { store, mnt } = fresh();
     await mountLazyfs(bin, store, mnt);
-    // More seeds and steps: npm run bench:lazyfs -- --fuzz-seeds 1-20
-    const out = check('fuzz', mnt, '1', '800');
-    const result = JSON.parse(out) as { ok: boolean; power_failures: number; status: Record<string, string> };
-    expect(result.ok, out).toBe(true);
-    expect(result.power_failures).toBeGreaterThan(10);
-    expect(result.status.undo_errors).toBe('0');
+    // Seed sweeps: npm run bench:lazyfs -- --fuzz-seeds 1-20
+    const r = fuzz(mnt, 1, 600);
+    expect(r.ok).toBe(true);
+    expect(r.power_failures).toBeGreaterThan(10);
+    expect(r.forced_by_dependency, 'the run must exercise the dependency rule').toBeGreaterThan(0);
+    expect(r.status.undo_errors).toBe('0');
   });
 
   it('checkpoint makes everything durable; a later power failure loses only what came after', async () => {

@@ -12,12 +12,10 @@
   verify DIR        checks DIR/log and DIR/counter after a crash; prints JSON
                     {records, counter, problems}.
   dump DIR          prints the tree under DIR as JSON.
-  fuzz MNT SEED N   N random operations in MNT/fuzz (writes, truncates, creates, unlinks,
-                    renames, links, file and directory fsyncs, power failures, checkpoints),
-                    the tree compared with a model of the semantics after every power failure;
-                    prints JSON {ok, ...}, or the difference and the last operations (exit 1).
   bench DIR SECS    write+fdatasync throughput in DIR (4 KiB appends, and 4 KiB overwrites of
                     a synced file), plus 1 MiB unsynced writes; prints JSON.
+
+The model-based random test is lazyfs-fuzz.py, next to this file.
 
 Tree format: {relative path: "dir" | "link:TARGET" | "file:CONTENT" (64 bytes or less, UTF-8)
 | "file:SIZE:sha256:HEX16"}. Only the Python 3 standard library: it runs in the test image too.
@@ -350,143 +348,6 @@ def bench(d, secs):
     print(json.dumps(out))
 
 
-class Model:
-    """What lazyfs must hold, from the semantics alone: each file (inode) has its current and its
-    synced bytes; each directory its current and its durable entries. fsync(file) syncs the
-    bytes, fsync(dir) makes the directory's current entries durable, a power failure brings
-    back the synced bytes and the durable entries (an inode no durable entry names is gone).
-    Renames stay inside one directory here: then durability per directory is all there is."""
-
-    def __init__(self, dirs):
-        self.inodes = {}  # id -> [current bytes, synced bytes]
-        self.cur = {d: {} for d in dirs}
-        self.durable = {d: {} for d in dirs}
-        self.next = 0
-
-    def new_inode(self):
-        self.next += 1
-        self.inodes[self.next] = [b'', b'']
-        return self.next
-
-    def power_fail(self):
-        self.cur = {d: dict(e) for d, e in self.durable.items()}
-        for i in self.inodes.values():
-            i[0] = i[1]
-
-    def checkpoint(self):
-        self.durable = {d: dict(e) for d, e in self.cur.items()}
-        for i in self.inodes.values():
-            i[1] = i[0]
-
-    def tree(self):
-        return {d + '/' + n: describe(self.inodes[i][0]) for d, e in self.cur.items() for n, i in e.items()}
-
-
-def fuzz(mnt, seed, steps):
-    import random
-    rnd = random.Random(seed)
-    root = os.path.join(mnt, 'fuzz')
-    dirs = ['d0', 'd1', 'd2']
-    names = ['f%d' % i for i in range(6)]
-    os.mkdir(root)
-    for d in dirs:
-        os.mkdir(os.path.join(root, d))
-    fsync_dir(root)
-    fsync_dir(mnt)
-    m = Model(dirs)
-    log = []
-    P = lambda d, n=None: os.path.join(root, d, n) if n else os.path.join(root, d)
-
-    def actual():
-        t = dump(root)
-        return {k: v for k, v in t.items() if v != 'dir'}
-
-    def compare(when):
-        got, want = actual(), m.tree()
-        if got != want:
-            diff = {k: [got.get(k), want.get(k)] for k in sorted(set(got) | set(want)) if got.get(k) != want.get(k)}
-            print(json.dumps({'ok': False, 'seed': seed, 'when': when, 'diff': diff, 'last_ops': log[-25:]}, indent=1))
-            sys.exit(1)
-
-    power_fails = 0
-    kinds = ['write', 'truncate', 'fsync', 'fsync-dir', 'create', 'unlink', 'rename', 'link',
-             'power-fail', 'checkpoint']
-    weights = [25, 8, 12, 10, 10, 7, 10, 6, 3, 0.5]
-    for step in range(steps):
-        d = rnd.choice(dirs)
-        n = rnd.choice(names)
-        e = m.cur[d]
-        op = rnd.choices(kinds, weights)[0]
-        if op in ('write', 'truncate', 'fsync', 'unlink', 'rename', 'link') and n not in e:
-            op = 'create'
-        if op == 'write':
-            size = len(m.inodes[e[n]][0])
-            off = rnd.randrange(0, size + 3000)
-            data = rnd.randbytes(rnd.choice([1, 7, 100, 4096, 9000]))
-            pwrite(P(d, n), data, off)
-            cur = m.inodes[e[n]][0]
-            cur = cur + b'\0' * max(0, off - len(cur))
-            m.inodes[e[n]][0] = cur[:off] + data + cur[off + len(data):]
-            log.append('write %s/%s %d+%d' % (d, n, off, len(data)))
-        elif op == 'truncate':
-            size = rnd.randrange(0, len(m.inodes[e[n]][0]) + 6000)
-            truncate(P(d, n), size)
-            cur = m.inodes[e[n]][0]
-            m.inodes[e[n]][0] = cur[:size] + b'\0' * max(0, size - len(cur))
-            log.append('truncate %s/%s %d' % (d, n, size))
-        elif op == 'fsync':
-            fd = os.open(P(d, n), os.O_RDONLY)
-            (os.fsync if rnd.random() < 0.5 else os.fdatasync)(fd)
-            os.close(fd)
-            m.inodes[e[n]][1] = m.inodes[e[n]][0]
-            log.append('fsync %s/%s' % (d, n))
-        elif op == 'fsync-dir':
-            fsync_dir(P(d))
-            m.durable[d] = dict(e)
-            log.append('fsync-dir %s' % d)
-        elif op == 'create':
-            if n in e:
-                continue
-            write(P(d, n), b'', sync=False, flags=os.O_WRONLY | os.O_CREAT | os.O_EXCL)
-            e[n] = m.new_inode()
-            log.append('create %s/%s' % (d, n))
-        elif op == 'unlink':
-            os.unlink(P(d, n))
-            del e[n]
-            log.append('unlink %s/%s' % (d, n))
-        elif op == 'rename':
-            to = rnd.choice(names)
-            os.rename(P(d, n), P(d, to))
-            if to != n and e.get(to) != e[n]:  # two names of one file: rename does nothing
-                e[to] = e.pop(n)
-            log.append('rename %s/%s -> %s' % (d, n, to))
-        elif op == 'link':
-            d2, n2 = rnd.choice(dirs), rnd.choice(names)
-            if n2 in m.cur[d2]:
-                continue
-            os.link(P(d, n), P(d2, n2))
-            m.cur[d2][n2] = e[n]
-            log.append('link %s/%s -> %s/%s' % (d, n, d2, n2))
-        elif op == 'power-fail':
-            compare('before power failure %d (step %d)' % (power_fails, step))
-            ctl(mnt, 'power-fail')
-            m.power_fail()
-            power_fails += 1
-            log.append('power-fail')
-            compare('after power failure %d (step %d)' % (power_fails, step))
-        elif op == 'checkpoint':
-            ctl(mnt, 'checkpoint')
-            m.checkpoint()
-            log.append('checkpoint')
-        if step % 100 == 0:
-            compare('step %d' % step)
-    ctl(mnt, 'power-fail')
-    m.power_fail()
-    compare('final power failure')
-    print(json.dumps({'ok': True, 'seed': seed, 'steps': steps, 'power_failures': power_fails + 1,
-                      'status': status(mnt)}))
-
-
 def main(argv):
     cmds = {'scenario': scenario, 'writer': writer, 'verify': verify,
             'dump': lambda d: print(json.dumps(dump(d), indent=1))}
@@ -494,8 +355,7 @@ def main(argv):
         cmds[argv[1]](argv[2])
     elif len(argv) == 4 and argv[1] == 'bench':
         bench(argv[2], float(argv[3]))
-    elif len(argv) == 5 and argv[1] == 'fuzz':
-        fuzz(argv[2], int(argv[3]), int(argv[4]))
+
     else:
         sys.stderr.write(__doc__)
         return 2
