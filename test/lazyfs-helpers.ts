@@ -3,7 +3,7 @@
 // unmount whatever we mounted (also when a test failed), so no mount outlives the test.
 
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,19 +55,34 @@ export function mounted(mnt: string): boolean {
   return readFileSync('/proc/self/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === mnt);
 }
 
-/** Mounts lazyfs (foreground daemon, our child); resolves once the control file answers. */
-export async function mountLazyfs(bin: string, store: string, mnt: string, extra: string[] = []): Promise<Mount> {
+/**
+ * Mounts lazyfs (foreground daemon, our child); resolves once the control file answers. Its
+ * stderr goes to STORE.log, not to a pipe: a pipe that nobody drains while this process waits
+ * in execFileSync would block the daemon's logging.
+ */
+export async function mountLazyfs(
+  bin: string,
+  store: string,
+  mnt: string,
+  extra: string[] = [],
+  opts: { undrainedStderr?: boolean } = {},
+): Promise<Mount> {
+  const logPath = `${store}.log`;
+  const logFd = openSync(logPath, 'a');
   // auto_unmount: if the daemon dies (or is killed), fusermount3 removes the mount.
-  const proc = spawn(bin, ['-f', '-o', 'auto_unmount', ...extra, store, mnt], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  proc.stderr!.on('data', (b: Buffer) => (log += b.toString()));
+  // undrainedStderr: a pipe nobody reads, to show lazyfs never blocks on its log.
+  const proc = spawn(bin, ['-f', '-o', 'auto_unmount', ...extra, store, mnt], {
+    stdio: ['ignore', 'ignore', opts.undrainedStderr ? 'pipe' : logFd],
+  });
+  closeSync(logFd);
+  const log = (): string => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : '');
   const exited = new Promise<number | null>((res) => proc.on('exit', (code) => res(code)));
-  const m: Mount = { store, mnt, proc, log: () => log, exited };
+  const m: Mount = { store, mnt, proc, log, exited };
   live.add(m);
   let dead = false;
   void exited.then(() => (dead = true));
   await waitFor(`lazyfs to mount ${mnt}`, () => dead || existsSync(join(mnt, '.lazyfs-ctl')));
-  if (dead) throw new Error(`lazyfs exited before mounting ${mnt}: ${log}`);
+  if (dead) throw new Error(`lazyfs exited before mounting ${mnt}: ${log()}`);
   return m;
 }
 
@@ -102,7 +117,7 @@ export function status(mnt: string): Record<string, number> {
 
 function python(script: string, args: string[]): string {
   try {
-    return execFileSync(PYTHON, [script, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+    return execFileSync(PYTHON, [script, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000, killSignal: 'SIGKILL' });
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
     throw new Error(`${script} ${args.join(' ')} failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
@@ -129,7 +144,7 @@ export function fuzz(mnt: string, seed: number, steps: number): FuzzResult {
 
 /** Spawns the crash-safety writer; `synced()` is the last batch it reported durable. */
 export function startWriter(dir: string): { proc: ChildProcess; synced: () => number; exited: Promise<void> } {
-  const proc = spawn(PYTHON, [CHECK, 'writer', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(PYTHON, [CHECK, 'writer', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   proc.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   const exited = new Promise<void>((res) => proc.on('exit', () => res()));

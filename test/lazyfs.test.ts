@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectedTrees } from './fixtures/lazyfs-expected.js';
 import {
-  buildLazyfs, check, ctl, fuseUnavailable, fuzz, mounted, mountLazyfs, startWriter, status, unmount, unmountAll, waitFor,
+  buildLazyfs, check, ctl, fuseUnavailable, fuzz, mounted, mountLazyfs, PYTHON, startWriter, status, unmount, unmountAll, waitFor,
 } from './lazyfs-helpers.js';
 import { buildLazyfsTestImage, runScenarioInContainer } from './lazyfs-docker.js';
 
@@ -151,6 +151,19 @@ describe.skipIf(unavailable !== undefined)('lazyfs', () => {
     expect(readdirSync(mnt)).toEqual(['unsynced']);
     expect(readFileSync(join(mnt, 'unsynced'), 'utf8')).toBe('latest');
     expect(readdirSync(join(store, 'trash'))).toEqual([]);
+  });
+
+  it('never blocks on a stderr nobody reads: it drops log lines instead (was a deadlock)', async () => {
+    const { store, mnt } = fresh();
+    await mountLazyfs(bin, store, mnt, [], { undrainedStderr: true });
+    // Each power failure logs a line; 3000 of them overflow any pipe. Before the fix the daemon
+    // blocked in the log write holding its locks, and this loop never finished.
+    const loop = 'import sys\nfor _ in range(3000):\n    open(sys.argv[1], "w").write("power-fail\\n")\n';
+    // SIGKILL on timeout: a process waiting on a stuck FUSE request dies of nothing else.
+    execFileSync(PYTHON, ['-c', loop, join(mnt, '.lazyfs-ctl')], { stdio: 'pipe', timeout: 60_000, killSignal: 'SIGKILL' });
+    const s = status(mnt);
+    expect(s.power_failures).toBe(3000);
+    expect(s.log_dropped).toBeGreaterThan(0);
   });
 
   it('builds in a multi-stage image and behaves the same in a container (/dev/fuse, CAP_SYS_ADMIN only)', async () => {

@@ -183,13 +183,13 @@ int data_restore_all(void)
 			size_t n = r->synced_size - start < BLK ? (size_t)(r->synced_size - start) : BLK;
 			int e = write_all(r->fd, r->blocks.vals[j], n, start);
 			if (e < 0) {
-				fprintf(stderr, "lazyfs: restoring inode %llu at %lld: %s\n",
+				lzlog("restoring inode %llu at %lld: %s\n",
 					(unsigned long long)files.keys[i], (long long)start, strerror(-e));
 				errors++;
 			}
 		}
 		if (ftruncate(r->fd, r->synced_size) < 0) {
-			fprintf(stderr, "lazyfs: truncating inode %llu to %lld: %s\n",
+			lzlog("truncating inode %llu to %lld: %s\n",
 				(unsigned long long)files.keys[i], (long long)r->synced_size, strerror(errno));
 			errors++;
 		}

@@ -136,7 +136,7 @@ static void purge_trash(void)
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
 			int r = rm_rf(trashfd, e->d_name);
 			if (r < 0)
-				fprintf(stderr, "lazyfs: emptying trash %s: %s\n", e->d_name, strerror(-r));
+				lzlog("emptying trash %s: %s\n", e->d_name, strerror(-r));
 		}
 	}
 	closedir(d);
@@ -327,7 +327,7 @@ static void finalize(struct op *o)
 	if (o->trash) {
 		int r = rm_rf(trashfd, o->trash);
 		if (r < 0)
-			fprintf(stderr, "lazyfs: deleting trash %s: %s\n", o->trash, strerror(-r));
+			lzlog("deleting trash %s: %s\n", o->trash, strerror(-r));
 		if (!o->wild)
 			data_release_if_unlinked(o->trash_ino);
 	}
@@ -399,7 +399,7 @@ int ns_undo_all(void)
 	for (size_t i = nops; i-- > 0;) {
 		struct op *o = ops[i];
 		if (undo(o) < 0) {
-			fprintf(stderr, "lazyfs: undoing %s of %s: %s\n", kind_name[o->kind], o->name[0],
+			lzlog("undoing %s of %s: %s\n", kind_name[o->kind], o->name[0],
 				strerror(errno));
 			errors++;
 		}

@@ -14,6 +14,10 @@
 
 extern pthread_mutex_t state_mutex;
 
+/* A line on stderr, never blocking: a message that stderr cannot take now is dropped (and
+ * counted), so a log nobody drains can never stall the file system. */
+void lzlog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* table.c: uint64 key -> non-NULL pointer, open addressing with linear probing. */
 struct table {
 	uint64_t *keys;

@@ -11,6 +11,8 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,24 @@ int rootfd = -1;
 char root_path[PATH_MAX];
 int sync_backing;
 static unsigned long long n_power_failures, n_checkpoints, n_undo_errors;
+static unsigned long n_log_dropped;
+
+void lzlog(const char *fmt, ...)
+{
+	char buf[512];
+	int n = snprintf(buf, sizeof buf, "lazyfs: ");
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, sizeof buf - n - 1, fmt, ap);
+	va_end(ap);
+	size_t len = strlen(buf);
+	if (buf[len - 1] != '\n')
+		buf[len++] = '\n';
+	struct pollfd p = { .fd = 2, .events = POLLOUT };
+	if (poll(&p, 1, 0) == 1 && (p.revents & POLLOUT) && write(2, buf, len) == (ssize_t)len)
+		return;
+	__atomic_fetch_add(&n_log_dropped, 1, __ATOMIC_RELAXED);
+}
 
 
 /* An O_PATH descriptor of path's parent directory; *base points at the last component. */
@@ -73,8 +93,9 @@ static char *status_text(void)
 	unlock();
 	char *s = NULL;
 	if (asprintf(&s, "power_failures=%llu\ncheckpoints=%llu\nunsynced_files=%zu\nsaved_bytes=%zu\n"
-			 "pending_namespace_ops=%zu\nundo_errors=%llu\n",
-		     n_power_failures, n_checkpoints, files, bytes, pending, n_undo_errors) < 0)
+			 "pending_namespace_ops=%zu\nundo_errors=%llu\nlog_dropped=%lu\n",
+		     n_power_failures, n_checkpoints, files, bytes, pending, n_undo_errors,
+		     __atomic_load_n(&n_log_dropped, __ATOMIC_RELAXED)) < 0)
 		return NULL;
 	return s;
 }
@@ -89,7 +110,7 @@ int ctl_command(const char *buf, size_t size)
 	cmd[n] = 0;
 	int power = !strcmp(cmd, "power-fail") || !strcmp(cmd, "lose-unfsynced");
 	if (!power && strcmp(cmd, "checkpoint")) {
-		fprintf(stderr, "lazyfs: unknown control command '%s'\n", cmd);
+		lzlog("unknown control command '%s'\n", cmd);
 		return -EINVAL;
 	}
 	pthread_rwlock_wrlock(&power_lock);
@@ -98,11 +119,10 @@ int ctl_command(const char *buf, size_t size)
 	size_t files, bytes, pending = ns_pending();
 	data_stats(&files, &bytes);
 	if (power) {
-		errors = data_restore_all() + ns_undo_all();
+		errors = data_restore_all(); /* through the records' own descriptors */
+		errors += ns_undo_all();     /* then names; this also empties the trash */
 		n_power_failures++;
 		n_undo_errors += errors;
-		fprintf(stderr, "lazyfs: power failure: restored %zu files (%zu saved bytes), undid %zu namespace operations, %d errors\n",
-			files, bytes, pending, errors);
 	} else {
 		data_forget_all();
 		ns_commit_all();
@@ -110,6 +130,9 @@ int ctl_command(const char *buf, size_t size)
 	}
 	unlock();
 	pthread_rwlock_unlock(&power_lock);
+	if (power)
+		lzlog("power failure: restored %zu files (%zu saved bytes), undid %zu namespace operations, %d errors\n",
+			files, bytes, pending, errors);
 	return errors ? -EIO : (int)size;
 }
 
