@@ -153,6 +153,26 @@ describe.skipIf(unavailable !== undefined)('lazyfs', () => {
     expect(readdirSync(join(store, 'trash'))).toEqual([]);
   });
 
+  it('a real database: SQLite keeps exactly what its documentation promises for each journal mode and sync setting', async () => {
+    const { store, mnt } = fresh();
+    await mountLazyfs(bin, store, mnt);
+    const r = JSON.parse(check('sqlite', mnt)) as Record<string, { exists: boolean; integrity: string | null; rows: number | null }>;
+    // Never corrupt: every database that exists passes its integrity check.
+    for (const [k, v] of Object.entries(r)) if (v.exists) expect(v.integrity, k).toBe('ok');
+    // https://www.sqlite.org/pragma.html#pragma_synchronous: in DELETE mode a commit is the
+    // journal's unlink; only EXTRA syncs "the directory containing a rollback journal ... after
+    // that journal is unlinked", which "provides additional durability if the commit is followed
+    // closely by a power loss". With FULL the last commit, not yet durable, rolls back.
+    expect(r['delete-full']!.rows).toBe(49);
+    expect(r['delete-extra']!.rows).toBe(50);
+    // WAL with FULL syncs the WAL at each commit; TRUNCATE syncs the journal's truncation.
+    expect(r['wal-full']!.rows).toBe(50);
+    expect(r['truncate-full']!.rows).toBe(50);
+    // WAL with NORMAL syncs only at checkpoints: commits "might roll back following a power
+    // loss"; with no checkpoint yet, all of them (the table's creation included) do.
+    expect(r['wal-normal']!.rows ?? 0).toBeLessThan(50);
+  });
+
   it('never blocks on a stderr nobody reads: it drops log lines instead (was a deadlock)', async () => {
     const { store, mnt } = fresh();
     await mountLazyfs(bin, store, mnt, [], { undrainedStderr: true });
