@@ -10,8 +10,9 @@
  * Undo runs in reverse journal order, and stays exact when some later operations are durable
  * and earlier ones are not: an operation made durable also makes durable every earlier
  * pending operation on the same directory entry (and, for a removed directory, every
- * operation inside it). So whatever an undone operation touched is, at undo time, exactly as
- * that operation left it.
+ * operation inside it; for a move into a directory, every earlier move of that directory or
+ * of one of its ancestors). So whatever an undone operation touched is, at undo time, exactly
+ * as that operation left it, and no undo can move a directory into its own subtree.
  *
  * Directories are identified by backing inode and reached through an O_PATH descriptor held
  * by the journal, so undo works even after the directory itself was renamed. */
@@ -43,6 +44,11 @@ struct op {
 	char *trash;         /* the removed entry (REMOVE) or the replaced target (RENAME) */
 	uint64_t trash_ino;
 	uint64_t wild;       /* a removed or replaced directory: entries inside it depend on this */
+	uint64_t moved[2];   /* directories a rename or exchange moves */
+	int nmoved;
+	uint64_t *anc;       /* ... and, if it moves any, the directories it moves them into, with
+			      * their ancestors, at the time */
+	size_t nanc;
 };
 
 static struct op **ops;
@@ -92,6 +98,7 @@ static void free_op(struct op *o)
 		free(o->name[i]);
 	}
 	free(o->trash);
+	free(o->anc);
 	free(o);
 }
 
@@ -234,25 +241,49 @@ int ns_remove(int pfd, const char *name, int dir)
 	return e;
 }
 
-int ns_rename(int pfd1, const char *n1, int pfd2, const char *n2, unsigned flags)
+/* Records which directories the rename just pushed moves and where to (see conflicts()). */
+static int note_moves(const struct stat *a, const struct stat *b, const uint64_t *anc, size_t nanc)
+{
+	struct op *o = ops[nops - 1];
+	if (S_ISDIR(a->st_mode))
+		o->moved[o->nmoved++] = a->st_ino;
+	if (b && S_ISDIR(b->st_mode))
+		o->moved[o->nmoved++] = b->st_ino;
+	if (!o->nmoved || !nanc)
+		return 0;
+	o->anc = malloc(nanc * sizeof *anc);
+	if (!o->anc) {
+		o->nanc = 0;
+		return -ENOMEM;
+	}
+	memcpy(o->anc, anc, nanc * sizeof *anc);
+	o->nanc = nanc;
+	return 0;
+}
+
+int ns_rename(int pfd1, const char *n1, int pfd2, const char *n2, unsigned flags,
+	      const uint64_t *anc, size_t nanc)
 {
 	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE))
 		return -EINVAL;
-	if (flags & RENAME_EXCHANGE) {
-		if (renameat2(pfd1, n1, pfd2, n2, RENAME_EXCHANGE) < 0)
-			return -errno;
-		return push(OP_EXCHANGE, pfd1, n1, pfd2, n2, NULL, 0, 0);
-	}
 	struct stat s, t;
 	if (fstatat(pfd1, n1, &s, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
 	int exists = fstatat(pfd2, n2, &t, AT_SYMLINK_NOFOLLOW) == 0;
 	if (!exists && errno != ENOENT)
 		return -errno;
+	int e;
+	if (flags & RENAME_EXCHANGE) {
+		if (renameat2(pfd1, n1, pfd2, n2, RENAME_EXCHANGE) < 0)
+			return -errno;
+		e = push(OP_EXCHANGE, pfd1, n1, pfd2, n2, NULL, 0, 0);
+		return e < 0 ? e : note_moves(&s, &t, anc, nanc);
+	}
 	if (!exists) {
 		if (renameat2(pfd1, n1, pfd2, n2, flags) < 0)
 			return -errno;
-		return push(OP_RENAME, pfd1, n1, pfd2, n2, NULL, 0, 0);
+		e = push(OP_RENAME, pfd1, n1, pfd2, n2, NULL, 0, 0);
+		return e < 0 ? e : note_moves(&s, NULL, anc, nanc);
 	}
 	if (flags & RENAME_NOREPLACE)
 		return -EEXIST;
@@ -273,7 +304,7 @@ int ns_rename(int pfd1, const char *n1, int pfd2, const char *n2, unsigned flags
 		if (renameat(pfd2, n2, trashfd, tn) < 0)
 			return -errno;
 		if (renameat(pfd1, n1, pfd2, n2) < 0) {
-			int e = -errno;
+			e = -errno;
 			renameat(trashfd, tn, pfd2, n2);
 			return e;
 		}
@@ -282,17 +313,17 @@ int ns_rename(int pfd1, const char *n1, int pfd2, const char *n2, unsigned flags
 		if (linkat(pfd2, n2, trashfd, tn, 0) < 0)
 			return -errno;
 		if (renameat(pfd1, n1, pfd2, n2) < 0) {
-			int e = -errno;
+			e = -errno;
 			unlinkat(trashfd, tn, 0);
 			return e;
 		}
 	}
-	return push(OP_RENAME, pfd1, n1, pfd2, n2, tn, t.st_ino, S_ISDIR(t.st_mode) ? t.st_ino : 0);
+	e = push(OP_RENAME, pfd1, n1, pfd2, n2, tn, t.st_ino, S_ISDIR(t.st_mode) ? t.st_ino : 0);
+	return e < 0 ? e : note_moves(&s, NULL, anc, nanc);
 }
 
-/* The keys durable operations touched during one settle pass: entries (dir inode + name), the
- * directories those entries are in, and removed directories ("wildcards"). Linear lists:
- * journals are short, and this runs only when an fsync made something durable. */
+/* The durable operations seen during one settle pass. A linear list: journals are short, and
+ * this runs only when an fsync made something durable. */
 struct keys {
 	struct op **durable;
 	size_t n;
@@ -303,10 +334,18 @@ static int same_entry(const struct op *a, int i, const struct op *b, int j)
 	return a->dir[i]->ino == b->dir[j]->ino && !strcmp(a->name[i], b->name[j]);
 }
 
+/* Whether a later durable operation d depends on o: it touched one of o's entries, lies in a
+ * directory o removed, or o removed a directory it is in; or o moved a directory that d then
+ * moved another directory into (or below): undoing o alone would put a directory inside its
+ * own subtree (B moved out of A, then A moved into B). */
 static int conflicts(const struct keys *k, const struct op *o)
 {
 	for (size_t x = 0; x < k->n; x++) {
 		const struct op *d = k->durable[x];
+		for (int i = 0; i < o->nmoved; i++)
+			for (size_t j = 0; j < d->nanc; j++)
+				if (o->moved[i] == d->anc[j])
+					return 1;
 		for (int i = 0; i < 2 && o->dir[i]; i++) {
 			if (d->wild && o->dir[i]->ino == d->wild)
 				return 1;

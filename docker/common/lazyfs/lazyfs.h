@@ -47,7 +47,10 @@ void data_stats(size_t *files, size_t *saved_bytes);
 int ns_init(int trash_dirfd);                      /* empties the trash left by an earlier life */
 int ns_created(int pfd, const char *name);         /* record a create/mkdir/mknod/symlink/link */
 int ns_remove(int pfd, const char *name, int dir); /* unlink (dir=0) or rmdir (dir=1), undoably */
-int ns_rename(int pfd1, const char *n1, int pfd2, const char *n2, unsigned flags);
+/* anc: the inodes of the target's parent directory and its ancestors (for an exchange, of
+ * both parents), taken before the rename. */
+int ns_rename(int pfd1, const char *n1, int pfd2, const char *n2, unsigned flags,
+	      const uint64_t *anc, size_t nanc);
 void ns_sync_dir(uint64_t dir_ino);                /* fsync of a directory */
 int ns_undo_all(void);                             /* power failure; returns errors */
 void ns_commit_all(void);                          /* checkpoint */

@@ -140,21 +140,54 @@ static int remove_entry(const char *path, int dir)
 int lz_unlink(const char *path) { return remove_entry(path, 0); }
 int lz_rmdir(const char *path) { return remove_entry(path, 1); }
 
+/* Appends the inodes of path's parent directory and of all its ancestors to anc. */
+static void ancestors(const char *path, uint64_t *anc, size_t *n)
+{
+	char buf[PATH_MAX];
+	struct stat st;
+	if (fstatat(rootfd, ".", &st, 0) == 0)
+		anc[(*n)++] = st.st_ino;
+	const char *last = strrchr(path, '/');
+	for (const char *p = strchr(path + 1, '/'); p && p <= last; p = strchr(p + 1, '/')) {
+		size_t len = p - path - 1;
+		if (len == 0 || len >= sizeof buf)
+			continue;
+		memcpy(buf, path + 1, len);
+		buf[len] = 0;
+		if (fstatat(rootfd, buf, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			anc[(*n)++] = st.st_ino;
+	}
+}
+
 int lz_rename(const char *from, const char *to, unsigned int flags)
 {
 	if (is_ctl(from) || is_ctl(to))
 		return -EPERM;
+	/* At most one ancestor per '/' in each path, plus the roots. */
+	size_t max = 2;
+	for (const char *p = from; *p; p++)
+		max += *p == '/';
+	for (const char *p = to; *p; p++)
+		max += *p == '/';
+	uint64_t *anc = malloc(max * sizeof *anc);
+	if (!anc)
+		return -ENOMEM;
+	size_t nanc = 0;
 	enter();
 	lock();
+	ancestors(to, anc, &nanc);
+	if (flags & RENAME_EXCHANGE)
+		ancestors(from, anc, &nanc); /* both sides move into the other's parent */
 	const char *b1, *b2;
 	int p1 = open_parent(from, &b1), p2 = open_parent(to, &b2);
-	int r = p1 < 0 ? p1 : p2 < 0 ? p2 : ns_rename(p1, b1, p2, b2, flags);
+	int r = p1 < 0 ? p1 : p2 < 0 ? p2 : ns_rename(p1, b1, p2, b2, flags, anc, nanc);
 	if (p1 >= 0)
 		close(p1);
 	if (p2 >= 0)
 		close(p2);
 	unlock();
 	leave();
+	free(anc);
 	return r;
 }
 

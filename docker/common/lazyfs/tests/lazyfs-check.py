@@ -120,7 +120,8 @@ NS_DIRS = ['create-nofsync', 'create-dirfsync', 'create-both', 'rename-nofsync',
            'rmdir-nofsync', 'rmdir-fsync', 'rmdir-nofsync/sub', 'rmdir-fsync/sub', 'link-nofsync',
            'link-fsync', 'symlink-nofsync', 'symlink-fsync', 'create-unlink', 'create-unlink-durable',
            'rename-dir-nofsync', 'rename-dir-nofsync/d', 'unrelated-fsync', 'unrelated-fsync/p',
-           'unrelated-fsync/q', 'closure', 'closure/p', 'closure/q']
+           'unrelated-fsync/q', 'closure', 'closure/p', 'closure/q', 'dir-cycle', 'dir-cycle/A',
+           'dir-cycle/A/B', 'dir-cycle/R']
 
 DATA_FILES = {
     'synced': b'hello\n', 'append-unsynced': b'abc', 'append-fsync': b'abc',
@@ -251,6 +252,12 @@ def changes(t):
     os.rename(p('closure', 'p', 'a'), p('closure', 'q', 'b'))
     write(p('closure', 'p', 'a'), b'N')
     fsync_dir(p('closure', 'p'))
+    # Directory moves depend on each other: B moves out of A (never synced), then A moves into B
+    # (synced). Undoing only the first would put B inside its own subdirectory.
+    os.rename(p('dir-cycle', 'A', 'B'), p('dir-cycle', 'R', 'B'))
+    os.rename(p('dir-cycle', 'A'), p('dir-cycle', 'R', 'B', 'A'))
+    fsync_dir(p('dir-cycle'))
+    fsync_dir(p('dir-cycle', 'R', 'B'))
 
 
 def scenario(mnt):

@@ -14,7 +14,8 @@ The model computes the outcome of a power failure in a different way than lazyfs
 undoes pending changes backwards from the current state; the model replays the durable ones
 forwards from the last durable state. A change is durable once every directory it waits for was
 fsynced after it, or when a later durable change touches the same directory entry (or lies
-inside a directory whose removal is durable).
+inside a directory whose removal is durable, or, for a directory move, moves a directory into
+the moved one or below it).
 """
 import copy
 import json
@@ -29,8 +30,10 @@ ROOT = 0  # the model's inode number of MNT/fuzz
 
 
 class Op:
-    def __init__(self, kind, keys, wait, apply, wild=None):
+    def __init__(self, kind, keys, wait, apply, wild=None, moved=(), into=()):
         self.kind, self.keys, self.wait, self.apply, self.wild = kind, keys, set(wait), apply, wild
+        self.moved = set(moved)  # directories this change moves
+        self.into = set(into)  # for a directory move: the target directory and its ancestors
         self.durable = False
 
 
@@ -64,14 +67,18 @@ class Model:
             op.wait.discard(d)
             op.durable = op.durable or not op.wait
         # Dependencies: walking backwards, a change is durable if a later durable one touched
-        # one of its entries, or if it lies in a directory whose removal is durable.
-        keys, wild = set(), set()
+        # one of its entries, if it lies in a directory whose removal is durable, or if it moved
+        # a directory that a later durable change moved a directory into or below (else the
+        # first one's undo could put a directory inside itself).
+        keys, wild, into = set(), set(), set()
         for op in reversed(self.ops):
-            if not op.durable and (keys & set(op.keys) or {d for d, _ in op.keys} & wild):
+            if not op.durable and (keys & set(op.keys) or {d for d, _ in op.keys} & wild
+                                   or op.moved & into):
                 op.durable = True
                 self.forced += 1
             if op.durable:
                 keys |= set(op.keys)
+                into |= op.into
                 if op.wild is not None:
                     wild.add(op.wild)
 
@@ -136,7 +143,10 @@ def fuzz(mnt, seed, steps):
     log = []
 
     def fail(when, **detail):
-        print(json.dumps({'ok': False, 'seed': seed, 'when': when, **detail, 'last_ops': log[-30:]}, indent=1))
+        # The changes since the last power failure or checkpoint decide the outcome: all of them.
+        start = max([i + 1 for i, o in enumerate(log[:-1]) if o in ('power-fail', 'checkpoint')] + [0])
+        print(json.dumps({'ok': False, 'seed': seed, 'when': when, **detail,
+                          'ops_since_last_power_failure_or_checkpoint': log[start:]}, indent=1))
         sys.exit(1)
 
     def power_fail(when):
@@ -230,7 +240,10 @@ def fuzz(mnt, seed, steps):
                 continue  # same file (a no-op), type mismatch, or a non-empty directory
             os.rename(P(path), P(os.path.join(to_dir, name)))
             wild = target if target is not None and is_dir else None
-            m.change(Op('rename', [(d1, n1), (d2, name)], [d1, d2], move(d1, n1, d2, name, ino), wild))
+            parts = to_dir.split('/')
+            into = [ROOT] + [dir_ino['/'.join(parts[:k])] for k in range(1, len(parts) + 1)]
+            m.change(Op('rename', [(d1, n1), (d2, name)], [d1, d2], move(d1, n1, d2, name, ino), wild,
+                        moved=[ino] if is_dir else [], into=into if is_dir else []))
             log.append('rename %s -> %s' % (path, os.path.join(to_dir, name)))
         elif op == 'link' and files:
             path, ino = rnd.choice(files)
