@@ -61,7 +61,7 @@ try {
     const mnt = join(work, 'fuzz-mnt');
     mkdirSync(store);
     mkdirSync(mnt);
-    await mountLazyfs(bin, store, mnt);
+    const m = await mountLazyfs(bin, store, mnt);
     let failed = 0;
     for (let s = a!; s <= (b ?? a!); s++) {
       ctl(mnt, 'checkpoint');
@@ -71,7 +71,10 @@ try {
         console.log(`fuzz seed ${s}: ok, ${steps} steps, ${r.power_failures} power failures, ${r.forced_by_dependency} changes durable by dependency, ${Date.now() - t0} ms`);
       } catch (e) {
         failed++;
+        const alive = m.proc.exitCode === null && m.proc.signalCode === null;
         console.log(`fuzz seed ${s}: FAILED\n${(e as Error).message}`);
+        console.log(`lazyfs ${alive ? 'running' : `exited (code ${m.proc.exitCode}, signal ${m.proc.signalCode})`}; its log ends:\n${m.log().split('\n').slice(-15).join('\n')}`);
+        if (!alive) break; // every later seed would fail for the same reason
       }
     }
     console.log(`fuzz: ${failed} of ${(b ?? a!) - a! + 1} seeds failed`);
