@@ -69,9 +69,10 @@ export async function mountLazyfs(
 ): Promise<Mount> {
   const logPath = `${store}.log`;
   const logFd = openSync(logPath, 'a');
-  // auto_unmount: if the daemon dies (or is killed), fusermount3 removes the mount.
+  // auto_unmount: if the daemon dies (or is killed), fusermount3 removes the mount;
+  // --die-with-parent: if this process is killed, the daemon unmounts and exits.
   // undrainedStderr: a pipe nobody reads, to show lazyfs never blocks on its log.
-  const proc = spawn(bin, ['-f', '-o', 'auto_unmount', ...extra, store, mnt], {
+  const proc = spawn(bin, ['-f', '-o', 'auto_unmount', '--die-with-parent', ...extra, store, mnt], {
     stdio: ['ignore', 'ignore', opts.undrainedStderr ? 'pipe' : logFd],
   });
   closeSync(logFd);

@@ -6,8 +6,8 @@
 // multi-stage recipe. Skips when /dev/fuse is absent; every mount is removed even on failure.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, linkSync, lstatSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, linkSync, lstatSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectedTrees } from './fixtures/lazyfs-expected.js';
@@ -151,6 +151,24 @@ describe.skipIf(unavailable !== undefined)('lazyfs', () => {
     expect(readdirSync(mnt)).toEqual(['unsynced']);
     expect(readFileSync(join(mnt, 'unsynced'), 'utf8')).toBe('latest');
     expect(readdirSync(join(store, 'trash'))).toEqual([]);
+  });
+
+  it('with --die-with-parent, killing the process that started lazyfs removes the mount', async () => {
+    const { store, mnt } = fresh();
+    // A shell stands in for faultline: lazyfs is its child, the shell gets SIGKILLed.
+    const sh = spawn('sh', ['-c', '"$0" -f --die-with-parent "$1" "$2" 2>/dev/null & wait', bin, store, mnt], { stdio: 'ignore' });
+    try {
+      await waitFor('lazyfs to mount', () => existsSync(join(mnt, '.lazyfs-ctl')));
+      sh.kill('SIGKILL');
+      await waitFor('the orphaned lazyfs to unmount', () => !mounted(mnt), 10_000);
+    } finally {
+      sh.kill('SIGKILL');
+      try {
+        execFileSync('fusermount3', ['-u', '-z', mnt], { stdio: 'pipe' });
+      } catch {
+        // not mounted: the expected case
+      }
+    }
   });
 
   it('a real database: SQLite keeps exactly what its documentation promises for each journal mode and sync setting', async () => {

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 #include "fs.h"
@@ -215,11 +217,12 @@ static const struct fuse_operations ops = {
 
 /* ---- start-up ---- */
 
-static struct { char *store; int sync_backing; int help; } opt;
+static struct { char *store; int sync_backing; int die_with_parent; int help; } opt;
 
 static const struct fuse_opt opt_spec[] = {
 	{ "--sync-backing", offsetof(typeof(opt), sync_backing), 1 },
 	{ "sync_backing", offsetof(typeof(opt), sync_backing), 1 },
+	{ "--die-with-parent", offsetof(typeof(opt), die_with_parent), 1 },
 	{ "-h", offsetof(typeof(opt), help), 1 },
 	{ "--help", offsetof(typeof(opt), help), 1 },
 	FUSE_OPT_END
@@ -241,11 +244,12 @@ static int usage(const char *argv0, const char *problem)
 	if (problem)
 		fprintf(stderr, "lazyfs: %s\n", problem);
 	fprintf(stderr,
-		"usage: %s [-f] [-o FUSE options] [--sync-backing] STORE MOUNTPOINT\n"
+		"usage: %s [-f] [-o FUSE options] [--sync-backing] [--die-with-parent] STORE MOUNTPOINT\n"
 		"  STORE/root holds the files (created if missing); STORE/trash is lazyfs's own.\n"
 		"  Control: write 'power-fail' or 'checkpoint' to MOUNTPOINT/" CTL_NAME
 		", read it for counters.\n"
-		"  --sync-backing  also fsync the backing store when the application syncs\n",
+		"  --sync-backing     also fsync the backing store when the application syncs\n"
+		"  --die-with-parent  (with -f) unmount and exit when the parent process dies\n",
 		argv0);
 	return problem ? 2 : 0;
 }
@@ -260,6 +264,14 @@ int main(int argc, char *argv[])
 	if (!opt.store)
 		return usage(argv[0], "missing STORE and MOUNTPOINT");
 	sync_backing = opt.sync_backing;
+	/* A harness that starts lazyfs in the foreground and is killed must not leave the mount:
+	 * SIGTERM makes libfuse leave its loop and unmount. */
+	if (opt.die_with_parent) {
+		pid_t parent = getppid();
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			return 1; /* the parent died before we asked */
+	}
 
 	char store[PATH_MAX], trash[PATH_MAX + 8];
 	if (!realpath(opt.store, store)) {
