@@ -12,6 +12,7 @@ import { canonicalModel, judgeModels, prohibits } from './models.js';
 import { addProcessEdges, addRealtimeEdges } from './order-edges.js';
 import { analyzeRwRegister } from './rw-register.js';
 import { collectTxns, FAIL, INFO, OK, txnName, type Txns, type WorkloadKind } from './txn.js';
+import { showValue } from '../values.js';
 
 export interface ElleOptions {
   /** The model the verdict is judged against (default strict-serializable). */
@@ -131,7 +132,7 @@ function explainCycle(t: Txns, a: Analysis, c: Cycle): TxnAnomaly {
   const names = c.txns.map((x) => txnName(t, x));
   const text = [
     `${c.type} cycle of ${c.txns.length} transactions: ${[...names, names[0]].join(' < ')}`,
-    ...c.txns.map((x) => `  ${txnName(t, x)} = process ${t.process[x]}: ${JSON.stringify(t.mops[x])}`),
+    ...c.txns.map((x) => `  ${txnName(t, x)} = process ${t.process[x]}: ${showValue(t.mops[x], 400)}`),
     ...steps.map((s, i) => `  ${names[i]} < ${names[(i + 1) % names.length]} (${s.kind}): ${s.explanation}`),
     `  so ${names[0]} precedes itself: a contradiction.`,
   ].join('\n');

@@ -12,6 +12,7 @@ import { models } from './models/index.js';
 import { prepare } from './prepare.js';
 import { Search } from './search.js';
 import { buildWitness, RELAXED_SUFFIX } from './witness.js';
+import { showValue } from '../values.js';
 
 export interface LinearizableOptions {
   /** A model name (see `models`) or a Model record. */
@@ -120,7 +121,7 @@ export function checkLinearizable(history: History, opts: LinearizableOptions): 
     counts: prepared.counts,
   };
   const stats: LinearizableResult['stats'] = { explored, memoEntries, peakMemoBytes: peak, ms: Math.round(ms * 1000) / 1000 };
-  const keyDesc = (i: number): string => (parts[i]!.key !== undefined ? ` on key ${JSON.stringify(parts[i]!.key)}` : '');
+  const keyDesc = (i: number): string => (parts[i]!.key !== undefined ? ` on key ${showValue(parts[i]!.key)}` : '');
 
   if (failed >= 0) {
     const part = parts[failed]!;
@@ -155,7 +156,7 @@ export function checkLinearizable(history: History, opts: LinearizableOptions): 
   }
   if (exhausted) {
     const undecided = searches.map((s, i) => (s.status === 'running' ? i : -1)).filter((i) => i >= 0);
-    const keys = undecided.slice(0, 10).map((i) => JSON.stringify(parts[i]!.key ?? null));
+    const keys = undecided.slice(0, 10).map((i) => showValue(parts[i]!.key));
     return {
       valid: 'unknown',
       ...base,

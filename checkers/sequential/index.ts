@@ -13,6 +13,7 @@ import { closeUnderProducers, searchWithPrefixes } from './prefix.js';
 import { saturate, type SaturationCycle } from './saturate.js';
 import { searchSC } from './search.js';
 import { explain, shrink, witnessOpOf } from './witness.js';
+import { showValue } from '../values.js';
 
 export interface SequentialOptions extends CheckOptions {
   model?: string;
@@ -40,7 +41,7 @@ function invalid(p: ScProblem, failing: ScOp[], start: number, deadline: number,
   return {
     valid: false,
     model: p.model,
-    summary: `not sequentially consistent${key !== undefined ? ` (key ${JSON.stringify(key)})` : ''}: ${small.length} ops cannot be ordered`,
+    summary: `not sequentially consistent${key !== undefined ? ` (key ${showValue(key)})` : ''}: ${small.length} ops cannot be ordered`,
     witness,
     anomalies: [{ index: failOp.rec.index, message: `${describeOp(p, failOp)} cannot be placed in any order that respects process order` }],
     stats: { ops: p.ops.length, keys: p.keys.length, states, ms: Date.now() - start, ...(p.keys.length > 1 ? { perKey } : {}) },
@@ -104,7 +105,7 @@ export async function checkSequential(history: History, opts: SequentialOptions 
     for (const [k, ops] of byKey) {
       const { r: { result: r, ops: failing }, states: n } = searchWithPrefixes(p, ops, { maxStates, deadline });
       states += n;
-      perKey[JSON.stringify(p.keys[k])] = String(r.valid);
+      perKey[showValue(p.keys[k])] = String(r.valid);
       if (r.valid === false) return invalid(p, failing, start, deadline, states, perKey, p.keys[k]);
       if (r.valid === true && r.order) orders.push(r.order);
       // Yield between keys so a long check does not starve the event loop.
