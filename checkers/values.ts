@@ -114,6 +114,11 @@ export function hashValue(v: unknown): number {
   return hashString(canonicalJson(v));
 }
 
+/** JSON text of a value in its own key order, integers exact (bigint digits unquoted). */
+export function jsonText(v: unknown): string {
+  return text(v, false, 0);
+}
+
 /**
  * A value for people: `nil` for null, strings quoted (control characters escaped), integers with
  * all their digits, structures as compact JSON in their own key order; cut to `max` characters.
