@@ -96,6 +96,8 @@ export interface TestInfo {
   rate: number;
   bug?: string;
   bin?: string;
+  /** Required fraction of ok client ops (--availability), when the user set one; read by `stats`. */
+  availability?: number;
   dbOptions: Record<string, string>;
   startedAt: string;
   versions: Record<string, string>;

@@ -41,6 +41,12 @@ export interface RunOptions {
   opTimeoutMs?: number;
   /** Checker budget. */
   checkTimeLimitMs?: number;
+  /**
+   * Required fraction of ok client ops (Maelstrom's --availability; 1 = every op). Recorded in
+   * test.json, where the stats checker reads it: below it the run is invalid. Without it, a
+   * function that never succeeded makes the verdict unknown, not invalid.
+   */
+  availability?: number;
   out?: string;
   quiet?: boolean;
   /** Aborts the run like Ctrl-C (tests). */
@@ -78,6 +84,9 @@ function resolve(o: RunOptions) {
   positive(o.concurrency, '--concurrency');
   positive(o.rate, '--rate');
   positive(o.timeLimitS, '--time-limit');
+  if (o.availability !== undefined && !(o.availability >= 0 && o.availability <= 1)) {
+    throw new FaultlineError('BAD_ARGUMENT', `expected a fraction between 0 and 1, got ${o.availability}`, '--availability');
+  }
   return { dbName, dbPlugin, workloadPlugin };
 }
 
@@ -106,6 +115,7 @@ export async function runTest(o: RunOptions): Promise<RunOutcome> {
   const info: TestInfo = {
     name, db: dbName, workload: o.workload, nemesis: o.nemesis.filter((n) => n && n !== 'none'), nodes, concurrency, seed, timeLimitS, rate,
     ...(o.bug ? { bug: o.bug } : {}), ...(o.bin ? { bin: o.bin } : {}),
+    ...(o.availability !== undefined ? { availability: o.availability } : {}),
     dbOptions: o.dbOptions ?? {}, startedAt: new Date().toISOString(),
     versions: { faultline: PKG_VERSION, node: process.version }, kind: 'run', runId,
   };

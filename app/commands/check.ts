@@ -11,7 +11,10 @@ import { getChecker, checkerNames } from '../../checkers/index.js';
 import { getWorkload, workloadNames } from '../../workloads/index.js';
 import { readJson, writeJson } from '../../src/store.js';
 import { writeReport } from '../report/write.js';
-import { choiceOption, intOption, keyValueOption, numberOption } from './options.js';
+import { budgetOption, choiceOption, keyValueOption } from './options.js';
+import { parseAvailability } from '../../checkers/stats/index.js';
+
+const availabilityOption = (s: string): number => parseAvailability(s, '--availability')!;
 import { printDetails } from './run.js';
 import { summarize, verdictWord } from './verdict.js';
 import { exitCodeFor, type FailOn } from '../ci/gate.js';
@@ -40,6 +43,7 @@ interface CheckCliOptions {
   failOn: FailOn;
   timeLimit?: number;
   memoryLimit?: number;
+  availability?: number;
   partition: boolean;
   opt: Record<string, string>;
 }
@@ -50,6 +54,7 @@ function chooseChecker(file: string, o: CheckCliOptions): { name: string; checke
   if (o.consistencyModel) opts.consistencyModel = o.consistencyModel;
   if (o.timeLimit !== undefined) opts.timeLimitMs = o.timeLimit * 1000;
   if (o.memoryLimit !== undefined) opts.memoryLimitBytes = o.memoryLimit * 1024 * 1024;
+  if (o.availability !== undefined) opts.availability = o.availability;
   if (!o.partition) opts.partition = false;
   let name = o.checker;
   if (!name && o.workload) {
@@ -88,8 +93,9 @@ export function register(program: Command): void {
     .option('--consistency-model <m>', 'for list-append/rw-register: strict-serializable (default), serializable, snapshot-isolation, ...')
     .option('--format <f>', `history format: ${formatNames().join(', ')}`, 'auto')
     .option('--no-partition', 'check as one state (no split by key)')
-    .option('--time-limit <s>', 'checker time budget in seconds, fractions allowed (then: unknown)', numberOption('--time-limit'))
-    .option('--memory-limit <mb>', 'checker memory budget in MiB (then: unknown)', intOption('--memory-limit'))
+    .option('--time-limit <s>', 'checker time budget in seconds, positive, fractions allowed (then: unknown)', budgetOption('--time-limit', 'seconds'))
+    .option('--memory-limit <mb>', 'checker memory budget in MiB, positive (then: unknown)', budgetOption('--memory-limit', 'MiB'))
+    .option('--availability <fraction>', "stats: the fraction of client ops that must succeed, 0..1 or 'total' (below it: invalid; without it a function that never succeeded is unknown)", availabilityOption)
     .option('--opt <key=value>', 'checker-specific option (repeatable)', keyValueOption('--opt'), {})
     .option('--out <dir>', 'write results.json and report.html there')
     .option('--junit <file>', 'write a JUnit XML report')

@@ -13,6 +13,7 @@ import { addProcessEdges, addRealtimeEdges } from './order-edges.js';
 import { analyzeRwRegister } from './rw-register.js';
 import { collectTxns, FAIL, INFO, OK, txnName, type Txns, type WorkloadKind } from './txn.js';
 import { showValue } from '../values.js';
+import { timeLimitMs } from '../budget.js';
 
 export interface ElleOptions {
   /** The model the verdict is judged against (default strict-serializable). */
@@ -48,6 +49,7 @@ export interface ElleResult extends CheckResult {
 
 export function checkElle(history: History, workload: WorkloadKind, opts: ElleOptions = {}): ElleResult {
   const t0 = Date.now();
+  timeLimitMs(opts.timeLimitMs); // the same rule as every checker: positive, or absent
   const model = canonicalModel(opts.consistencyModel ?? 'strict-serializable');
   const maxExamples = opts.maxExamples ?? 8;
   const txns = collectTxns(history, workload);

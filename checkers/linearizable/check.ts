@@ -13,6 +13,7 @@ import { prepare } from './prepare.js';
 import { Search } from './search.js';
 import { buildWitness, RELAXED_SUFFIX } from './witness.js';
 import { showValue } from '../values.js';
+import { timeLimitMs } from '../budget.js';
 
 export interface LinearizableOptions {
   /** A model name (see `models`) or a Model record. */
@@ -74,6 +75,7 @@ function withInit(model: Model<unknown>, init: unknown): Model<unknown> {
 
 export function checkLinearizable(history: History, opts: LinearizableOptions): LinearizableResult {
   const model = resolveModel(opts.model, opts.init);
+  timeLimitMs(opts.timeLimitMs); // the same rule as every checker: positive, or absent
   const t0 = performance.now();
   const prepared = prepare(history, model, { partition: opts.partition, independent: opts.independent });
   const deadline = opts.timeLimitMs !== undefined ? t0 + opts.timeLimitMs : Infinity;

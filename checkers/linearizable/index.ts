@@ -6,6 +6,7 @@ import type { CheckOptions } from '../../src/protocols.js';
 import { badArgument } from '../../src/errors.js';
 import { checkLinearizable, type LinearizableOptions } from './check.js';
 import { formatLinearizable } from './format.js';
+import { timeLimitMs } from '../budget.js';
 import { models } from './models/index.js';
 import './porcupine-format.js';
 
@@ -50,7 +51,7 @@ function optionsFrom(base: CheckOptions, opts: CheckOptions): LinearizableOption
     model: model as LinearizableOptions['model'],
     partition: bool(o.partition, 'partition'),
     independent,
-    timeLimitMs: num(o.timeLimitMs, 'timeLimitMs'),
+    timeLimitMs: timeLimitMs(o.timeLimitMs, '--opt timeLimitMs'),
     memoryLimitBytes: num(o.memoryLimitBytes, 'memoryLimitBytes'),
     witness: bool(o.witness, 'witness'),
     witnessTimeMs: num(o.witnessTimeMs, 'witnessTimeMs'),

@@ -14,6 +14,7 @@ import { saturate, type SaturationCycle } from './saturate.js';
 import { searchSC } from './search.js';
 import { explain, shrink, witnessOpOf } from './witness.js';
 import { showValue } from '../values.js';
+import { timeLimitMs } from '../budget.js';
 
 export interface SequentialOptions extends CheckOptions {
   model?: string;
@@ -77,7 +78,7 @@ function invalidByCycle(p: ScProblem, cycle: SaturationCycle, start: number, dea
 export async function checkSequential(history: History, opts: SequentialOptions = {}): Promise<CheckResult> {
   const start = Date.now();
   const p = buildProblem(history, { model: opts.model, keyed: opts.keyed, init: opts.init });
-  const deadline = start + (opts.timeLimitMs ?? DEFAULT_TIME_MS);
+  const deadline = start + (timeLimitMs(opts.timeLimitMs) ?? DEFAULT_TIME_MS);
   const maxStates = opts.maxStates ?? Math.max(10_000, Math.floor((opts.memoryLimitBytes ?? DEFAULT_MEMORY) / 200));
   let states = 0;
 
