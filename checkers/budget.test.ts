@@ -46,7 +46,7 @@ describe('time limit 0', () => {
     const plugins: [string, History][] = [['linearizable', register()], ['sequential', register()], ['list-append', txns()], ['rw-register', rwTxns()]];
     for (const [name, h] of plugins) {
       await refused(() => getChecker(name)!.create({}).check(h, { timeLimitMs: 0 }));
-      await refused(() => getChecker(name)!.create({}).check(h, { timeLimitMs: '0' }));
+      await refused(() => getChecker(name)!.create({}).check(h, { timeLimitMs: '0' as unknown as number }));
       // A positive budget, however small, is a budget: the verdict comes back (valid or unknown).
       const r = await getChecker(name)!.create({}).check(h, { timeLimitMs: 5000 });
       expect(r.valid).toBe(true);
