@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { faultline, runDirOf } from './cli-helpers.js';
+import { faultline } from './cli-helpers.js';
 import { writeHistoryJsonl } from '../src/history-io.js';
 import type { History, Op } from '../src/history.js';
 
@@ -75,9 +75,10 @@ describe('checkers through the CLI', () => {
     expect(bad.exitCode).toBe(254);
     expect(bad.stderr).toMatch(/--availability: expected a fraction/);
     const out = join(dir, 'results');
-    const r = await faultline(['run', '--time-limit', '3', '--nemesis', 'none', '--availability', '0.01', '--seed', '1', '--out', out, '--quiet']);
+    // One node, no faults: the shortest real run (a loaded machine starts five nodes slowly).
+    const r = await faultline(['run', '--time-limit', '2', '--nodes', '1', '--nemesis', 'none', '--availability', '0.01', '--seed', '1', '--out', out, '--quiet']);
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-    const run = runDirOf(r.stdout + r.stderr);
+    const run = /\((\S+)\/report\.html\)/.exec(r.stdout)![1]!;
     expect(JSON.parse(readFileSync(join(run, 'test.json'), 'utf8')).availability).toBe(0.01);
     const stats = JSON.parse(readFileSync(join(run, 'results.json'), 'utf8')).results.stats;
     expect(stats.availability).toBe(0.01);
