@@ -37,7 +37,7 @@ function numberText(v: number | bigint): string {
   return Number.isFinite(c) ? JSON.stringify(c) : String(c);
 }
 
-function text(v: unknown, sortKeys: boolean, depth: number): string {
+function text(v: unknown, sortKeys: boolean): string {
   if (v === undefined || v === null) return 'null';
   switch (typeof v) {
     case 'string':
@@ -52,16 +52,15 @@ function text(v: unknown, sortKeys: boolean, depth: number): string {
     default:
       return JSON.stringify(String(v));
   }
-  if (depth > 200) return '"…"';
-  if (Array.isArray(v)) return '[' + v.map((x) => text(x, sortKeys, depth + 1)).join(',') + ']';
+  if (Array.isArray(v)) return '[' + v.map((x) => text(x, sortKeys)).join(',') + ']';
   const o = v as Record<string, unknown>;
   const keys = sortKeys ? Object.keys(o).sort() : Object.keys(o);
-  return '{' + keys.map((k) => JSON.stringify(k) + ':' + text(o[k], sortKeys, depth + 1)).join(',') + '}';
+  return '{' + keys.map((k) => JSON.stringify(k) + ':' + text(o[k], sortKeys)).join(',') + '}';
 }
 
 /** JSON text of a value with object keys sorted and integers exact: equal iff the values are the same. */
 export function canonicalJson(v: unknown): string {
-  return text(v, true, 0);
+  return text(v, true);
 }
 
 /** A Map key for a value: primitives stay primitives (integers canonical), structures become text. */
@@ -116,7 +115,7 @@ export function hashValue(v: unknown): number {
 
 /** JSON text of a value in its own key order, integers exact (bigint digits unquoted). */
 export function jsonText(v: unknown): string {
-  return text(v, false, 0);
+  return text(v, false);
 }
 
 /**
@@ -124,7 +123,7 @@ export function jsonText(v: unknown): string {
  * all their digits, structures as compact JSON in their own key order; cut to `max` characters.
  */
 export function showValue(v: unknown, max = Infinity): string {
-  const s = v === null || v === undefined ? 'nil' : text(v, false, 0);
+  const s = v === null || v === undefined ? 'nil' : text(v, false);
   return s.length > max ? s.slice(0, Math.max(1, max - 1)) + '…' : s;
 }
 
