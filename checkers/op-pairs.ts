@@ -115,6 +115,27 @@ export function optExactNum(v: unknown): number | bigint | undefined {
   return optNum(v);
 }
 
+/**
+ * A value option (`--opt init=...`): JSON, or a bare word taken as a string. An integer literal
+ * beyond 2^53 stays exact (bigint); inside a JSON structure such an integer would be rounded by
+ * JSON.parse, so it is refused rather than silently changed.
+ */
+export function optJsonValue(v: unknown, where = '--opt'): unknown {
+  if (typeof v !== 'string') return v;
+  const t = v.trim();
+  if (/^-?(0|[1-9]\d*)$/.test(t)) return canonicalInt(BigInt(t));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(t);
+  } catch {
+    return v;
+  }
+  const rounded = (x: unknown): boolean =>
+    typeof x === 'number' ? Number.isInteger(x) && !Number.isSafeInteger(x) : Array.isArray(x) ? x.some(rounded) : !!x && typeof x === 'object' && Object.values(x).some(rounded);
+  if (rounded(parsed)) throw badArgument(`an integer beyond 2^53 inside a JSON value would lose digits; give it alone, or write it as a string: ${showValue(v, 80)}`, where);
+  return parsed;
+}
+
 /** A list option: an array, or a comma-separated string. */
 export function optList(v: unknown): unknown[] | undefined {
   if (v === undefined || v === null) return undefined;

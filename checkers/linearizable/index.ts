@@ -7,6 +7,7 @@ import { badArgument } from '../../src/errors.js';
 import { checkLinearizable, type LinearizableOptions } from './check.js';
 import { formatLinearizable } from './format.js';
 import { timeLimitMs } from '../budget.js';
+import { optJsonValue } from '../op-pairs.js';
 import { models } from './models/index.js';
 import './porcupine-format.js';
 
@@ -32,16 +33,6 @@ function num(v: unknown, name: string): number | undefined {
   throw badArgument(`${name} must be a number, got ${JSON.stringify(v)}`, `--opt ${name}`);
 }
 
-/** `--opt init=...`: JSON, or a bare word taken as a string. */
-function initValue(v: unknown): unknown {
-  if (typeof v !== 'string') return v;
-  try {
-    return JSON.parse(v);
-  } catch {
-    return v;
-  }
-}
-
 function optionsFrom(base: CheckOptions, opts: CheckOptions): LinearizableOptions {
   const o = { ...base, ...opts };
   const model = o.model ?? 'cas-register';
@@ -55,7 +46,7 @@ function optionsFrom(base: CheckOptions, opts: CheckOptions): LinearizableOption
     memoryLimitBytes: num(o.memoryLimitBytes, 'memoryLimitBytes'),
     witness: bool(o.witness, 'witness'),
     witnessTimeMs: num(o.witnessTimeMs, 'witnessTimeMs'),
-    init: initValue(o.init),
+    init: optJsonValue(o.init, '--opt init'),
   };
 }
 

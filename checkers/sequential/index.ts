@@ -5,7 +5,7 @@
 
 import type { History } from '../../src/history.js';
 import type { CheckOptions, CheckResult, LinearizabilityWitness } from '../../src/protocols.js';
-import { optBool, optNum, optStr } from '../op-pairs.js';
+import { optBool, optJsonValue, optNum, optStr } from '../op-pairs.js';
 import { mergingOptions, registerChecker } from '../registry.js';
 import { buildProblem, describeOp, WRITE, type ScOp, type ScProblem } from './problem.js';
 import { mergeKeyOrders } from './merge.js';
@@ -154,7 +154,7 @@ export async function checkSequential(history: History, opts: SequentialOptions 
 export const sequentialPlugin = {
   name: 'sequential',
   description: 'sequential consistency of register / cas-register / kv histories (one total order respecting process order)',
-  create: mergingOptions('sequential', (h, a) => checkSequential(h, { ...a, model: optStr(a.model), keyed: optBool(a.keyed), maxStates: optNum(a.maxStates) })),
+  create: mergingOptions('sequential', (h, a) => checkSequential(h, { ...a, model: optStr(a.model), keyed: optBool(a.keyed), maxStates: optNum(a.maxStates), init: optJsonValue(a.init, '--opt init') })),
   format(result: CheckResult): string {
     const lines = [String(result.summary ?? '')];
     const w = result.witness as LinearizabilityWitness | undefined;
