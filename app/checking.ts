@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { badArgument } from '../src/errors.js';
 import type { CheckOptions, Checker, TestInfo } from '../src/protocols.js';
-import { getChecker, checkerNames } from '../checkers/index.js';
+import { getChecker, checkerNames } from '../checkers/registry.js';
 import { dbs, lookup, workloads } from '../src/plugin/registry.js';
 import { parseOptions } from '../src/plugin/options.js';
 import { readJson } from '../src/store.js';

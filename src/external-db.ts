@@ -67,6 +67,7 @@ export interface ExternalDbSpec<O> {
 
 export class ExternalDb<O> implements Db, Endpoints<O> {
   readonly name: string;
+  readonly backend = 'external' as const;
   readonly options: O;
   /** The cluster holds others' data: clients keep theirs under a per-run prefix. */
   readonly shared = true;

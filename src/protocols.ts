@@ -141,6 +141,8 @@ export interface Db {
   teardown(test: Test): Promise<void>;
   /** A few words on the variant, for messages: "existing cluster", "topology sentinel". */
   describe?(): string | undefined;
+  /** Where its nodes run: 'containers', 'processes', 'ssh', 'external' (checked against what the run asked for). */
+  readonly backend?: 'containers' | 'processes' | 'ssh' | 'external';
   /** The network between nodes; its methods work once the db is set up. */
   readonly net?: Net;
   kill?(test: Test, node: string): Promise<void>;

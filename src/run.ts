@@ -191,7 +191,7 @@ export async function runTest(o: RunOptions): Promise<RunOutcome> {
   } else {
     progress.line(`[${(now() / 1e9).toFixed(1)}s] checking ${history.length} ops`);
     try {
-      results = await workload.checker.check(history, { test: info, timeLimitMs: o.checkTimeLimitMs ?? 120_000 });
+      results = await workload.checker.check(history, { test: { ...info, windows }, timeLimitMs: o.checkTimeLimitMs ?? 120_000 });
     } catch (e) {
       results = { valid: 'unknown', error: `checker crashed: ${(e as Error)?.stack ?? String(e)}` };
     }

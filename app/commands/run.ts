@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { runTest } from '../../src/run.js';
 import { dbs, nemeses, workloads } from '../../src/plugin/registry.js';
 import { pluginHelp } from './plugin-help.js';
+import { addSshOptions, sshClusterFrom } from './ssh-options.js';
 import { EXIT } from '../../src/errors.js';
 import { getChecker } from '../../checkers/index.js';
 import { parseAvailability } from '../../checkers/stats/index.js';
@@ -14,8 +15,9 @@ import { emitCiOutputs } from './ci-outputs.js';
 import type { CheckResult } from '../../src/protocols.js';
 
 export function register(program: Command): void {
-  program
-    .command('run')
+  const cmd = program.command('run');
+  addSshOptions(cmd);
+  cmd
     .description('run a test: workload + faults against a cluster, then check the history')
     .option('--db <name>', `database: ${dbs.names().join(', ')} (default: raft; maelstrom with --bin)`)
     .option('--bin <program>', 'an external node program speaking the Maelstrom protocol')
@@ -53,6 +55,7 @@ export function register(program: Command): void {
         nemesisOptions: opts.nemesisOption,
         nemesisIntervalS: opts.nemesisInterval,
         workloadOptions: opts.workloadOption,
+        ssh: sshClusterFrom(opts),
         out: opts.out,
         quiet: opts.quiet,
         availability: opts.availability,

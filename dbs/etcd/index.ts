@@ -3,7 +3,8 @@
 // is a Go program and reads the clock through the vDSO, so libfaketime cannot skew it.
 
 import type { Test } from '../../src/protocols.js';
-import { ContainerDb, type Endpoints } from '../../src/docker/container-db.js';
+import type { Endpoints } from '../../src/docker/container-db.js';
+import { systemDb } from '../../src/system-db.js';
 import { ExternalDb, parseAddresses } from '../../src/external-db.js';
 import { opt, type OptionValues } from '../../src/plugin/options.js';
 import { defineDb } from '../../src/plugin/registry.js';
@@ -65,10 +66,11 @@ defineDb({
   doc: "etcd 3.4 (Debian's etcd-server) in containers, or an existing cluster (endpoints=...)",
   options,
   defaultNodes: 3,
+  system: etcdSystem,
   nodeNames: ({ options: o }) => endpointsOf(o)?.map((e) => e.node),
-  create: ({ options: o }) => {
+  create: ({ options: o, ssh }) => {
     const nodes = endpointsOf(o);
-    if (!nodes) return new ContainerDb(etcdSystem, o);
+    if (!nodes) return systemDb(etcdSystem, { options: o, ssh });
     return new ExternalDb({
       name: 'etcd', nodes, options: o, timeoutMs: o['timeout-ms'],
       probe: (e) => etcdHealthy(e.url ?? `http://${e.host}:${e.port}`, o['timeout-ms']),

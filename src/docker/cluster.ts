@@ -23,6 +23,8 @@ export interface ClusterSpec {
   /** The command each node runs, given its name and the address of every node. */
   command(node: string, ips: Readonly<Record<string, string>>): string[];
   env?: (node: string, ips: Readonly<Record<string, string>>) => Record<string, string>;
+  /** Linux capabilities the containers get (e.g. NET_ADMIN for test hosts that run their own iptables). */
+  capAdd?: string[];
   /** Files (path → content) put into each node's container before it first starts: config files. */
   files?: (node: string, ips: Readonly<Record<string, string>>) => Record<string, string>;
   /** Mount point of the node's data volume (kept across kill/start). */
@@ -174,6 +176,7 @@ export class DockerCluster {
       HostConfig: {
         NetworkMode: this.networkName,
         Init: this.spec.init ?? false,
+        ...(this.spec.capAdd ? { CapAdd: this.spec.capAdd } : {}),
         Mounts: [{ Type: 'volume', Source: this.volumeName(node), Target: this.spec.dataPath }],
         RestartPolicy: { Name: 'no' },
         LogConfig: { Type: 'json-file', Config: { 'max-size': '50m' } },

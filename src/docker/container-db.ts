@@ -42,6 +42,7 @@ export const FAKETIME_ENV: Readonly<Record<string, string>> = {
 
 export class ContainerDb<O> implements Db, Endpoints<O> {
   readonly name: string;
+  readonly backend = 'containers' as const;
   readonly clock: Clock;
   readonly net: Net;
   readonly primaries?: (test: Test) => Promise<string[]>;

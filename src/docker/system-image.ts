@@ -5,7 +5,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import type { SystemSpec } from '../system.js';
@@ -29,7 +29,7 @@ export function dockerfileFor(spec: Pick<SystemSpec, 'name' | 'packages' | 'imag
     apt(TOOL_PACKAGES),
     ...(spec.packages.length ? [apt(spec.packages)] : []),
     ...(spec.imageSteps ?? []),
-    `RUN mkdir -p ${spec.dataPath} /var/log/faultline && echo +0 > ${FAKETIME_FILE}`,
+    `RUN mkdir -p ${spec.dataPath} /var/log/faultline ${dirname(FAKETIME_FILE)} && echo +0 > ${FAKETIME_FILE}`,
     'ENTRYPOINT ["/usr/bin/tini", "-g", "--"]',
     '',
   ].join('\n');

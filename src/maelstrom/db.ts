@@ -27,6 +27,7 @@ export interface MaelstromDbSpec {
 
 export class MaelstromDb implements Db {
   readonly name: string;
+  readonly backend = 'processes' as const;
   router: Router | undefined;
   cluster: Cluster | undefined;
   primaries?: (test: Test) => Promise<string[]>;

@@ -3,6 +3,8 @@
 // help, test-all checks and docs from these; a plugin writes each fact once.
 
 import type { Capability } from './capabilities.js';
+import type { SshCluster } from '../ssh/ssh-db.js';
+import type { SystemSpec } from '../system.js';
 import type { OptionSpecs, OptionValues } from './options.js';
 import type { CheckOptions, CheckResult, Checker, Client, Db, NemesisPackage, Test, Workload } from '../protocols.js';
 
@@ -20,6 +22,8 @@ export interface DbContext<O> {
   options: O;
   bug?: string;
   bin?: string;
+  /** Run the nodes on these machines over SSH (`--nodes-file`, `--node`), not in containers. */
+  ssh?: SshCluster;
 }
 
 /**
@@ -35,6 +39,8 @@ export interface DbPlugin<S extends OptionSpecs = OptionSpecs, D extends Db = Db
   readonly eventuallyConsistent?: boolean;
   /** One client factory per supported workload, given the db (set up) and the test. */
   readonly clients: Readonly<Record<string, (db: D, test: Test) => Client>>;
+  /** The server as a declared system, when it is one: `faultline images build` builds its image. */
+  readonly system?: SystemSpec<never>;
   /** Workload options this db implies by default (e.g. the consistency model an isolation level promises). */
   workloadDefaults?(workload: string, options: OptionValues<S>): Record<string, string>;
   /** Node names when the options fix them (an existing cluster's endpoints); else n1..nN. */

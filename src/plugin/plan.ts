@@ -10,6 +10,7 @@ import { parseOptions } from './options.js';
 import { dbs, lookup, workloads } from './registry.js';
 import type { AnyDbPlugin, WorkloadPlugin } from './kinds.js';
 import { buildNemesis } from './nemesis-package.js';
+import type { SshCluster } from '../ssh/ssh-db.js';
 
 /** What a run is asked for (the CLI's options, or `run()`'s). */
 export interface PlanInput {
@@ -26,6 +27,8 @@ export interface PlanInput {
   workloadOptions?: Record<string, unknown>;
   /** Mean seconds between fault starts and stops. */
   nemesisIntervalS?: number;
+  /** Run the nodes on these machines over SSH instead of the db's default backend. */
+  ssh?: SshCluster;
 }
 
 export interface Plan {
@@ -60,7 +63,7 @@ export interface CreatedDb<D extends Db = Db> {
 }
 
 /** Builds a db plugin's Db from raw options (as `--db-option` gives them, or typed values). */
-export function createDb<D extends Db = Db>(name: string, o: Pick<PlanInput, 'nodes' | 'bug' | 'bin' | 'dbOptions'> = {}): CreatedDb<D> & { options: Record<string, unknown> } {
+export function createDb<D extends Db = Db>(name: string, o: Pick<PlanInput, 'nodes' | 'bug' | 'bin' | 'dbOptions' | 'ssh'> = {}): CreatedDb<D> & { options: Record<string, unknown> } {
   const plugin = lookup(dbs, name, '--db');
   if (o.bug !== undefined && !(plugin.bugs && o.bug in plugin.bugs)) {
     const known = Object.keys(plugin.bugs ?? {});
@@ -68,13 +71,16 @@ export function createDb<D extends Db = Db>(name: string, o: Pick<PlanInput, 'no
   }
   positive(o.nodes, '--nodes');
   const options = parseOptions(plugin.options ?? {}, o.dbOptions ?? {}, { flag: '--db-option', owner: `db ${name}` });
-  const ctx = { nodes: o.nodes ?? plugin.defaultNodes, options, bug: o.bug, bin: o.bin };
-  const fixed = plugin.nodeNames?.(ctx);
+  const ctx = { nodes: o.nodes ?? plugin.defaultNodes, options, bug: o.bug, bin: o.bin, ssh: o.ssh };
+  const fixed = o.ssh?.targets.map((t) => t.node) ?? plugin.nodeNames?.(ctx);
   if (fixed && o.nodes !== undefined && o.nodes !== fixed.length) {
-    throw new FaultlineError('BAD_ARGUMENT', `--nodes ${o.nodes} but the db options name ${fixed.length} nodes (${fixed.join(', ')})`, '--nodes');
+    throw new FaultlineError('BAD_ARGUMENT', `--nodes ${o.nodes} but ${o.ssh ? 'the hosts name' : 'the db options name'} ${fixed.length} nodes (${fixed.join(', ')})`, '--nodes');
   }
   const nodes = fixed ?? Array.from({ length: ctx.nodes }, (_, i) => `n${i + 1}`);
   const db = plugin.create({ ...ctx, nodes: nodes.length }) as D;
+  if (o.ssh && db.backend !== 'ssh') {
+    throw new FaultlineError('UNSUPPORTED', `db ${name}${db.describe?.() ? ` (${db.describe()})` : ''} cannot run on machines over SSH: it runs as ${db.backend ?? 'its own backend'}`, '--nodes-file');
+  }
   const client = (workload: string, test: Test): Client => {
     const make = plugin.clients[workload];
     if (!make) throw new FaultlineError('UNSUPPORTED', `db ${name} has no client for workload ${workload} (it supports: ${Object.keys(plugin.clients).join(', ')})`, '--workload');
