@@ -92,7 +92,7 @@ export function checkElle(history: History, workload: WorkloadKind, opts: ElleOp
     else if (txns.status[x] === FAIL) fail++;
   }
   const summary = valid === true
-    ? `no anomalies ruling out ${model} among ${txns.n} transactions`
+    ? `no anomalies ruling out ${model} among ${txns.n} transactions${anomalyTypes.length ? ` (found ${anomalyTypes.map((a) => `${a} ×${counts[a]}`).join(', ')}, which ${model} allows)` : ''}`
     : valid === false
       ? `${model} is violated: ${anomalyTypes.map((a) => `${a} ×${counts[a]}`).join(', ')}`
       : `could not finish searching for ${unsure.join(', ')} within budget; ${anomalyTypes.length ? `found ${anomalyTypes.join(', ')}` : 'nothing found so far'}`;
