@@ -11,6 +11,7 @@ let lib: typeof import('etcd3') | undefined;
 const etcd3 = (): typeof import('etcd3') => (lib ??= createRequire(import.meta.url)('etcd3') as typeof import('etcd3'));
 import type { Client, Completion, Invocation, Test } from '../../src/protocols.js';
 import { FaultlineError } from '../../src/errors.js';
+import type { Endpoint, Endpoints } from '../../src/docker/container-db.js';
 
 export interface EtcdClientConfig {
   /** Endpoint URL of a node: http://ip:2379. */
@@ -21,6 +22,20 @@ export interface EtcdClientConfig {
   lockTtlS: number;
   /** Prepended to every key: a run's own namespace on a cluster that holds other data. */
   prefix?: string;
+}
+
+/** A node's client URL: as the user gave it (an existing cluster), else http://host:port. */
+export const etcdUrl = (e: Endpoint): string => e.url ?? `http://${e.host}:${e.port}`;
+
+/** The client settings of a db's options; on an existing cluster keys go under the run's prefix. */
+export function etcdConfig(db: Endpoints<{ reads: 'linearizable' | 'serializable'; 'timeout-ms': number; 'lock-ttl': number }>, test: Test): EtcdClientConfig {
+  return {
+    endpoint: (n) => etcdUrl(db.endpoint(n)),
+    reads: db.options.reads,
+    timeoutMs: db.options['timeout-ms'],
+    lockTtlS: db.options['lock-ttl'],
+    ...(db.shared ? { prefix: `faultline/${test.runId}/` } : {}),
+  };
 }
 
 type FaultHandling = NonNullable<IOptions['faultHandling']>;

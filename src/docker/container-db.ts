@@ -17,6 +17,8 @@ import { ensureSystemImageFor, FAKETIME_FILE } from './system-image.js';
 export interface Endpoint {
   host: string;
   port: number;
+  /** The address as a user gave it, when it was a URL (an existing cluster's `https://a:2379`). */
+  url?: string;
 }
 
 /** What clients need from a db whose nodes they connect to, whichever backend runs them. */
