@@ -10,6 +10,7 @@ import { timeLimitMs } from '../budget.js';
 import { optJsonValue } from '../op-pairs.js';
 import { models } from './models/index.js';
 import './porcupine-format.js';
+import { warmPool } from '../../src/parallel/pool.js';
 
 export { checkLinearizable, resolveModel, type LinearizableOptions, type LinearizableResult } from './check.js';
 export { formatLinearizable } from './format.js';
@@ -54,6 +55,9 @@ registerChecker({
   name: 'linearizable',
   description: `linearizability (Wing & Gong + Lowe memo, split by key); --model ${Object.keys(models).join('|')}`,
   create(base) {
+    // Start the worker pool now, in the background: by the time a history has been read (or a
+    // run has ended) it is up, and a multi-key check runs on every core (FAULTLINE_WORKERS=0: off).
+    void warmPool();
     return {
       name: 'linearizable',
       check: (history, opts) => checkLinearizable(history, optionsFrom(base, opts)),
