@@ -44,7 +44,7 @@ export interface CheckResult {
 }
 
 export interface CheckOptions {
-  /** Wall-clock budget in ms; past it the checker answers 'unknown'. */
+  /** Wall-clock budget in ms, positive (0 is refused by every checker); past it the checker answers 'unknown'. */
   timeLimitMs?: number;
   /** Memory budget in bytes (approximate, checker-specific accounting). */
   memoryLimitBytes?: number;
@@ -99,6 +99,8 @@ export interface TestInfo {
   rate: number;
   bug?: string;
   bin?: string;
+  /** Required fraction of ok client ops (--availability), when the user set one; read by `stats`. */
+  availability?: number;
   dbOptions: Record<string, string>;
   startedAt: string;
   versions: Record<string, string>;
@@ -314,12 +316,35 @@ export interface CycleStep {
   explanation: string;
 }
 
+/**
+ * An internal-consistency (INT) violation inside one transaction: a read of a key that disagrees
+ * with the transaction's own most recent read or write of that key. Positions are 0-based indices
+ * into the transaction's micro-ops (ops[0].value of the anomaly).
+ */
+export interface InternalCase {
+  key: unknown;
+  /** Position of the later read. */
+  read: number;
+  /** What the later read returned. */
+  seen: unknown;
+  /**
+   * What it should have returned. With `endsWith` (list-append, own appends and no earlier read),
+   * only the end of the list is known: the read must end with these elements.
+   */
+  expected: unknown;
+  endsWith?: boolean;
+  /** The earlier micro-ops that fix the expectation: the last read of the key, then the own writes since. */
+  basis: number[];
+}
+
 /** A dependency cycle or a non-cyclic transactional anomaly. */
 export interface TxnAnomaly {
   type: string; // G0, G1a, G1b, G1c, G-single, G2-item, internal, lost-update, ...
   /** Transactions involved (history indices of their completions) with their ops. */
   ops: { index: number; process: number | string; value: unknown }[];
   steps?: CycleStep[];
+  /** For `internal`: the earlier read or writes and the later read that contradicts them. */
+  internal?: InternalCase;
   text: string;
 }
 

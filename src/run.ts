@@ -27,6 +27,12 @@ export interface RunOptions extends PlanInput {
   opTimeoutMs?: number;
   /** Checker budget. */
   checkTimeLimitMs?: number;
+  /**
+   * Required fraction of ok client ops (Maelstrom's --availability; 1 = every op). Recorded in
+   * test.json, where the stats checker reads it: below it the run is invalid. Without it, a
+   * function that never succeeded makes the verdict unknown, not invalid.
+   */
+  availability?: number;
   out?: string;
   quiet?: boolean;
   /** Aborts the run like Ctrl-C (tests). */
@@ -47,6 +53,7 @@ export async function runTest(o: RunOptions): Promise<RunOutcome> {
   // leaves nothing behind.
   if (o.rate !== undefined && !(Number.isFinite(o.rate) && o.rate > 0)) throw new FaultlineError('BAD_ARGUMENT', `expected a positive number, got ${o.rate}`, '--rate');
   if (o.timeLimitS !== undefined && !(Number.isFinite(o.timeLimitS) && o.timeLimitS > 0)) throw new FaultlineError('BAD_ARGUMENT', `expected a positive number, got ${o.timeLimitS}`, '--time-limit');
+  if (o.availability !== undefined && !(o.availability >= 0 && o.availability <= 1)) throw new FaultlineError('BAD_ARGUMENT', `expected a fraction between 0 and 1, got ${o.availability}`, '--availability');
   const plan = planRun(o);
   const { dbName, db, nodes, concurrency, workload } = plan;
   const nodeCount = nodes.length;
@@ -63,6 +70,7 @@ export async function runTest(o: RunOptions): Promise<RunOutcome> {
   const info: TestInfo = {
     name, db: dbName, workload: o.workload, nemesis: plan.faults, nodes, concurrency, seed, timeLimitS, rate,
     ...(o.bug ? { bug: o.bug } : {}), ...(o.bin ? { bin: o.bin } : {}),
+    ...(o.availability !== undefined ? { availability: o.availability } : {}),
     dbOptions: stringValues(o.dbOptions), workloadOptions: stringValues(plan.workloadOptions), startedAt: new Date().toISOString(),
     versions: { faultline: faultlineVersion(), node: process.version }, kind: 'run', runId,
   };

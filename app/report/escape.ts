@@ -2,7 +2,7 @@
 // <script> element, and inline scripts/styles. History values are attacker-controlled data (a
 // database may return anything), so every path from a value to the page goes through here.
 
-import { stringifyJson } from '../../src/json.js';
+import { jsonText } from '../../checkers/values.js';
 
 const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -41,11 +41,6 @@ function jsonReplacer(_k: string, v: unknown): unknown {
   return v;
 }
 
-/** Non-finite numbers as words for people; bigints are left to the exact writer. */
-function showReplacer(_k: string, v: unknown): unknown {
-  return typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
-}
-
 /** Make trusted inline code (our client script, uPlot) safe inside <script>: no `</script`. */
 export function inlineScript(code: string): string {
   return code.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
@@ -56,22 +51,12 @@ export function inlineStyle(css: string): string {
   return css.replace(/<\/(style)/gi, '<\\/$1');
 }
 
-/** A compact one-line rendering of a history value for humans (JSON, with a length cap). */
+/** A compact one-line rendering of a history value for humans (JSON with exact integers, with a length cap). */
 export function showValue(v: unknown, max = 200): string {
   let s: string;
   if (v === undefined) s = '';
   else if (typeof v === 'string') s = v;
-  else {
-    try {
-      s = JSON.stringify(v, showReplacer) ?? String(v);
-    } catch {
-      // A bigint inside: every digit, as a bare integer.
-      try {
-        s = stringifyJson(v);
-      } catch {
-        s = String(v);
-      }
-    }
-  }
+  // Integers past 2^53 (bigint) keep every digit, unquoted, as in the history file.
+  else s = jsonText(v);
   return s.length > max ? s.slice(0, max - 1) + '…' : s;
 }

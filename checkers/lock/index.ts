@@ -8,10 +8,11 @@ import type { History } from '../../src/history.js';
 import type { AnomalyRef, CheckResult } from '../../src/protocols.js';
 import { clientRecords, firstAnomalies, optStr, show, type OpRecord } from '../op-pairs.js';
 import { mergingOptions, registerChecker } from '../registry.js';
+import { canonicalJson } from '../values.js';
 
 interface Hold { lock: string; process: number; start: number; end: number; acquire: OpRecord; release?: OpRecord }
 
-const lockName = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+const lockName = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v : canonicalJson(v));
 
 export function checkLock(history: History, opts: { acquireF?: string; releaseF?: string } = {}): CheckResult {
   const acquireF = opts.acquireF ?? 'acquire';
