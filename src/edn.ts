@@ -39,6 +39,7 @@ class Reader {
   eof = false;
   /** Keywords and symbols seen, shared (a history repeats a handful of them millions of times). */
   private names = new Map<string, string>();
+  private cache: Array<string | undefined> = new Array(NAME_SLOTS);
   private stack: unknown[] = [];
   /** Map shapes seen, by their keys in order (see makeMap). */
   private shapes: Shape = { next: new Map() };
@@ -87,16 +88,16 @@ class Reader {
       case 34: return this.readString();
       case 58: {
         this.pos++;
-        const k = this.readToken();
+        const k = this.readName();
         if (k === '') this.fail("':' without a keyword name");
-        return this.name(k);
+        return k;
       }
       case 92: return this.readChar();
       case 35: return this.readDispatch(depth);
       case 41: case 93: case 125: this.fail(`unexpected '${String.fromCharCode(c)}'`);
     }
     if ((c >= 48 && c <= 57) || ((c === 45 || c === 43) && isDigitAt(s, this.pos + 1))) return this.readNumber();
-    return this.atom(this.readToken());
+    return this.atom(this.readName());
   }
 
   readSeq(close: number, depth: number): unknown[] {
@@ -330,8 +331,33 @@ class Reader {
     if (this.names.size < 10_000) this.names.set(copy, copy);
     return copy;
   }
+
+  /**
+   * A keyword's or symbol's name, read where it stands. A history repeats a handful of names
+   * millions of times: a small cache by hash finds them without cutting a new string each time.
+   */
+  readName(): string {
+    const s = this.s;
+    const start = this.pos;
+    let p = start;
+    let h = 0;
+    for (; p < s.length; p++) {
+      const c = s.charCodeAt(p);
+      if (c < 128 && CLASS[c] !== 0) break;
+      h = (Math.imul(h, 31) + c) | 0;
+    }
+    if (p >= s.length && !this.eof) throw INCOMPLETE;
+    this.pos = p;
+    const slot = (h ^ (h >>> 13)) & (NAME_SLOTS - 1);
+    const cached = this.cache[slot];
+    if (cached !== undefined && cached.length === p - start && s.startsWith(cached, start)) return cached;
+    const name = this.name(s.slice(start, p));
+    this.cache[slot] = name;
+    return name;
+  }
 }
 
+const NAME_SLOTS = 1024;
 const INT = /^[+-]?\d+N?$/;
 const FLOAT = /^[+-]?\d+(\.\d*)?([eE][+-]?\d+)?M?$/;
 const RATIO = /^[+-]?\d+\/\d+$/;
