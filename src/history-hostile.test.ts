@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FaultlineError } from './errors.js';
-import { forEachLine, parseHistory, readHistory, readHistoryFile, TextSource } from './history-io.js';
+import { forEachLine, parseHistory, readHistory, readHistoryFile, registerFormat, TextSource, validateOps } from './history-io.js';
 import '../checkers/linearizable/porcupine-format.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fl-hostile-'));
@@ -135,5 +135,17 @@ describe('streaming', () => {
     // An error far into the one-line vector still names the line, and the problem.
     const broken = `[${ops.slice(0, 20_000).join(' ')} {:type :ok, :f :txn, :process 1, :value [1 2}]`;
     expect(readError(file('broken.edn', broken)).message).toMatch(/broken\.edn:1: malformed EDN: unexpected '}'/);
+  });
+});
+
+describe('formats written before streaming', () => {
+  it('a plugin format with only read(text) still works, and an empty result is still an error', () => {
+    registerFormat({
+      name: 'legacy-test',
+      sniff: (head) => head.startsWith('#legacy'),
+      read: (text, f) => validateOps(text.split('\n').slice(1).filter(Boolean).map((l, i) => ({ line: i + 2, fields: { type: l.split(' ')[0], process: 0, f: 'read', value: Number(l.split(' ')[1]) } })), f),
+    });
+    expect(parseHistory('#legacy\ninvoke 1\nok 1\n', 'l.txt').map((o) => [o.type, o.value])).toEqual([['invoke', 1], ['ok', 1]]);
+    expect(() => parseHistory('#legacy\n', 'l.txt')).toThrow(/l\.txt: no ops/);
   });
 });

@@ -30,8 +30,13 @@ export interface HistoryFormat {
   name: string;
   /** Does this text look like this format? Called on the first few KB. */
   sniff(head: string, file: string): boolean;
-  /** Parse the source's ops in order into `sink`. Errors name `src.name`:line. */
-  parse(src: TextSource, sink: FormatSink): void;
+  /** Parse the source's ops in order into `sink` (streaming). Errors name `src.name`:line. */
+  parse?(src: TextSource, sink: FormatSink): void;
+  /**
+   * The older form, for plugins written before streaming: the whole text at once, returning a
+   * validated history (see validateOps). Used only when there is no `parse`.
+   */
+  read?(text: string, file: string): History;
   /** For formats with noise lines: what an op line looks like (for the error when none does). */
   expects?: string;
 }
@@ -74,7 +79,7 @@ export function streamHistory(src: TextSource, opts: ReadOptions, each: (op: Op,
     } : each);
     let lines = 0;
     let firstSkipped: { line: number; text: string } | undefined;
-    fmt.parse(src, {
+    const sink: FormatSink = {
       op: (fields, line) => {
         lines++;
         v.add(fields, line);
@@ -82,9 +87,16 @@ export function streamHistory(src: TextSource, opts: ReadOptions, each: (op: Op,
       skipped: (line, text) => {
         if (!firstSkipped && text.trim()) firstSkipped = { line, text };
       },
-    });
+    };
+    if (fmt.parse) fmt.parse(src, sink);
+    else if (fmt.read) {
+      // Validated by the plugin already, and again here (cheap): op i stands for line i + 1.
+      const chunks: string[] = [];
+      for (let c = src.next(); c !== null; c = src.next()) chunks.push(c);
+      fmt.read(chunks.join(''), src.name).forEach((op, i) => sink.op({ ...op }, i + 1));
+    } else throw new FaultlineError('INTERNAL', `history format ${fmt.name} has neither parse nor read`);
     v.finish();
-    if (v.count === 0 && !opts.allowEmpty) throw noOps(src.name, fmt, lines, firstSkipped);
+    if (v.count === 0 && !opts.allowEmpty) throw noOps(src.name, fmt, lines || src.sawText, firstSkipped);
     return { count: v.count, format: fmt.name };
   } catch (e) {
     throw asReadError(e, src.name);
@@ -93,7 +105,7 @@ export function streamHistory(src: TextSource, opts: ReadOptions, each: (op: Op,
   }
 }
 
-function noOps(file: string, fmt: HistoryFormat, opLines: number, firstSkipped?: { line: number; text: string }): FaultlineError {
+function noOps(file: string, fmt: HistoryFormat, anyText: boolean | number, firstSkipped?: { line: number; text: string }): FaultlineError {
   if (firstSkipped) {
     const text = firstSkipped.text.trim();
     return badInput(
@@ -101,7 +113,7 @@ function noOps(file: string, fmt: HistoryFormat, opLines: number, firstSkipped?:
       `${file}:${firstSkipped.line}`,
     );
   }
-  return badInput(opLines ? 'no ops in the history' : 'empty history: the file holds no ops', file);
+  return badInput(anyText ? 'no ops in the history' : 'empty history: the file holds no ops', file);
 }
 
 /** Errors out of a parser: ours pass; a stack overflow or a string too long becomes bad input. */

@@ -24,6 +24,8 @@ export class TextSource {
   private first = true;
   /** A regular file can be read again to find the line of an error; a pipe cannot. */
   private regular = false;
+  /** Has any text other than whitespace been read? (An "empty" file is empty or blank.) */
+  sawText = false;
 
   private constructor(readonly name: string, private text?: string) {}
 
@@ -73,6 +75,7 @@ export class TextSource {
       const t = this.text;
       this.text = undefined;
       this.done = true;
+      if (/\S/.test(t)) this.sawText = true;
       return t;
     }
     if (this.fd < 0) return null;
@@ -105,6 +108,7 @@ export class TextSource {
     if (nul >= 0 && nul < end) throw badInput('a NUL byte: this is not a text history file', this.locate(this.offset + nul));
     if (!isUtf8(buf.subarray(start, end))) throw badInput('invalid UTF-8', this.locate(this.offset + firstBadLine(buf, start, end)));
     const text = buf.toString('utf8', start, end);
+    if (!this.sawText && /\S/.test(text)) this.sawText = true;
     buf.copy(buf, 0, end, n);
     this.offset += end;
     this.carry = n - end;
