@@ -73,6 +73,8 @@ function parseShapes(s: string | undefined): PartitionShape[] {
 }
 
 export function partitionPackage(opts: NemesisOptions): NemesisPackage {
+  // Refused before anything starts when the db has no network faultline controls (an existing cluster).
+  if (!opts.db.net) throw new FaultlineError('UNSUPPORTED', `db ${opts.db.name} has no network faultline controls; partitions are refused`, '--nemesis partition');
   const shapes = parseShapes(opts.options['partition']);
   const nemesis = partitionNemesis(opts, shapes);
   return faultPackage({ name: 'partition', nemesis, intervalS: opts.intervalS, start: ['start-partition'], stop: 'stop-partition', color: PARTITION_COLOR });

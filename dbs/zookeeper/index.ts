@@ -1,0 +1,134 @@
+// The ZooKeeper suite: an ensemble of Debian's ZooKeeper 3.8 (3 or 5 nodes) in Docker containers,
+// one session per client bound to one server, for register, set, lock and queue. Faults: network
+// (partitions, loss, rate), kill/start, pause/resume, and clock (ZooKeeper is a Java server and
+// honours libfaketime). The leader is found with the `srvr` four-letter word. Or an existing
+// ensemble by address (--db-option hosts=...; see external.ts), where nothing is faulted.
+
+import { join } from 'node:path';
+import { FaultlineError } from '../../src/errors.js';
+import type { Client, Db, Net, Test } from '../../src/protocols.js';
+import { DockerCluster } from '../../src/docker/cluster.js';
+import { ensureSystemImage } from '../../src/docker/images.js';
+import { DockerNet } from '../../src/docker/net.js';
+import { FAKETIME_ENV, FaketimeClock } from '../../src/docker/faketime.js';
+import { registerDb, type DbOptions } from '../registry.js';
+import { describeOptions } from '../db-options.js';
+import { parseHostList } from '../addresses.js';
+import { clientConfig, CLIENT_PORT, DATA, ZK_OPTIONS, ZK_WORKLOADS, zkClient, zkSettings, type ZkSettings } from './settings.js';
+import { zkLeaders } from './four-letter.js';
+import { ZkExternalDb } from './external.js';
+
+/** zoo.cfg of the ensemble (the same on every node; each node's id is in its myid file). */
+export function zooCfg(nodes: readonly string[], ips: Readonly<Record<string, string>>, s: ZkSettings): string {
+  return [
+    `tickTime=${s['tick-ms']}`,
+    'initLimit=10',
+    'syncLimit=5',
+    `dataDir=${DATA}/zk`,
+    `dataLogDir=${DATA}/zk-log`,
+    `clientPort=${CLIENT_PORT}`,
+    'maxClientCnxns=0',
+    'admin.enableServer=false',
+    'standaloneEnabled=false',
+    '4lw.commands.whitelist=srvr,mntr,stat,ruok,conf',
+    ...nodes.map((n, i) => `server.${i + 1}=${ips[n]}:2888:3888;${CLIENT_PORT}`),
+  ].join('\n');
+}
+
+export class ZookeeperDb implements Db {
+  readonly name = 'zookeeper';
+  readonly clock = new FaketimeClock(() => this.c());
+  private cluster?: DockerCluster;
+  private dnet?: DockerNet;
+  private logsCollected = false;
+
+  constructor(readonly settings: ZkSettings) {}
+
+  async setup(test: Test): Promise<void> {
+    if (test.nodes.length < 1) throw new FaultlineError('BAD_ARGUMENT', 'zookeeper needs at least one node', '--nodes');
+    const image = await ensureSystemImage('zookeeper', { log: test.log });
+    const cluster = new DockerCluster({
+      runId: test.runId,
+      image,
+      nodes: test.nodes,
+      command: () => ['zk-start'],
+      env: (node, ips) => ({
+        ZK_CFG: zooCfg(test.nodes, ips, this.settings),
+        ZK_MYID: String(test.nodes.indexOf(node) + 1),
+        ZK_HEAP: `${this.settings['heap-mb']}m`,
+        ...FAKETIME_ENV,
+      }),
+      dataPath: DATA,
+      // Ready when the server has joined the quorum and serves (leader or follower in broadcast).
+      wait: { log: /Peer state changed: (leading|following) - broadcast/ },
+      readyTimeoutMs: 180_000,
+      onStart: async (node) => this.dnet?.reapply(node),
+      log: test.log,
+    });
+    this.cluster = cluster;
+    this.dnet = new DockerNet(cluster);
+    this.logsCollected = false;
+    await cluster.up();
+  }
+
+  async teardown(test: Test): Promise<void> {
+    if (!this.cluster) return;
+    if (!this.logsCollected && test.dir) await this.collectLogs(test, join(test.dir, 'nodes')).catch((e) => test.log.warn(`zookeeper: collecting logs failed: ${(e as Error).message}`));
+    await this.cluster.down();
+  }
+
+  private c(): DockerCluster {
+    if (!this.cluster) throw new FaultlineError('INTERNAL', 'zookeeper cluster used before setup');
+    return this.cluster;
+  }
+
+  endpoint(node: string): string {
+    return `${this.c().ip(node)}:${CLIENT_PORT}`;
+  }
+
+  client(workload: string, test: Test): Client | undefined {
+    return zkClient(workload, clientConfig(this.settings, (n) => this.endpoint(n), `/faultline/${test.runId}`));
+  }
+
+  net(_test: Test): Net | undefined {
+    return this.dnet;
+  }
+
+  kill(_test: Test, node: string): Promise<void> {
+    return this.c().kill(node);
+  }
+
+  start(_test: Test, node: string): Promise<void> {
+    return this.c().start(node);
+  }
+
+  pause(_test: Test, node: string): Promise<void> {
+    return this.c().pause(node);
+  }
+
+  resume(_test: Test, node: string): Promise<void> {
+    return this.c().resume(node);
+  }
+
+  primaries(test: Test): Promise<string[]> {
+    return zkLeaders(test.nodes, (n) => ({ host: this.c().ip(n), port: CLIENT_PORT }));
+  }
+
+  async collectLogs(_test: Test, dir: string): Promise<string[]> {
+    const paths = await this.c().copyLogs(dir);
+    this.logsCollected = true;
+    return paths;
+  }
+}
+
+registerDb({
+  name: 'zookeeper',
+  description: `ZooKeeper 3.8 (Debian's) ensemble in Docker containers, or an existing one (hosts=...); --db-option ${describeOptions(ZK_OPTIONS)}`,
+  workloads: ZK_WORKLOADS,
+  defaultNodes: 3,
+  create: (opts: DbOptions) => {
+    const s = zkSettings(opts.dbOptions);
+    return s.hosts === undefined ? new ZookeeperDb(s) : new ZkExternalDb(s, parseHostList(s.hosts, 'hosts', CLIENT_PORT));
+  },
+  nodeNames: (opts: DbOptions) => (opts.dbOptions.hosts === undefined ? undefined : parseHostList(opts.dbOptions.hosts, 'hosts', CLIENT_PORT).map((h) => h.node)),
+});
