@@ -1,16 +1,22 @@
 // The lock workload: every client thread repeatedly acquires one lock, holds it briefly and
-// releases it. The mutex checker looks for two holders at once.
+// releases it. The mutex checker looks for two holders at once. With `--workload-option
+// fenced=true` a holder also writes to a resource guarded by its fencing token (where the
+// database's recipe offers one) between acquire and release, and the checker judges the writes.
 
 import { cycle, eachThread, once } from '../src/generator/index.js';
 import type { Workload } from '../src/protocols.js';
 import { checkerFor, workloadChecker } from './checkers.js';
+import { optBool } from '../checkers/op-pairs.js';
 import { registerWorkload, type WorkloadOptions } from './registry.js';
 
 export function lockWorkload(opts: WorkloadOptions): Workload {
-  void opts;
+  const fenced = optBool(opts.options['fenced'], '--workload-option fenced') ?? false;
+  const step = fenced
+    ? [once({ f: 'acquire', value: null }), once({ f: 'write', value: null }), once({ f: 'release', value: null })]
+    : [once({ f: 'acquire', value: null }), once({ f: 'release', value: null })];
   return {
     name: 'lock',
-    generator: eachThread(cycle([once({ f: 'acquire', value: null }), once({ f: 'release', value: null })]))!,
+    generator: eachThread(cycle(step))!,
     finalGenerator: eachThread(once({ f: 'release', value: null, final: true }))!,
     checker: workloadChecker({ lock: checkerFor('lock') }),
   };

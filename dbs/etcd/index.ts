@@ -16,11 +16,11 @@ import { EtcdExternalDb, parseEndpoints } from './external.js';
 import {
   connectEtcd,
   EtcdListAppendClient,
-  EtcdLockClient,
   EtcdRegisterClient,
   EtcdSetClient,
   type EtcdClientConfig,
 } from './clients.js';
+import { EtcdLockClient } from './lease-lock.js';
 
 export const ETCD_WORKLOADS = ['register', 'set', 'lock', 'list-append'] as const;
 const CLIENT_PORT = 2379;

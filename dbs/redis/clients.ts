@@ -167,6 +167,8 @@ export class RedisLockClient extends RedisClientBase {
         return { type: 'info', error: message(e) };
       }
     }
+    // The fenced lock workload's write: the recipe gives no token to fence with (a definite no-op).
+    if (op.f === 'write') return { type: 'fail', error: 'unsupported: this Redis lock recipe has no fencing token' };
     throw new FaultlineError('UNSUPPORTED', `lock client has no op ${op.f}`);
   }
 }

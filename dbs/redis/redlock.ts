@@ -89,6 +89,8 @@ export class RedlockClient implements Client {
       if (answers.every((a) => a === undefined)) return { type: 'info', error: 'no instance answered the unlock' };
       return { type: 'ok', value: { released: deleted > 0, instances: deleted, ...(late ? { lost: `released after the lock's validity (${Date.now() - held.validUntil} ms late)` } : {}) } };
     }
+    // The fenced lock workload's write: the recipe gives no token to fence with (a definite no-op).
+    if (op.f === 'write') return { type: 'fail', error: 'unsupported: this Redis lock recipe has no fencing token' };
     throw new FaultlineError('UNSUPPORTED', `Redlock client has no op ${op.f}`);
   }
 

@@ -1,0 +1,88 @@
+// The stall nemesis, a client-side fault (Jepsen has none): freezes one client between two of its
+// operations for stall-ms, as a garbage-collection or VM pause of that client process would. Its
+// gate keeps it from starting an op and its client's background traffic stops (ZooKeeper session
+// pings, etcd lease keepalives), so a lock holder frozen longer than its lease loses the lock on
+// the server while it still believes it holds it. Targets: `holder` (a client whose last op was an
+// acquired lock; a random client when none holds one) or `random`.
+// Ops: start-stall (value: a target or null; completes when the stall ends), stop-stall (resumes
+// anything still frozen). Options: stall=holder+random, stall-ms=N (default 8000).
+
+import { FaultlineError } from '../src/errors.js';
+import type { Nemesis, NemesisPackage, Test, WorkerControl } from '../src/protocols.js';
+import { faultPackage } from './package.js';
+import { registerNemesis, type NemesisOptions } from './registry.js';
+
+export const STALL_TARGETS = ['holder', 'random'] as const;
+export type StallTarget = (typeof STALL_TARGETS)[number];
+export const STALL_COLOR = '#0090ff';
+
+export interface StallSettings {
+  targets: StallTarget[];
+  stallMs: number;
+}
+
+export function stallSettings(options: Record<string, string>): StallSettings {
+  const targets = (options['stall'] ?? 'holder+random').split('+').map((x) => x.trim());
+  for (const t of targets) {
+    if (!(STALL_TARGETS as readonly string[]).includes(t)) throw new FaultlineError('BAD_ARGUMENT', `unknown stall target '${t}' (known: ${STALL_TARGETS.join(', ')})`, '--nemesis-option stall=');
+  }
+  const ms = options['stall-ms'] === undefined ? 8000 : Number(options['stall-ms']);
+  if (!Number.isFinite(ms) || ms <= 0) throw new FaultlineError('BAD_ARGUMENT', `must be a positive number, got '${options['stall-ms']}'`, '--nemesis-option stall-ms');
+  return { targets: targets as StallTarget[], stallMs: ms };
+}
+
+/** Threads whose latest recorded op is an acquire that succeeded: they hold a lock, idle between ops. */
+export function holders(w: WorkerControl): number[] {
+  return w.threads().filter((t) => {
+    const op = w.last(t);
+    return op !== undefined && op.type === 'ok' && op.f === 'acquire';
+  });
+}
+
+export function stallNemesis(s: StallSettings): Nemesis {
+  const workers = (test: Test): WorkerControl => {
+    if (!test.workers) throw new FaultlineError('UNSUPPORTED', 'this run has no client workers to stall', '--nemesis stall');
+    return test.workers;
+  };
+  const resumeAll = (test: Test): number[] => {
+    const w = test.workers;
+    const ts = w?.stalled() ?? [];
+    for (const t of ts) w!.resume(t);
+    return ts;
+  };
+  return {
+    fs: ['start-stall', 'stop-stall'],
+    async invoke(test, op) {
+      if (op.f === 'stop-stall') return { type: 'info', value: { resumed: resumeAll(test) } };
+      const w = workers(test);
+      const want = (typeof op.value === 'string' ? op.value : test.rng.pick(s.targets)) as StallTarget;
+      const held = want === 'holder' ? holders(w) : [];
+      const pool = held.length ? held : w.threads().filter((t) => !w.stalled().includes(t));
+      if (pool.length === 0) return { type: 'info', value: { target: want, thread: null, note: 'every client is stalled already' } };
+      const thread = test.rng.pick(pool);
+      const started = Date.now();
+      w.stall(thread);
+      // The op lasts as long as the stall: its window in the report is the pause.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, s.stallMs);
+        test.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      });
+      w.resume(thread);
+      return { type: 'info', value: { target: held.length ? 'holder' : want === 'holder' ? 'random (no holder)' : 'random', thread, stalledMs: Date.now() - started } };
+    },
+    async teardown(test) {
+      resumeAll(test);
+    },
+  };
+}
+
+export function stallPackage(opts: NemesisOptions): NemesisPackage {
+  const s = stallSettings(opts.options);
+  return faultPackage({ name: 'stall', nemesis: stallNemesis(s), intervalS: opts.intervalS, start: ['start-stall'], stop: 'stop-stall', color: STALL_COLOR });
+}
+
+registerNemesis({
+  name: 'stall',
+  description: 'freeze a client between its ops (a GC/VM pause): the lock holder or a random client, stall-ms long (--nemesis-option stall=holder+random,stall-ms=8000)',
+  create: stallPackage,
+});
