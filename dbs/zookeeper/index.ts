@@ -15,14 +15,15 @@ import { registerDb, type DbOptions } from '../registry.js';
 import { describeOptions } from '../db-options.js';
 import { parseHostList } from '../addresses.js';
 import { clientConfig, CLIENT_PORT, DATA, ZK_OPTIONS, ZK_WORKLOADS, zkClient, zkSettings, type ZkSettings } from './settings.js';
-import { zkLeaders } from './four-letter.js';
+import { fourLetter, modeOf, zkLeaders } from './four-letter.js';
 import { ZkExternalDb } from './external.js';
 
 /** zoo.cfg of the ensemble (the same on every node; each node's id is in its myid file). */
 export function zooCfg(nodes: readonly string[], ips: Readonly<Record<string, string>>, s: ZkSettings): string {
   return [
     `tickTime=${s['tick-ms']}`,
-    'initLimit=10',
+    // Generous: on a small shared machine a JVM may need many ticks to load a snapshot and sync.
+    'initLimit=30',
     'syncLimit=5',
     `dataDir=${DATA}/zk`,
     `dataLogDir=${DATA}/zk-log`,
@@ -59,8 +60,8 @@ export class ZookeeperDb implements Db {
         ...FAKETIME_ENV,
       }),
       dataPath: DATA,
-      // Ready when the server has joined the quorum and serves (leader or follower in broadcast).
-      wait: { log: /Peer state changed: (leading|following) - broadcast/ },
+      // The client port opens early; serving (a mode in `srvr`) is awaited below, polled from here.
+      wait: { port: CLIENT_PORT },
       readyTimeoutMs: 180_000,
       onStart: async (node) => this.dnet?.reapply(node),
       log: test.log,
@@ -69,6 +70,29 @@ export class ZookeeperDb implements Db {
     this.dnet = new DockerNet(cluster);
     this.logsCollected = false;
     await cluster.up();
+    await this.waitServing(test, 180_000);
+  }
+
+  /** Until every server's `srvr` names a mode: it joined a quorum and serves clients. */
+  private async waitServing(test: Test, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (const node of test.nodes) {
+      let last = '';
+      for (;;) {
+        try {
+          last = await fourLetter(this.c().ip(node), CLIENT_PORT, 'srvr', 2000);
+          if (modeOf(last)) break;
+        } catch (e) {
+          last = (e as Error).message;
+        }
+        if (test.signal.aborted) throw new FaultlineError('INTERRUPTED', 'interrupted during setup');
+        if (Date.now() > deadline) {
+          const tail = await this.c().logs(node, 20).catch(() => '');
+          throw new FaultlineError('UNREACHABLE', `ZooKeeper does not serve after ${timeoutMs} ms (srvr: ${last.trim().slice(0, 200)}); last log lines:\n${tail}`, node);
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
   }
 
   async teardown(test: Test): Promise<void> {

@@ -51,11 +51,13 @@ export class ZkSession {
     const client = zk().createClient(host, { sessionTimeout: opts.sessionTimeoutMs, spinDelay: 200, retries: 0 });
     const s = new ZkSession(client, host, opts);
     client.on('expired', () => (s.expired = true));
+    // Establishing a session takes a round trip through the leader: allow more than one request's budget.
+    const connectMs = Math.max(10_000, opts.timeoutMs * 3);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         client.close();
-        reject(new ZkError('CONNECT', `no ZooKeeper session with ${host} within ${opts.timeoutMs} ms`));
-      }, opts.timeoutMs);
+        reject(new ZkError('CONNECT', `no ZooKeeper session with ${host} within ${connectMs} ms`));
+      }, connectMs);
       client.once('connected', () => {
         clearTimeout(timer);
         resolve(s);

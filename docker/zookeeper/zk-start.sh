@@ -22,7 +22,7 @@ for jar in zookeeper zookeeper-jute slf4j-api slf4j-log4j12 log4j-1.2 commons-cl
   netty-transport netty-transport-native-epoll netty-transport-native-unix-common; do
   CP="$CP:$J/$jar.jar"
 done
-set -- java -Xmx"${ZK_HEAP:-256m}" -Xms32m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto \
+set -- java -Xmx"${ZK_HEAP:-256m}" -Xms32m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ActiveProcessorCount=1 -Xshare:auto \
   -Dlog4j.configuration=file:/etc/faultline/log4j.properties \
   -Dzookeeper.4lw.commands.whitelist=srvr,mntr,stat,ruok,conf \
   -cp "$CP" org.apache.zookeeper.server.quorum.QuorumPeerMain /etc/faultline/zoo.cfg
