@@ -103,6 +103,11 @@ export class RedisDb implements Db {
     return this.cluster;
   }
 
+  /** redis://ip:port of a node (its server, not its Sentinel). */
+  url(node: string): string {
+    return `redis://${this.c().ip(node)}:${REDIS_PORT}`;
+  }
+
   client(workload: string, test: Test): Client | undefined {
     const nodes = test.nodes;
     const cfg: RedisClientConfig = {
