@@ -31,7 +31,7 @@ export function zooCfg(nodes: readonly string[], ips: Readonly<Record<string, st
     'maxClientCnxns=0',
     'admin.enableServer=false',
     'standaloneEnabled=false',
-    '4lw.commands.whitelist=srvr,mntr,stat,ruok,conf',
+    '4lw.commands.whitelist=srvr,mntr,stat,ruok,conf,cons',
     ...nodes.map((n, i) => `server.${i + 1}=${ips[n]}:2888:3888;${CLIENT_PORT}`),
   ].join('\n');
 }
@@ -108,6 +108,11 @@ export class ZookeeperDb implements Db {
 
   endpoint(node: string): string {
     return `${this.c().ip(node)}:${CLIENT_PORT}`;
+  }
+
+  /** The node's server log so far (with Docker's real-time timestamps in front of the server's own). */
+  nodeLog(node: string, tail?: number): Promise<string> {
+    return this.c().logs(node, tail);
   }
 
   client(workload: string, test: Test): Client | undefined {

@@ -7,11 +7,7 @@ set -eu
 DATA=/var/lib/faultline/data
 cd "$DATA"
 [ -f "$DATA/redis.conf" ] || printf '%s\n' "$REDIS_CONF" > "$DATA/redis.conf"
-[ -f /etc/faultline/faketime ] || echo '+0' > /etc/faultline/faketime
-if [ "${FAULTLINE_FAKETIME:-0}" = 1 ]; then
-  export LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1
-  export FAKETIME_TIMESTAMP_FILE=/etc/faultline/faketime FAKETIME_CACHE_DURATION=1 DONT_FAKE_MONOTONIC=1
-fi
+# No libfaketime here: redis-server 7.0 deadlocks at start under it (see REDIS_CLOCK in dbs/redis/index.ts).
 if [ -n "${SENTINEL_CONF:-}" ]; then
   [ -f "$DATA/sentinel.conf" ] || printf '%s\n' "$SENTINEL_CONF" > "$DATA/sentinel.conf"
   redis-sentinel "$DATA/sentinel.conf" &
