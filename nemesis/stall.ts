@@ -56,19 +56,33 @@ export function stallNemesis(s: StallSettings): Nemesis {
       if (op.f === 'stop-stall') return { type: 'info', value: { resumed: resumeAll(test) } };
       const w = workers(test);
       const want = (typeof op.value === 'string' ? op.value : test.rng.pick(s.targets)) as StallTarget;
-      const held = want === 'holder' ? holders(w) : [];
-      const pool = held.length ? held : w.threads().filter((t) => !w.stalled().includes(t));
-      if (pool.length === 0) return { type: 'info', value: { target: want, thread: null, note: 'every client is stalled already' } };
-      const thread = test.rng.pick(pool);
+      let thread: number | undefined;
+      let target = want as string;
+      if (want === 'holder') {
+        const idle = holders(w).filter((t) => !w.stalled().includes(t));
+        if (idle.length) {
+          thread = test.rng.pick(idle);
+          w.stall(thread);
+        } else {
+          // Holders are between two ops only briefly: catch the next one as its acquire completes.
+          thread = await w.stallWhen((o) => o.type === 'ok' && o.f === 'acquire', Math.min(5000, s.stallMs));
+          if (thread === undefined) target = 'random (no holder)';
+        }
+      }
+      if (thread === undefined) {
+        const pool = w.threads().filter((t) => !w.stalled().includes(t));
+        if (pool.length === 0) return { type: 'info', value: { target: want, thread: null, note: 'every client is stalled already' } };
+        thread = test.rng.pick(pool);
+        w.stall(thread);
+      }
       const started = Date.now();
-      w.stall(thread);
       // The op lasts as long as the stall: its window in the report is the pause.
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, s.stallMs);
         test.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
       });
       w.resume(thread);
-      return { type: 'info', value: { target: held.length ? 'holder' : want === 'holder' ? 'random (no holder)' : 'random', thread, stalledMs: Date.now() - started } };
+      return { type: 'info', value: { target, thread, stalledMs: Date.now() - started } };
     },
     async teardown(test) {
       resumeAll(test);

@@ -225,6 +225,11 @@ export interface WorkerControl {
   stall(thread: number): void;
   /** Opens the gate and thaws the client. */
   resume(thread: number): void;
+  /**
+   * Stalls the first thread that completes an op matching `pred` (from now on), right at that
+   * completion, before it can start another op; resolves to the thread, or undefined after timeoutMs.
+   */
+  stallWhen(pred: (op: Op) => boolean, timeoutMs: number): Promise<number | undefined>;
   /** Threads whose gate is closed. */
   stalled(): number[];
 }

@@ -38,3 +38,29 @@ describe('worker gates', () => {
     expect(gates.stalled()).toEqual([]);
   });
 });
+
+describe('stallWhen', () => {
+  it('stalls the first thread whose completion matches, before it starts another op', async () => {
+    const history: Op[] = [];
+    const gates = new WorkerGates(2);
+    const workers = new Map<Thread, Worker>();
+    let n = 0;
+    for (const t of [0, 1]) workers.set(t, { invoke: () => new Promise((r) => setTimeout(() => r({ type: 'ok', value: n++ }), 3)) });
+    const t0 = process.hrtime.bigint();
+    const now = () => Number(process.hrtime.bigint() - t0);
+    const caught = gates.stallWhen((op) => op.type === 'ok' && op.value === 10, 1000);
+    let resumedAt = 0;
+    setTimeout(() => { resumedAt = now(); gates.resume(0); gates.resume(1); }, 300);
+    await runController({
+      concurrency: 2, generator: clients(timeLimit(0.4, repeat({ f: 'read', value: null }))), workers, rng: createRng(1), now, gates,
+      record: (op) => { gates.observe(op); history.push(op); },
+    });
+    const t = await caught;
+    expect(t === 0 || t === 1).toBe(true);
+    const done = history.find((o) => o.type === 'ok' && o.value === 10)!;
+    expect(done.process).toBe(t);
+    // No invocation by the caught thread between its matching completion and the resume.
+    const next = history.find((o) => o.index > done.index && o.type === 'invoke' && o.process === t);
+    expect(next === undefined || next.time >= resumedAt).toBe(true);
+  });
+});

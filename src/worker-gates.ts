@@ -29,9 +29,38 @@ export class WorkerGates implements WorkerControl {
     return typeof process === 'number' ? process % this.concurrency : undefined;
   }
 
+  private readonly traps = new Set<{ pred: (op: Op) => boolean; fire: (t: number) => void }>();
+
+  /** Called with every recorded op, before the controller frees the op's thread. */
   observe(op: Op): void {
     const t = this.threadOf(op.process);
-    if (t !== undefined) this.lastOp.set(t, op);
+    if (t === undefined) return;
+    this.lastOp.set(t, op);
+    if (op.type === 'invoke' || this.closedSet.has(t)) return;
+    for (const trap of this.traps) {
+      if (!trap.pred(op)) continue;
+      this.traps.delete(trap);
+      this.stall(t);
+      trap.fire(t);
+      return;
+    }
+  }
+
+  stallWhen(pred: (op: Op) => boolean, timeoutMs: number): Promise<number | undefined> {
+    return new Promise((resolve) => {
+      const trap = {
+        pred,
+        fire: (t: number) => {
+          clearTimeout(timer);
+          resolve(t);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.traps.delete(trap);
+        resolve(undefined);
+      }, timeoutMs);
+      this.traps.add(trap);
+    });
   }
 
   last(thread: number): Op | undefined {
