@@ -9,8 +9,9 @@
 
 import { FaultlineError } from '../src/errors.js';
 import type { Nemesis, NemesisPackage, Test, WorkerControl } from '../src/protocols.js';
-import { faultPackage } from './package.js';
-import { registerNemesis, type NemesisOptions } from './registry.js';
+import { faultPackage } from '../src/plugin/nemesis-package.js';
+import { opt } from '../src/plugin/options.js';
+import { defineNemesis } from './registry.js';
 
 export const STALL_TARGETS = ['holder', 'random'] as const;
 export type StallTarget = (typeof STALL_TARGETS)[number];
@@ -19,16 +20,6 @@ export const STALL_COLOR = '#0090ff';
 export interface StallSettings {
   targets: StallTarget[];
   stallMs: number;
-}
-
-export function stallSettings(options: Record<string, string>): StallSettings {
-  const targets = (options['stall'] ?? 'holder+random').split('+').map((x) => x.trim());
-  for (const t of targets) {
-    if (!(STALL_TARGETS as readonly string[]).includes(t)) throw new FaultlineError('BAD_ARGUMENT', `unknown stall target '${t}' (known: ${STALL_TARGETS.join(', ')})`, '--nemesis-option stall=');
-  }
-  const ms = options['stall-ms'] === undefined ? 8000 : Number(options['stall-ms']);
-  if (!Number.isFinite(ms) || ms <= 0) throw new FaultlineError('BAD_ARGUMENT', `must be a positive number, got '${options['stall-ms']}'`, '--nemesis-option stall-ms');
-  return { targets: targets as StallTarget[], stallMs: ms };
 }
 
 /** Threads whose latest recorded op is an acquire that succeeded: they hold a lock, idle between ops. */
@@ -90,13 +81,14 @@ export function stallNemesis(s: StallSettings): Nemesis {
   };
 }
 
-export function stallPackage(opts: NemesisOptions): NemesisPackage {
-  const s = stallSettings(opts.options);
-  return faultPackage({ name: 'stall', nemesis: stallNemesis(s), intervalS: opts.intervalS, start: ['start-stall'], stop: 'stop-stall', color: STALL_COLOR });
-}
-
-registerNemesis({
+export const stallNemesisPlugin = defineNemesis({
   name: 'stall',
-  description: 'freeze a client between its ops (a GC/VM pause): the lock holder or a random client, stall-ms long (--nemesis-option stall=holder+random,stall-ms=8000)',
-  create: stallPackage,
+  doc: 'freeze a client between its ops, as a GC or VM pause would: the lock holder or a random client',
+  options: {
+    stall: opt.list({ values: STALL_TARGETS, default: ['holder', 'random'], doc: 'whom to stall: the current lock holder (else the next one), or a random client' }),
+    'stall-ms': opt.number({ min: 1, default: 8000, unit: 'ms', doc: 'how long one stall lasts' }),
+  },
+  requires: [],
+  create: ({ intervalS, options }) =>
+    faultPackage({ name: 'stall', nemesis: stallNemesis({ targets: [...options.stall], stallMs: options['stall-ms'] }), intervalS, start: ['start-stall'], stop: 'stop-stall', color: STALL_COLOR }),
 });

@@ -53,7 +53,7 @@ describe('a ZooKeeper ensemble driven directly', () => {
     // The follower has applied the first write before the partition.
     for (let i = 0; i < 100; i++) if (((await call(plain, 1, 'read', [1, null], false)).value as unknown[])?.[1] === 1) break;
     const others = nodes.filter((n) => n !== follower);
-    await db.net(test)!.partition(test, { [follower]: others, ...Object.fromEntries(others.map((n) => [n, [follower]])) });
+    await db.net!.partition(test, { [follower]: others, ...Object.fromEntries(others.map((n) => [n, [follower]])) });
     try {
       expect((await call(w, 0, 'write', [1, 2])).type).toBe('ok');
       // Stale: the majority has 2, the cut-off follower still serves 1 (until it notices, syncLimit ticks later).
@@ -62,7 +62,7 @@ describe('a ZooKeeper ensemble driven directly', () => {
       const s = await synced.invoke(test, { index: 0, time: 0, type: 'invoke', process: 2, f: 'read', value: [1, null] });
       expect(s.type).toBe('fail');
     } finally {
-      await db.net(test)!.heal(test);
+      await db.net!.heal(test);
       for (const c of [w, plain, synced]) await c.close?.(test);
     }
     const lin = await getChecker('linearizable')!.create({ model: 'cas-register' }).check(history, {});

@@ -6,12 +6,15 @@
 import { cycle, eachThread, once } from '../src/generator/index.js';
 import type { Workload } from '../src/protocols.js';
 import { checkerFor, workloadChecker } from './checkers.js';
-import { optBool } from '../checkers/op-pairs.js';
-import { registerWorkload, type WorkloadOptions } from './registry.js';
+import { opt, type OptionValues } from '../src/plugin/options.js';
+import { defineWorkload, type WorkloadContext } from './registry.js';
 
-export function lockWorkload(opts: WorkloadOptions): Workload {
-  const fenced = optBool(opts.options['fenced'], '--workload-option fenced') ?? false;
-  const step = fenced
+const options = {
+  fenced: opt.boolean({ default: false, doc: 'a holder also writes to a resource guarded by its fencing token (where the recipe has one) between acquire and release' }),
+};
+
+export function lockWorkload(opts: WorkloadContext<OptionValues<typeof options>>): Workload {
+  const step = opts.options.fenced
     ? [once({ f: 'acquire', value: null }), once({ f: 'write', value: null }), once({ f: 'release', value: null })]
     : [once({ f: 'acquire', value: null }), once({ f: 'release', value: null })];
   return {
@@ -22,8 +25,9 @@ export function lockWorkload(opts: WorkloadOptions): Workload {
   };
 }
 
-registerWorkload({
+defineWorkload({
   name: 'lock',
-  description: 'acquire/release of one lock by every client; mutual exclusion (no two holders at once)',
+  options,
+  doc: 'acquire/release of one lock by every client; mutual exclusion (no two holders at once)',
   create: lockWorkload,
 });

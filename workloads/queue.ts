@@ -5,10 +5,9 @@
 import { eachThread, fn, once } from '../src/generator/index.js';
 import type { Workload } from '../src/protocols.js';
 import { checkerFor, workloadChecker } from './checkers.js';
-import { registerWorkload, type WorkloadOptions } from './registry.js';
+import { defineWorkload } from './registry.js';
 
-export function queueWorkload(opts: WorkloadOptions): Workload {
-  void opts;
+export function queueWorkload(): Workload {
   let next = 0;
   return {
     name: 'queue',
@@ -19,8 +18,8 @@ export function queueWorkload(opts: WorkloadOptions): Workload {
   };
 }
 
-registerWorkload({
+defineWorkload({
   name: 'queue',
-  description: 'enqueue/dequeue of unique values, final drains; total-queue (no acknowledged enqueue lost, nothing unexpected)',
+  doc: 'enqueue/dequeue of unique values, final drains; total-queue (no acknowledged enqueue lost, nothing unexpected)',
   create: queueWorkload,
 });

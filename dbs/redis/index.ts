@@ -12,11 +12,11 @@ import type { Client, Clock, Db, Net, Test } from '../../src/protocols.js';
 import { DockerCluster } from '../../src/docker/cluster.js';
 import { ensureSystemImage } from '../../src/docker/images.js';
 import { DockerNet } from '../../src/docker/net.js';
-import { registerDb, type DbOptions } from '../registry.js';
-import { describeOptions } from '../db-options.js';
+import { lazyNet } from '../../src/docker/lazy-net.js';
+import { defineDb } from '../registry.js';
 import type { RedisClientConfig } from './clients.js';
 import { DATA, MASTER_NAME, REDIS_PORT, redisConf, SENTINEL_PORT, sentinelConf, type Topology } from './topology.js';
-import { REDIS_OPTIONS, REDIS_WORKLOADS, redisClient, redisSettings, type RedisSettings } from './settings.js';
+import { REDIS_OPTIONS, redisClient, redisSettings, type RedisSettings } from './settings.js';
 import { redisPrimaries } from './roles.js';
 import { externalNodeNames, RedisExternalDb } from './external.js';
 
@@ -128,9 +128,7 @@ export class RedisDb implements Db {
     return redisClient(workload, this.topology, cfg, nodes);
   }
 
-  net(_test: Test): Net | undefined {
-    return this.dnet;
-  }
+  readonly net: Net = lazyNet(() => this.dnet);
 
   kill(_test: Test, node: string): Promise<void> {
     return this.c().kill(node);
@@ -160,18 +158,26 @@ export class RedisDb implements Db {
   }
 }
 
-registerDb({
+const redisClients = Object.fromEntries(
+  (['register', 'set', 'list-append', 'lock'] as const).map((w) => [w, (db: RedisDb | RedisExternalDb, test: Test): Client => {
+    const c = db.client(w, test);
+    if (!c) throw new FaultlineError('UNSUPPORTED', `redis topology redlock has a lock client only, not ${w}`, '--workload');
+    return c;
+  }]),
+);
+
+defineDb({
   name: 'redis',
-  description: `Redis 7.0 (Debian's) in Docker containers, or an existing deployment (url=..., sentinels=...); --db-option ${describeOptions(REDIS_OPTIONS)}`,
-  workloads: REDIS_WORKLOADS,
+  doc: "Redis 7.0 (Debian's) in containers: topology=single|replicated|sentinel|redlock; or an existing deployment (url=..., sentinels=...)",
+  options: REDIS_OPTIONS,
   defaultNodes: 3,
-  create: (opts: DbOptions) => {
-    const s = redisSettings(opts.dbOptions);
+  create: ({ options: o }) => {
+    const s = redisSettings(o as unknown as Record<string, string>);
     return s.url === undefined && s.sentinels === undefined ? new RedisDb(s) : new RedisExternalDb(s);
   },
-  nodeNames: (opts: DbOptions) => {
-    const s = redisSettings(opts.dbOptions);
-    if (s.url !== undefined || s.sentinels !== undefined) return externalNodeNames(s);
-    return s.topology === 'single' ? ['n1'] : undefined;
+  nodeNames: ({ options: o }) => {
+    if (o.url !== undefined || o.sentinels !== undefined) return externalNodeNames(o);
+    return o.topology === 'single' ? ['n1'] : undefined;
   },
+  clients: redisClients,
 });

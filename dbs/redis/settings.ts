@@ -3,7 +3,7 @@
 
 import { FaultlineError } from '../../src/errors.js';
 import type { Client } from '../../src/protocols.js';
-import { parseOptions, type Parsed } from '../db-options.js';
+import { opt, parseOptions, type OptionValues } from '../../src/plugin/options.js';
 import { RedisListAppendClient, RedisLockClient, RedisRegisterClient, RedisSetClient, type RedisClientConfig } from './clients.js';
 import { RedlockClient } from './redlock.js';
 import { MASTER_NAME, TOPOLOGIES, type Topology } from './topology.js';
@@ -11,20 +11,20 @@ import { MASTER_NAME, TOPOLOGIES, type Topology } from './topology.js';
 export const REDIS_WORKLOADS = ['register', 'set', 'list-append', 'lock'] as const;
 
 export const REDIS_OPTIONS = {
-  topology: { kind: 'enum', values: TOPOLOGIES, default: 'replicated', doc: 'single, replicated (n1 primary), sentinel (plus a Sentinel per node), redlock (independent primaries, lock only)' },
-  'timeout-ms': { kind: 'number', default: 2000, min: 50, doc: 'per-command timeout' },
-  'lock-ttl-ms': { kind: 'number', default: 3000, min: 10, doc: 'lease of the lock (PX)' },
-  appendfsync: { kind: 'enum', values: ['always', 'everysec', 'no'], default: 'everysec', doc: 'append-only file fsync policy' },
-  'down-after-ms': { kind: 'number', default: 2000, min: 100, doc: 'Sentinel down-after-milliseconds' },
-  'failover-timeout-ms': { kind: 'number', default: 10000, min: 1000, doc: 'Sentinel failover-timeout' },
-  url: { kind: 'string', doc: 'an existing primary redis://host:port (several, comma-separated, with topology=redlock)' },
-  sentinels: { kind: 'string', doc: 'existing Sentinels host:port,... (with master-name)' },
-  'master-name': { kind: 'string', doc: `the primary's name at existing Sentinels (default ${MASTER_NAME})` },
-} as const;
-export type RedisSettings = Parsed<typeof REDIS_OPTIONS>;
+  topology: opt.enum(TOPOLOGIES, { default: 'replicated', doc: 'single, replicated (n1 primary), sentinel (plus a Sentinel per node), redlock (independent primaries, lock only)' }),
+  'timeout-ms': opt.number({ min: 50, default: 2000, unit: 'ms', doc: 'per-command timeout' }),
+  'lock-ttl-ms': opt.number({ min: 10, default: 3000, unit: 'ms', doc: 'lease of the lock (PX)' }),
+  appendfsync: opt.enum(['always', 'everysec', 'no'], { default: 'everysec', doc: 'append-only file fsync policy' }),
+  'down-after-ms': opt.number({ min: 100, default: 2000, unit: 'ms', doc: 'Sentinel down-after-milliseconds' }),
+  'failover-timeout-ms': opt.number({ min: 1000, default: 10000, unit: 'ms', doc: 'Sentinel failover-timeout' }),
+  url: opt.string({ doc: 'test an existing primary instead (several, comma-separated, with topology=redlock); faults refused', placeholder: 'redis://host:6379' }),
+  sentinels: opt.string({ doc: 'test an existing Sentinel deployment instead (with master-name); faults refused', placeholder: 'host:26379,...' }),
+  'master-name': opt.string({ doc: `the primary's name at existing Sentinels (default ${MASTER_NAME})` }),
+};
+export type RedisSettings = OptionValues<typeof REDIS_OPTIONS>;
 
 export function redisSettings(opts: Record<string, string>): RedisSettings {
-  const s = parseOptions('redis', REDIS_OPTIONS, opts);
+  const s = parseOptions(REDIS_OPTIONS, opts, { flag: '--db-option', owner: 'db redis' });
   if (s.url !== undefined && s.sentinels !== undefined) throw new FaultlineError('BAD_ARGUMENT', 'give url or sentinels, not both', '--db-option url');
   return s;
 }

@@ -10,11 +10,11 @@ import type { Client, Db, Net, Test } from '../../src/protocols.js';
 import { DockerCluster } from '../../src/docker/cluster.js';
 import { ensureSystemImage } from '../../src/docker/images.js';
 import { DockerNet } from '../../src/docker/net.js';
+import { lazyNet } from '../../src/docker/lazy-net.js';
 import { FAKETIME_ENV, FaketimeClock } from '../../src/docker/faketime.js';
-import { registerDb, type DbOptions } from '../registry.js';
-import { describeOptions } from '../db-options.js';
+import { defineDb } from '../registry.js';
 import { parseHostList } from '../addresses.js';
-import { clientConfig, CLIENT_PORT, DATA, ZK_OPTIONS, ZK_WORKLOADS, zkClient, zkSettings, type ZkSettings } from './settings.js';
+import { clientConfig, CLIENT_PORT, DATA, ZK_OPTIONS, zkClient, type ZkSettings } from './settings.js';
 import { fourLetter, modeOf, zkLeaders } from './four-letter.js';
 import { ZkExternalDb } from './external.js';
 
@@ -119,9 +119,7 @@ export class ZookeeperDb implements Db {
     return zkClient(workload, clientConfig(this.settings, (n) => this.endpoint(n), `/faultline/${test.runId}`));
   }
 
-  net(_test: Test): Net | undefined {
-    return this.dnet;
-  }
+  readonly net: Net = lazyNet(() => this.dnet);
 
   kill(_test: Test, node: string): Promise<void> {
     return this.c().kill(node);
@@ -150,14 +148,16 @@ export class ZookeeperDb implements Db {
   }
 }
 
-registerDb({
+const zkClients = Object.fromEntries(
+  (['register', 'set', 'lock', 'queue'] as const).map((w) => [w, (db: ZookeeperDb | ZkExternalDb, test: Test): Client => db.client(w, test)!]),
+);
+
+defineDb({
   name: 'zookeeper',
-  description: `ZooKeeper 3.8 (Debian's) ensemble in Docker containers, or an existing one (hosts=...); --db-option ${describeOptions(ZK_OPTIONS)}`,
-  workloads: ZK_WORKLOADS,
+  doc: "ZooKeeper 3.8 (Debian's) ensemble in containers, or an existing one (hosts=...)",
+  options: ZK_OPTIONS,
   defaultNodes: 3,
-  create: (opts: DbOptions) => {
-    const s = zkSettings(opts.dbOptions);
-    return s.hosts === undefined ? new ZookeeperDb(s) : new ZkExternalDb(s, parseHostList(s.hosts, 'hosts', CLIENT_PORT));
-  },
-  nodeNames: (opts: DbOptions) => (opts.dbOptions.hosts === undefined ? undefined : parseHostList(opts.dbOptions.hosts, 'hosts', CLIENT_PORT).map((h) => h.node)),
+  nodeNames: ({ options: o }) => (o.hosts === undefined ? undefined : parseHostList(o.hosts, 'hosts', CLIENT_PORT).map((h) => h.node)),
+  create: ({ options: o }) => (o.hosts === undefined ? new ZookeeperDb(o) : new ZkExternalDb(o, parseHostList(o.hosts, 'hosts', CLIENT_PORT))),
+  clients: zkClients,
 });
