@@ -11,6 +11,7 @@ import type { Op } from './history.js';
 import type { CheckResult, Client, Db, Test, TestInfo, Validity } from './protocols.js';
 import { createRng } from './rng.js';
 import { runController, type Worker } from './controller.js';
+import { WorkerGates } from './worker-gates.js';
 import { any, clients, nemesis, phases, sleep, stagger, timeLimit, type Thread } from './generator/index.js';
 import { createRunDir, HistoryWriter, writeJson, DEFAULT_RESULTS } from './store.js';
 import { Progress } from './progress.js';
@@ -117,11 +118,14 @@ export async function runTest(o: RunOptions): Promise<RunOutcome> {
     const proto = plan.client(test);
     const nodeFor = (t: Thread): string | undefined => (t === 'nemesis' ? undefined : nodes[(t as number) % nodes.length]);
     const workers = new Map<Thread, Worker>();
+    const gates = new WorkerGates(concurrency);
+    test.workers = gates;
     for (let t = 0; t < concurrency; t++) {
       const node = nodeFor(t)!;
       let client: Client | null = await proto.open(test, node);
       openClients.push(client);
       if (t === 0) await client.setup?.(test);
+      gates.attach(t, { freeze: () => client?.freeze?.(), thaw: () => client?.thaw?.() });
       workers.set(t, {
         invoke: async (op) => {
           if (!client) {
@@ -160,9 +164,10 @@ export async function runTest(o: RunOptions): Promise<RunOutcome> {
     progress.start();
     let phaseShown = 'workload';
     await runController({
-      concurrency, generator: gen, workers, rng, now, nodeFor, signal: abort.signal, opTimeoutMs: o.opTimeoutMs ?? 5000,
+      concurrency, generator: gen, workers, rng, now, nodeFor, signal: abort.signal, opTimeoutMs: o.opTimeoutMs ?? 5000, gates,
       log: (m) => progress.line(m),
       record: (op) => {
+        gates.observe(op);
         history.push(op);
         writer.append(op);
         progress.record(op);

@@ -11,6 +11,7 @@ import type { CheckOptions, CheckResult, Checker, TestInfo } from '../../src/pro
 import { getChecker, checkerNames } from '../../checkers/index.js';
 import { workloads } from '../../workloads/index.js';
 import { chooseChecker } from '../checking.js';
+import { checkerHelp } from './plugin-help.js';
 import { writeJson } from '../../src/store.js';
 import { writeReport } from '../report/write.js';
 import { budgetOption, choiceOption, keyValueOption } from './options.js';
@@ -56,6 +57,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write results.json and report.html there')
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--fail-on <what>', 'invalid | unknown', choiceOption('--fail-on', ['invalid', 'unknown']), 'unknown')
+    .addHelpText('after', () => `\n${checkerHelp()}`)
     .action(async (file: string, o: CheckCliOptions) => {
       const { path, name, result, historyWritten, outDir } = await checkFile(file, o);
       printDetails({ valid: result.valid, results: { [name]: result } });
