@@ -11,7 +11,7 @@
 // partition lasts. A leader that loses leadership answers
 // its pending requests with error 13 (crash, indefinite): they may still commit.
 //
-// Check-quorum: a leader that has not heard from a majority for 500 ms steps down, so a leader
+// Check-quorum: a leader that has not heard from a majority for 750 ms steps down, so a leader
 // cut off by a partition stops taking requests (clients get error 11 instead of timeouts).
 // Timeouts are judged only after the input that arrived meanwhile was read: on a loaded machine
 // a node's timer often fires after a stall, with the leader's heartbeats (or the followers'
@@ -39,11 +39,14 @@ import { NodeRuntime } from '../builtin/node-runtime.js';
 import { RaftStorage } from './storage.js';
 
 
-const ELECTION_MIN_MS = 150;
-const ELECTION_MAX_MS = 300;
+// Timeouts leave room for a loaded 2-core machine, where a node or the router may stall for a
+// hundred milliseconds and more: 150-300 ms elections and a 500 ms check-quorum deposed healthy
+// leaders there (seen at load 35-45).
+const ELECTION_MIN_MS = 250;
+const ELECTION_MAX_MS = 500;
 const HEARTBEAT_MS = 50;
 /** A leader that heard from no majority for this long steps down (check-quorum). */
-const CHECK_QUORUM_MS = 500;
+const CHECK_QUORUM_MS = 750;
 /** An unanswered AppendEntries is re-sent with entries after this long. */
 const RESEND_MS = 100;
 const MAX_BATCH = 200;
@@ -52,6 +55,12 @@ const TICK_MS = 10;
 const LAZY_SHIP_MS = 1000;
 /** A request travels at most this many node-to-node hops (follower → relay → leader). */
 const MAX_HOPS = 2;
+/**
+ * A follower that knows no leader holds a client request this long for one to turn up before it
+ * answers "no leader known": an election in progress ends well within it, and the answer still
+ * comes before a client's usual 1 s timeout, so a node that stays cut off fails definitely.
+ */
+const LEADER_WAIT_MS = 400;
 
 type Role = 'follower' | 'candidate' | 'leader';
 
@@ -85,6 +94,8 @@ let preVotes = new Set<string>();
 let lastLeaderContact = 0;
 /** Follower without a leader in reach: a peer that hears one (named in its pre-vote refusal). */
 let relay: { via: string; until: number } | null = null;
+/** Client requests waiting for a leader to be known (LEADER_WAIT_MS). */
+let held: Array<{ request: Body; respond: (b: Body) => void; until: number }> = [];
 const nextIndex = new Map<string, number>();
 const matchIndex = new Map<string, number>();
 const lastSent = new Map<string, number>();
@@ -185,6 +196,7 @@ function becomeLeader(): void {
   store.append({ term: store.term, op: null });
   broadcast(true);
   advanceCommit();
+  releaseHeld();
 }
 
 // ---------------------------------------------------------------- replication (leader)
@@ -285,7 +297,21 @@ function onClientRequest(m: Message): void {
   if (role === 'leader') return serve(m.body, respond);
   const { msg_id: _drop, ...inner } = m.body;
   if (forwardTo(inner, 1, respond)) return;
-  respond({ type: 'error', code: ERR.temporarilyUnavailable, text: 'no leader known' });
+  held.push({ request: inner, respond, until: now() + LEADER_WAIT_MS });
+}
+
+/** Serves or forwards held requests once a leader is known; answers the expired ones. */
+function releaseHeld(): void {
+  if (held.length === 0) return;
+  const t = now();
+  const still: typeof held = [];
+  for (const h of held) {
+    if (role === 'leader') serve(h.request, h.respond);
+    else if (forwardTo(h.request, 1, h.respond)) continue;
+    else if (t >= h.until) h.respond({ type: 'error', code: ERR.temporarilyUnavailable, text: 'no leader known' });
+    else still.push(h);
+  }
+  held = still;
 }
 
 /**
@@ -357,6 +383,7 @@ rt.on('pre_vote_ok', (m) => {
   if (!b.granted && typeof b.leader === 'string' && b.leader !== rt.nodeId && role === 'follower' && leaderId === null) {
     // Valid until the next pre-vote round would have renewed it, and a little longer.
     relay = { via: m.src, until: now() + 2 * ELECTION_MAX_MS };
+    releaseHeld();
   }
   if (role === 'leader' || b.term !== preVoteTerm || preVoteTerm !== store.term + 1 || !b.granted) return;
   preVotes.add(m.src);
@@ -390,6 +417,7 @@ rt.on('append_entries', (m) => {
   lastLeaderContact = now();
   relay = null;
   resetElectionTimer();
+  releaseHeld();
   if (b.prev_index > store.lastIndex) return reply({ success: false, conflict_index: store.lastIndex + 1 });
   const have = store.log[b.prev_index]!.term;
   if (have !== b.prev_term) {
@@ -441,6 +469,7 @@ rt.on('append_entries_ok', (m) => {
 
 function tick(): void {
   const t = now();
+  releaseHeld();
   if (role === 'leader') {
     if (rt.nodeIds.length > 1) {
       let heard = 1;

@@ -187,8 +187,18 @@ export class Cluster {
       this.opts.router.send(m);
     });
     proc.stdout!.on('data', (chunk: Buffer) => splitter.push(chunk));
+    // Messages routed to the node in one turn of the event loop go down its pipe in one write.
+    let queued: string[] = [];
     this.opts.router.register(id, 'node', (m) => {
-      if (np.status !== 'dead') proc.stdin!.write(encodeMessage(m));
+      if (np.status === 'dead') return;
+      if (queued.length === 0) {
+        queueMicrotask(() => {
+          const text = queued.join('');
+          queued = [];
+          if (np.status !== 'dead') proc.stdin!.write(text);
+        });
+      }
+      queued.push(encodeMessage(m));
     });
 
     // init / init_ok
