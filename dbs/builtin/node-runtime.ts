@@ -47,13 +47,13 @@ export class NodeRuntime {
   }
 
   /**
-   * Queues a message; everything sent while handling one chunk of input goes out in one write
-   * once the handlers return (a write per message was a system call per message, a good part of
+   * Queues a message; everything sent in one turn of the event loop (all the input read in it,
+   * and the timers) goes out in one write at its end (a write per message was a system call per message, a good part of
    * a node's CPU at a thousand requests a second). State is persisted synchronously before any
    * send, so holding messages back until then changes nothing a crash could observe.
    */
   send(dest: string, body: Body): void {
-    if (this.out.length === 0) queueMicrotask(() => this.flush());
+    if (this.out.length === 0) setImmediate(() => this.flush());
     this.out.push(encodeMessage({ src: this.nodeId, dest, body }));
   }
 
