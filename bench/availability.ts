@@ -25,6 +25,8 @@ export interface Availability {
   ops: number;
   /** Client invocations per second over the workload phase (`workloadS` from the first one). */
   offeredPerS: number;
+  /** The same, counting only the part of the workload phase outside no-majority windows. */
+  offeredOutsidePerS: number;
   /** Windows with no majority reachable. */
   noMajority: Window[];
   inside: { ops: number; ok: number };
@@ -147,13 +149,13 @@ export function availability(history: readonly Op[], nodes: readonly string[], c
   const open = new Map<number, Op>();
   let first = Infinity;
   let ops = 0;
-  let offered = 0;
+  const invokes: number[] = [];
   for (const op of history) {
     if (typeof op.process !== 'number') continue;
     if (op.type === 'invoke') {
       open.set(op.process, op);
       first = Math.min(first, op.time);
-      if (op.time < first + workloadS * 1e9) offered++;
+      invokes.push(op.time);
       continue;
     }
     const inv = open.get(op.process);
@@ -177,7 +179,14 @@ export function availability(history: readonly Op[], nodes: readonly string[], c
       errorsOutside[key] = (errorsOutside[key] ?? 0) + 1;
     }
   }
-  return { perThread, ops, offeredPerS: offered / workloadS, noMajority, inside, outside, connected, errorsOutside };
+  const end = first + workloadS * 1e9;
+  const inWindow = (t: number): boolean => noMajority.some((w) => t >= w.start && t <= w.end);
+  const phase = invokes.filter((t) => t < end);
+  let windowNs = 0;
+  for (const w of noMajority) windowNs += Math.max(0, Math.min(end, w.end) - Math.max(first, w.start));
+  const outsideS = (workloadS * 1e9 - windowNs) / 1e9;
+  const offeredOutsidePerS = outsideS > 0 ? phase.filter((t) => !inWindow(t)).length / outsideS : 0;
+  return { perThread, ops, offeredPerS: phase.length / workloadS, offeredOutsidePerS, noMajority, inside, outside, connected, errorsOutside };
 }
 
 function errorText(e: unknown): string {

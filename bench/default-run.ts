@@ -4,7 +4,8 @@
 // Usage:
 //   npx tsx bench/default-run.ts [--seeds 1-5] [--time-limit 30] [--rate R] [--bug NAME]
 //        [--out DIR] [--dirs RUN_DIR...]   (--dirs: analyze existing runs instead of running)
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import '../checkers/index.js';
@@ -34,9 +35,10 @@ function analyze(row: Row): { okOut: number; opsPerS: number; perThread: number[
   const pct = (x: { ops: number; ok: number }): string => (x.ops ? `${((100 * x.ok) / x.ops).toFixed(1)}% of ${x.ops}` : 'n/a');
   const windows = av.noMajority.map((w) => `${(w.start / 1e9).toFixed(1)}-${(w.end / 1e9).toFixed(1)}s`).join(' ') || 'none';
   const opsPerS = av.offeredPerS;
-  console.log(`${row.label}: ${row.valid} ops=${av.ops} ops/s=${opsPerS.toFixed(0)} per-thread=[${av.perThread.join(' ')}] ok outside=${pct(av.outside)} (at nodes reaching a majority ${pct(av.connected)}) inside=${pct(av.inside)} no-majority=${windows}`);
+  console.log(`${row.label}: ${row.valid} ops=${av.ops} ops/s=${opsPerS.toFixed(0)} (outside no-majority windows ${av.offeredOutsidePerS.toFixed(0)}) per-thread=[${av.perThread.join(' ')}] ok outside=${pct(av.outside)} (at nodes reaching a majority ${pct(av.connected)}) inside=${pct(av.inside)} no-majority=${windows}`);
   const errors = Object.entries(av.errorsOutside).sort((x, y) => y[1] - x[1]).slice(0, 5);
-  console.log(`  failures outside: ${errors.map(([k, n]) => `${n}× ${k}`).join('; ')}  (${row.dir})`);
+  console.log(`  failures outside: ${errors.map(([k, n]) => `${n}× ${k}`).join('; ')}`);
+  console.log(`  elections ${count(row.dir, /election for term/)}, leaders stepping down ${count(row.dir, /stepping down/)}; load average ${loadavg()[0]!.toFixed(1)} (${row.dir})`);
   return { okOut: av.outside.ok / Math.max(1, av.outside.ops), opsPerS, perThread: av.perThread };
 }
 
@@ -71,6 +73,18 @@ console.log(
     `least-served thread / mean thread: min ${Math.min(...share).toFixed(2)}`,
 );
 process.exit(0);
+
+/** Lines of the nodes' logs matching `re` (the built-in Raft logs its elections). */
+function count(dir: string, re: RegExp): number {
+  const nodes = join(dir, 'nodes');
+  if (!existsSync(nodes)) return 0;
+  let n = 0;
+  for (const node of readdirSync(nodes)) {
+    const log = join(nodes, node, 'node.log');
+    if (existsSync(log)) n += readFileSync(log, 'utf8').split('\n').filter((l) => re.test(l)).length;
+  }
+  return n;
+}
 
 function verdictOf(dir: string): string {
   try {
