@@ -228,6 +228,33 @@ export function delay(seconds: number, g: GenLike): Generator | null {
   return gen === null ? null : new SpacedGen(seconds * NS, false, gen);
 }
 
+class AfterGen implements Generator {
+  constructor(private readonly seconds: number | ((ctx: GenContext) => number), private readonly gen: Generator, private readonly at?: number) {}
+  op(ctx: GenContext): GenResult {
+    // The start time is fixed at the first ask and kept in the successor, which the controller
+    // adopts with the pending answer (an op planned later would be re-asked of this one).
+    if (this.at === undefined) {
+      const s = typeof this.seconds === 'number' ? this.seconds : this.seconds(ctx);
+      return pending(new AfterGen(this.seconds, this.gen, ctx.time + s * NS));
+    }
+    const res = this.gen.op(ctx);
+    if (res === null) return null;
+    if ('pending' in res) return pending(new AfterGen(this.seconds, res.gen, this.at));
+    if (res.op.time >= this.at) return res;
+    return { op: { ...res.op, time: this.at }, gen: res.gen };
+  }
+  update(ctx: GenContext, ev: Op): Generator | null {
+    const g = this.gen.update(ctx, ev);
+    return g === null ? null : new AfterGen(this.seconds, g, this.at);
+  }
+}
+
+/** `gen`, from `seconds` (a number, or drawn from the context) after it is first asked. */
+export function after(seconds: number | ((ctx: GenContext) => number), g: GenLike): Generator | null {
+  const gen = lift(g);
+  return gen === null ? null : new AfterGen(seconds, gen);
+}
+
 /** Parks one thread for `seconds` (not recorded in the history). */
 export function sleep(seconds: number): Generator {
   return once({ type: 'sleep', f: 'sleep', value: seconds });
