@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import '../checkers/index.js';
 import '../checkers/linearizable/index.js';
+import '../app/builtins.js';
 import type { Op } from '../src/history.js';
 import { runTest } from '../src/run.js';
 import { availability } from './availability.js';

@@ -2,6 +2,9 @@
 
 import type { Command } from 'commander';
 import { runTest } from '../../src/run.js';
+import { dbs, nemeses, workloads } from '../../src/plugin/registry.js';
+import { pluginHelp } from './plugin-help.js';
+import { addSshOptions, sshClusterFrom } from './ssh-options.js';
 import { EXIT } from '../../src/errors.js';
 import { getChecker } from '../../checkers/index.js';
 import { intOption, keyValueOption, listOption, numberOption, choiceOption } from './options.js';
@@ -11,13 +14,14 @@ import { emitCiOutputs } from './ci-outputs.js';
 import type { CheckResult } from '../../src/protocols.js';
 
 export function register(program: Command): void {
-  program
-    .command('run')
+  const cmd = program.command('run');
+  addSshOptions(cmd);
+  cmd
     .description('run a test: workload + faults against a cluster, then check the history')
-    .option('--db <name>', 'database: raft (built-in, the default), gossip, etcd, maelstrom (the default with --bin)')
+    .option('--db <name>', `database: ${dbs.names().join(', ')} (default: raft; maelstrom with --bin)`)
     .option('--bin <program>', 'an external node program speaking the Maelstrom protocol')
-    .option('--workload <name>', 'workload: register, set, counter, list-append, lock, ...', 'register')
-    .option('--nemesis <list>', 'faults, comma-separated: partition,kill,pause,packet,clock or none', 'partition,kill')
+    .option('--workload <name>', `workload: ${workloads.names().join(', ')}`, 'register')
+    .option('--nemesis <list>', `faults, comma-separated: ${nemeses.names().join(', ')}; or none`, 'partition,kill')
     .option('--nodes <n>', 'number of nodes', intOption('--nodes'))
     .option('--concurrency <n>', 'client threads', intOption('--concurrency'))
     .option('--rate <r>', 'client ops per second, in total (default 1000)', numberOption('--rate'))
@@ -32,6 +36,7 @@ export function register(program: Command): void {
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--fail-on <what>', 'invalid | unknown: which verdicts give a non-zero exit', choiceOption('--fail-on', ['invalid', 'unknown']), 'unknown')
     .option('--quiet', 'no progress output')
+    .addHelpText('after', () => pluginHelp())
     .action(async (opts) => {
       const outcome = await runTest({
         db: opts.db,
@@ -48,6 +53,7 @@ export function register(program: Command): void {
         nemesisOptions: opts.nemesisOption,
         nemesisIntervalS: opts.nemesisInterval,
         workloadOptions: opts.workloadOption,
+        ssh: sshClusterFrom(opts),
         out: opts.out,
         quiet: opts.quiet,
       });

@@ -11,6 +11,7 @@ let lib: typeof import('etcd3') | undefined;
 const etcd3 = (): typeof import('etcd3') => (lib ??= createRequire(import.meta.url)('etcd3') as typeof import('etcd3'));
 import type { Client, Completion, Invocation, Test } from '../../src/protocols.js';
 import { FaultlineError } from '../../src/errors.js';
+import type { Endpoint, Endpoints } from '../../src/docker/container-db.js';
 
 export interface EtcdClientConfig {
   /** Endpoint URL of a node: http://ip:2379. */
@@ -21,6 +22,20 @@ export interface EtcdClientConfig {
   lockTtlS: number;
   /** Prepended to every key: a run's own namespace on a cluster that holds other data. */
   prefix?: string;
+}
+
+/** A node's client URL: as the user gave it (an existing cluster), else http://host:port. */
+export const etcdUrl = (e: Endpoint): string => e.url ?? `http://${e.host}:${e.port}`;
+
+/** The client settings of a db's options; on an existing cluster keys go under the run's prefix. */
+export function etcdConfig(db: Endpoints<{ reads: 'linearizable' | 'serializable'; 'timeout-ms': number; 'lock-ttl': number }>, test: Test): EtcdClientConfig {
+  return {
+    endpoint: (n) => etcdUrl(db.endpoint(n)),
+    reads: db.options.reads,
+    timeoutMs: db.options['timeout-ms'],
+    lockTtlS: db.options['lock-ttl'],
+    ...(db.shared ? { prefix: `faultline/${test.runId}/` } : {}),
+  };
 }
 
 type FaultHandling = NonNullable<IOptions['faultHandling']>;
@@ -282,4 +297,35 @@ export class EtcdListAppendClient extends EtcdClientBase {
       return errorCompletion(e, !sent);
     }
   }
+}
+
+/** Nodes whose status says they lead (a partitioned old leader may still say so). */
+export async function etcdLeaders(nodes: readonly string[], endpoint: (node: string) => string): Promise<string[]> {
+  const out: string[] = [];
+  await Promise.all(
+    nodes.map(async (node) => {
+      const c = connectEtcd(endpoint(node), 1000);
+      try {
+        const s = await c.maintenance.status();
+        if (s.leader !== '0' && s.leader === s.header.member_id) out.push(node);
+      } catch {
+        // down, paused or cut off: it cannot be asked, so it is not named
+      } finally {
+        c.close();
+      }
+    }),
+  );
+  return out.sort();
+}
+
+/** Resolves when the member at `url` answers /health with a leader; rejects saying what is wrong. */
+export async function etcdHealthy(url: string, timeoutMs: number): Promise<void> {
+  let body: string;
+  try {
+    body = await (await fetch(`${url}/health`, { signal: AbortSignal.timeout(timeoutMs) })).text();
+  } catch (e) {
+    const c = (e as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(c?.code ?? c?.message ?? (e as Error).message);
+  }
+  if (!/"health":\s*"true"/.test(body)) throw new Error(`unhealthy: ${body.trim().slice(0, 200)}`);
 }
