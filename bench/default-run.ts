@@ -2,7 +2,7 @@
 // several seeds: verdict, client ops per thread, ops/s offered, and the ok fraction of client ops
 // inside and outside the windows where no majority could be reached (see availability.ts).
 // Usage:
-//   npx tsx bench/default-run.ts [--seeds 1-5] [--time-limit 30] [--rate R] [--bug NAME]
+//   npx tsx bench/default-run.ts [--seeds 1-5] [--time-limit 30] [--rate R] [--concurrency N] [--bug NAME]
 //        [--out DIR] [--dirs RUN_DIR...]   (--dirs: analyze existing runs instead of running)
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -21,6 +21,7 @@ const { values: a, positionals } = parseArgs({
     seeds: { type: 'string', default: '1-5' },
     'time-limit': { type: 'string', default: '30' },
     rate: { type: 'string' },
+    concurrency: { type: 'string' },
     bug: { type: 'string' },
     out: { type: 'string', default: '/tmp/faultline-bench-default' },
     dirs: { type: 'boolean', default: false },
@@ -56,6 +57,7 @@ for (const [i, row] of rows.entries()) {
       seed: lo + i,
       timeLimitS: Number(a['time-limit']),
       ...(a.rate ? { rate: Number(a.rate) } : {}),
+      ...(a.concurrency ? { concurrency: Number(a.concurrency) } : {}),
       ...(a.bug ? { bug: a.bug } : {}),
       out: a.out,
       quiet: true,
