@@ -8,8 +8,9 @@
 // not from a peer that hears it (bridge and ring partitions: it cannot win an election, since
 // that peer refuses its pre-vote) relays through that peer, which names its leader in the
 // refusal; without it, a node with a majority in reach would refuse service for as long as the
-// partition lasts. A leader that loses leadership answers
-// its pending requests with error 13 (crash, indefinite): they may still commit.
+// partition lasts. A follower that knows no leader at all holds a request up to 400 ms for one
+// (an election in progress) before it answers 11. A leader that loses leadership answers its
+// pending requests with error 13 (crash, indefinite): they may still commit.
 //
 // Check-quorum: a leader that has not heard from a majority for 750 ms steps down, so a leader
 // cut off by a partition stops taking requests (clients get error 11 instead of timeouts).
