@@ -187,13 +187,13 @@ export function timeLimit(seconds: number, g: GenLike): Generator | null {
 
 /**
  * How far a spaced schedule may fall behind and still catch up. Timers fire late (a millisecond at
- * best in Node, far more on a loaded machine), so a schedule that restarted from "now" after
- * every late op would lose that lateness each time: 1,000 ops/s asked gave about 450. Counting
- * from the scheduled time instead lets the ops that are due go out at once, like a token bucket
- * holding at most this much time; a schedule that is further behind (every thread was busy)
- * forgives the rest instead of bursting.
+ * best in Node, far more on a loaded machine, where faultline stalls for a few hundred ms at
+ * times), so a schedule that restarted from "now" after every late op would lose that lateness
+ * each time: 1,000 ops/s asked gave about 450. Counting from the scheduled time instead lets the
+ * ops that are due go out as threads free up, like a token bucket holding at most this much
+ * time; a schedule that is further behind (every thread was busy for longer) forgives the rest.
  */
-const CATCH_UP_NS = 100e6;
+const CATCH_UP_NS = 1e9;
 
 class SpacedGen implements Generator {
   constructor(private readonly dt: number, private readonly random: boolean, private readonly gen: Generator, private readonly next?: number) {}
