@@ -25,7 +25,7 @@ export function register(program: Command): void {
     .option('--nemesis <list>', `faults, comma-separated: ${nemeses.names().join(', ')}; or none`, 'partition,kill')
     .option('--nodes <n>', 'number of nodes', intOption('--nodes'))
     .option('--concurrency <n>', 'client threads', intOption('--concurrency'))
-    .option('--rate <r>', 'client ops per second, in total', numberOption('--rate'))
+    .option('--rate <r>', 'client ops per second, in total (default 1000)', numberOption('--rate'))
     .option('--time-limit <s>', 'seconds of workload', numberOption('--time-limit'), 30)
     .option('--seed <n>', 'random seed (default: random, printed)', intOption('--seed'))
     .option('--bug <name>', 'switch on a documented bug of the built-in target')
