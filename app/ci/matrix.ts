@@ -122,10 +122,11 @@ export function expandMatrix(c: MatrixConfig): CellOptions[] {
 
 export type RunFn = (o: CellOptions) => Promise<{ dir: string; valid: Validity; results: CheckResult; test: TestInfo }>;
 
-/** Run cells one after another; crashes are recorded, never thrown. */
-export async function runMatrix(cells: CellOptions[], run: RunFn, onDone?: (run: CiRun, cell: CellOptions, i: number) => void): Promise<CiRun[]> {
+/** Run cells one after another; crashes are recorded, never thrown. `stop` ends the matrix early (a signal). */
+export async function runMatrix(cells: CellOptions[], run: RunFn, onDone?: (run: CiRun, cell: CellOptions, i: number) => void, stop?: () => boolean): Promise<CiRun[]> {
   const out: CiRun[] = [];
   for (let i = 0; i < cells.length; i++) {
+    if (stop?.()) break;
     const cell = cells[i]!;
     const t0 = Date.now();
     let r: CiRun;

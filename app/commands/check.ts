@@ -2,10 +2,11 @@
 // with a named checker, a model, or the checker of a workload; optionally write a report.
 
 import type { Command } from 'commander';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { readHistoryFile, formatNames, writeHistoryJsonl } from '../../src/history-io.js';
-import { badArgument } from '../../src/errors.js';
+import { badArgument, envErrno, FaultlineError, ioError } from '../../src/errors.js';
+import { checkWritableDir } from '../../src/fs-safe.js';
 import type { CheckOptions, Checker, TestInfo } from '../../src/protocols.js';
 import { getChecker, checkerNames } from '../../checkers/index.js';
 import { getWorkload, workloadNames } from '../../workloads/index.js';
@@ -14,8 +15,8 @@ import { writeReport } from '../report/write.js';
 import { choiceOption, intOption, keyValueOption, numberOption } from './options.js';
 import { printDetails } from './run.js';
 import { summarize, verdictWord } from './verdict.js';
-import { exitCodeFor, type FailOn } from '../ci/gate.js';
-import { emitCiOutputs } from './ci-outputs.js';
+import { checkCiTargets, reportCi, type FailOn } from '../ci/index.js';
+import { note, reportError, say } from '../output.js';
 
 /** Workloads whose checker is one registered checker with fixed options. */
 const WORKLOAD_CHECKERS: Record<string, { checker: string; opts?: CheckOptions }> = {
@@ -95,33 +96,64 @@ export function register(program: Command): void {
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--fail-on <what>', 'invalid | unknown', choiceOption('--fail-on', ['invalid', 'unknown']), 'unknown')
     .action(async (file: string, o: CheckCliOptions) => {
+      // Output places are checked before the work: a refused --out or --junit is found in a
+      // second, not after a long check (and never after a verdict line).
+      if (o.out) checkWritableDir(o.out, '--out');
+      checkCiTargets({ junit: o.junit });
       const path = resolve(file);
       const history = readHistoryFile(path, o.format);
       const { name, checker, opts } = chooseChecker(path, o);
       const result = await checker.check(history, opts);
-      printDetails({ valid: result.valid, results: { [name]: result } });
-      for (const l of summarize(result, name)) process.stdout.write(l + '\n');
-      process.stdout.write(`\n${verdictWord(result.valid)}\n`);
       const test: TestInfo = {
         name: `check-${name}`, db: 'none', workload: o.workload ?? name, nemesis: [], nodes: [], concurrency: 0, seed: 0, timeLimitS: 0, rate: 0,
         dbOptions: {}, startedAt: new Date().toISOString(), versions: { node: process.version }, kind: 'check', source: path, checker: name,
         ...(o.model ? { model: o.model } : {}),
       };
       const results = { valid: result.valid, results: { [name]: result }, ...(result.anomalies ? { anomalies: result.anomalies } : {}) };
+      let storeError: unknown;
+      let report: string | undefined;
       if (o.out) {
-        const dir = resolve(o.out);
-        mkdirSync(dir, { recursive: true });
-        const dest = join(dir, 'history.jsonl');
-        // The report links ops to lines of history.jsonl: keep the original file when it is one.
-        if (path.endsWith('.jsonl')) {
-          if (path !== dest) copyFileSync(path, dest);
-        } else writeHistoryJsonl(dest, history);
-        writeJson(join(dir, 'test.json'), { ...test, windows: [] });
-        writeJson(join(dir, 'results.json'), results);
-        const report = await writeReport(dir);
-        process.stdout.write(`report: ${report}\n`);
+        try {
+          report = await storeCheck(resolve(o.out), path, history, test, results);
+        } catch (e) {
+          storeError = e;
+        }
       }
-      emitCiOutputs({ junit: o.junit, runs: [{ test, results, dir: o.out }], failOn: o.failOn });
-      process.exitCode = exitCodeFor(result.valid, o.failOn);
+      printDetails({ valid: result.valid, results: { [name]: result } });
+      for (const l of summarize(result, name)) say(l);
+      say(`\n${verdictWord(result.valid)}`);
+      if (report) say(`report: ${report}`);
+      let code: number;
+      try {
+        code = reportCi([{ test, results, dir: o.out }], { junit: o.junit, failOn: o.failOn });
+      } catch (e) {
+        code = reportError(e);
+      }
+      if (storeError !== undefined) {
+        note('faultline: the verdict above was computed, but --out could not be written:');
+        code = reportError(storeError);
+      }
+      process.exitCode = code;
     });
+}
+
+/** Writes history.jsonl, test.json, results.json and report.html into `dir`; returns the report's path. */
+async function storeCheck(dir: string, path: string, history: Parameters<typeof writeHistoryJsonl>[1], test: TestInfo, results: unknown): Promise<string> {
+  const dest = join(dir, 'history.jsonl');
+  try {
+    // The report links ops to lines of history.jsonl: keep the original file when it is one.
+    if (path.endsWith('.jsonl')) {
+      if (path !== dest) copyFileSync(path, dest);
+    } else writeHistoryJsonl(dest, history);
+  } catch (e) {
+    throw ioError('write the history', e, dest);
+  }
+  writeJson(join(dir, 'test.json'), { ...test, windows: [] });
+  writeJson(join(dir, 'results.json'), results);
+  try {
+    return await writeReport(dir);
+  } catch (e) {
+    if (e instanceof FaultlineError || !envErrno(e)) throw e;
+    throw ioError('write the report', e, join(dir, 'report.html'));
+  }
 }

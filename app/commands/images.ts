@@ -3,6 +3,7 @@
 
 import type { Command } from 'commander';
 import { ensureBaseImage, ensureSystemImage, systems } from '../../src/docker/images.js';
+import { note, say } from '../output.js';
 
 export function register(program: Command): void {
   const images = program.command('images').description('Container images for Docker-backed databases');
@@ -13,11 +14,11 @@ export function register(program: Command): void {
     .option('--force', 'rebuild even if an image with the same recipe hash exists')
     .option('--base <image>', 'base image to build systems on (e.g. debian:bookworm-slim where a registry is reachable)')
     .action(async (o: { system?: string; force?: boolean; base?: string }) => {
-      const log = { info: (m: string) => process.stderr.write(`images: ${m}\n`) };
+      const log = { info: (m: string) => note(`images: ${m}`) };
       const t0 = Date.now();
-      if (!o.base) process.stdout.write(`${await ensureBaseImage({ force: o.force, log })}\n`);
+      if (!o.base) say(await ensureBaseImage({ force: o.force, log }));
       for (const s of o.system ? [o.system] : await systems()) {
-        process.stdout.write(`${await ensureSystemImage(s, { force: o.force, log, base: o.base })}\n`);
+        say(await ensureSystemImage(s, { force: o.force, log, base: o.base }));
       }
       log.info(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     });

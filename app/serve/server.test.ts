@@ -45,7 +45,7 @@ describe('faultline serve', () => {
   });
 
   it('lists every run with its verdict, escaped', async () => {
-    const runs = listRuns(root);
+    const runs = await listRuns(root);
     expect(runs.map((r) => [r.path, r.verdict])).toEqual([
       ['raft-register/20261125-100000', false],
       ['xss/20261125-110000', false],
