@@ -18,6 +18,7 @@ writeFileSync(history, '{"type":"invoke","process":0,"f":"write","value":1}\n{"t
 const STACK = /\n\s+at .+:\d+:\d+/;
 
 const isRoot = process.getuid?.() === 0;
+if (!isRoot) console.warn(`${import.meta.filename}: tests mounting a tmpfs (read-only or full filesystems) are skipped: they need root`);
 const mounts: string[] = [];
 
 /** A tmpfs of `kb` KiB at a fresh directory (read-only with ro), unmounted after the file. */

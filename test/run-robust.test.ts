@@ -10,9 +10,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { faultline, processesMentioning, ROOT, runDirOf, spawnFaultline } from './cli-helpers.js';
 import { waitFor } from './maelstrom-helpers.js';
+import type { Client } from '../src/protocols.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fl-run-robust-'));
 const isRoot = process.getuid?.() === 0;
+if (!isRoot) console.warn(`${import.meta.filename}: tests mounting a tmpfs (read-only or full filesystems) are skipped: they need root`);
 const mounts: string[] = [];
 
 afterAll(() => {
@@ -59,6 +61,48 @@ describe('a full disk during the run', () => {
     expect(all.slice(0, lines.length)).toEqual(lines);
     expect(JSON.parse(readFileSync(join(saved!, 'results.json'), 'utf8')).valid).toBe('unknown');
     rmSync(saved!, { recursive: true, force: true });
+  });
+});
+
+describe('a write failing after the verdict', () => {
+  it.skipIf(!isRoot)('keeps the verdict, saves the files elsewhere and reports the failure (the CLI then exits 254)', async () => {
+    const out = join(tmp, 'late');
+    mkdirSync(out);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', out]);
+    mounts.push(out);
+    const { planRun, executePlan } = await import('../src/run.js');
+    const plan = planRun({ workload: 'register', nemesis: [], nodes: 3, timeLimitS: 1, rate: 50, out, quiet: true, seed: 1 });
+    const regs = new Map<unknown, unknown>();
+    const client: Client = {
+      open: async () => client,
+      invoke: async (_t, op) => {
+        const [k, v] = op.value as [unknown, unknown];
+        if (op.f === 'read') return { type: 'ok', value: [k, regs.get(k) ?? null] };
+        if (op.f === 'write') regs.set(k, v);
+        else if ((regs.get(k) ?? null) === (v as unknown[])[0]) regs.set(k, (v as unknown[])[1]);
+        else return { type: 'fail' };
+        return { type: 'ok', value: op.value };
+      },
+    };
+    // The disk fills up during teardown: after the history, before results.json.
+    plan.db = {
+      name: 'memory',
+      setup: async () => {},
+      client: () => client,
+      teardown: async () => {
+        try {
+          execFileSync('dd', ['if=/dev/zero', `of=${join(out, 'filler')}`, 'bs=4k'], { stdio: 'ignore' });
+        } catch {
+          // full
+        }
+      },
+    };
+    const o = await executePlan(plan);
+    expect(o.valid).toBe(true);
+    expect(o.storeError?.message).toMatch(/results\.json: cannot write .*no space left on the device \(ENOSPC\)|test\.json: cannot write/);
+    expect(o.savedTo).toBeTruthy();
+    expect(JSON.parse(readFileSync(join(o.savedTo!, 'results.json'), 'utf8')).valid).toBe(true);
+    rmSync(o.savedTo!, { recursive: true, force: true });
   });
 });
 

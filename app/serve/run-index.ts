@@ -1,10 +1,11 @@
 // The run list behind `faultline serve`, kept in memory and refreshed in the background: a
-// request never walks the results folder. A refresh is incremental and asynchronous: a directory
-// is listed again only when its mtime changed, a run's test.json/results.json are read again only
-// when theirs did, so a rescan of 20,000 unchanged runs is stats, no reads. Refreshes run every
-// few seconds (longer when a scan is slow) and when a request finds the index older than a second.
+// request never walks the results folder. A refresh is incremental and runs in short slices
+// between requests: a directory is listed again only when its mtime changed, a run's
+// test.json/results.json are read again only when theirs did, so a rescan of 20,000 unchanged
+// runs is stats, no reads. Refreshes run every few seconds (less often when a scan is slow) and
+// when a request finds the index stale (the request does not wait for it).
 
-import { lstat, readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Validity } from '../../src/protocols.js';
 
@@ -29,6 +30,8 @@ interface DirEntry {
   listedAt: number;
   isRun: boolean;
   children: string[];
+  /** Listed again in the current scan (it changed). */
+  relisted: boolean;
 }
 
 interface RunEntry {
@@ -46,20 +49,25 @@ export interface RunIndexOptions {
   staleMs?: number;
 }
 
-const BATCH = 64;
+/** Longest slice of synchronous scanning before the event loop gets a turn (ms). */
+const SLICE_MS = 4;
+/** Every how many scans the files of unchanged run directories are checked anyway. */
+const VERIFY_EVERY = 10;
+/** A listing or read this close after the last change is not trusted (mtime granularity, same-tick rewrites). */
+const RACY_MS = 1000;
 
-async function readJsonSafe(file: string): Promise<Record<string, unknown> | undefined> {
+function readJsonSafe(file: string): Record<string, unknown> | undefined {
   try {
-    const v = JSON.parse(await readFile(file, 'utf8'));
+    const v = JSON.parse(readFileSync(file, 'utf8'));
     return v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
 }
 
-async function mtimeOf(file: string): Promise<number> {
+function mtimeOf(file: string): number {
   try {
-    return (await stat(file)).mtimeMs;
+    return statSync(file).mtimeMs;
   } catch {
     return -1;
   }
@@ -90,9 +98,9 @@ export class RunIndex {
     void this.ready.then(() => this.schedule());
   }
 
-  /** The runs, newest first (ties by path). */
+  /** The runs, newest first (ties by path). Starts a refresh (without waiting) when the index is stale. */
   list(): RunSummary[] {
-    if (Date.now() - this.lastScanAt > (this.opts.staleMs ?? 1000)) void this.refresh();
+    if (Date.now() - this.lastScanAt > Math.max(this.opts.staleMs ?? 1000, 4 * this.lastScanMs)) void this.refresh();
     this.sorted ??= [...this.runs.values()]
       .map((r) => r.summary)
       .sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : a.path.localeCompare(b.path)));
@@ -118,55 +126,39 @@ export class RunIndex {
     this.timer.unref();
   }
 
+  /**
+   * One pass over the folder. File calls are synchronous (a thread-pool hop per stat made an
+   * asynchronous walk of 20,000 runs ten times slower), in slices of a few milliseconds with the
+   * event loop free in between, so requests are answered while a scan runs.
+   */
   private async scan(): Promise<void> {
     const t0 = Date.now();
     const seenDirs = new Set<string>();
     const seenRuns = new Set<string>();
     let changed = false;
-    const walk = async (dir: string, depth: number): Promise<void> => {
-      let st;
-      try {
-        st = await stat(dir);
-      } catch {
-        return; // vanished
+    let slice = Date.now();
+    const stack: Array<[string, number]> = [[this.root, 0]];
+    while (stack.length > 0) {
+      if (Date.now() - slice > SLICE_MS) {
+        // A short sleep, not just a turn: a request needs several loop turns to be answered.
+        await new Promise((r) => setTimeout(r, 1));
+        if (this.closed) return;
+        slice = Date.now();
       }
+      const [dir, depth] = stack.pop()!;
+      const entry = this.visit(dir, depth);
+      if (!entry) continue;
       seenDirs.add(dir);
-      let entry = this.dirs.get(dir);
-      // Listed again when it changed, or when its last listing was too close to its mtime to trust.
-      if (!entry || entry.mtimeMs !== st.mtimeMs || entry.listedAt - st.mtimeMs < 1000) {
-        let names: string[];
-        try {
-          names = await readdir(dir);
-        } catch {
-          return;
-        }
-        const isRun = names.includes('test.json');
-        const children: string[] = [];
-        if (!isRun && depth < (this.opts.maxDepth ?? 6)) {
-          for (const n of names.sort()) {
-            if (n.startsWith('.') || n === 'node_modules') continue;
-            try {
-              // Symlinks are skipped: `latest` points at a run listed already, and links may leave the folder.
-              const l = await lstat(join(dir, n));
-              if (l.isDirectory() && !l.isSymbolicLink()) children.push(n);
-            } catch {
-              /* vanished while listing */
-            }
-          }
-        }
-        entry = { mtimeMs: st.mtimeMs, listedAt: Date.now(), isRun, children };
-        this.dirs.set(dir, entry);
-      }
       if (entry.isRun) {
         seenRuns.add(dir);
-        if (await this.updateRun(dir, st.mtime)) changed = true;
-        return; // a run does not contain runs
+        // faultline replaces test.json/results.json by rename, which changes the directory: an
+        // unchanged run directory needs no further look, except on every VERIFY_EVERY-th scan
+        // (files rewritten in place by other tools).
+        if ((entry.relisted || this.scans % VERIFY_EVERY === 0 || !this.runs.has(dir)) && this.updateRun(dir, entry.mtimeMs)) changed = true;
+        continue; // a run does not contain runs
       }
-      for (let i = 0; i < entry.children.length; i += BATCH) {
-        await Promise.all(entry.children.slice(i, i + BATCH).map((c) => walk(join(dir, c), depth + 1)));
-      }
-    };
-    await walk(this.root, 0);
+      for (let i = entry.children.length - 1; i >= 0; i--) stack.push([join(dir, entry.children[i]!), depth + 1]);
+    }
     for (const d of this.dirs.keys()) if (!seenDirs.has(d)) this.dirs.delete(d);
     for (const d of this.runs.keys()) {
       if (!seenRuns.has(d)) {
@@ -183,22 +175,54 @@ export class RunIndex {
     this.lastScanMs = this.lastScanAt - t0;
   }
 
+  /** A directory's entry, listed again only when it changed (or was listed too close to its last change to trust). */
+  private visit(dir: string, depth: number): DirEntry | undefined {
+    let mtimeMs: number;
+    try {
+      mtimeMs = statSync(dir).mtimeMs;
+    } catch {
+      return undefined; // vanished
+    }
+    const old = this.dirs.get(dir);
+    if (old && old.mtimeMs === mtimeMs && old.listedAt - mtimeMs >= RACY_MS) {
+      old.relisted = false;
+      return old;
+    }
+    let dirents: Dirent[];
+    try {
+      dirents = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return undefined;
+    }
+    const isRun = dirents.some((d) => d.name === 'test.json');
+    const children = isRun || depth >= (this.opts.maxDepth ?? 6)
+      ? []
+      : dirents
+          // Symlinks are skipped: `latest` points at a run listed already, and links may leave the folder.
+          .filter((d) => d.isDirectory() && !d.isSymbolicLink() && !d.name.startsWith('.') && d.name !== 'node_modules')
+          .map((d) => d.name)
+          .sort();
+    const entry = { mtimeMs, listedAt: Date.now(), isRun, children, relisted: true };
+    this.dirs.set(dir, entry);
+    return entry;
+  }
+
   /** Re-reads a run's files if they changed; returns whether its summary changed. */
-  private async updateRun(dir: string, dirMtime: Date): Promise<boolean> {
-    const [testMtime, resultsMtime] = await Promise.all([mtimeOf(join(dir, 'test.json')), mtimeOf(join(dir, 'results.json'))]);
+  private updateRun(dir: string, dirMtimeMs: number): boolean {
+    const testMtime = mtimeOf(join(dir, 'test.json'));
+    const resultsMtime = mtimeOf(join(dir, 'results.json'));
     const old = this.runs.get(dir);
     // Unchanged, and read long enough after its last write that a same-tick rewrite cannot hide.
-    if (old && old.testMtime === testMtime && old.resultsMtime === resultsMtime && old.readAt - Math.max(testMtime, resultsMtime) >= 1000) return false;
+    if (old && old.testMtime === testMtime && old.resultsMtime === resultsMtime && old.readAt - Math.max(testMtime, resultsMtime) >= RACY_MS) return false;
     const readAt = Date.now();
-    this.reads += 2;
-    const [test, results] = await Promise.all([readJsonSafe(join(dir, 'test.json')), resultsMtime >= 0 ? readJsonSafe(join(dir, 'results.json')) : undefined]);
-    const t = test ?? {};
-    const v = results?.valid;
+    this.reads += resultsMtime >= 0 ? 2 : 1;
+    const t = readJsonSafe(join(dir, 'test.json')) ?? {};
+    const v = resultsMtime >= 0 ? readJsonSafe(join(dir, 'results.json'))?.valid : undefined;
     const rel = relative(this.root, dir).split(sep).join('/');
     const summary: RunSummary = {
       path: rel,
       name: typeof t.name === 'string' ? t.name : rel || '.',
-      time: typeof t.startedAt === 'string' ? t.startedAt : dirMtime.toISOString(),
+      time: typeof t.startedAt === 'string' ? t.startedAt : new Date(dirMtimeMs).toISOString(),
       verdict: v === true || v === false || v === 'unknown' ? v : 'none',
       ...(typeof t.db === 'string' ? { db: t.db } : {}),
       ...(typeof t.workload === 'string' ? { workload: t.workload } : {}),

@@ -112,7 +112,8 @@ interface Ctx {
   index: RunIndex;
   hosts: Set<string>;
   port: number;
-  page?: { version: number; html: string };
+  /** The run list rendered for the index version it was made from. */
+  page?: { version: number; html: string; json: string };
 }
 
 async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -125,9 +126,8 @@ async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Prom
   if (url.pathname === '/' || url.pathname === '/index.html' || url.pathname === '/runs.json') {
     await ctx.index.ready;
     const runs = ctx.index.list();
-    if (url.pathname === '/runs.json') return send(res, 200, JSON.stringify(runs), TYPES['.json']);
-    if (ctx.page?.version !== ctx.index.version) ctx.page = { version: ctx.index.version, html: renderRunList(runs, root) };
-    return send(res, 200, ctx.page.html, TYPES['.html']);
+    if (ctx.page?.version !== ctx.index.version) ctx.page = { version: ctx.index.version, html: renderRunList(runs, root), json: JSON.stringify(runs) };
+    return url.pathname === '/runs.json' ? send(res, 200, ctx.page.json, TYPES['.json']) : send(res, 200, ctx.page.html, TYPES['.html']);
   }
   if (!url.pathname.startsWith('/r/')) return send(res, 404, 'not found');
   const file = safeResolve(root, url.pathname.slice(2));
