@@ -8,6 +8,8 @@
 // Library use installs the handlers only while something is registered; the CLI installs them
 // for its whole life (`ownSignals`), so a signal always ends in a clean stop and exit 255.
 
+import { escapeControl } from './terminal.js';
+
 export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
 export interface StopRequest {
@@ -37,7 +39,7 @@ let stopping = false;
 let cleaning: Promise<void> | undefined;
 const listeners = new Map<StopSignal, () => void>();
 
-const say = (m: string): void => void process.stderr.write(`faultline: ${m}\n`);
+const say = (m: string): void => void process.stderr.write(escapeControl(`faultline: ${m}`) + '\n');
 
 /** The CLI owns the process: signals always stop cleanly and exit with `exitCode`. */
 export function ownSignals(opts: { exitCode: number }): void {

@@ -3,7 +3,7 @@
 // verdict's, 255 when interrupted, 254 when the run's files could not be stored.
 
 import type { Command } from 'commander';
-import { runTest } from '../../src/run.js';
+import { executePlan, planRun } from '../../src/run.js';
 import { EXIT } from '../../src/errors.js';
 import { checkWritableDir } from '../../src/fs-safe.js';
 import { getChecker } from '../../checkers/index.js';
@@ -37,9 +37,8 @@ export function register(program: Command): void {
     .option('--fail-on <what>', 'invalid | unknown: which verdicts give a non-zero exit', choiceOption('--fail-on', ['invalid', 'unknown']), 'unknown')
     .option('--quiet', 'no progress output')
     .action(async (opts) => {
-      checkWritableDir(opts.out, '--out');
-      checkCiTargets({ junit: opts.junit });
-      const outcome = await runTest({
+      // Options and plugins first (a refused run leaves nothing behind), then the output places.
+      const plan = planRun({
         db: opts.db,
         bin: opts.bin,
         workload: opts.workload,
@@ -58,6 +57,9 @@ export function register(program: Command): void {
         quiet: opts.quiet,
         afterStore: writeReport,
       });
+      checkWritableDir(opts.out, '--out');
+      checkCiTargets({ junit: opts.junit });
+      const outcome = await executePlan(plan);
       printDetails(outcome.results);
       for (const l of summarize(outcome.results)) say(l);
       const where = outcome.storeError ? (outcome.savedTo ?? 'nowhere: see below') : `${outcome.dir}/report.html`;
