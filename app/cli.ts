@@ -3,8 +3,11 @@
 // errors to exit codes (254 user or environment error, one message, no stack; 255 crash).
 
 import { Command, CommanderError } from 'commander';
+import './builtins.js';
 import { commands } from './commands/index.js';
+import { loadSuites, withoutSuiteArgs } from './suite.js';
 import { EXIT, ioError } from '../src/errors.js';
+import { faultlineVersion } from '../src/version.js';
 import { ownSignals, runCleanups, runSyncCleanups } from '../src/signals.js';
 import { watchParent } from '../src/parent-watch.js';
 import { escapeControl } from '../src/terminal.js';
@@ -38,15 +41,19 @@ process.on('unhandledRejection', (e) => void crash(e));
 const program = new Command();
 program
   .name('faultline')
+  .version(faultlineVersion(), '-V, --version', 'print faultline\'s version')
   .description('Jepsen-style consistency testing: run workloads against clusters under faults, check the history, report.')
   .exitOverride()
   .showHelpAfterError(false)
-  .configureOutput({ outputError: (s, write) => write(escapeControl(s)) });
-
-for (const add of commands) add(program);
+  .configureOutput({ outputError: (s, write) => write(escapeControl(s)) })
+  .addHelpText('after', '\nSuites: --suite FILE (repeatable, any command) loads a suite of your own plugins; without it, a\nfaultline.config.{js,mjs,ts} in the working directory is loaded. See docs/writing-a-suite.md.');
 
 try {
-  await program.parseAsync(process.argv);
+  // A user's suite registers plugins that the commands' help and validation list: load it first.
+  const args = process.argv.slice(2);
+  await loadSuites(args);
+  for (const add of commands) add(program);
+  await program.parseAsync([...process.argv.slice(0, 2), ...withoutSuiteArgs(args)]);
   // Every command has finished its work here (serve waits for its signal inside its action).
   // Exit now rather than when the event loop drains: gRPC channels of closed etcd clients keep
   // retrying removed containers for minutes.

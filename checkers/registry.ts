@@ -13,7 +13,7 @@ export interface CheckerPlugin {
   format?(result: CheckResult): string;
 }
 
-const plugins = createRegistry<CheckerPlugin>();
+const plugins = createRegistry<CheckerPlugin>('legacy-checker');
 export const registerChecker = plugins.register;
 export const getChecker = plugins.get;
 export const checkerNames = plugins.names;

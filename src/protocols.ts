@@ -129,24 +129,28 @@ export interface Test extends TestInfo {
 /**
  * A database cluster. Setup starts all nodes and waits until they are ready; teardown removes
  * everything it made (processes, containers, volumes, rules) and must be safe to call twice or
- * after a failed setup. Optional process faults are declared by implementing them.
+ * after a failed setup. Constructing a Db starts nothing. Optional capabilities are declared by
+ * having them (see src/plugin/capabilities.ts): a `net` to partition, kill/start, pause/resume,
+ * a `clock`, `primaries`, `collectLogs`. Clients come from the db plugin's `clients` map.
  */
 export interface Db {
   readonly name: string;
   setup(test: Test): Promise<void>;
   teardown(test: Test): Promise<void>;
-  /** A client for a workload, or undefined if this db does not support it. */
-  client(workload: string, test: Test): Client | undefined;
-  /** The network between nodes, if faults can be injected into it. */
-  net?(test: Test): Net | undefined;
+  /** A few words on the variant, for messages: "existing cluster", "topology sentinel". */
+  describe?(): string | undefined;
+  /** Where its nodes run: 'containers', 'processes', 'ssh', 'external' (checked against what the run asked for). */
+  readonly backend?: 'containers' | 'processes' | 'ssh' | 'external';
+  /** The network between nodes; its methods work once the db is set up. */
+  readonly net?: Net;
   kill?(test: Test, node: string): Promise<void>;
   start?(test: Test, node: string): Promise<void>;
   pause?(test: Test, node: string): Promise<void>;
   resume?(test: Test, node: string): Promise<void>;
   /** Nodes that currently believe they lead (for "isolate the primaries"). */
   primaries?(test: Test): Promise<string[]>;
-  /** Per-node clock skew; present only if the server honours it (libfaketime, ...). */
-  clock?: Clock;
+  /** Per-node clock skew; `supported: false` (with the reason) where the server ignores it. */
+  readonly clock?: Clock;
   /** Copy node logs into `dir`; returns the paths written. */
   collectLogs?(test: Test, dir: string): Promise<string[]>;
 }
@@ -162,7 +166,9 @@ export interface Net {
   loss?(test: Test, p: number, nodes?: string[]): Promise<void>;
   /** Add latency (ms, with jitter) to messages/packets. */
   delay?(test: Test, ms: number, jitterMs: number, nodes?: string[]): Promise<void>;
-  /** Undo loss and delay. */
+  /** Limit each node's egress to `kbit` kbit/s; packets queue up to `latencyMs`, then drop. */
+  rate?(test: Test, kbit: number, latencyMs: number, nodes?: string[]): Promise<void>;
+  /** Undo loss, delay and rate limits. */
   fast?(test: Test): Promise<void>;
 }
 

@@ -1,14 +1,14 @@
-// Running a test, the public entry: `runTest(options)` plans (validates options and builds the
-// plugins: src/run/plan.ts), then executes the plan (src/run/lifecycle.ts: setup → workload →
+// Running a test, the public entry: `runTest(options)` prepares (validates options and builds the
+// plugins: src/run/plan.ts over src/plugin/plan.ts), then executes the plan (src/run/lifecycle.ts: setup → workload →
 // heal → final → teardown → check → store, with client workers from src/run/workers.ts).
 // Signals are owned by src/signals.ts; a run subscribes to stop cleanly.
 
-import { planRun, type RunOptions } from './run/plan.js';
+import { prepareRun, type RunOptions } from './run/plan.js';
 import { executePlan, type RunOutcome } from './run/lifecycle.js';
 
 export type { RunOptions, RunPlan } from './run/plan.js';
 export type { RunOutcome } from './run/lifecycle.js';
-export { planRun } from './run/plan.js';
+export { prepareRun } from './run/plan.js';
 export { executePlan } from './run/lifecycle.js';
 
 /**
@@ -18,7 +18,7 @@ export { executePlan } from './run/lifecycle.js';
  * be written (verdict `unknown`).
  */
 export function runTest(o: RunOptions): Promise<RunOutcome> {
-  return executePlan(planRun(o));
+  return executePlan(prepareRun(o));
 }
 
 /** The same, under the name of the package API. */

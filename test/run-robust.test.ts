@@ -70,8 +70,8 @@ describe('a write failing after the verdict', () => {
     mkdirSync(out);
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', out]);
     mounts.push(out);
-    const { planRun, executePlan } = await import('../src/run.js');
-    const plan = planRun({ workload: 'register', nemesis: [], nodes: 3, timeLimitS: 1, rate: 50, out, quiet: true, seed: 1 });
+    const { prepareRun, executePlan } = await import('../src/run.js');
+    const plan = prepareRun({ workload: 'register', nemesis: [], nodes: 3, timeLimitS: 1, rate: 50, out, quiet: true, seed: 1 });
     const regs = new Map<unknown, unknown>();
     const client: Client = {
       open: async () => client,
@@ -85,10 +85,10 @@ describe('a write failing after the verdict', () => {
       },
     };
     // The disk fills up during teardown: after the history, before results.json.
+    plan.client = () => client;
     plan.db = {
       name: 'memory',
       setup: async () => {},
-      client: () => client,
       teardown: async () => {
         try {
           execFileSync('dd', ['if=/dev/zero', `of=${join(out, 'filler')}`, 'bs=4k'], { stdio: 'ignore' });

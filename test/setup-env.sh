@@ -18,4 +18,4 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 bash docker/setup-engine.sh
-node bin/faultline.js images build
+node bin/faultline.js images build --base-only

@@ -4,10 +4,9 @@
 import { cycle, eachThread, once } from '../src/generator/index.js';
 import type { Workload } from '../src/protocols.js';
 import { checkerFor, workloadChecker } from './checkers.js';
-import { registerWorkload, type WorkloadOptions } from './registry.js';
+import { defineWorkload } from './registry.js';
 
-export function lockWorkload(opts: WorkloadOptions): Workload {
-  void opts;
+export function lockWorkload(): Workload {
   return {
     name: 'lock',
     generator: eachThread(cycle([once({ f: 'acquire', value: null }), once({ f: 'release', value: null })]))!,
@@ -16,8 +15,8 @@ export function lockWorkload(opts: WorkloadOptions): Workload {
   };
 }
 
-registerWorkload({
+defineWorkload({
   name: 'lock',
-  description: 'acquire/release of one lock by every client; mutual exclusion (no two holders at once)',
+  doc: 'acquire/release of one lock by every client; mutual exclusion (no two holders at once)',
   create: lockWorkload,
 });

@@ -3,7 +3,10 @@
 // verdict's, 255 when interrupted, 254 when the run's files could not be stored.
 
 import type { Command } from 'commander';
-import { executePlan, planRun } from '../../src/run.js';
+import { executePlan, prepareRun } from '../../src/run.js';
+import { dbs, nemeses, workloads } from '../../src/plugin/registry.js';
+import { pluginHelp } from './plugin-help.js';
+import { addSshOptions, sshClusterFrom } from './ssh-options.js';
 import { EXIT } from '../../src/errors.js';
 import { checkWritableDir } from '../../src/fs-safe.js';
 import { getChecker } from '../../checkers/index.js';
@@ -15,13 +18,14 @@ import { note, reportError, say } from '../output.js';
 import type { CheckResult } from '../../src/protocols.js';
 
 export function register(program: Command): void {
-  program
-    .command('run')
+  const cmd = program.command('run');
+  addSshOptions(cmd);
+  cmd
     .description('run a test: workload + faults against a cluster, then check the history')
-    .option('--db <name>', 'database: raft (built-in, the default), gossip, etcd, maelstrom (the default with --bin)')
+    .option('--db <name>', `database: ${dbs.names().join(', ')} (default: raft; maelstrom with --bin)`)
     .option('--bin <program>', 'an external node program speaking the Maelstrom protocol')
-    .option('--workload <name>', 'workload: register, set, counter, list-append, lock, ...', 'register')
-    .option('--nemesis <list>', 'faults, comma-separated: partition,kill,pause,packet,clock or none', 'partition,kill')
+    .option('--workload <name>', `workload: ${workloads.names().join(', ')}`, 'register')
+    .option('--nemesis <list>', `faults, comma-separated: ${nemeses.names().join(', ')}; or none`, 'partition,kill')
     .option('--nodes <n>', 'number of nodes', intOption('--nodes'))
     .option('--concurrency <n>', 'client threads', intOption('--concurrency'))
     .option('--rate <r>', 'client ops per second, in total', numberOption('--rate'))
@@ -36,9 +40,10 @@ export function register(program: Command): void {
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--fail-on <what>', 'invalid | unknown: which verdicts give a non-zero exit', choiceOption('--fail-on', ['invalid', 'unknown']), 'unknown')
     .option('--quiet', 'no progress output')
+    .addHelpText('after', () => pluginHelp())
     .action(async (opts) => {
       // Options and plugins first (a refused run leaves nothing behind), then the output places.
-      const plan = planRun({
+      const plan = prepareRun({
         db: opts.db,
         bin: opts.bin,
         workload: opts.workload,
@@ -53,6 +58,7 @@ export function register(program: Command): void {
         nemesisOptions: opts.nemesisOption,
         nemesisIntervalS: opts.nemesisInterval,
         workloadOptions: opts.workloadOption,
+        ssh: sshClusterFrom(opts),
         out: opts.out,
         quiet: opts.quiet,
         afterStore: writeReport,

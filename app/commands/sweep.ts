@@ -4,14 +4,24 @@
 
 import type { Command } from 'commander';
 import { sweep } from '../../src/sweep.js';
+import { sweepHosts } from '../../src/ssh/sweep.js';
+import { addSshOptions, sshClusterFrom, type SshFlags } from './ssh-options.js';
 import { note, say } from '../output.js';
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('sweep')
-    .description('Remove the node processes, Docker containers, networks, volumes and iptables rules of faultline runs whose owner process is gone (or of one run)')
-    .option('--run <id>', 'only what this run left, even if its owner still runs (its run id, in test.json)')
-    .action(async (o: { run?: string }) => {
+    .description('Remove the node processes, Docker containers, networks, volumes and iptables rules of faultline runs whose owner process is gone (or of one run); with --nodes-file/--node, what runs left on those machines')
+    .option('--run <id>', 'only what this run left, even if its owner still runs (its run id, in test.json)');
+  addSshOptions(cmd);
+  cmd.action(async (o: SshFlags & { run?: string }) => {
+      const hosts = sshClusterFrom(o);
+      if (hosts) {
+        for (const h of await sweepHosts(hosts, o.run)) {
+          say(`sweep ${h.node}${o.run ? ` (run ${o.run})` : ''}: stopped ${h.processes} process(es), removed ${h.chains} iptables chain(s), ${h.qdiscs} qdisc(s)`);
+        }
+        return;
+      }
       const r = await sweep(o.run);
       say(
         `sweep${o.run ? ` (run ${o.run})` : ''}: removed ${r.containers} container(s), ${r.networks} network(s), ${r.volumes} volume(s), ${r.rules} iptables rule(s), ${r.processes} node process(es)`,

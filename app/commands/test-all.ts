@@ -3,7 +3,7 @@
 // is planned (the run's own validation: names, options, plugins) before the first one runs.
 
 import type { Command } from 'commander';
-import { planRun, runTest } from '../../src/run.js';
+import { prepareRun, runTest } from '../../src/run.js';
 import { EXIT, FaultlineError } from '../../src/errors.js';
 import { checkWritableDir } from '../../src/fs-safe.js';
 import { onStop } from '../../src/signals.js';
@@ -42,7 +42,7 @@ function configPlace(where: string | undefined): string | undefined {
 export function validateCells(cells: CellOptions[], file: string): void {
   for (const c of cells) {
     try {
-      planRun(c);
+      prepareRun(c);
     } catch (e) {
       if (!(e instanceof FaultlineError)) throw e;
       const bare = e.where && e.message.startsWith(`${e.where}: `) ? e.message.slice(e.where.length + 2) : e.message;

@@ -2,18 +2,19 @@
 // etcd logs with the cas-register model, kv logs with the kv model split by key and as one map;
 // witness sizes; the Porcupine log readers, including errors that name the line.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { sharedPath } from '../../test/shared-data.js';
 import { parseHistory, readHistoryFile } from '../../src/history-io.js';
 import { checkLinearizable } from './index.js';
 
-const DIR = fileURLToPath(new URL('../../../shared/anchors/porcupine/', import.meta.url));
-const rows = existsSync(DIR + 'expected.tsv')
+const data = sharedPath('anchors/porcupine/expected.tsv');
+const DIR = data.path.replace(/expected\.tsv$/, '');
+const rows = data.present
   ? readFileSync(DIR + 'expected.tsv', 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t') as [string, string, string, string, string, string])
   : [];
 
-describe('Porcupine expected verdicts', () => {
+describe.skipIf(!data.present)(`Porcupine expected verdicts${data.skipLabel}`, () => {
   it('has the data', () => expect(rows.length).toBeGreaterThan(100));
   for (const [file, ops, , expected, model] of rows) {
     it(`${file} (${model}) is ${expected}`, () => {
@@ -35,7 +36,7 @@ describe('Porcupine expected verdicts', () => {
   });
 });
 
-describe('witnesses of the non-linearizable etcd histories', () => {
+describe.skipIf(!data.present)(`witnesses of the non-linearizable etcd histories${data.skipLabel}`, () => {
   it('are small, name the failing op, and start from a linearizable prefix', () => {
     const sizes: number[] = [];
     const printed: number[] = [];
@@ -80,7 +81,7 @@ describe('witnesses of the non-linearizable etcd histories', () => {
 });
 
 describe('Porcupine log readers', () => {
-  it('sniffs both formats', () => {
+  it.skipIf(!data.present)(`sniffs both formats${data.skipLabel}`, () => {
     expect(readHistoryFile(DIR + 'jepsen/etcd_000.log')[0]!.f).toBe('read');
     const kv = readHistoryFile(DIR + 'kv/c01-ok.txt');
     expect(Array.isArray(kv[0]!.value)).toBe(true);

@@ -283,3 +283,34 @@ export class EtcdListAppendClient extends EtcdClientBase {
     }
   }
 }
+
+/** Nodes whose status says they lead (a partitioned old leader may still say so). */
+export async function etcdLeaders(nodes: readonly string[], endpoint: (node: string) => string): Promise<string[]> {
+  const out: string[] = [];
+  await Promise.all(
+    nodes.map(async (node) => {
+      const c = connectEtcd(endpoint(node), 1000);
+      try {
+        const s = await c.maintenance.status();
+        if (s.leader !== '0' && s.leader === s.header.member_id) out.push(node);
+      } catch {
+        // down, paused or cut off: it cannot be asked, so it is not named
+      } finally {
+        c.close();
+      }
+    }),
+  );
+  return out.sort();
+}
+
+/** Resolves when the member at `url` answers /health with a leader; rejects saying what is wrong. */
+export async function etcdHealthy(url: string, timeoutMs: number): Promise<void> {
+  let body: string;
+  try {
+    body = await (await fetch(`${url}/health`, { signal: AbortSignal.timeout(timeoutMs) })).text();
+  } catch (e) {
+    const c = (e as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(c?.code ?? c?.message ?? (e as Error).message);
+  }
+  if (!/"health":\s*"true"/.test(body)) throw new Error(`unhealthy: ${body.trim().slice(0, 200)}`);
+}

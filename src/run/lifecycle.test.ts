@@ -8,13 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { exitCodeForError, RunFailedError } from '../errors.js';
 import type { Client, Db } from '../protocols.js';
 import { registered } from '../signals.js';
-import { planRun, type RunOptions } from './plan.js';
+import { prepareRun, type RunOptions } from './plan.js';
 import { executePlan } from './lifecycle.js';
 
 const out = mkdtempSync(join(tmpdir(), 'fl-lifecycle-'));
 
 /** A linearizable in-memory store of registers by key (values are [key, v]); each op takes a millisecond. */
-function memoryDb(o: { setupFails?: Error } = {}): Db & { tornDown: number } {
+function memoryDb(o: { setupFails?: Error } = {}): Db & { tornDown: number; client: () => Client } {
   const regs = new Map<unknown, unknown>();
   const client: Client = {
     open: async () => client,
@@ -46,9 +46,10 @@ function memoryDb(o: { setupFails?: Error } = {}): Db & { tornDown: number } {
   return db;
 }
 
-function plan(db: Db, extra: Partial<RunOptions> = {}) {
-  const p = planRun({ workload: 'register', nemesis: [], nodes: 3, timeLimitS: 2, rate: 200, out, quiet: true, seed: 1, ...extra });
+function plan(db: Db & { client: () => Client }, extra: Partial<RunOptions> = {}) {
+  const p = prepareRun({ workload: 'register', nemesis: [], nodes: 3, timeLimitS: 2, rate: 200, out, quiet: true, seed: 1, ...extra });
   p.db = db;
+  p.client = () => db.client();
   return p;
 }
 

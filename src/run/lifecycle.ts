@@ -76,12 +76,11 @@ export async function executePlan(plan: RunPlan): Promise<RunOutcome> {
     progress.setPhase('setup');
     ensureDir(join(dir, 'nodes'));
     await db.setup(test);
-    test.net = db.net?.(test);
+    test.net = db.net;
     if (abort.signal.aborted) throw new FaultlineError('INTERRUPTED', 'interrupted during setup');
     await pkg?.nemesis.setup?.(test);
 
-    const proto = db.client(o.workload, test);
-    if (!proto) throw new FaultlineError('UNSUPPORTED', `db ${plan.dbName} has no client for workload ${o.workload}`, '--workload');
+    const proto = plan.client(test);
     const nodeFor = (t: Thread): string | undefined => (t === 'nemesis' ? undefined : nodes[(t as number) % nodes.length]);
     const { workers } = await openWorkers(test, proto, concurrency, (t) => nodeFor(t)!, opened);
     if (pkg) workers.set('nemesis', { invoke: (op) => pkg.nemesis.invoke(test, op) } satisfies Worker);
@@ -133,7 +132,7 @@ export async function executePlan(plan: RunPlan): Promise<RunOutcome> {
   } else {
     progress.line(`[${(now() / 1e9).toFixed(1)}s] checking ${history.length} ops`);
     try {
-      results = await workload.checker.check(history, { test: info, timeLimitMs: o.checkTimeLimitMs ?? 120_000 });
+      results = await workload.checker.check(history, { test: { ...info, windows }, timeLimitMs: o.checkTimeLimitMs ?? 120_000 });
     } catch (e) {
       results = { valid: 'unknown', error: `checker crashed: ${(e as Error)?.stack ?? String(e)}` };
     }
