@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { faultline, processesMentioning, ROOT, runDirOf, spawnFaultline } from './cli-helpers.js';
 import { waitFor } from './maelstrom-helpers.js';
 import type { Client } from '../src/protocols.js';
+import '../app/builtins.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fl-run-robust-'));
 const isRoot = process.getuid?.() === 0;

@@ -10,6 +10,7 @@ import type { Client, Db } from '../protocols.js';
 import { registered } from '../signals.js';
 import { prepareRun, type RunOptions } from './plan.js';
 import { executePlan } from './lifecycle.js';
+import '../../app/builtins.js';
 
 const out = mkdtempSync(join(tmpdir(), 'fl-lifecycle-'));
 
