@@ -27,7 +27,10 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   router: Router;
   log?: Logger;
-  /** How long a node may take to answer init (ms). */
+  /**
+   * How long a node may take to answer init (ms; default 30 s). Generous: a node that exits is
+   * noticed at once, but five nodes loading through tsx on a busy 2-core machine took over 10 s.
+   */
   initTimeoutMs?: number;
   /** The run this cluster belongs to: labels every node process (FAULTLINE_RUN) for sweep. */
   runId?: string;
@@ -190,7 +193,7 @@ export class Cluster {
 
     // init / init_ok
     const msgId = this.nextInitId++;
-    const timeoutMs = this.opts.initTimeoutMs ?? 10_000;
+    const timeoutMs = this.opts.initTimeoutMs ?? 30_000;
     let timer: NodeJS.Timeout | undefined;
     const reply = new Promise<Message>((resolve) => this.initWaiters.set(msgId, resolve));
     const timeout = new Promise<'timeout'>((resolve) => {
