@@ -15,7 +15,8 @@ export { executePlan } from './run/lifecycle.js';
  * Runs one test end to end. Throws FaultlineError for options refused before anything started;
  * RunFailedError (with the run directory) when the run failed after it started; returns the
  * outcome otherwise, including an interrupted run or one stopped because its history could not
- * be written (verdict `unknown`).
+ * be written (verdict `unknown`). SIGINT, SIGTERM or SIGHUP during the run (or `options.signal`)
+ * stop it cleanly and it returns `interrupted: true`: whether to exit is the caller's choice.
  */
 export function runTest(o: RunOptions): Promise<RunOutcome> {
   return executePlan(prepareRun(o));
