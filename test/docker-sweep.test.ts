@@ -50,11 +50,14 @@ describe('faultline sweep', () => {
   it('without --run removes only runs whose owner is gone, a paused node included', async () => {
     const deadId = testRunId('dead');
     const liveId = testRunId('live');
-    const dead = await startHolder(deadId, 'hold-sleep-cluster.ts', ['--pause-one']);
-    const live = await startHolder(liveId, 'hold-sleep-cluster.ts', ['--pause-one']);
+    let dead: ReturnType<typeof spawn> | undefined;
+    let live: ReturnType<typeof spawn> | undefined;
     try {
-      dead.kill('SIGKILL');
-      await new Promise((r) => dead.once('exit', r));
+      dead = await startHolder(deadId, 'hold-sleep-cluster.ts', ['--pause-one']);
+      live = await startHolder(liveId, 'hold-sleep-cluster.ts', ['--pause-one']);
+      const d = dead;
+      d.kill('SIGKILL');
+      await new Promise((r) => d.once('exit', r));
       expect((await leftovers(deadId)).filter((l) => l.startsWith('container'))).toHaveLength(2);
       const r = spawnSync(process.execPath, ['bin/faultline.js', 'sweep'], { cwd: root, encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
@@ -62,9 +65,15 @@ describe('faultline sweep', () => {
       expect((await leftovers(liveId)).length).toBe(5); // 2 containers, 2 volumes, 1 network
       expect(r.stderr).toContain(liveId);
     } finally {
-      live.kill('SIGINT');
-      await new Promise((r) => live.once('exit', r));
-      dead.kill('SIGKILL');
+      if (live && live.exitCode === null) {
+        const l = live;
+        const exited = new Promise((r) => l.once('exit', r));
+        l.kill('SIGINT');
+        await exited;
+      }
+      dead?.kill('SIGKILL');
+      // Whatever a failed start left is this test's own: remove it by run id.
+      for (const id of [deadId, liveId]) spawnSync(process.execPath, ['bin/faultline.js', 'sweep', '--run', id], { cwd: root });
     }
     // The live run, paused node and all, tore itself down on SIGINT.
     expect(await leftovers(liveId)).toEqual([]);

@@ -37,9 +37,12 @@ function state(pid: number): string | undefined {
 
 describe('sweep and node processes', () => {
   it('removes the paused node of a SIGKILLed run, and only runs whose owner is gone', async () => {
-    const dead = await holdCluster(['raft', '--pause-one']);
-    const live = await holdCluster(['gossip', '--pause-one']);
+    const started: Array<Awaited<ReturnType<typeof holdCluster>>> = [];
     try {
+      const dead = await holdCluster(['raft', '--pause-one']);
+      started.push(dead);
+      const live = await holdCluster(['gossip', '--pause-one']);
+      started.push(live);
       dead.holder.kill('SIGKILL');
       await new Promise((r) => dead.holder.once('exit', r));
       // The running nodes see their stdin close and exit; the paused one cannot.
@@ -61,8 +64,8 @@ describe('sweep and node processes', () => {
       expect(named.stdout, named.stdout + named.stderr).toMatch(/\b3 node process\(es\)/);
       await waitFor('the named run\'s nodes gone', async () => live.pids.every((p) => !alive(p)), 5000);
     } finally {
-      for (const h of [dead, live]) h.holder.kill('SIGKILL');
-      for (const p of [...dead.pids, ...live.pids]) {
+      for (const h of started) h.holder.kill('SIGKILL');
+      for (const p of started.flatMap((h) => h.pids)) {
         try {
           process.kill(p, 'SIGCONT');
           process.kill(p, 'SIGKILL');
