@@ -64,19 +64,18 @@ describe('faultline sweep', () => {
       expect(await leftovers(deadId)).toEqual([]);
       expect((await leftovers(liveId)).length).toBe(5); // 2 containers, 2 volumes, 1 network
       expect(r.stderr).toContain(liveId);
+      // The live run, paused node and all, tears itself down on SIGINT.
+      const l = live;
+      const exited = new Promise((res) => l.once('exit', res));
+      l.kill('SIGINT');
+      await exited;
+      expect(await leftovers(liveId)).toEqual([]);
     } finally {
-      if (live && live.exitCode === null) {
-        const l = live;
-        const exited = new Promise((r) => l.once('exit', r));
-        l.kill('SIGINT');
-        await exited;
-      }
+      if (live && live.exitCode === null && live.signalCode === null) live.kill('SIGKILL');
       dead?.kill('SIGKILL');
-      // Whatever a failed start left is this test's own: remove it by run id.
+      // Whatever a failure left is this test's own: remove it by run id.
       for (const id of [deadId, liveId]) spawnSync(process.execPath, ['bin/faultline.js', 'sweep', '--run', id], { cwd: root });
     }
-    // The live run, paused node and all, tore itself down on SIGINT.
-    expect(await leftovers(liveId)).toEqual([]);
   });
 
   it('a run interrupted with SIGINT tears its cluster down itself', async () => {
