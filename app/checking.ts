@@ -24,6 +24,8 @@ export interface CheckSpec {
   timeLimit?: number;
   /** MiB; past it the verdict is unknown. */
   memoryLimit?: number;
+  /** Required fraction of ok client ops, 0..1 (the stats checker: below it, invalid). */
+  availability?: number;
   /** false: check as one state, not split by key. */
   partition?: boolean;
   /** Checker-specific options. */
@@ -45,6 +47,7 @@ export function chooseChecker(o: CheckSpec): { name: string; checker: Checker; o
   if (o.consistencyModel) opts.consistencyModel = o.consistencyModel;
   if (o.timeLimit !== undefined) opts.timeLimitMs = o.timeLimit * 1000;
   if (o.memoryLimit !== undefined) opts.memoryLimitBytes = o.memoryLimit * 1024 * 1024;
+  if (o.availability !== undefined) opts.availability = o.availability;
   if (o.partition === false) opts.partition = false;
   let name = o.checker;
   if (!name && o.workload) return { name: o.workload, checker: workloadChecker(o.workload), opts };

@@ -10,8 +10,6 @@ import type { Endpoint, Endpoints } from './docker/container-db.js';
 
 export interface ExternalNode extends Endpoint {
   node: string;
-  /** The address as the user gave it, when it was a URL (`https://a:2379`). */
-  url?: string;
 }
 
 /**

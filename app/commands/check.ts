@@ -13,11 +13,14 @@ import { workloads } from '../../workloads/index.js';
 import { chooseChecker } from '../checking.js';
 import { writeJson } from '../../src/store.js';
 import { writeReport } from '../report/write.js';
-import { choiceOption, intOption, keyValueOption, numberOption } from './options.js';
+import { budgetOption, choiceOption, keyValueOption } from './options.js';
+import { parseAvailability } from '../../checkers/stats/index.js';
 import { printDetails } from './run.js';
 import { summarize, verdictWord } from './verdict.js';
 import { checkCiTargets, reportCi, type FailOn } from '../ci/index.js';
 import { note, reportError, say } from '../output.js';
+
+const availabilityOption = (s: string): number => parseAvailability(s, '--availability')!;
 
 interface CheckCliOptions {
   checker?: string;
@@ -30,6 +33,7 @@ interface CheckCliOptions {
   failOn: FailOn;
   timeLimit?: number;
   memoryLimit?: number;
+  availability?: number;
   partition: boolean;
   opt: Record<string, string>;
 }
@@ -45,8 +49,9 @@ export function register(program: Command): void {
     .option('--consistency-model <m>', 'for list-append/rw-register: strict-serializable (default), serializable, snapshot-isolation, ...')
     .option('--format <f>', `history format: ${formatNames().join(', ')}`, 'auto')
     .option('--no-partition', 'check as one state (no split by key)')
-    .option('--time-limit <s>', 'checker time budget in seconds, fractions allowed (then: unknown)', numberOption('--time-limit'))
-    .option('--memory-limit <mb>', 'checker memory budget in MiB (then: unknown)', intOption('--memory-limit'))
+    .option('--time-limit <s>', 'checker time budget in seconds, positive, fractions allowed (then: unknown)', budgetOption('--time-limit', 'seconds'))
+    .option('--memory-limit <mb>', 'checker memory budget in MiB, positive (then: unknown)', budgetOption('--memory-limit', 'MiB'))
+    .option('--availability <fraction>', "stats: the fraction of client ops that must succeed, 0..1 or 'total' (below it: invalid; without it a function that never succeeded is unknown)", availabilityOption)
     .option('--opt <key=value>', 'checker-specific option (repeatable)', keyValueOption('--opt'), {})
     .option('--out <dir>', 'write results.json and report.html there')
     .option('--junit <file>', 'write a JUnit XML report')

@@ -10,6 +10,7 @@ import { addSshOptions, sshClusterFrom } from './ssh-options.js';
 import { EXIT } from '../../src/errors.js';
 import { checkWritableDir } from '../../src/fs-safe.js';
 import { getChecker } from '../../checkers/index.js';
+import { parseAvailability } from '../../checkers/stats/index.js';
 import { intOption, keyValueOption, listOption, numberOption, choiceOption } from './options.js';
 import { summarize, verdictWord } from './verdict.js';
 import { checkCiTargets, reportCi, type FailOn } from '../ci/index.js';
@@ -39,6 +40,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'results root directory', 'results')
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--fail-on <what>', 'invalid | unknown: which verdicts give a non-zero exit', choiceOption('--fail-on', ['invalid', 'unknown']), 'unknown')
+    .option('--availability <fraction>', "the fraction of client ops that must succeed, 0..1 or 'total' (below it: invalid; without it a function that never succeeded is unknown)", (s: string) => parseAvailability(s, '--availability')!)
     .option('--quiet', 'no progress output')
     .addHelpText('after', () => pluginHelp())
     .action(async (opts) => {
@@ -61,6 +63,7 @@ export function register(program: Command): void {
         ssh: sshClusterFrom(opts),
         out: opts.out,
         quiet: opts.quiet,
+        availability: opts.availability,
         afterStore: writeReport,
       });
       checkWritableDir(opts.out, '--out');

@@ -4,6 +4,7 @@
 
 import type { History, Op } from '../../src/history.js';
 import type { AnomalyRef, CheckResult, FaultWindowSpec, TestInfo } from '../../src/protocols.js';
+import { showValue } from './escape.js';
 
 /** test.json as the controller writes it: TestInfo plus run facts. Every field may be missing. */
 export interface RunTestInfo extends Partial<TestInfo> {
@@ -162,7 +163,7 @@ function fallbackAnomalies(r: CheckResult, path: string, depth: number, add: (a:
   }
   if (Array.isArray(r.elements)) {
     for (const e of r.elements.slice(0, 100_000) as Array<{ outcome?: unknown; element?: unknown; addIndex?: unknown }>) {
-      if (e && e.outcome === 'lost' && typeof e.addIndex === 'number') add({ index: e.addIndex, message: `element ${JSON.stringify(e.element)} lost` }, path || undefined);
+      if (e && e.outcome === 'lost' && typeof e.addIndex === 'number') add({ index: e.addIndex, message: `element ${showValue(e.element, 80)} lost` }, path || undefined);
     }
   }
   if (depth < 3 && r.results && typeof r.results === 'object') {

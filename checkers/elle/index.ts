@@ -7,6 +7,7 @@ import type { CheckOptions, Checker } from '../../src/protocols.js';
 import { badArgument } from '../../src/errors.js';
 import { checkElle, type ElleOptions } from './check.js';
 import { formatElle } from './format.js';
+import { timeLimitMs } from '../budget.js';
 import { canonicalModel } from './models.js';
 import type { WorkloadKind } from './txn.js';
 
@@ -34,7 +35,7 @@ function options(o: CheckOptions): ElleOptions {
   if (model !== undefined && typeof model !== 'string') throw badArgument('consistencyModel must be a model name', 'consistencyModel');
   return {
     consistencyModel: model === undefined ? undefined : canonicalModel(model),
-    timeLimitMs: num('timeLimitMs'),
+    timeLimitMs: timeLimitMs(o.timeLimitMs, 'timeLimitMs'),
     maxExamples: num('maxExamples'),
     maxStates: num('maxStates'),
     sequentialKeys: bool('sequentialKeys'),

@@ -6,8 +6,11 @@ import type { CheckOptions } from '../../src/protocols.js';
 import { badArgument } from '../../src/errors.js';
 import { checkLinearizable, type LinearizableOptions } from './check.js';
 import { formatLinearizable } from './format.js';
+import { timeLimitMs } from '../budget.js';
+import { optJsonValue } from '../op-pairs.js';
 import { models } from './models/index.js';
 import './porcupine-format.js';
+import { warmPool } from '../../src/parallel/pool.js';
 
 export { checkLinearizable, resolveModel, type LinearizableOptions, type LinearizableResult } from './check.js';
 export { formatLinearizable } from './format.js';
@@ -31,16 +34,6 @@ function num(v: unknown, name: string): number | undefined {
   throw badArgument(`${name} must be a number, got ${JSON.stringify(v)}`, `--opt ${name}`);
 }
 
-/** `--opt init=...`: JSON, or a bare word taken as a string. */
-function initValue(v: unknown): unknown {
-  if (typeof v !== 'string') return v;
-  try {
-    return JSON.parse(v);
-  } catch {
-    return v;
-  }
-}
-
 function optionsFrom(base: CheckOptions, opts: CheckOptions): LinearizableOptions {
   const o = { ...base, ...opts };
   const model = o.model ?? 'cas-register';
@@ -50,11 +43,11 @@ function optionsFrom(base: CheckOptions, opts: CheckOptions): LinearizableOption
     model: model as LinearizableOptions['model'],
     partition: bool(o.partition, 'partition'),
     independent,
-    timeLimitMs: num(o.timeLimitMs, 'timeLimitMs'),
+    timeLimitMs: timeLimitMs(o.timeLimitMs, '--opt timeLimitMs'),
     memoryLimitBytes: num(o.memoryLimitBytes, 'memoryLimitBytes'),
     witness: bool(o.witness, 'witness'),
     witnessTimeMs: num(o.witnessTimeMs, 'witnessTimeMs'),
-    init: initValue(o.init),
+    init: optJsonValue(o.init, '--opt init'),
   };
 }
 
@@ -62,6 +55,9 @@ registerChecker({
   name: 'linearizable',
   description: `linearizability (Wing & Gong + Lowe memo, split by key); --model ${Object.keys(models).join('|')}`,
   create(base) {
+    // Start the worker pool now, in the background: by the time a history has been read (or a
+    // run has ended) it is up, and a multi-key check runs on every core (FAULTLINE_WORKERS=0: off).
+    void warmPool();
     return {
       name: 'linearizable',
       check: (history, opts) => checkLinearizable(history, optionsFrom(base, opts)),

@@ -3,8 +3,9 @@
 // witness sizes; the Porcupine log readers, including errors that name the line.
 
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sharedPath } from '../../test/shared-data.js';
+import { poolCapacity, poolReady } from '../../src/parallel/pool.js';
 import { parseHistory, readHistoryFile } from '../../src/history-io.js';
 import { checkLinearizable } from './index.js';
 
@@ -25,14 +26,37 @@ describe.skipIf(!data.present)(`Porcupine expected verdicts${data.skipLabel}`, (
         partition: model !== 'kvNoPart',
         witness: false,
         timeLimitMs: 30_000,
+        workers: 0,
       });
       expect(r.valid).toBe(expected === 'Ok');
+      expect(r.stats.threads).toBe(1);
       if (model === 'kv') expect(r.partitions).toBeGreaterThan(1);
       if (model === 'kvNoPart') expect(r.partitions).toBe(1);
     });
   }
   it('etcd_095 is empty and linearizable', () => {
     expect(checkLinearizable(readHistoryFile(DIR + 'jepsen/etcd_095.log', 'porcupine-etcd'), { model: 'cas-register' }).valid).toBe(true);
+  });
+});
+
+describe.skipIf(!data.present || poolCapacity() === 0)(`Porcupine kv verdicts with worker threads${data.skipLabel}`, () => {
+  beforeAll(async () => {
+    expect(await poolReady()).toBeGreaterThan(0);
+  }, 60_000);
+  for (const [file, ops, , expected, model] of rows.filter((r) => r[4] === 'kv')) {
+    it(`${file} is ${expected} on ${Number(ops) >= 200 ? 'two threads' : 'one thread (too small to share)'}`, () => {
+      const r = checkLinearizable(readHistoryFile(DIR + file), { model: 'kv', witness: false, timeLimitMs: 30_000 });
+      expect(r.valid).toBe(expected === 'Ok');
+      expect(r.stats.threads).toBe(Number(ops) >= 200 ? 2 : 1);
+      if (expected === 'Ok') expect(r.partitionsDecided).toBe(r.partitions);
+      else if (model === 'kv') expect(r.stats.explored).toBeLessThan(2_000_000);
+    });
+  }
+  it('c50-bad with a witness found on either thread', () => {
+    const r = checkLinearizable(readHistoryFile(DIR + 'kv/c50-bad.txt'), { model: 'kv' });
+    expect(r.valid).toBe(false);
+    expect(r.witness!.key).toBeDefined();
+    expect(r.witness!.text).toContain('on key');
   });
 });
 

@@ -5,7 +5,7 @@
 
 import type { History } from '../../src/history.js';
 import type { CheckOptions, CheckResult, LinearizabilityWitness } from '../../src/protocols.js';
-import { optBool, optNum, optStr } from '../op-pairs.js';
+import { optBool, optJsonValue, optNum, optStr } from '../op-pairs.js';
 import { mergingOptions, registerChecker } from '../registry.js';
 import { buildProblem, describeOp, WRITE, type ScOp, type ScProblem } from './problem.js';
 import { mergeKeyOrders } from './merge.js';
@@ -13,6 +13,8 @@ import { closeUnderProducers, searchWithPrefixes } from './prefix.js';
 import { saturate, type SaturationCycle } from './saturate.js';
 import { searchSC } from './search.js';
 import { explain, shrink, witnessOpOf } from './witness.js';
+import { showValue } from '../values.js';
+import { timeLimitMs } from '../budget.js';
 
 export interface SequentialOptions extends CheckOptions {
   model?: string;
@@ -40,7 +42,7 @@ function invalid(p: ScProblem, failing: ScOp[], start: number, deadline: number,
   return {
     valid: false,
     model: p.model,
-    summary: `not sequentially consistent${key !== undefined ? ` (key ${JSON.stringify(key)})` : ''}: ${small.length} ops cannot be ordered`,
+    summary: `not sequentially consistent${key !== undefined ? ` (key ${showValue(key)})` : ''}: ${small.length} ops cannot be ordered`,
     witness,
     anomalies: [{ index: failOp.rec.index, message: `${describeOp(p, failOp)} cannot be placed in any order that respects process order` }],
     stats: { ops: p.ops.length, keys: p.keys.length, states, ms: Date.now() - start, ...(p.keys.length > 1 ? { perKey } : {}) },
@@ -76,7 +78,7 @@ function invalidByCycle(p: ScProblem, cycle: SaturationCycle, start: number, dea
 export async function checkSequential(history: History, opts: SequentialOptions = {}): Promise<CheckResult> {
   const start = Date.now();
   const p = buildProblem(history, { model: opts.model, keyed: opts.keyed, init: opts.init });
-  const deadline = start + (opts.timeLimitMs ?? DEFAULT_TIME_MS);
+  const deadline = start + (timeLimitMs(opts.timeLimitMs) ?? DEFAULT_TIME_MS);
   const maxStates = opts.maxStates ?? Math.max(10_000, Math.floor((opts.memoryLimitBytes ?? DEFAULT_MEMORY) / 200));
   let states = 0;
 
@@ -104,7 +106,7 @@ export async function checkSequential(history: History, opts: SequentialOptions 
     for (const [k, ops] of byKey) {
       const { r: { result: r, ops: failing }, states: n } = searchWithPrefixes(p, ops, { maxStates, deadline });
       states += n;
-      perKey[JSON.stringify(p.keys[k])] = String(r.valid);
+      perKey[showValue(p.keys[k])] = String(r.valid);
       if (r.valid === false) return invalid(p, failing, start, deadline, states, perKey, p.keys[k]);
       if (r.valid === true && r.order) orders.push(r.order);
       // Yield between keys so a long check does not starve the event loop.
@@ -152,7 +154,7 @@ export async function checkSequential(history: History, opts: SequentialOptions 
 export const sequentialPlugin = {
   name: 'sequential',
   description: 'sequential consistency of register / cas-register / kv histories (one total order respecting process order)',
-  create: mergingOptions('sequential', (h, a) => checkSequential(h, { ...a, model: optStr(a.model), keyed: optBool(a.keyed), maxStates: optNum(a.maxStates) })),
+  create: mergingOptions('sequential', (h, a) => checkSequential(h, { ...a, model: optStr(a.model), keyed: optBool(a.keyed), maxStates: optNum(a.maxStates), init: optJsonValue(a.init, '--opt init') })),
   format(result: CheckResult): string {
     const lines = [String(result.summary ?? '')];
     const w = result.witness as LinearizabilityWitness | undefined;

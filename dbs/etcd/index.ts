@@ -2,14 +2,13 @@
 // cluster given by address, with clients bound to one node each. Clock faults are refused: etcd
 // is a Go program and reads the clock through the vDSO, so libfaketime cannot skew it.
 
-import type { Test } from '../../src/protocols.js';
-import type { Endpoints } from '../../src/docker/container-db.js';
 import { systemDb } from '../../src/system-db.js';
 import { ExternalDb, parseAddresses } from '../../src/external-db.js';
 import { opt, type OptionValues } from '../../src/plugin/options.js';
 import { defineDb } from '../../src/plugin/registry.js';
 import type { SystemSpec } from '../../src/system.js';
-import { EtcdListAppendClient, EtcdLockClient, EtcdRegisterClient, EtcdSetClient, etcdHealthy, etcdLeaders, type EtcdClientConfig } from './clients.js';
+import { EtcdListAppendClient, EtcdRegisterClient, EtcdSetClient, etcdConfig, etcdHealthy, etcdLeaders, etcdUrl } from './clients.js';
+import { EtcdLockClient } from './lease-lock.js';
 
 const options = {
   reads: opt.enum(['linearizable', 'serializable'], { default: 'linearizable', doc: "serializable reads are served by one node alone (etcd's non-quorum reads: stale under partitions)" }),
@@ -20,13 +19,7 @@ const options = {
   endpoints: opt.string({ doc: 'test an existing cluster instead (faults refused; keys under faultline/<run id>/)', placeholder: 'n1=http://host:2379,...' }),
 };
 type Options = OptionValues<typeof options>;
-type Etcd = Endpoints<Options> & { name: string };
-
 const DATA = '/var/lib/faultline/data';
-const url = (db: Etcd, node: string): string => {
-  const e = db.endpoint(node) as { host: string; port: number; url?: string };
-  return e.url ?? `http://${e.host}:${e.port}`;
-};
 
 export const etcdSystem: SystemSpec<Options> = {
   name: 'etcd',
@@ -45,19 +38,11 @@ export const etcdSystem: SystemSpec<Options> = {
   ],
   // /health answers true only once the member sees a leader and can serve.
   wait: { http: { port: 2379, path: '/health', body: /"health":\s*"true"/ } },
-  primaries: (nodes) => etcdLeaders(nodes.nodes, (n) => `http://${nodes.address(n)}:2379`),
+  primaries: (nodes) => etcdLeaders(nodes.nodes, (n) => etcdUrl({ host: nodes.address(n), port: 2379 })),
   clock: { unsupported: 'etcd is written in Go and reads the clock through the vDSO, not libc, so libfaketime cannot skew it' },
   // etcd3 closes a channel that is still connecting only after up to 1 s (a grpc-js workaround).
   teardownGraceMs: 1500,
 };
-
-const config = (db: Etcd, test: Test): EtcdClientConfig => ({
-  endpoint: (n) => url(db, n),
-  reads: db.options.reads,
-  timeoutMs: db.options['timeout-ms'],
-  lockTtlS: db.options['lock-ttl'],
-  ...(db.shared ? { prefix: `faultline/${test.runId}/` } : {}),
-});
 
 const endpointsOf = (o: Options) => o.endpoints === undefined ? undefined : parseAddresses(o.endpoints, { where: '--db-option endpoints', defaultPort: 2379, schemes: ['http', 'https'] });
 
@@ -73,14 +58,14 @@ defineDb({
     if (!nodes) return systemDb(etcdSystem, { options: o, ssh });
     return new ExternalDb({
       name: 'etcd', nodes, options: o, timeoutMs: o['timeout-ms'],
-      probe: (e) => etcdHealthy(e.url ?? `http://${e.host}:${e.port}`, o['timeout-ms']),
-      primaries: (db, test) => etcdLeaders(test.nodes, (n) => url(db, n)),
+      probe: (e) => etcdHealthy(etcdUrl(e), o['timeout-ms']),
+      primaries: (db, test) => etcdLeaders(test.nodes, (n) => etcdUrl(db.endpoint(n))),
     });
   },
   clients: {
-    register: (db, test) => new EtcdRegisterClient(config(db, test)),
-    set: (db, test) => new EtcdSetClient(config(db, test)),
-    lock: (db, test) => new EtcdLockClient(config(db, test)),
-    'list-append': (db, test) => new EtcdListAppendClient(config(db, test)),
+    register: (db, test) => new EtcdRegisterClient(etcdConfig(db, test)),
+    set: (db, test) => new EtcdSetClient(etcdConfig(db, test)),
+    lock: (db, test) => new EtcdLockClient(etcdConfig(db, test)),
+    'list-append': (db, test) => new EtcdListAppendClient(etcdConfig(db, test)),
   },
 });

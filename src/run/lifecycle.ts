@@ -11,6 +11,7 @@ import type { Op } from '../history.js';
 import type { CheckResult, Client, Test, TestInfo, Validity } from '../protocols.js';
 import { createRng } from '../rng.js';
 import { runController, type Worker } from '../controller.js';
+import { WorkerGates } from '../worker-gates.js';
 import { any, clients, nemesis, phases, sleep, stagger, timeLimit, type Thread } from '../generator/index.js';
 import { createRunDir, HistoryWriter, writeJson, DEFAULT_RESULTS } from '../store.js';
 import { writeHistoryJsonl } from '../history-io.js';
@@ -82,7 +83,9 @@ export async function executePlan(plan: RunPlan): Promise<RunOutcome> {
 
     const proto = plan.client(test);
     const nodeFor = (t: Thread): string | undefined => (t === 'nemesis' ? undefined : nodes[(t as number) % nodes.length]);
-    const { workers } = await openWorkers(test, proto, concurrency, (t) => nodeFor(t)!, opened);
+    const gates = new WorkerGates(concurrency);
+    test.workers = gates;
+    const { workers } = await openWorkers(test, proto, concurrency, (t) => nodeFor(t)!, gates, opened);
     if (pkg) workers.set('nemesis', { invoke: (op) => pkg.nemesis.invoke(test, op) } satisfies Worker);
 
     const main = any(clients(timeLimit(timeLimitS, stagger(1 / rate, workload.generator))), pkg ? nemesis(timeLimit(timeLimitS, pkg.generator)) : null);
@@ -101,8 +104,10 @@ export async function executePlan(plan: RunPlan): Promise<RunOutcome> {
       nodeFor,
       signal: abort.signal,
       opTimeoutMs: o.opTimeoutMs ?? 5000,
+      gates,
       log: (m) => progress.line(m),
       record: (op) => {
+        gates.observe(op);
         history.push(op);
         writer.append(op);
         progress.record(op);

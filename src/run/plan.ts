@@ -19,6 +19,12 @@ export interface RunOptions extends PlanInput {
   opTimeoutMs?: number;
   /** Checker budget. */
   checkTimeLimitMs?: number;
+  /**
+   * Required fraction of ok client ops (Maelstrom's --availability; 1 = every op). Recorded in
+   * test.json, where the stats checker reads it: below it the run is invalid. Without it, a
+   * function that never succeeded makes the verdict unknown, not invalid.
+   */
+  availability?: number;
   out?: string;
   quiet?: boolean;
   /** Aborts the run like Ctrl-C (tests, embedding programs). */
@@ -56,6 +62,7 @@ function stringValues(o: Record<string, unknown> | undefined): Record<string, st
 export function prepareRun(o: RunOptions): RunPlan {
   positive(o.rate, '--rate');
   positive(o.timeLimitS, '--time-limit');
+  if (o.availability !== undefined && !(o.availability >= 0 && o.availability <= 1)) throw new FaultlineError('BAD_ARGUMENT', `expected a fraction between 0 and 1, got ${o.availability}`, '--availability');
   const plan = planRun(o);
   const seed = o.seed ?? randomBytes(4).readUInt32LE(0);
   const timeLimitS = o.timeLimitS ?? 30;
@@ -74,6 +81,7 @@ export function prepareRun(o: RunOptions): RunPlan {
     rate,
     ...(o.bug ? { bug: o.bug } : {}),
     ...(o.bin ? { bin: o.bin } : {}),
+    ...(o.availability !== undefined ? { availability: o.availability } : {}),
     dbOptions: stringValues(o.dbOptions),
     workloadOptions: stringValues(plan.workloadOptions),
     startedAt: new Date().toISOString(),

@@ -6,6 +6,7 @@
 import type { Worker } from '../controller.js';
 import type { Thread } from '../generator/index.js';
 import type { Client, Test } from '../protocols.js';
+import type { WorkerGates } from '../worker-gates.js';
 
 export interface Workers {
   workers: Map<Thread, Worker>;
@@ -13,14 +14,18 @@ export interface Workers {
   opened: Client[];
 }
 
-/** Opens `concurrency` clients (thread t on node `nodeFor(t)`); the first one runs the workload's client setup. */
-export async function openWorkers(test: Test, proto: Client, concurrency: number, nodeFor: (t: number) => string, opened: Client[] = []): Promise<Workers> {
+/**
+ * Opens `concurrency` clients (thread t on node `nodeFor(t)`); the first one runs the workload's
+ * client setup. Each thread's client is attached to the gates (the stall nemesis freezes it).
+ */
+export async function openWorkers(test: Test, proto: Client, concurrency: number, nodeFor: (t: number) => string, gates: WorkerGates, opened: Client[] = []): Promise<Workers> {
   const workers = new Map<Thread, Worker>();
   for (let t = 0; t < concurrency; t++) {
     const node = nodeFor(t);
     let client: Client | null = await proto.open(test, node);
     opened.push(client);
     if (t === 0) await client.setup?.(test);
+    gates.attach(t, { freeze: () => client?.freeze?.(), thaw: () => client?.thaw?.() });
     workers.set(t, {
       invoke: async (op) => {
         if (!client) {
