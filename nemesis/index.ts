@@ -7,3 +7,6 @@ import './kill.js';
 import './pause.js';
 import './packet.js';
 import './clock.js';
+import './power.js';
+import './corrupt.js';
+import './disk-full.js';

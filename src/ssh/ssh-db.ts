@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { FaultlineError } from '../errors.js';
 import type { Clock, Db, Net, Test } from '../protocols.js';
 import type { NodeContext, NodeExec, SystemSpec } from '../system.js';
+import type { Storage } from '../storage-faults.js';
 import { IptablesNet } from '../iptables-net.js';
 import { waitFor, type Waitable } from '../docker/wait.js';
 import { FAKETIME_ENV, type Endpoint, type Endpoints } from '../docker/container-db.js';
@@ -33,6 +34,15 @@ export class SshDb<O> implements Db, Endpoints<O> {
   readonly net: Net;
   readonly clock: Clock;
   readonly primaries?: (test: Test) => Promise<string[]>;
+  /** Storage faults need a data directory faultline controls (lazyfs, a small tmpfs): containers only. */
+  readonly storage: Storage = {
+    unsupported: {
+      power: 'power failures need the data directory on lazyfs, which faultline mounts only in containers; on machines over SSH it would need FUSE and root on each host, and a real power cut is out of its reach',
+      corrupt: 'file corruption runs only in containers (on machines over SSH faultline does not stop servers and edit their files)',
+      'disk-full': 'a full disk needs a small file system faultline owns, which it makes only in containers',
+    },
+    restart: () => Promise.reject(new FaultlineError('UNSUPPORTED', 'storage faults run only in containers')),
+  };
   private readonly conns = new Map<string, SshConnection>();
   private readonly byNode: Map<string, SshTarget>;
   private inet?: IptablesNet;
@@ -58,7 +68,10 @@ export class SshDb<O> implements Db, Endpoints<O> {
       delay: (t, ms, jitter, nodes) => net().delay(t, ms, jitter, nodes),
       fast: (t) => net().fast(t),
     };
-    this.clock = system.clock === 'libfaketime' ? this.fakeClock() : { supported: false, reason: system.clock.unsupported, bump: refuse, reset: refuse };
+    this.clock =
+      system.clock === 'libfaketime'
+        ? this.fakeClock()
+        : { supported: false, reason: system.clock === 'clockshift' ? 'its server bypasses libc, and clockshift (which shifts such servers\' clocks) runs only in containers' : system.clock.unsupported, bump: refuse, reset: refuse };
     if (system.primaries) this.primaries = (test) => system.primaries!(this.nodeExec(), test, options);
   }
 
