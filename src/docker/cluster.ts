@@ -250,7 +250,10 @@ export class DockerCluster {
     if (!c.running) return { running: false, exitCode: c.exitCode, sinceMs: 0 };
     const state = (await this.ctl(node, ['status'])).find(([k]) => k === 'state')?.[1] ?? '';
     const [what, num, since] = state.split(' ');
-    return { running: what === 'running', exitCode: what === 'down' ? Number(num) : -1, sinceMs: Math.round(Number(since ?? 0) * 1000) };
+    // No state yet: the supervisor is still mounting lazyfs before it starts the server. That is
+    // a server on its way up, not one that exited.
+    if (what !== 'down') return { running: true, exitCode: -1, sinceMs: what === 'running' ? Math.round(Number(since ?? 0) * 1000) : 0 };
+    return { running: false, exitCode: Number(num), sinceMs: Math.round(Number(since ?? 0) * 1000) };
   }
 
   /** PID (on the host) of the node's init process, or undefined when it is not running. */

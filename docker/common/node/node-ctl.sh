@@ -15,14 +15,20 @@ set -u
 S=/run/faultline
 die() { echo "error=$*"; exit 1; }
 
-# Every live process of the node except tini, the supervisor, lazyfs and this command's own
-# process group (docker exec starts it in a session of its own: ps, subshells).
+# Every live process of the node that belongs to the server: not tini, the supervisor, lazyfs,
+# the supervisor's own short-lived helpers (date, mv: killing one while it records the server's
+# exit would leave the state at "running" for good), nor any `docker exec` session (a process
+# with parent 0 and its process group: this command, a concurrent status).
 victims() {
-  keep=" 1 $(cat "$S/supervisor.pid" 2>/dev/null) $(cat "$S/lazyfs.pid" 2>/dev/null) "
-  mine=$(ps -o pgid= -p $$ | tr -d ' ')
-  ps -e -o pid=,pgid=,stat= | while read -r p g st; do
+  sup=$(cat "$S/supervisor.pid" 2>/dev/null)
+  keep=" 1 $sup $(cat "$S/lazyfs.pid" 2>/dev/null) "
+  server=$(server_state | { read -r what pid _ && [ "$what" = running ] && echo "$pid"; })
+  table=$(ps -e -o pid=,ppid=,pgid=,stat=)
+  execs=" $(echo "$table" | while read -r p pp g st; do [ "$pp" = 0 ] && [ "$p" != 1 ] && printf '%s ' "$g"; done) "
+  echo "$table" | while read -r p pp g st; do
     case "$keep" in *" $p "*) continue ;; esac
-    [ "$g" = "$mine" ] && continue
+    case "$execs" in *" $g "*) continue ;; esac
+    [ -n "$sup" ] && [ "$pp" = "$sup" ] && [ "$p" != "$server" ] && continue
     case "$st" in Z*) continue ;; esac
     echo "$p"
   done
