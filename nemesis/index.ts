@@ -7,6 +7,7 @@ import './kill.js';
 import './pause.js';
 import './packet.js';
 import './clock.js';
+import './stall.js';
 import './power.js';
 import './corrupt.js';
 import './disk-full.js';

@@ -5,6 +5,7 @@ import type { History, Op, OpType } from './history.js';
 import type { Generator, OpSpec } from './generator/core.js';
 import type { Rng } from './rng.js';
 import type { Storage } from './storage-faults.js';
+import { BudgetExhausted } from './budget.js';
 
 // ---------------------------------------------------------------- verdicts
 
@@ -69,6 +70,8 @@ export function compose(name: string, checkers: Record<string, Checker>): Checke
         try {
           results[k] = await c.check(history, opts);
         } catch (e) {
+          // A spent budget is the whole check's: it ends every part, with its reason.
+          if (e instanceof BudgetExhausted) throw e;
           results[k] = { valid: 'unknown', error: `checker ${k} crashed: ${(e as Error)?.stack ?? String(e)}` };
         }
       }
@@ -125,6 +128,8 @@ export interface Test extends TestInfo {
   now(): number;
   /** Aborted on Ctrl-C or crash: long operations should stop. */
   signal: AbortSignal;
+  /** The client workers, for client-side faults (set while the workload runs). */
+  workers?: WorkerControl;
 }
 
 // ---------------------------------------------------------------- db
@@ -217,6 +222,36 @@ export interface Client {
   invoke(test: Test, op: Invocation): Promise<Completion>;
   teardown?(test: Test): Promise<void>;
   close?(test: Test): Promise<void>;
+  /**
+   * Client-side faults (the stall nemesis): stop this client's own background traffic (session
+   * heartbeats, lease keepalives) as a GC or VM pause of the client process would, until `thaw`.
+   * Clients without background traffic need neither.
+   */
+  freeze?(): void;
+  thaw?(): void;
+}
+
+/**
+ * The run's client workers as a client-side nemesis sees them (Test.workers): each client thread's
+ * last recorded op, and a gate per thread that, closed, keeps the thread from starting its next op
+ * (and freezes its client) until opened again.
+ */
+export interface WorkerControl {
+  /** Client threads 0..concurrency-1. */
+  threads(): number[];
+  /** The latest op recorded for the thread (an invocation while one is in flight). */
+  last(thread: number): Op | undefined;
+  /** Closes the thread's gate and freezes its client; it finishes the op it is running first. */
+  stall(thread: number): void;
+  /** Opens the gate and thaws the client. */
+  resume(thread: number): void;
+  /**
+   * Stalls the first thread that completes an op matching `pred` (from now on), right at that
+   * completion, before it can start another op; resolves to the thread, or undefined after timeoutMs.
+   */
+  stallWhen(pred: (op: Op) => boolean, timeoutMs: number): Promise<number | undefined>;
+  /** Threads whose gate is closed. */
+  stalled(): number[];
 }
 
 // ---------------------------------------------------------------- nemesis
