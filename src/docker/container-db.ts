@@ -14,9 +14,9 @@ import { DockerCluster } from './cluster.js';
 import { DockerNet } from './net.js';
 import { faketimeOffset, forwardingNet, systemClock } from '../fault-tools.js';
 import { ensureSystemImageFor, FAKETIME_FILE } from './system-image.js';
-import type { NodeLayoutNeeds } from './node-layout.js';
+import { layoutForFaults, type NodeLayoutNeeds } from './node-layout.js';
 import { ClusterStorage } from './storage.js';
-import { DEFAULT_DISK_MIB, type Storage } from '../storage-faults.js';
+import type { Storage } from '../storage-faults.js';
 
 /** Where the client port of each node is reached. */
 export interface Endpoint {
@@ -78,14 +78,7 @@ export class ContainerDb<O> implements Db, Endpoints<O> {
 
   /** Lays the nodes out for the run's faults (called while planning, before setup). */
   prepareFaults(capabilities: readonly string[], options: Readonly<Record<string, unknown>>): void {
-    const has = (c: string) => capabilities.includes(c);
-    const mib = typeof options['disk-size'] === 'number' ? options['disk-size'] : DEFAULT_DISK_MIB;
-    this.layout = {
-      supervised: has('corrupt') || has('power') || has('disk-full'),
-      lazyfs: has('power'),
-      ...(has('disk-full') ? { diskBytes: Math.round(mib * 1024 * 1024) } : {}),
-      clockshift: has('clock') && this.system.clock === 'clockshift',
-    };
+    this.layout = layoutForFaults(capabilities, options, this.system.clock === 'clockshift');
   }
 
   private notSetUp(): never {

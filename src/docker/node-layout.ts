@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import type Docker from 'dockerode';
 import { CLOCKSHIFT, SUPERVISE } from './node-tools.js';
 import { FAKETIME_FILE } from './system-image.js';
+import { DEFAULT_DISK_MIB } from '../storage-faults.js';
 
 /** Where the node's disk (volume or tmpfs) goes when lazyfs takes the data directory. */
 export const DISK_DIR = '/var/lib/faultline/disk';
@@ -46,6 +47,22 @@ export function nodeLayout(dataPath: string, needs: NodeLayoutNeeds = {}): NodeL
   const supervised = !!(needs.supervised || lazyfs || needs.diskBytes);
   const diskPath = lazyfs ? DISK_DIR : dataPath;
   return { dataPath, supervised, lazyfs, diskBytes: needs.diskBytes, clockshift: !!needs.clockshift, diskPath, ballastDir: diskPath };
+}
+
+/**
+ * What a run's faults need of its nodes, from the capabilities its nemeses require and their
+ * options (`disk-size` in MiB): what a Db's `prepareFaults` hands to its DockerCluster.
+ * `clockshift`: the server's clock faults go through clockshift (it bypasses libc).
+ */
+export function layoutForFaults(capabilities: readonly string[], options: Readonly<Record<string, unknown>>, clockshift = false): NodeLayoutNeeds {
+  const has = (c: string) => capabilities.includes(c);
+  const mib = typeof options['disk-size'] === 'number' ? options['disk-size'] : DEFAULT_DISK_MIB;
+  return {
+    supervised: has('corrupt') || has('power') || has('disk-full'),
+    lazyfs: has('power'),
+    ...(has('disk-full') ? { diskBytes: Math.round(mib * 1024 * 1024) } : {}),
+    clockshift: has('clock') && clockshift,
+  };
 }
 
 /** Whether the layout needs the tools copied into the node. */
