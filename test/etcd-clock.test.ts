@@ -8,8 +8,13 @@ import { leftovers, fakeTest, prepareDocker, testRunId } from './docker-helpers.
 import { createDb } from '../src/plugin/plan.js';
 import type { ContainerDb } from '../src/docker/container-db.js';
 import '../app/builtins.js';
+import { ensureNodeToolsImage } from '../src/docker/node-tools.js';
 
-beforeAll(prepareDocker);
+// The node-tools image (lazyfs, clockshift) takes a few minutes to build on a fresh machine.
+beforeAll(async () => {
+  await prepareDocker();
+  await ensureNodeToolsImage();
+}, 600_000);
 
 /** The node's own wall clock minus ours, in seconds (its Date header has 1 s resolution). */
 async function skewS(db: ContainerDb<unknown>, node: string): Promise<number> {

@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureNodeToolsImage } from '../src/docker/node-tools.js';
 import { leftovers, prepareDocker } from './docker-helpers.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -27,7 +28,11 @@ function run(appendfsync: string, seed: number): { code: number | null; out: str
   return { code: r.status, out: `${r.stdout}\n${r.stderr}`, report, runId };
 }
 
-beforeAll(prepareDocker);
+// The node-tools image (lazyfs, clockshift) takes a few minutes to build on a fresh machine.
+beforeAll(async () => {
+  await prepareDocker();
+  await ensureNodeToolsImage();
+}, 600_000);
 
 describe('power failures on Redis', () => {
   it('appendfsync everysec: acknowledged adds are lost and listed', async () => {

@@ -62,11 +62,13 @@ export async function ensureNodeToolsImage(opts: BuildOptions = {}): Promise<str
   for (const f of files) h.update(f).update('\0').update(readFileSync(join(RECIPES_DIR, f))).update('\0');
   const hash = h.digest('hex').slice(0, 12);
   const ref = `faultline/node-tools:${hash}`;
-  try {
-    await d.getImage(ref).inspect();
-    return ref;
-  } catch {
-    // not built yet
+  if (!opts.force) {
+    try {
+      await d.getImage(ref).inspect();
+      return ref;
+    } catch {
+      // not built yet
+    }
   }
   opts.log?.info(`building ${ref} (lazyfs, clockshift)`);
   try {
