@@ -12,6 +12,7 @@ import { FaultlineError } from '../errors.js';
 import { connectDocker, dockerError, LABEL, RECIPE_LABEL, RUN_LABEL } from './engine.js';
 import { ensureBaseImage, RECIPES_DIR, type BuildOptions } from './images.js';
 import { untarAll } from './tar.js';
+import { withBuildLock } from './build-lock.js';
 
 /** Where the tools live inside a node. */
 export const NODE_TOOLS_DIR = '/usr/local/lib/faultline';
@@ -62,24 +63,22 @@ export async function ensureNodeToolsImage(opts: BuildOptions = {}): Promise<str
   for (const f of files) h.update(f).update('\0').update(readFileSync(join(RECIPES_DIR, f))).update('\0');
   const hash = h.digest('hex').slice(0, 12);
   const ref = `faultline/node-tools:${hash}`;
-  if (!opts.force) {
+  const exists = () => d.getImage(ref).inspect().then(() => true, () => false);
+  if (!opts.force && (await exists())) return ref;
+  // One build at a time across processes (CI prebuilds images while tests run).
+  await withBuildLock(ref, async () => {
+    if (!opts.force && (await exists())) return;
+    opts.log?.info(`building ${ref} (lazyfs, clockshift)`);
     try {
-      await d.getImage(ref).inspect();
-      return ref;
-    } catch {
-      // not built yet
+      const stream = await d.buildImage(
+        { context: RECIPES_DIR, src: files },
+        { t: ref, dockerfile: DOCKERFILE, buildargs: { BASE: base }, labels: { [LABEL]: '1', [RECIPE_LABEL]: hash }, rm: true, forcerm: true },
+      );
+      await followBuild(d, stream);
+    } catch (e) {
+      throw dockerError('building the node tools (lazyfs, clockshift)', e, ref);
     }
-  }
-  opts.log?.info(`building ${ref} (lazyfs, clockshift)`);
-  try {
-    const stream = await d.buildImage(
-      { context: RECIPES_DIR, src: files },
-      { t: ref, dockerfile: DOCKERFILE, buildargs: { BASE: base }, labels: { [LABEL]: '1', [RECIPE_LABEL]: hash }, rm: true, forcerm: true },
-    );
-    await followBuild(d, stream);
-  } catch (e) {
-    throw dockerError('building the node tools (lazyfs, clockshift)', e, ref);
-  }
+  });
   return ref;
 }
 
