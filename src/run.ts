@@ -23,7 +23,7 @@ export interface RunOptions extends PlanInput {
   rate?: number;
   timeLimitS?: number;
   seed?: number;
-  /** Seconds to wait after healing, before the final phase. */
+  /** Seconds to wait after healing, before the final phase (`--recovery-wait`; default: the workload's, else 3). */
   quiesceS?: number;
   opTimeoutMs?: number;
   /** Checker budget. */
@@ -157,7 +157,7 @@ export async function runTest(o: RunOptions): Promise<RunOutcome> {
 
     const main = any(clients(timeLimit(timeLimitS, stagger(1 / rate, workload.generator))), pkg ? nemesis(timeLimit(timeLimitS, pkg.generator)) : null);
     const heal = pkg?.finalGenerator ? nemesis(pkg.finalGenerator) : null;
-    const final = workload.finalGenerator ? [nemesis(sleep(o.quiesceS ?? 3)), clients(workload.finalGenerator)] : [];
+    const final = workload.finalGenerator ? [nemesis(sleep(o.quiesceS ?? workload.recoveryS ?? 3)), clients(workload.finalGenerator)] : [];
     const gen = phases(main, heal, ...final);
 
     progress.setPhase('workload');

@@ -37,6 +37,7 @@ export function register(program: Command): void {
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--fail-on <what>', 'invalid | unknown: which verdicts give a non-zero exit', choiceOption('--fail-on', ['invalid', 'unknown']), 'unknown')
     .option('--availability <fraction>', "the fraction of client ops that must succeed, 0..1 or 'total' (below it: invalid; without it a function that never succeeded is unknown)", (s: string) => parseAvailability(s, '--availability')!)
+    .option('--recovery-wait <s>', "seconds to wait after healing before the final reads (default: the workload's: 10 for Maelstrom's workloads, else 3)", numberOption('--recovery-wait'))
     .option('--quiet', 'no progress output')
     .addHelpText('after', () => pluginHelp())
     .action(async (opts) => {
@@ -59,6 +60,7 @@ export function register(program: Command): void {
         out: opts.out,
         quiet: opts.quiet,
         availability: opts.availability,
+        quiesceS: opts.recoveryWait,
       });
       printDetails(outcome.results);
       for (const l of summarize(outcome.results)) process.stdout.write(l + '\n');

@@ -9,6 +9,8 @@ import type { Client, Db, Grudge, Net, Test } from '../protocols.js';
 import { MaelstromClient } from './client.js';
 import { Cluster } from './cluster.js';
 import { Router } from './router.js';
+import { startServices } from './services.js';
+import { DEFAULT_TOPOLOGY, topology } from './topology.js';
 import { MaelstromWorkloadClient, type MaelstromWorkload } from './workload-client.js';
 
 export interface MaelstromDbSpec {
@@ -31,6 +33,8 @@ export class MaelstromDb implements Db {
   router: Router | undefined;
   cluster: Cluster | undefined;
   primaries?: (test: Test) => Promise<string[]>;
+  private stopServices: (() => void) | undefined;
+  private topologySent: Promise<void> | undefined;
 
   constructor(readonly spec: MaelstromDbSpec) {
     this.name = spec.name;
@@ -43,6 +47,8 @@ export class MaelstromDb implements Db {
 
   async setup(test: Test): Promise<void> {
     this.router = new Router(test.seed ?? 0);
+    this.topologySent = undefined;
+    this.stopServices = startServices(this.router, test.seed ?? 0);
     this.cluster = new Cluster({
       nodeIds: this.nodeIds(test),
       dir: test.dir,
@@ -77,6 +83,8 @@ export class MaelstromDb implements Db {
 
   async teardown(_test?: Test): Promise<void> {
     await this.cluster?.teardown();
+    this.stopServices?.();
+    this.stopServices = undefined;
     this.router?.close();
   }
 
@@ -91,7 +99,36 @@ export class MaelstromDb implements Db {
       router: () => this.need().router,
       workload,
       timeoutMs: this.spec.requestTimeoutMs,
+      prepare: workload === 'broadcast' ? (test) => (this.topologySent ??= this.sendTopology(test)) : undefined,
     });
+  }
+
+  /**
+   * Tells every node its neighbours before the broadcast workload starts (Maelstrom's `topology`
+   * message; `--workload-option topology=NAME`, default grid). A node that does not answer
+   * is warned about, not fatal: it may not need a topology.
+   */
+  private async sendTopology(test: Test): Promise<void> {
+    const { router, cluster } = this.need();
+    const opts = test.workloadOptions as Record<string, string> | undefined;
+    const topo = topology(opts?.topology ?? DEFAULT_TOPOLOGY, cluster.nodeIds);
+    const c = new MaelstromClient(router);
+    try {
+      await Promise.all(
+        cluster.nodeIds.map(async (n) => {
+          for (let attempt = 0; attempt < 3; attempt++) {
+            try {
+              await c.request(n, { type: 'topology', topology: topo }, this.spec.requestTimeoutMs);
+              return;
+            } catch (e) {
+              if (attempt === 2) test.log?.warn(`node ${n} did not acknowledge its topology: ${(e as Error).message}`);
+            }
+          }
+        }),
+      );
+    } finally {
+      c.close();
+    }
   }
 
   /** The Router's faults; they act once the db is set up. */

@@ -65,7 +65,7 @@ export interface CreatedDb<D extends Db = Db> {
 /** Builds a db plugin's Db from raw options (as `--db-option` gives them, or typed values). */
 export function createDb<D extends Db = Db>(name: string, o: Pick<PlanInput, 'nodes' | 'bug' | 'bin' | 'dbOptions' | 'ssh'> = {}): CreatedDb<D> & { options: Record<string, unknown> } {
   const plugin = lookup(dbs, name, '--db');
-  if (o.bug !== undefined && !(plugin.bugs && o.bug in plugin.bugs)) {
+  if (o.bug !== undefined && !plugin.anyBug && !(plugin.bugs && o.bug in plugin.bugs)) {
     const known = Object.keys(plugin.bugs ?? {});
     throw new FaultlineError('BAD_ARGUMENT', `db ${name} has no bug '${o.bug}'${known.length ? ` (known: ${known.join(', ')})` : ''}`, '--bug');
   }
