@@ -193,7 +193,8 @@ export class Cluster {
 
     // init / init_ok
     const msgId = this.nextInitId++;
-    const timeoutMs = this.opts.initTimeoutMs ?? 10_000;
+    // Generous: on a loaded machine (CI, shared runners) several interpreters starting at once are slow.
+    const timeoutMs = this.opts.initTimeoutMs ?? 30_000;
     let timer: NodeJS.Timeout | undefined;
     const reply = new Promise<Message>((resolve) => this.initWaiters.set(msgId, resolve));
     const timeout = new Promise<'timeout'>((resolve) => {
