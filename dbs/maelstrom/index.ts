@@ -9,7 +9,7 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { badArgument } from '../../src/errors.js';
 import { MaelstromDb } from '../../src/maelstrom/db.js';
-import { maelstromClients, maelstromDbOptions } from '../../src/maelstrom/db-options.js';
+import { maelstromClients, maelstromDbOptions, maelstromSpecOptions } from '../../src/maelstrom/db-options.js';
 import { MAELSTROM_WORKLOADS } from '../../src/maelstrom/workload-client.js';
 import { opt } from '../../src/plugin/options.js';
 import { defineDb } from '../../src/plugin/registry.js';
@@ -54,7 +54,7 @@ defineDb({
   create({ nodes, bug, bin, options }) {
     if (!bin) throw badArgument('db maelstrom needs --bin PROGRAM', '--bin');
     const { command, args } = binCommand(bin, options.args?.split(/\s+/).filter(Boolean) ?? []);
-    return new MaelstromDb({ name: 'maelstrom', command, args, env: bug ? { FAULTLINE_BUG: bug } : undefined, nodes, workloads: WORKLOADS, requestTimeoutMs: options['timeout-ms'] });
+    return new MaelstromDb({ name: 'maelstrom', command, args, env: bug ? { FAULTLINE_BUG: bug } : undefined, nodes, workloads: WORKLOADS, ...maelstromSpecOptions(options) });
   },
   clients: maelstromClients(WORKLOADS),
 });

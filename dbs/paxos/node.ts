@@ -49,6 +49,8 @@ let nextSlot = 1;
 let nextValueId = 1;
 /** Leader: slots proposed in this ballot and not yet chosen: value and who accepted it. */
 const proposing = new Map<number, { value: Value; acks: Set<string>; sentAt: number }>();
+/** Leader: chosen slots not yet announced to followers. */
+const unannounced: [number, Value][] = [];
 /** Requests waiting for their value to be chosen and applied: by value id. */
 const waiting = new Map<string, (b: Body) => void>();
 
@@ -70,6 +72,7 @@ function stepDown(higher: number, leader: string | null): void {
   role = 'follower';
   leaderId = leader;
   proposing.clear();
+  unannounced.length = 0;
   for (const [, respond] of waiting) respond({ type: 'error', code: ERR.crash, text: 'leadership lost; the request may still be chosen' });
   waiting.clear();
   resetElection();
@@ -123,8 +126,10 @@ function serve(req: Body, respond: (b: Body) => void): void {
   propose(nextSlot++, value);
 }
 
+/** Heartbeats also tell followers the slots chosen since the last one (batched, not per slot). */
 function heartbeat(): void {
-  for (const n of rt.peers()) rt.send(n, { type: 'heartbeat', ballot });
+  const decided = unannounced.splice(0);
+  for (const n of rt.peers()) rt.send(n, { type: 'heartbeat', ballot, decided });
 }
 
 // ---------------------------------------------------------------- learner
@@ -186,7 +191,7 @@ function handleLocal(b: Body, from: string = rt.nodeId): void {
       p.acks.add(b.src_node as string);
       if (p.acks.size >= majority()) {
         proposing.delete(b.slot as number);
-        for (const n of rt.peers()) rt.send(n, { type: 'decide', slot: b.slot, value: p.value });
+        unannounced.push([b.slot as number, p.value]);
         learn(b.slot as number, p.value);
       }
       return;
@@ -199,10 +204,10 @@ function handleLocal(b: Body, from: string = rt.nodeId): void {
 
 for (const t of ['prepare', 'promise', 'accept', 'accepted', 'nack']) rt.on(t, (m: Message) => handleLocal(m.body, m.src));
 
-rt.on('decide', (m) => learn(m.body.slot as number, m.body.value as Value));
-
 rt.on('heartbeat', (m) => {
   const bb = m.body.ballot as number;
+  // Chosen is chosen, whoever says so and whatever our promise.
+  for (const [slot, value] of (m.body.decided as [number, Value][] | undefined) ?? []) learn(slot, value);
   if (bb < store.promised) return;
   if (role !== 'follower' && bb > ballot) stepDown(bb, m.src);
   if (role === 'follower') {

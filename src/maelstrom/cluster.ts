@@ -22,6 +22,8 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   router: Router;
   log?: Logger;
+  /** Also pass each stderr line of the nodes to `log` (Maelstrom's --log-stderr). */
+  logStderr?: boolean;
   /** How long a node may take to answer init (ms). */
   initTimeoutMs?: number;
 }
@@ -128,7 +130,7 @@ export class Cluster {
       proc = spawn(this.opts.command, this.opts.args, {
         cwd: dir,
         env: { ...process.env, ...this.opts.env, FAULTLINE_NODE_DIR: dir },
-        stdio: ['pipe', 'pipe', logFd],
+        stdio: ['pipe', 'pipe', this.opts.logStderr ? 'pipe' : logFd],
         detached: false,
       });
     } catch (e) {
@@ -187,6 +189,17 @@ export class Cluster {
       this.opts.router.send(m);
     });
     proc.stdout!.on('data', (chunk: Buffer) => splitter.push(chunk));
+    if (this.opts.logStderr && proc.stderr) {
+      const lines = new LineSplitter((line) => this.opts.log?.info(`${id}: ${line}`));
+      proc.stderr.on('data', (chunk: Buffer) => {
+        try {
+          writeSync(logFd, chunk);
+        } catch {
+          // log closed: the node exited
+        }
+        lines.push(chunk);
+      });
+    }
     this.opts.router.register(id, 'node', (m) => {
       if (np.status !== 'dead') proc.stdin!.write(encodeMessage(m));
     });

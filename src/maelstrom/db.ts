@@ -8,7 +8,7 @@ import { FaultlineError } from '../errors.js';
 import type { Client, Db, Grudge, Net, Test } from '../protocols.js';
 import { MaelstromClient } from './client.js';
 import { Cluster } from './cluster.js';
-import { Router } from './router.js';
+import { Router, type Latency } from './router.js';
 import { startServices } from './services.js';
 import { DEFAULT_TOPOLOGY, topology } from './topology.js';
 import { MaelstromWorkloadClient, type MaelstromWorkload } from './workload-client.js';
@@ -23,6 +23,10 @@ export interface MaelstromDbSpec {
   workloads: readonly MaelstromWorkload[];
   /** Client request timeout (ms): past it an op is indefinite (info). */
   requestTimeoutMs: number;
+  /** Baseline latency of node-to-node messages. */
+  latency?: Latency;
+  /** Echo node stderr lines to the run's log. */
+  logStderr?: boolean;
   /** Ask nodes `raft_status` to find leaders (built-in Raft only). */
   raftStatus?: boolean;
 }
@@ -48,6 +52,7 @@ export class MaelstromDb implements Db {
   async setup(test: Test): Promise<void> {
     this.router = new Router(test.seed ?? 0);
     this.topologySent = undefined;
+    this.router.setLatency(this.spec.latency ?? null);
     this.stopServices = startServices(this.router, test.seed ?? 0);
     this.cluster = new Cluster({
       nodeIds: this.nodeIds(test),
@@ -57,6 +62,7 @@ export class MaelstromDb implements Db {
       env: this.spec.env,
       router: this.router,
       log: test.log,
+      logStderr: this.spec.logStderr,
     });
     try {
       await this.cluster.startAll();
