@@ -40,7 +40,7 @@ for (const c of configs.filter((x) => x.name.includes(filter))) {
   const verdicts: string[] = [];
   for (let seed = 1; seed <= seeds; seed++) {
     const o = await runTest({
-      bin: prog(c.bin), workload: c.workload, bug: c.bug, nemesis: ['partition'], nemesisIntervalS: 1, timeLimitS: 5, seed, out, quiet: true,
+      bin: prog(c.bin), workload: c.workload, bug: c.bug, nemesis: ['partition'], nemesisIntervalS: 1, timeLimitS: 5, rate: 100, seed, out, quiet: true,
       quiesceS: c.recoveryS, dbOptions: { 'timeout-ms': '500', ...(c.args ? { args: c.args } : {}) },
     });
     verdicts.push(String(o.valid));

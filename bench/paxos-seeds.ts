@@ -27,7 +27,7 @@ for (let seed = 1; seed <= seeds; seed++) {
   for (const c of configs) {
     const t0 = Date.now();
     const o = await runTest({
-      db: 'paxos', workload: 'lin-kv', bug: c.bug, nemesis: c.nemesis, nemesisIntervalS: 3, timeLimitS, seed, out, quiet: true,
+      db: 'paxos', workload: 'lin-kv', bug: c.bug, nemesis: c.nemesis, nemesisIntervalS: 3, timeLimitS, rate: 100, seed, out, quiet: true,
       nemesisOptions: c.kill ? { kill: c.kill } : {},
     });
     const stats = o.results.results?.stats as { summary?: string } | undefined;

@@ -16,7 +16,7 @@ const out = mkdtempSync(join(tmpdir(), 'faultline-maelstrom-gossip-'));
 
 function run(workload: string, mode: string, o: { bug?: string; seed?: number; recoveryS?: number; nodes?: number; topology?: string; gossipS?: number } = {}): Promise<RunOutcome> {
   return runTest({
-    bin: GOSSIP, workload, bug: o.bug, nemesis: ['partition'], nemesisIntervalS: 1, timeLimitS: 5, seed: o.seed ?? 2, out, quiet: true, nodes: o.nodes,
+    bin: GOSSIP, workload, bug: o.bug, nemesis: ['partition'], nemesisIntervalS: 1, timeLimitS: 5, rate: 100, seed: o.seed ?? 2, out, quiet: true, nodes: o.nodes,
     quiesceS: o.recoveryS, dbOptions: { 'timeout-ms': '500', args: `${mode} ${o.gossipS ?? 2}` }, workloadOptions: o.topology ? { topology: o.topology } : {},
   });
 }

@@ -16,7 +16,7 @@ const out = mkdtempSync(join(tmpdir(), 'faultline-maelstrom-workloads-'));
 
 function run(bin: string, workload: string, o: { bug?: string; args?: string; seed?: number } = {}): Promise<RunOutcome> {
   return runTest({
-    bin: prog(bin), workload, bug: o.bug, nemesis: ['partition'], nemesisIntervalS: 1, timeLimitS: 4, seed: o.seed ?? 1, out, quiet: true,
+    bin: prog(bin), workload, bug: o.bug, nemesis: ['partition'], nemesisIntervalS: 1, timeLimitS: 4, rate: 100, seed: o.seed ?? 1, out, quiet: true,
     dbOptions: { 'timeout-ms': '500', ...(o.args ? { args: o.args } : {}) },
   });
 }

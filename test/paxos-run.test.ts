@@ -11,7 +11,7 @@ import { runTest } from '../src/run.js';
 describe('paxos db', () => {
   it('lin-kv under partitions is linearizable', async () => {
     const out = mkdtempSync(join(tmpdir(), 'faultline-paxos-'));
-    const o = await runTest({ db: 'paxos', workload: 'lin-kv', nemesis: ['partition'], nemesisIntervalS: 2, timeLimitS: 10, seed: 1, out, quiet: true });
+    const o = await runTest({ db: 'paxos', workload: 'lin-kv', nemesis: ['partition'], nemesisIntervalS: 2, timeLimitS: 10, rate: 100, seed: 1, out, quiet: true });
     expect(o.results.results?.linearizable?.valid).toBe(true);
     // On a loaded machine one kind of op may never succeed (stats: unknown); never invalid.
     expect(o.valid).not.toBe(false);

@@ -63,6 +63,7 @@ export class MaelstromDb implements Db {
       router: this.router,
       log: test.log,
       logStderr: this.spec.logStderr,
+      runId: test.runId,
     });
     try {
       await this.cluster.startAll();
