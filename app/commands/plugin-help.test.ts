@@ -16,6 +16,6 @@ describe('plugin docs', () => {
     expect(etcd.workloads).toEqual(['register', 'set', 'lock', 'list-append']);
     // etcd is a Go server: clock faults are not among the faults it takes.
     expect(etcd.faults).toEqual(['kill', 'packet', 'partition', 'pause', 'stall']);
-    expect(pluginHelp()).toMatch(/raft: .*\n {4}workloads: register, set\n {4}faults: kill, packet, partition, pause, stall\n {4}bugs \(--bug\): stale-read, early-ack/);
+    expect(pluginHelp()).toMatch(/raft: .*\n {4}workloads: register, set, lin-kv, g-set\n {4}faults: kill, packet, partition, pause, stall\n {4}bugs \(--bug\): stale-read, early-ack/);
   });
 });
