@@ -7,3 +7,4 @@ import './maelstrom/index.js';
 import './etcd/index.js';
 import './zookeeper/index.js';
 import './redis/index.js';
+import './paxos/index.js';

@@ -7,3 +7,4 @@ import './counter.js';
 import './lock.js';
 import './txn-workloads.js';
 import './queue.js';
+import './maelstrom.js';
