@@ -11,6 +11,7 @@ import type { Clock, Db, Net, Test } from '../protocols.js';
 import type { NodeContext, NodeExec, SystemSpec } from '../system.js';
 import { DockerCluster } from './cluster.js';
 import { DockerNet } from './net.js';
+import { probedPorts } from './wait.js';
 import { faketimeOffset, forwardingNet, systemClock } from '../fault-tools.js';
 import { ensureSystemImageFor, FAKETIME_FILE } from './system-image.js';
 
@@ -89,6 +90,7 @@ export class ContainerDb<O> implements Db, Endpoints<O> {
       env: (node, ips) => ({ ...(s.clock === 'libfaketime' ? FAKETIME_ENV : {}), ...s.env?.(this.ctx(node, test, ips)) }),
       files: s.files ? (node, ips) => s.files!(this.ctx(node, test, ips)) : undefined,
       dataPath: s.dataPath,
+      publish: [...new Set([s.clientPort, ...probedPorts(s.wait)])],
       wait: s.wait,
       readyTimeoutMs: s.readyTimeoutMs ?? 60_000,
       onStart: async (node) => this.dnet?.reapply(node),
@@ -114,7 +116,7 @@ export class ContainerDb<O> implements Db, Endpoints<O> {
   }
 
   endpoint(node: string): Endpoint {
-    return { host: this.c().ip(node), port: this.system.clientPort };
+    return this.c().reach(node, this.system.clientPort);
   }
 
   /** The cluster, for tests and system hooks that need more than the Db protocol. */
@@ -128,6 +130,7 @@ export class ContainerDb<O> implements Db, Endpoints<O> {
     return {
       exec: (node, cmd, timeoutMs) => c().exec(node, cmd, timeoutMs),
       address: (node) => c().ip(node),
+      reach: (node, port) => c().reach(node, port),
       get nodes() {
         return c().nodes;
       },
