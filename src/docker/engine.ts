@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { FaultlineError } from '../errors.js';
 import type { SshAuth } from '../ssh/connection.js';
-import { isRemote, readTls, resolveTarget, type EngineTarget } from './engine-target.js';
+import { DEFAULT_SOCKET, isRemote, readTls, resolveTarget, type EngineTarget } from './engine-target.js';
 import { SshEngineAgent } from './ssh-engine.js';
 
 /** Every container, network, volume and image faultline creates carries this label ("1"). */
@@ -52,6 +52,7 @@ export function closeEngine(): void {
   sharedAgent?.destroy();
   sharedAgent = undefined;
   shared = undefined;
+  local = undefined;
   checked = undefined;
   target = undefined;
 }
@@ -96,6 +97,27 @@ export function docker(): Docker {
     }
   }
   return shared;
+}
+
+let local: Promise<Docker | undefined> | undefined;
+
+/**
+ * This machine's engine when faultline drives a remote one and a local one answers too: images
+ * are then built here (where the recipe's apt mirror is known to be reachable) and shipped.
+ */
+export function localDocker(): Promise<Docker | undefined> {
+  if (!isRemoteEngine()) return Promise.resolve(undefined);
+  local ??= (async () => {
+    const Docker = createRequire(import.meta.url)('dockerode') as typeof import('dockerode');
+    const d = new Docker({ socketPath: DEFAULT_SOCKET });
+    try {
+      await d.version();
+      return d;
+    } catch {
+      return undefined;
+    }
+  })();
+  return local;
 }
 
 /**
