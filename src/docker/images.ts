@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import type Docker from 'dockerode';
 import { FaultlineError } from '../errors.js';
-import { connectDocker, dockerError, engineTarget, LABEL, localDocker, RECIPE_LABEL } from './engine.js';
+import { connectDocker, docker, dockerError, engineTarget, isRemoteEngine, LABEL, localDocker, RECIPE_LABEL } from './engine.js';
+import { withBuildLock } from './build-lock.js';
 
 /** docker/ at the repository root: recipes live there. */
 export const RECIPES_DIR = fileURLToPath(new URL('../../docker/', import.meta.url));
@@ -87,6 +88,14 @@ export async function ensureBaseImage(opts: BuildOptions = {}): Promise<string> 
   const hash = ref.slice('faultline/base:'.length);
   const dir = join(RECIPES_DIR, 'base');
   if (!opts.force && (await imageExists(d, ref))) return ref;
+  return withBuildLock(lockKey(d, ref), async () => {
+    // Another process may have built it while this one waited for the lock.
+    if (!opts.force && (await imageExists(d, ref))) return ref;
+    return buildBase(d, dir, hash, ref, log);
+  });
+}
+
+async function buildBase(d: Docker, dir: string, hash: string, ref: string, log: ImageLog): Promise<string> {
   if (!(await commandExists('debootstrap'))) {
     throw new FaultlineError('DOCKER', 'debootstrap is needed to build the base image without a registry; run `bash docker/setup-engine.sh` or set FAULTLINE_BASE_IMAGE=debian:bookworm-slim', ref);
   }
@@ -135,13 +144,29 @@ export async function ensureImage(name: string, dir: string, opts: BuildOptions 
   if (!opts.force && (await imageExists(d, ref))) return ref;
   const here = opts.engine ? undefined : await localDocker();
   if (here) {
+    // Built (or found) on this machine's engine under its own lock, then shipped under the remote one's.
     await ensureImage(name, dir, { ...opts, engine: here });
-    log.info(`loading ${ref} into the engine at ${engineTarget().url}`);
-    await transferImage(here, d, ref);
-    log.info(`loaded ${ref}`);
-    return ref;
+    return withBuildLock(lockKey(d, ref), async () => {
+      if (!opts.force && (await imageExists(d, ref))) return ref;
+      log.info(`loading ${ref} into the engine at ${engineTarget().url}`);
+      await transferImage(here, d, ref);
+      log.info(`loaded ${ref}`);
+      return ref;
+    });
   }
   if (!opts.base && !process.env.FAULTLINE_BASE_IMAGE) await ensureBaseImage({ ...opts, engine: d });
+  return withBuildLock(lockKey(d, ref), async () => {
+    if (!opts.force && (await imageExists(d, ref))) return ref;
+    return buildImage(d, name, dir, base, hash, ref, log);
+  });
+}
+
+/** Build locks are per engine: a remote engine's image is not this machine's. */
+function lockKey(d: Docker, ref: string): string {
+  return isRemoteEngine() && d === docker() ? `${engineTarget().url} ${ref}` : ref;
+}
+
+async function buildImage(d: Docker, name: string, dir: string, base: string, hash: string, ref: string, log: ImageLog): Promise<string> {
   log.info(`building image ${ref} from ${base}`);
   const files = await listFiles(dir);
   try {
