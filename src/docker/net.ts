@@ -36,15 +36,19 @@ function containerShell(host: NetHost): NetShell {
   };
 }
 
+/** argv fed `stdin` through sh, with the input as an argument: no exec stdin needed. */
+export function withInput(argv: string[], stdin?: string): string[] {
+  return stdin === undefined ? argv : ['sh', '-c', 'in=$1; shift; printf "%s" "$in" | "$@"', 'sh', stdin, ...argv];
+}
+
 /**
  * Runs argv inside the node through the engine; input is passed as an argument and piped by sh (an
  * exec's stdin is not reliably closed through every transport). A node that is down or frozen
  * (the engine answers 409/404) is reported as down: its rules are set when it runs again.
  */
 async function execShell(exec: NonNullable<NetHost['exec']>, node: string, argv: string[], stdin?: string) {
-  const cmd = stdin === undefined ? argv : ['sh', '-c', 'in=$1; shift; printf "%s" "$in" | "$@"', 'sh', stdin, ...argv];
   try {
-    const r = await exec(node, cmd, 30_000);
+    const r = await exec(node, withInput(argv, stdin), 30_000);
     return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const code = (e as { statusCode?: number })?.statusCode;
