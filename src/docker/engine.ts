@@ -41,7 +41,9 @@ export interface EngineOptions {
 
 /** Chooses the engine for what follows (drops a client made for another one). */
 export function configureEngine(o: EngineOptions): void {
-  const t = resolveTarget(o.host); // bad URLs fail here, before anything starts
+  // A bad --docker-host fails here, before anything starts; DOCKER_HOST is read when Docker is
+  // first used (runs of the built-in targets never need it).
+  const t = o.host !== undefined ? resolveTarget(o.host) : undefined;
   closeEngine();
   config = o;
   target = t;
