@@ -123,6 +123,15 @@ describe('an engine that does not answer', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('a malformed DOCKER_HOST stops only runs that use Docker', async () => {
+    const env = { DOCKER_HOST: 'docker-box:2375' };
+    const raft = await faultline(['run', '--db', 'raft', '--nemesis', 'none', '--time-limit', '2', '--quiet', '--out', join(dir, 'results')], { timeoutMs: 60_000, env });
+    expect(raft.exitCode, raft.stderr).toBe(0);
+    const etcd = await faultline(['run', '--db', 'etcd', '--time-limit', '2', '--quiet', '--out', join(dir, 'results')], { timeoutMs: 60_000, env });
+    expect(etcd.exitCode).toBe(254);
+    expect(etcd.stderr).toContain('DOCKER_HOST docker-box:2375: no scheme');
+  });
+
   it('a malformed --docker-host is refused before anything starts', async () => {
     const r = await faultline(['run', '--db', 'etcd', '--docker-host', 'http://x:2375', '--time-limit', '5', '--out', join(dir, 'results')], { timeoutMs: 60_000 });
     expect(r.exitCode).toBe(254);
