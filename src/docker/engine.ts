@@ -113,8 +113,9 @@ export function localDocker(): Promise<Docker | undefined> {
     const Docker = createRequire(import.meta.url)('dockerode') as typeof import('dockerode');
     const d = new Docker({ socketPath: DEFAULT_SOCKET });
     try {
-      await d.version();
-      return d;
+      // Images and binaries built here must run there: same CPU architecture only.
+      const [here, there] = await Promise.all([d.version(), connectDocker().then((r) => r.version())]);
+      return here.Arch === there.Arch ? d : undefined;
     } catch {
       return undefined;
     }
