@@ -23,8 +23,10 @@ export interface NodeContext<O> {
 /** A command inside a node, for primaries and readiness probes: argv, never a shell string from input. */
 export interface NodeExec {
   exec(node: string, cmd: string[], timeoutMs?: number): Promise<{ exitCode: number; stdout: string; stderr: string }>;
-  /** The node's address. */
+  /** The node's address (as other nodes reach it). */
   address(node: string): string;
+  /** Where this machine reaches a node's port (differs from address:port on a remote Docker engine). */
+  reach(node: string, port: number): { host: string; port: number };
   readonly nodes: readonly string[];
 }
 

@@ -7,6 +7,7 @@ import { executePlan, prepareRun } from '../../src/run.js';
 import { dbs, nemeses, workloads } from '../../src/plugin/registry.js';
 import { pluginHelp } from './plugin-help.js';
 import { addSshOptions, sshClusterFrom } from './ssh-options.js';
+import { addEngineOption, configureEngineFrom } from './engine-options.js';
 import { badArgument, EXIT } from '../../src/errors.js';
 import { checkWritableDir } from '../../src/fs-safe.js';
 import { getChecker } from '../../checkers/index.js';
@@ -21,6 +22,7 @@ import type { CheckResult } from '../../src/protocols.js';
 export function register(program: Command): void {
   const cmd = program.command('run');
   addSshOptions(cmd);
+  addEngineOption(cmd);
   cmd
     .description('run a test: workload + faults against a cluster, then check the history')
     .option('--db <name>', `database: ${dbs.names().join(', ')} (default: raft; maelstrom with --bin)`)
@@ -51,6 +53,7 @@ export function register(program: Command): void {
     .addHelpText('after', () => pluginHelp())
     .action(async (opts) => {
       // Options and plugins first (a refused run leaves nothing behind), then the output places.
+      configureEngineFrom(opts);
       const plan = prepareRun({
         db: opts.db,
         bin: opts.bin,

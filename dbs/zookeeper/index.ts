@@ -72,6 +72,7 @@ export class ZookeeperDb implements Db {
       layout: this.layout,
       // The client port opens early; serving (a mode in `srvr`) is awaited below, polled from here.
       wait: { port: CLIENT_PORT },
+      publish: [CLIENT_PORT],
       readyTimeoutMs: 180_000,
       onStart: async (node) => this.dnet?.reapply(node),
       log: test.log,
@@ -90,7 +91,7 @@ export class ZookeeperDb implements Db {
       let last = '';
       for (;;) {
         try {
-          last = await fourLetter(this.c().ip(node), CLIENT_PORT, 'srvr', 2000);
+          last = await fourLetter(this.c().reach(node, CLIENT_PORT).host, this.c().reach(node, CLIENT_PORT).port, 'srvr', 2000);
           if (modeOf(last)) break;
         } catch (e) {
           last = (e as Error).message;
@@ -117,7 +118,8 @@ export class ZookeeperDb implements Db {
   }
 
   endpoint(node: string): string {
-    return `${this.c().ip(node)}:${CLIENT_PORT}`;
+    const { host, port } = this.c().reach(node, CLIENT_PORT);
+    return `${host}:${port}`;
   }
 
   /** The node's server log so far (with Docker's real-time timestamps in front of the server's own). */
@@ -148,7 +150,7 @@ export class ZookeeperDb implements Db {
   }
 
   primaries(test: Test): Promise<string[]> {
-    return zkLeaders(test.nodes, (n) => ({ host: this.c().ip(n), port: CLIENT_PORT }));
+    return zkLeaders(test.nodes, (n) => this.c().reach(n, CLIENT_PORT));
   }
 
   async collectLogs(_test: Test, dir: string): Promise<string[]> {

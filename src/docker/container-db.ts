@@ -12,6 +12,7 @@ import type { Clock, Db, Net, Test } from '../protocols.js';
 import type { NodeContext, NodeExec, SystemSpec } from '../system.js';
 import { DockerCluster } from './cluster.js';
 import { DockerNet } from './net.js';
+import { probedPorts } from './wait.js';
 import { faketimeOffset, forwardingNet, systemClock } from '../fault-tools.js';
 import { ensureSystemImageFor, FAKETIME_FILE } from './system-image.js';
 import { layoutForFaults, type NodeLayoutNeeds } from './node-layout.js';
@@ -105,6 +106,7 @@ export class ContainerDb<O> implements Db, Endpoints<O> {
       layout: this.layout,
       files: s.files ? (node, ips) => s.files!(this.ctx(node, test, ips)) : undefined,
       dataPath: s.dataPath,
+      publish: [...new Set([s.clientPort, ...probedPorts(s.wait)])],
       wait: s.wait,
       readyTimeoutMs: s.readyTimeoutMs ?? 60_000,
       onStart: async (node) => this.dnet?.reapply(node),
@@ -130,7 +132,7 @@ export class ContainerDb<O> implements Db, Endpoints<O> {
   }
 
   endpoint(node: string): Endpoint {
-    return { host: this.c().ip(node), port: this.system.clientPort };
+    return this.c().reach(node, this.system.clientPort);
   }
 
   /** The cluster, for tests and system hooks that need more than the Db protocol. */
@@ -144,6 +146,7 @@ export class ContainerDb<O> implements Db, Endpoints<O> {
     return {
       exec: (node, cmd, timeoutMs) => c().exec(node, cmd, timeoutMs),
       address: (node) => c().ip(node),
+      reach: (node, port) => c().reach(node, port),
       get nodes() {
         return c().nodes;
       },
