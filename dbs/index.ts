@@ -5,3 +5,5 @@ import './raft/index.js';
 import './gossip/index.js';
 import './maelstrom/index.js';
 import './etcd/index.js';
+import './rabbitmq/index.js';
+import './nats/index.js';

@@ -130,7 +130,9 @@ class FinalPolls implements Generator {
 
   update(ctx: GenContext, ev: Op): Generator | null {
     if (ev.type === 'invoke' || ev.f !== 'poll') return this;
-    if (ev.type !== 'ok') return this.failures >= 20 ? null : new FinalPolls(this.keys, this.pos, this.failures + 1, ctx.time + 500e6);
+    // A cluster may take a while to elect leaders after healing: keep trying (the final phase's
+    // time limit ends it), a second apart.
+    if (ev.type !== 'ok') return new FinalPolls(this.keys, this.pos, this.failures + 1, ctx.time + 1e9);
     const got = maxOffsets(ev.value);
     if (!Object.keys(got).length) return null;
     const pos = { ...this.pos };
