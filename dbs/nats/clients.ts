@@ -258,7 +258,7 @@ export class NatsQueueClient extends NatsClient {
       throw e;
     }
     const value = JSON.parse(new TextDecoder().decode(m.data)) as unknown;
-    await m.ackAck({ timeout: this.timeoutMs }).catch(() => false);
+    await m.ackAck({ timeout: Math.min(1000, this.timeoutMs) }).catch(() => false);
     return { value };
   }
 

@@ -43,6 +43,8 @@ export const natsSystem: SystemSpec<NatsOptions> = {
   // /healthz answers ok once JetStream is up and the node knows the cluster's meta leader.
   wait: { http: { port: 8222, path: '/healthz', body: /ok/ } },
   readyTimeoutMs: 90_000,
+  // Paused minorities and restarted nodes take a while to serve again: faults end when they do.
+  recoveryWaitMs: 60_000,
   primaries: async (nodes) => {
     const leaders = new Set<string>();
     await Promise.all(

@@ -71,6 +71,8 @@ export const rabbitSystem: SystemSpec<RabbitOptions> = {
   }),
   wait: { port: 5672 },
   readyTimeoutMs: 120_000,
+  // Paused minorities and restarted nodes take a while to serve again: faults end when they do.
+  recoveryWaitMs: 120_000,
   afterStart: async (nodes) => {
     const first = nodes.nodes[0]!;
     const status = JSON.parse(await ctl(nodes, first, ['cluster_status', '--formatter', 'json'])) as { running_nodes?: string[] };

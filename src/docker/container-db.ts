@@ -60,7 +60,10 @@ export class ContainerDb<O> implements Db, Endpoints<O> {
     const net = (): DockerNet => this.dnet ?? this.notSetUp();
     this.net = {
       partition: (t, g) => net().partition(t, g),
-      heal: (t) => net().heal(t),
+      heal: async (t) => {
+        await net().heal(t);
+        await this.recovered(t, t.nodes);
+      },
       loss: (t, p, nodes) => net().loss(t, p, nodes),
       rate: (t, kbit, latencyMs, nodes) => net().rate(t, kbit, latencyMs, nodes),
       delay: (t, ms, jitter, nodes) => net().delay(t, ms, jitter, nodes),
@@ -142,16 +145,40 @@ export class ContainerDb<O> implements Db, Endpoints<O> {
     return this.c().kill(node);
   }
 
-  start(_test: Test, node: string): Promise<void> {
-    return this.c().start(node);
+  async start(test: Test, node: string): Promise<void> {
+    await this.c().start(node);
+    await this.recovered(test, [node]);
   }
 
   pause(_test: Test, node: string): Promise<void> {
     return this.c().pause(node);
   }
 
-  resume(_test: Test, node: string): Promise<void> {
-    return this.c().resume(node);
+  async resume(test: Test, node: string): Promise<void> {
+    await this.c().resume(node);
+    await this.recovered(test, [node]);
+  }
+
+  /**
+   * The system's recovery wait (SystemSpec.recoveryWaitMs): every running, unpaused node of
+   * `nodes` passes the wait strategy again, or the time is up (then a warning, not an error: the
+   * fault op has done its part, and what the cluster does next is what the test observes).
+   */
+  private async recovered(test: Test, nodes: readonly string[]): Promise<void> {
+    const ms = this.system.recoveryWaitMs;
+    if (!ms) return;
+    const c = this.c();
+    await Promise.all(
+      nodes.map(async (n) => {
+        try {
+          const s = await c.state(n);
+          if (!s.running || s.paused) return;
+          await c.waitReady(n, this.system.wait, ms);
+        } catch (e) {
+          test.log.warn(`${this.name}: ${n} not serving again within ${ms} ms of the fault ending: ${(e as Error).message.split('\n')[0]}`);
+        }
+      }),
+    );
   }
 
   async collectLogs(_test: Test, dir: string): Promise<string[]> {
