@@ -7,3 +7,4 @@ import './maelstrom/index.js';
 import './etcd/index.js';
 import './rabbitmq/index.js';
 import './nats/index.js';
+import './kafka/index.js';
