@@ -5,6 +5,8 @@ import './raft/index.js';
 import './gossip/index.js';
 import './maelstrom/index.js';
 import './etcd/index.js';
+import './zookeeper/index.js';
+import './redis/index.js';
 import './rabbitmq/index.js';
 import './nats/index.js';
 import './kafka/index.js';

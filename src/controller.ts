@@ -33,6 +33,14 @@ export interface ControllerOptions {
   nodeFor?: (thread: Thread) => string | undefined;
   /** Index of the first op (when appending to a history). */
   startIndex?: number;
+  /**
+   * Per-thread gates (client-side faults): a thread whose gate is closed is not free, so it starts
+   * no op until the gate opens; an op it is running completes normally.
+   */
+  gates?: {
+    closed(thread: Thread): boolean;
+    subscribe(f: (thread: number, closed: boolean) => void): () => void;
+  };
 }
 
 interface Outstanding {
@@ -60,8 +68,10 @@ export async function runController(o: ControllerOptions): Promise<ControllerRes
   const threads: Thread[] = [...Array.from({ length: o.concurrency }, (_, i) => i), 'nemesis'];
   const workers = new Map<Thread, ProcessId>(threads.map((t) => [t, t === 'nemesis' ? 'nemesis' : t]));
   const processThreads = new Map<ProcessId, Thread>(threads.map((t) => [t === 'nemesis' ? 'nemesis' : t, t]));
-  // The free threads, with a cached sorted list: the generator asks for it on every op.
+  // The free threads, with a cached sorted list: the generator asks for it on every op. And when
+  // each last started an op: the generator gives the next op to the free thread that waited longest.
   const freeSet = new Set<Thread>(threads);
+  const lastOpAt = new Map<Thread, number>(threads.map((t) => [t, 0]));
   let freeCache: Thread[] | null = null;
   const free = {
     has: (t: Thread) => freeSet.has(t),
@@ -69,6 +79,21 @@ export async function runController(o: ControllerOptions): Promise<ControllerRes
     delete: (t: Thread) => { freeSet.delete(t); freeCache = null; },
     get size() { return freeSet.size; },
   };
+  // Threads that finished their op while their gate was closed: freed when it opens.
+  const gated = new Set<Thread>();
+  const release = (t: Thread): void => {
+    if (o.gates?.closed(t)) gated.add(t);
+    else free.add(t);
+  };
+  const unsubscribe = o.gates?.subscribe((t, closed) => {
+    if (closed && free.has(t)) {
+      free.delete(t);
+      gated.add(t);
+    } else if (!closed && gated.delete(t)) {
+      free.add(t);
+      poke();
+    }
+  });
   const outstanding = new Map<Thread, Outstanding>();
   const done: Done[] = [];
   const opTimeoutNs = (o.opTimeoutMs ?? 10_000) * 1e6;
@@ -85,7 +110,7 @@ export async function runController(o: ControllerOptions): Promise<ControllerRes
 
   const sleepers = new Set<NodeJS.Timeout>();
   const freeList = (): Thread[] => (freeCache ??= threads.filter((t) => freeSet.has(t)));
-  const ctxNow = (): GenContext => ({ time: o.now(), freeThreads: freeList(), allThreads: threads, workers, processThreads, rng: o.rng });
+  const ctxNow = (): GenContext => ({ time: o.now(), freeThreads: freeList(), allThreads: threads, workers, processThreads, lastOpAt, rng: o.rng });
 
   const finish = (out: Outstanding, completion: Completion, crashed: boolean): void => {
     if (out.done) return;
@@ -130,17 +155,18 @@ export async function runController(o: ControllerOptions): Promise<ControllerRes
       const w = o.workers.get(out.thread);
       const reopened = w?.crashed?.(next);
       if (reopened instanceof Promise) {
-        reopened.then(() => { free.add(out.thread); poke(); }, () => { free.add(out.thread); poke(); });
+        reopened.then(() => { release(out.thread); poke(); }, () => { release(out.thread); poke(); });
         return;
       }
     }
-    free.add(out.thread);
+    release(out.thread);
   };
 
   const dispatch = (planned: PlannedOp, thread: Thread): void => {
     free.delete(thread);
+    lastOpAt.set(thread, o.now());
     if (planned.type === 'sleep') {
-      const timer = setTimeout(() => { sleepers.delete(timer); free.add(thread); poke(); }, Number(planned.value) * 1000);
+      const timer = setTimeout(() => { sleepers.delete(timer); release(thread); poke(); }, Number(planned.value) * 1000);
       sleepers.add(timer);
       return;
     }
@@ -215,6 +241,7 @@ export async function runController(o: ControllerOptions): Promise<ControllerRes
     clearInterval(sweep);
     for (const t of sleepers) clearTimeout(t);
     o.signal?.removeEventListener('abort', onAbort);
+    unsubscribe?.();
   }
   return { count: index - (o.startIndex ?? 0), aborted: o.signal?.aborted ?? false };
 }

@@ -4,6 +4,7 @@
 import type { History, Op, OpType } from './history.js';
 import type { Generator, OpSpec } from './generator/core.js';
 import type { Rng } from './rng.js';
+import { BudgetExhausted } from './budget.js';
 
 // ---------------------------------------------------------------- verdicts
 
@@ -43,7 +44,7 @@ export interface CheckResult {
 }
 
 export interface CheckOptions {
-  /** Wall-clock budget in ms; past it the checker answers 'unknown'. */
+  /** Wall-clock budget in ms, positive (0 is refused by every checker); past it the checker answers 'unknown'. */
   timeLimitMs?: number;
   /** Memory budget in bytes (approximate, checker-specific accounting). */
   memoryLimitBytes?: number;
@@ -68,6 +69,8 @@ export function compose(name: string, checkers: Record<string, Checker>): Checke
         try {
           results[k] = await c.check(history, opts);
         } catch (e) {
+          // A spent budget is the whole check's: it ends every part, with its reason.
+          if (e instanceof BudgetExhausted) throw e;
           results[k] = { valid: 'unknown', error: `checker ${k} crashed: ${(e as Error)?.stack ?? String(e)}` };
         }
       }
@@ -96,6 +99,8 @@ export interface TestInfo {
   rate: number;
   bug?: string;
   bin?: string;
+  /** Required fraction of ok client ops (--availability), when the user set one; read by `stats`. */
+  availability?: number;
   dbOptions: Record<string, string>;
   startedAt: string;
   versions: Record<string, string>;
@@ -122,6 +127,8 @@ export interface Test extends TestInfo {
   now(): number;
   /** Aborted on Ctrl-C or crash: long operations should stop. */
   signal: AbortSignal;
+  /** The client workers, for client-side faults (set while the workload runs). */
+  workers?: WorkerControl;
 }
 
 // ---------------------------------------------------------------- db
@@ -206,6 +213,36 @@ export interface Client {
   invoke(test: Test, op: Invocation): Promise<Completion>;
   teardown?(test: Test): Promise<void>;
   close?(test: Test): Promise<void>;
+  /**
+   * Client-side faults (the stall nemesis): stop this client's own background traffic (session
+   * heartbeats, lease keepalives) as a GC or VM pause of the client process would, until `thaw`.
+   * Clients without background traffic need neither.
+   */
+  freeze?(): void;
+  thaw?(): void;
+}
+
+/**
+ * The run's client workers as a client-side nemesis sees them (Test.workers): each client thread's
+ * last recorded op, and a gate per thread that, closed, keeps the thread from starting its next op
+ * (and freezes its client) until opened again.
+ */
+export interface WorkerControl {
+  /** Client threads 0..concurrency-1. */
+  threads(): number[];
+  /** The latest op recorded for the thread (an invocation while one is in flight). */
+  last(thread: number): Op | undefined;
+  /** Closes the thread's gate and freezes its client; it finishes the op it is running first. */
+  stall(thread: number): void;
+  /** Opens the gate and thaws the client. */
+  resume(thread: number): void;
+  /**
+   * Stalls the first thread that completes an op matching `pred` (from now on), right at that
+   * completion, before it can start another op; resolves to the thread, or undefined after timeoutMs.
+   */
+  stallWhen(pred: (op: Op) => boolean, timeoutMs: number): Promise<number | undefined>;
+  /** Threads whose gate is closed. */
+  stalled(): number[];
 }
 
 // ---------------------------------------------------------------- nemesis
@@ -311,12 +348,35 @@ export interface CycleStep {
   explanation: string;
 }
 
+/**
+ * An internal-consistency (INT) violation inside one transaction: a read of a key that disagrees
+ * with the transaction's own most recent read or write of that key. Positions are 0-based indices
+ * into the transaction's micro-ops (ops[0].value of the anomaly).
+ */
+export interface InternalCase {
+  key: unknown;
+  /** Position of the later read. */
+  read: number;
+  /** What the later read returned. */
+  seen: unknown;
+  /**
+   * What it should have returned. With `endsWith` (list-append, own appends and no earlier read),
+   * only the end of the list is known: the read must end with these elements.
+   */
+  expected: unknown;
+  endsWith?: boolean;
+  /** The earlier micro-ops that fix the expectation: the last read of the key, then the own writes since. */
+  basis: number[];
+}
+
 /** A dependency cycle or a non-cyclic transactional anomaly. */
 export interface TxnAnomaly {
   type: string; // G0, G1a, G1b, G1c, G-single, G2-item, internal, lost-update, ...
   /** Transactions involved (history indices of their completions) with their ops. */
   ops: { index: number; process: number | string; value: unknown }[];
   steps?: CycleStep[];
+  /** For `internal`: the earlier read or writes and the later read that contradicts them. */
+  internal?: InternalCase;
   text: string;
 }
 

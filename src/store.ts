@@ -6,6 +6,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rm
 import { join, resolve } from 'node:path';
 import type { Op } from './history.js';
 import { opToJson } from './history-io.js';
+import { stringifyJson } from './json.js';
 
 export const DEFAULT_RESULTS = 'results';
 
@@ -34,8 +35,9 @@ export function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'test';
 }
 
+/** JSON we write (results.json, test.json): integers beyond 2^53 (bigints) as exact literals. */
 export function writeJson(file: string, value: unknown): void {
-  writeFileSync(file, JSON.stringify(value, null, 2) + '\n');
+  writeFileSync(file, stringifyJson(value, 2) + '\n');
 }
 
 export function readJson<T>(file: string): T {

@@ -15,7 +15,7 @@ describe('plugin docs', () => {
     const etcd = dbRows().find((r) => r.name === 'etcd')!;
     expect(etcd.workloads).toEqual(['register', 'set', 'lock', 'list-append']);
     // etcd is a Go server: clock faults are not among the faults it takes.
-    expect(etcd.faults).toEqual(['kill', 'packet', 'partition', 'pause']);
-    expect(pluginHelp()).toMatch(/raft: .*\n {4}workloads: register, set\n {4}faults: kill, packet, partition, pause\n {4}bugs \(--bug\): stale-read, early-ack/);
+    expect(etcd.faults).toEqual(['kill', 'packet', 'partition', 'pause', 'stall']);
+    expect(pluginHelp()).toMatch(/raft: .*\n {4}workloads: register, set\n {4}faults: kill, packet, partition, pause, stall\n {4}bugs \(--bug\): stale-read, early-ack/);
   });
 });

@@ -7,6 +7,7 @@ import { pluginHelp } from './plugin-help.js';
 import { addSshOptions, sshClusterFrom } from './ssh-options.js';
 import { EXIT } from '../../src/errors.js';
 import { getChecker } from '../../checkers/index.js';
+import { parseAvailability } from '../../checkers/stats/index.js';
 import { intOption, keyValueOption, listOption, numberOption, choiceOption } from './options.js';
 import { summarize, verdictWord } from './verdict.js';
 import { exitCodeFor, type FailOn } from '../ci/gate.js';
@@ -24,7 +25,7 @@ export function register(program: Command): void {
     .option('--nemesis <list>', `faults, comma-separated: ${nemeses.names().join(', ')}; or none`, 'partition,kill')
     .option('--nodes <n>', 'number of nodes', intOption('--nodes'))
     .option('--concurrency <n>', 'client threads', intOption('--concurrency'))
-    .option('--rate <r>', 'client ops per second, in total', numberOption('--rate'))
+    .option('--rate <r>', 'client ops per second, in total (default 1000)', numberOption('--rate'))
     .option('--time-limit <s>', 'seconds of workload', numberOption('--time-limit'), 30)
     .option('--seed <n>', 'random seed (default: random, printed)', intOption('--seed'))
     .option('--bug <name>', 'switch on a documented bug of the built-in target')
@@ -35,6 +36,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'results root directory', 'results')
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--fail-on <what>', 'invalid | unknown: which verdicts give a non-zero exit', choiceOption('--fail-on', ['invalid', 'unknown']), 'unknown')
+    .option('--availability <fraction>', "the fraction of client ops that must succeed, 0..1 or 'total' (below it: invalid; without it a function that never succeeded is unknown)", (s: string) => parseAvailability(s, '--availability')!)
     .option('--quiet', 'no progress output')
     .addHelpText('after', () => pluginHelp())
     .action(async (opts) => {
@@ -56,6 +58,7 @@ export function register(program: Command): void {
         ssh: sshClusterFrom(opts),
         out: opts.out,
         quiet: opts.quiet,
+        availability: opts.availability,
       });
       printDetails(outcome.results);
       for (const l of summarize(outcome.results)) process.stdout.write(l + '\n');

@@ -2,6 +2,8 @@
 // <script> element, and inline scripts/styles. History values are attacker-controlled data (a
 // database may return anything), so every path from a value to the page goes through here.
 
+import { jsonText } from '../../checkers/values.js';
+
 const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -29,9 +31,12 @@ export function jsonForScript(value: unknown): string {
   return json.replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 
-/** BigInts (from EDN readers) and non-finite numbers must not break JSON.stringify. */
+/**
+ * Integers beyond 2^53 (bigints) travel to the page as {"$n": "digits"}, which its client shows
+ * exactly (see compactValue in data.ts); non-finite numbers must not break JSON.stringify.
+ */
 function jsonReplacer(_k: string, v: unknown): unknown {
-  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'bigint') return { $n: v.toString() };
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   return v;
 }
@@ -46,17 +51,12 @@ export function inlineStyle(css: string): string {
   return css.replace(/<\/(style)/gi, '<\\/$1');
 }
 
-/** A compact one-line rendering of a history value for humans (JSON, with a length cap). */
+/** A compact one-line rendering of a history value for humans (JSON with exact integers, with a length cap). */
 export function showValue(v: unknown, max = 200): string {
   let s: string;
   if (v === undefined) s = '';
   else if (typeof v === 'string') s = v;
-  else {
-    try {
-      s = JSON.stringify(v, jsonReplacer) ?? String(v);
-    } catch {
-      s = String(v);
-    }
-  }
+  // Integers past 2^53 (bigint) keep every digit, unquoted, as in the history file.
+  else s = jsonText(v);
   return s.length > max ? s.slice(0, max - 1) + '…' : s;
 }

@@ -17,7 +17,7 @@
 
 import type { History } from '../../src/history.js';
 import type { AnomalyRef, CheckResult } from '../../src/protocols.js';
-import { clientRecords, firstAnomalies, quantiles, show, valueKey } from '../op-pairs.js';
+import { clientRecords, firstAnomalies, quantiles, show, valueKey, type ValueKey } from '../op-pairs.js';
 import { parseKafka, type Msg, type PollOp, type SendOp } from './ops.js';
 import { offsetTimelines } from './timelines.js';
 
@@ -26,7 +26,7 @@ export interface KafkaCheckOptions {
   allowDuplicates?: boolean;
 }
 
-type VK = string | number;
+type VK = ValueKey;
 
 /** What the analysis knows about one key's log. */
 export interface KeyLog {

@@ -4,7 +4,8 @@
 
 import type { CheckResult } from '../../src/protocols.js';
 import { optBool, show } from '../op-pairs.js';
-import { mergingOptions, registerChecker } from '../registry.js';
+import { defineChecker, mergingOptions } from '../registry.js';
+import { opt } from '../../src/plugin/options.js';
 import { checkKafka } from './analysis.js';
 
 export { checkKafka } from './analysis.js';
@@ -34,9 +35,10 @@ export function formatKafka(r: CheckResult): string {
   return lines.join('\n');
 }
 
-registerChecker({
+defineChecker({
   name: 'kafka',
-  description: 'Kafka-style log: lost writes, inconsistent offsets, duplicates, non-monotonic polls and sends, gaps, committed offsets going backwards; ack → poll latency',
+  options: { allowDuplicates: opt.boolean({ default: false, doc: 'true: a message at several offsets is reported but allowed (at-least-once sends)' }) },
+  doc: 'Kafka-style log: lost writes, inconsistent offsets, duplicates, non-monotonic polls and sends, gaps, committed offsets going backwards; ack → poll latency',
   create: mergingOptions('kafka', (h, a) => checkKafka(h, { allowDuplicates: optBool(a.allowDuplicates) })),
   format: formatKafka,
 });

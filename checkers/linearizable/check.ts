@@ -15,6 +15,8 @@ import { prepare } from './prepare.js';
 import { builtinName, resolveModel } from './resolve-model.js';
 import { epochNow, ERROR, FAIL, HEAP, Job, LOST, MEMORY, OK, RUNNING, runThread, TIME, UNCLAIMED } from './schedule.js';
 import { buildWitness, RELAXED_SUFFIX } from './witness.js';
+import { showValue } from '../values.js';
+import { timeLimitMs } from '../budget.js';
 import type { LinearizableJob } from './worker-task.js';
 
 export { resolveModel } from './resolve-model.js';
@@ -68,6 +70,7 @@ const LOST_MS = 30_000;
 
 export function checkLinearizable(history: History, opts: LinearizableOptions): LinearizableResult {
   const model = resolveModel(opts.model, opts.init);
+  timeLimitMs(opts.timeLimitMs); // the same rule as every checker: positive, or absent
   const t0 = performance.now();
   const prepared = prepare(history, model, { partition: opts.partition, independent: opts.independent });
   const deadline = opts.timeLimitMs !== undefined ? epochNow() + opts.timeLimitMs : Infinity;
@@ -120,7 +123,7 @@ export function checkLinearizable(history: History, opts: LinearizableOptions): 
     counts: prepared.counts,
   };
   const stats: LinearizableResult['stats'] = { explored, memoEntries, peakMemoBytes: job.peakMemo(), ms: Math.round(ms * 1000) / 1000, threads: 1 + ports.length };
-  const keyDesc = (i: number): string => (parts[i]!.key !== undefined ? ` on key ${JSON.stringify(parts[i]!.key)}` : '');
+  const keyDesc = (i: number): string => (parts[i]!.key !== undefined ? ` on key ${showValue(parts[i]!.key)}` : '');
 
   if (failed >= 0) {
     const part = parts[failed]!;
@@ -155,7 +158,7 @@ export function checkLinearizable(history: History, opts: LinearizableOptions): 
   }
   if (exhausted) {
     const undecided = parts.map((_, i) => (job.status(i) === RUNNING || job.status(i) === UNCLAIMED ? i : -1)).filter((i) => i >= 0);
-    const keys = undecided.slice(0, 10).map((i) => JSON.stringify(parts[i]!.key ?? null));
+    const keys = undecided.slice(0, 10).map((i) => showValue(parts[i]!.key));
     return {
       valid: 'unknown',
       ...base,

@@ -7,7 +7,8 @@ import { ExternalDb, parseAddresses } from '../../src/external-db.js';
 import { opt, type OptionValues } from '../../src/plugin/options.js';
 import { defineDb } from '../../src/plugin/registry.js';
 import type { SystemSpec } from '../../src/system.js';
-import { EtcdListAppendClient, EtcdLockClient, EtcdRegisterClient, EtcdSetClient, etcdConfig, etcdHealthy, etcdLeaders, etcdUrl } from './clients.js';
+import { EtcdListAppendClient, EtcdRegisterClient, EtcdSetClient, etcdConfig, etcdHealthy, etcdLeaders, etcdUrl } from './clients.js';
+import { EtcdLockClient } from './lease-lock.js';
 
 const options = {
   reads: opt.enum(['linearizable', 'serializable'], { default: 'linearizable', doc: "serializable reads are served by one node alone (etcd's non-quorum reads: stale under partitions)" }),

@@ -11,6 +11,7 @@ import type { Clock, Db, Net, Test } from '../protocols.js';
 import type { NodeContext, NodeExec, SystemSpec } from '../system.js';
 import { DockerCluster } from './cluster.js';
 import { DockerNet } from './net.js';
+import { faketimeOffset, forwardingNet, systemClock } from '../fault-tools.js';
 import { ensureSystemImageFor, FAKETIME_FILE } from './system-image.js';
 
 /** Where the client port of each node is reached. */
@@ -57,19 +58,13 @@ export class ContainerDb<O> implements Db, Endpoints<O> {
     readonly options: O,
   ) {
     this.name = system.name;
-    const net = (): DockerNet => this.dnet ?? this.notSetUp();
-    this.net = {
-      partition: (t, g) => net().partition(t, g),
-      heal: async (t) => {
-        await net().heal(t);
-        await this.recovered(t, t.nodes);
-      },
-      loss: (t, p, nodes) => net().loss(t, p, nodes),
-      rate: (t, kbit, latencyMs, nodes) => net().rate(t, kbit, latencyMs, nodes),
-      delay: (t, ms, jitter, nodes) => net().delay(t, ms, jitter, nodes),
-      fast: (t) => net().fast(t),
-    };
-    this.clock = system.clock === 'libfaketime' ? this.fakeClock() : { supported: false, reason: system.clock.unsupported, bump: refuse, reset: refuse };
+    // A healed network ends when the system serves again (its recovery wait, if any).
+    const fwd = forwardingNet(() => this.dnet ?? this.notSetUp());
+    this.net = { ...fwd, heal: async (t) => { await fwd.heal(t); await this.recovered(t, t.nodes); } };
+    this.clock = systemClock(system.clock, async (node, ms) => {
+      const r = await this.c().exec(node, ['sh', '-c', 'printf "%s" "$1" > "$2"', 'sh', faketimeOffset(ms), FAKETIME_FILE]);
+      if (r.exitCode !== 0) throw new FaultlineError('DOCKER', `could not set the clock offset: ${r.stderr.trim()}`, node);
+    });
     if (system.primaries) this.primaries = (test) => system.primaries!(this.nodeExec(), test, options);
   }
 
@@ -188,30 +183,4 @@ export class ContainerDb<O> implements Db, Endpoints<O> {
     this.logsCollected = true;
     return paths.sort();
   }
-
-  /** libfaketime: each node's processes read their offset from FAKETIME_FILE (see FAKETIME_ENV). */
-  private fakeClock(): Clock {
-    const write = async (node: string, offsetMs: number): Promise<void> => {
-      const spec = `${offsetMs < 0 ? '-' : '+'}${(Math.abs(offsetMs) / 1000).toFixed(3)}`;
-      const r = await this.c().exec(node, ['sh', '-c', 'printf "%s\\n" "$1" > "$2"', 'sh', spec, FAKETIME_FILE]);
-      if (r.exitCode !== 0) throw new FaultlineError('DOCKER', `could not set the clock offset: ${r.stderr.trim()}`, node);
-    };
-    const offsets = new Map<string, number>();
-    return {
-      supported: true,
-      bump: async (_test, node, deltaMs) => {
-        const next = (offsets.get(node) ?? 0) + deltaMs;
-        await write(node, next);
-        offsets.set(node, next);
-      },
-      reset: async (_test, nodes) => {
-        await Promise.all(nodes.map((n) => write(n, 0)));
-        for (const n of nodes) offsets.delete(n);
-      },
-    };
-  }
-}
-
-function refuse(): Promise<never> {
-  return Promise.reject(new FaultlineError('UNSUPPORTED', 'clock faults are not supported by this db', '--nemesis clock'));
 }

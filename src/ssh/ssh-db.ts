@@ -13,6 +13,7 @@ import { FaultlineError } from '../errors.js';
 import type { Clock, Db, Net, Test } from '../protocols.js';
 import type { NodeContext, NodeExec, SystemSpec } from '../system.js';
 import { IptablesNet } from '../iptables-net.js';
+import { faketimeOffset, forwardingNet, systemClock } from '../fault-tools.js';
 import { waitFor, type Waitable } from '../docker/wait.js';
 import { FAKETIME_ENV, type Endpoint, type Endpoints } from '../docker/container-db.js';
 import { TOOL_PACKAGES } from '../docker/system-image.js';
@@ -49,16 +50,8 @@ export class SshDb<O> implements Db, Endpoints<O> {
     if (!system.dataPath.startsWith(`${REMOTE_ROOT}/`)) {
       throw new FaultlineError('UNSUPPORTED', `the SSH backend wipes a node's data directory at setup; ${system.dataPath} is not under ${REMOTE_ROOT}`, system.name);
     }
-    const net = (): IptablesNet => this.inet ?? this.notSetUp();
-    this.net = {
-      partition: (t, g) => net().partition(t, g),
-      heal: (t) => net().heal(t),
-      loss: (t, p, nodes) => net().loss(t, p, nodes),
-      rate: (t, kbit, latencyMs, nodes) => net().rate(t, kbit, latencyMs, nodes),
-      delay: (t, ms, jitter, nodes) => net().delay(t, ms, jitter, nodes),
-      fast: (t) => net().fast(t),
-    };
-    this.clock = system.clock === 'libfaketime' ? this.fakeClock() : { supported: false, reason: system.clock.unsupported, bump: refuse, reset: refuse };
+    this.net = forwardingNet(() => this.inet ?? this.notSetUp());
+    this.clock = systemClock(system.clock, (node, ms) => this.conn(node).upload(`${this.runDir()}/faketime`, faketimeOffset(ms), { sudo: true }));
     if (system.primaries) this.primaries = (test) => system.primaries!(this.nodeExec(), test, options);
   }
 
@@ -252,28 +245,4 @@ export class SshDb<O> implements Db, Endpoints<O> {
     this.conns.clear();
     if (problems.length) throw new FaultlineError('UNREACHABLE', `teardown left things behind (run faultline sweep --nodes-file ...): ${problems.join('; ')}`, this.name);
   }
-
-  private fakeClock(): Clock {
-    const offsets = new Map<string, number>();
-    const write = async (node: string, ms: number): Promise<void> => {
-      const spec = `${ms < 0 ? '-' : '+'}${(Math.abs(ms) / 1000).toFixed(3)}\n`;
-      await this.conn(node).upload(`${this.runDir()}/faketime`, spec, { sudo: true });
-    };
-    return {
-      supported: true,
-      bump: async (_t, node, deltaMs) => {
-        const next = (offsets.get(node) ?? 0) + deltaMs;
-        await write(node, next);
-        offsets.set(node, next);
-      },
-      reset: async (_t, nodes) => {
-        await Promise.all(nodes.map((n) => write(n, 0)));
-        for (const n of nodes) offsets.delete(n);
-      },
-    };
-  }
-}
-
-function refuse(): Promise<never> {
-  return Promise.reject(new FaultlineError('UNSUPPORTED', 'clock faults are not supported by this db', '--nemesis clock'));
 }
