@@ -21,7 +21,11 @@ type Options = OptionValues<typeof options>;
 
 const brokersOf = (o: Options) => {
   if (o.brokers === undefined) throw new FaultlineError('BAD_ARGUMENT', 'Kafka runs only as an existing cluster here: give its brokers (brokers=host:9092,...)', '--db-option brokers');
-  return parseAddresses(o.brokers, { where: '--db-option brokers', defaultPort: 9092 });
+  const brokers = parseAddresses(o.brokers, { where: '--db-option brokers', defaultPort: 9092 });
+  // kafkajs takes host:port; a URL would be sent on as a host name and fail only at connect.
+  const url = brokers.find((b) => b.url !== undefined);
+  if (url) throw new FaultlineError('BAD_ARGUMENT', `'${url.url}': a broker is host:port, not a URL`, `--db-option brokers (${url.node})`);
+  return brokers;
 };
 
 const config = (db: ExternalDb<Options>, test: Test): KafkaConfig => ({
