@@ -39,7 +39,7 @@ const config = (db: ExternalDb<Options>, test: Test): KafkaConfig => ({
 
 defineDb({
   name: 'kafka',
-  doc: 'an existing Kafka cluster (brokers=...): kafka and queue workloads through kafkajs, in topics of the run; untested here',
+  doc: 'an existing Kafka cluster (brokers=...): kafka and queue workloads through kafkajs, in topics of the run; not tested against a real broker (see the README)',
   options,
   defaultNodes: 3,
   nodeNames: ({ options: o }) => (o.brokers === undefined ? undefined : brokersOf(o).map((b) => b.node)),
