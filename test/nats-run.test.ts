@@ -43,8 +43,13 @@ describe('faultline run --db nats', () => {
       const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { results: { kafka: { valid: unknown; summary: string; counts: { sends: number; polls: number } } } };
       const kafka = results.results.kafka;
       expect(kafka.valid, kafka.summary).toBe(true);
-      expect(kafka.counts.sends, kafka.summary).toBeGreaterThan(20);
-      expect(kafka.counts.polls, kafka.summary).toBeGreaterThan(5);
+      // How much gets through depends on where the faults land (a cut-off node plus a killed
+      // leader leaves no quorum, and JetStream answers 503 until one is back: 9 to 376
+      // acknowledged sends for seed 2 on this machine); the claim is validity, with some traffic.
+      expect(kafka.counts.sends, kafka.summary).toBeGreaterThanOrEqual(5);
+      expect(kafka.counts.polls, kafka.summary).toBeGreaterThanOrEqual(5);
+      const history = readFileSync(join(dir, 'history.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Op);
+      expect(history.some((o) => o.process === 'nemesis' && o.type !== 'invoke' && (o.f === 'kill' || o.f === 'start-partition') && !o.error)).toBe(true);
       expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('Offsets of key');
       const info = JSON.parse(readFileSync(join(dir, 'test.json'), 'utf8')) as { runId: string };
       expect(await leftovers(info.runId)).toEqual([]);
@@ -60,7 +65,10 @@ describe('faultline run --db nats', () => {
         await db.setup(test);
         try {
           const proto = new NatsKafkaClient(db);
-          await proto.setup(test);
+          // A run sets its workload up through a client opened on the first node; so does this.
+          const first = await proto.open(test, 'n1');
+          await first.setup!(test);
+          await first.close?.(test);
           const [leader] = await db.primaries!(test);
           expect(nodes).toContain(leader);
           const other = nodes.find((n) => n !== leader)!;
