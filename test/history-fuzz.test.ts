@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkFile, type CheckCliOptions } from '../app/commands/check.js';
-import { exitCodeFor, FaultlineError } from '../src/errors.js';
+import { exitCodeForError, FaultlineError } from '../src/errors.js';
 import { kw, toEdn } from '../src/edn.js';
 import { opToEdn, opToJson } from '../src/history-io.js';
 import type { History } from '../src/history.js';
@@ -152,7 +152,7 @@ async function exitCode(file: string, seed: Seed): Promise<number> {
   } catch (e) {
     if (!(e instanceof FaultlineError)) throw new Error(`a crash, not a bad-input error, on ${file}: ${(e as Error)?.stack ?? String(e)}`);
     expect(e.message.length).toBeGreaterThan(0);
-    return exitCodeFor(e);
+    return exitCodeForError(e);
   }
 }
 

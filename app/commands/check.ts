@@ -2,10 +2,11 @@
 // with a named checker, a model, or the checker of a workload; optionally write a report.
 
 import type { Command } from 'commander';
-import { closeSync, copyFileSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { formatNames, locateOpError, opToJson, readHistory, streamHistory, TextSource, writeHistoryJsonl, type ReadHistory } from '../../src/history-io.js';
-import { badArgument } from '../../src/errors.js';
+import { badArgument, envErrno, FaultlineError, ioError } from '../../src/errors.js';
+import { checkWritableDir, writeStreamed } from '../../src/fs-safe.js';
 import { Budget, BudgetExhausted, releaseMemory, withBudget } from '../../src/budget.js';
 import type { CheckOptions, CheckResult, Checker, TestInfo } from '../../src/protocols.js';
 import { getChecker, checkerNames } from '../../checkers/index.js';
@@ -18,8 +19,8 @@ import { budgetOption, choiceOption, keyValueOption } from './options.js';
 import { parseAvailability } from '../../checkers/stats/index.js';
 import { printDetails } from './run.js';
 import { summarize, verdictWord } from './verdict.js';
-import { exitCodeFor, type FailOn } from '../ci/gate.js';
-import { emitCiOutputs } from './ci-outputs.js';
+import { checkCiTargets, reportCi, type FailOn } from '../ci/index.js';
+import { note, reportError, say } from '../output.js';
 
 const availabilityOption = (s: string): number => parseAvailability(s, '--availability')!;
 
@@ -59,27 +60,41 @@ export function register(program: Command): void {
     .option('--fail-on <what>', 'invalid | unknown', choiceOption('--fail-on', ['invalid', 'unknown']), 'unknown')
     .addHelpText('after', () => `\n${checkerHelp()}`)
     .action(async (file: string, o: CheckCliOptions) => {
+      // Output places are checked before the work: a refused --out or --junit is found in a
+      // second, not after a long check (and never after a verdict line).
+      if (o.out) checkWritableDir(o.out, '--out');
+      checkCiTargets({ junit: o.junit });
       const { path, name, result, historyWritten, outDir } = await checkFile(file, o);
-      printDetails({ valid: result.valid, results: { [name]: result } });
-      for (const l of summarize(result, name)) process.stdout.write(l + '\n');
-      process.stdout.write(`\n${verdictWord(result.valid)}\n`);
       const test: TestInfo = {
         name: `check-${name}`, db: 'none', workload: o.workload ?? name, nemesis: [], nodes: [], concurrency: 0, seed: 0, timeLimitS: 0, rate: 0,
         dbOptions: {}, startedAt: new Date().toISOString(), versions: { node: process.version }, kind: 'check', source: path, checker: name,
         ...(o.model ? { model: o.model } : {}),
       };
       const results = { valid: result.valid, results: { [name]: result }, ...(result.anomalies ? { anomalies: result.anomalies } : {}) };
+      let storeError: unknown;
+      let report: string | undefined;
       if (outDir) {
-        const dir = outDir;
-        const dest = join(dir, 'history.jsonl');
-        if (!historyWritten) copyAsJsonl(path, o.format, dest);
-        writeJson(join(dir, 'test.json'), { ...test, windows: [] });
-        writeJson(join(dir, 'results.json'), results);
-        const report = await writeReport(dir);
-        process.stdout.write(`report: ${report}\n`);
+        try {
+          report = await storeCheck(outDir, path, o.format, historyWritten, test, results);
+        } catch (e) {
+          storeError = e;
+        }
       }
-      emitCiOutputs({ junit: o.junit, runs: [{ test, results, dir: o.out }], failOn: o.failOn });
-      process.exitCode = exitCodeFor(result.valid, o.failOn);
+      printDetails({ valid: result.valid, results: { [name]: result } });
+      for (const l of summarize(result, name)) say(l);
+      say(`\n${verdictWord(result.valid)}`);
+      if (report) say(`report: ${report}`);
+      let code: number;
+      try {
+        code = reportCi([{ test, results, dir: o.out }], { junit: o.junit, failOn: o.failOn });
+      } catch (e) {
+        code = reportError(e);
+      }
+      if (storeError !== undefined) {
+        note('faultline: the verdict above was computed, but --out could not be written:');
+        code = reportError(storeError);
+      }
+      process.exitCode = code;
     });
 }
 
@@ -110,14 +125,19 @@ async function judge(path: string, format: string, checker: Checker, opts: Check
     throw e;
   }
   if (outDir) {
-    mkdirSync(outDir, { recursive: true });
     const dest = join(outDir, 'history.jsonl');
-    // The report links ops to lines of history.jsonl: keep the original file when it is one.
-    // (Its line numbers must be the ops' positions: no blank lines.)
-    const n = read.history.length;
-    if (read.format === 'jsonl' && read.lines[n - 1] === n) {
-      if (path !== dest) copyFileSync(path, dest);
-    } else writeHistoryJsonl(dest, read.history);
+    try {
+      mkdirSync(outDir, { recursive: true });
+      // The report links ops to lines of history.jsonl: keep the original file when it is one.
+      // (Its line numbers must be the ops' positions: no blank lines.)
+      const n = read.history.length;
+      if (read.format === 'jsonl' && read.lines[n - 1] === n) {
+        if (path !== dest) copyFileSync(path, dest);
+      } else writeHistoryJsonl(dest, read.history);
+    } catch (e) {
+      if (e instanceof FaultlineError || !envErrno(e)) throw e;
+      throw ioError('write the history', e, dest);
+    }
   }
   // What the reading left of the budget is the checker's.
   const left: CheckOptions = { ...opts };
@@ -143,18 +163,24 @@ function exhausted(e: BudgetExhausted): CheckResult {
 /** history.jsonl for a report when the check ended before the history was read whole. */
 function copyAsJsonl(path: string, format: string, dest: string): void {
   mkdirSync(dirname(dest), { recursive: true });
-  const fd = openSync(dest, 'w');
+  writeStreamed(dest, (emit) => streamHistory(TextSource.file(path), { format }, (op) => emit(opToJson(op) + '\n')));
+}
+
+/** Writes test.json, results.json, report.html (and history.jsonl unless written) into `dir`; returns the report's path. */
+async function storeCheck(dir: string, path: string, format: string, historyWritten: boolean, test: TestInfo, results: unknown): Promise<string> {
+  const dest = join(dir, 'history.jsonl');
   try {
-    let buf = '';
-    streamHistory(TextSource.file(path), { format }, (op) => {
-      buf += opToJson(op) + '\n';
-      if (buf.length > 1 << 20) {
-        writeSync(fd, buf);
-        buf = '';
-      }
-    });
-    writeSync(fd, buf);
-  } finally {
-    closeSync(fd);
+    if (!historyWritten) copyAsJsonl(path, format, dest);
+  } catch (e) {
+    if (e instanceof FaultlineError || !envErrno(e)) throw e;
+    throw ioError('write the history', e, dest);
+  }
+  writeJson(join(dir, 'test.json'), { ...test, windows: [] });
+  writeJson(join(dir, 'results.json'), results);
+  try {
+    return await writeReport(dir);
+  } catch (e) {
+    if (e instanceof FaultlineError || !envErrno(e)) throw e;
+    throw ioError('write the report', e, join(dir, 'report.html'));
   }
 }
