@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '../app/builtins.js';
 import { runTest } from '../src/run.js';
+import { writeReport } from '../app/report/write.js';
 import { created } from './fixtures/lossy-log.js';
 
 const out = mkdtempSync(join(tmpdir(), 'faultline-lossy-log-'));
@@ -18,6 +19,8 @@ const runLog = (ack: 'early' | 'replicated', seed: number) =>
   runTest({
     db: 'test-lossy-log', workload: 'kafka', nemesis: ['kill'], dbOptions: { ack }, nemesisOptions: { kill: 'primaries' },
     nemesisIntervalS: 1, timeLimitS: 8, rate: 150, seed, out, quiet: true, quiesceS: 0.5,
+    // The application writes the report, as `faultline run` does.
+    afterStore: writeReport,
   });
 
 describe('kafka checker on a log that loses a suffix on leader change', () => {

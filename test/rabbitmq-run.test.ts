@@ -28,14 +28,16 @@ beforeAll(prepareDocker);
 describe('faultline run --db rabbitmq', () => {
   it('a quorum queue under partitions and kills loses no confirmed message', async () => {
     const out = mkdtempSync(join(tmpdir(), 'faultline-rabbitmq-run-'));
-    const r = spawnSync(process.execPath, ['bin/faultline.js', 'run', '--db', 'rabbitmq', '--workload', 'queue', '--nemesis', 'partition,kill', '--time-limit', '15', '--seed', '2', '--quiet', '--out', out], { cwd: root, encoding: 'utf8', timeout: 400_000 });
+    const r = spawnSync(process.execPath, ['bin/faultline.js', 'run', '--db', 'rabbitmq', '--workload', 'queue', '--nemesis', 'partition,kill', '--nemesis-option', 'kill=one,primaries', '--time-limit', '15', '--seed', '2', '--quiet', '--out', out], { cwd: root, encoding: 'utf8', timeout: 400_000 });
     const testDir = join(out, 'rabbitmq-queue');
     const dir = join(testDir, readdirSync(testDir).find((d) => d !== 'latest')!);
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { results: { queue: { lost: unknown[]; acknowledged: number } } };
     expect(results.results.queue.lost).toEqual([]);
-    // Seed 2 keeps a majority up most of the time (282 acknowledged in bench/queue-seeds.ts; seed 1 cuts
-    // n1 off and kills n2, and the queue is unavailable most of the run, as it should be).
+    // Kills of one node or the leader keep the test short: after a killed majority, restarted
+    // nodes wait for each other's tables and the run sits in the 120 s recovery wait (the sweep in
+    // bench/queue-seeds.ts covers majority kills). Availability varies with where faults land (a
+    // cut-off node plus a killed leader leaves no quorum); the claim is that nothing is lost.
     expect(results.results.queue.acknowledged).toBeGreaterThan(20);
     // The faults really happened: a node was killed or the network cut.
     const history = readFileSync(join(dir, 'history.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Op);

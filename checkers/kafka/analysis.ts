@@ -2,7 +2,8 @@
 // from acknowledged sends and ok polls it rebuilds, per key, which message sits at which offset,
 // then looks for
 // - lost writes: an acknowledged send never polled although a later offset of its key was, or
-//   although a final poll (after healing) read past where it should be (the log's tail is gone);
+//   although a final poll (after healing) read past where it should be (the log's tail is gone),
+//   or polled once but missing from a final poll that read its key across its offset (vanished);
 // - inconsistent offsets: one offset of a key holding different messages;
 // - duplicates: one message at several offsets of a key;
 // - non-monotonic polls: a poll returning offsets out of order or before the position it asked for;
@@ -116,11 +117,25 @@ export function checkKafka(history: History, opts: KafkaCheckOptions = {}): Chec
   }
 
   // Lost writes and unseen sends.
-  const lost: Array<{ key: string; offset: number; msg: Msg; send: number; evidence: number; how: 'skipped' | 'tail' }> = [];
+  const lost: Array<{ key: string; offset: number; msg: Msg; send: number; evidence: number; how: 'skipped' | 'tail' | 'vanished' }> = [];
   const unseen: Array<{ key: string; offset: number; msg: Msg; send: number }> = [];
   const finalEmpty = okPolls.filter((p) => p.final);
   for (const s of okSends) {
     const vk = valueKey(s.msg);
+    // Polled once, but a final poll (after healing, invoked after the send's acknowledgement)
+    // read the key across its offset without it: the log lost it later (a suffix dropped at a
+    // leader change and its offsets handed out again). A log never rewrites an offset, so a
+    // final read covering it must return it.
+    const gone = finalEmpty.find((p) => {
+      const pairs = p.msgs.get(s.key);
+      if (!pairs?.length || p.rec.callNs <= s.rec.retNs! || (p.from[s.key] ?? Infinity) > s.offset!) return false;
+      if (Math.max(...pairs.map((x) => x[0])) < s.offset!) return false;
+      return !pairs.some(([, m]) => valueKey(m) === vk);
+    });
+    if (gone) {
+      lost.push({ key: s.key, offset: s.offset!, msg: s.msg, send: s.rec.index, evidence: gone.rec.index, how: 'vanished' });
+      continue;
+    }
     if (polledAt.get(s.key)?.has(vk)) continue;
     const beyond = pollMax.get(s.key)?.find((x) => x.max > s.offset!);
     if (beyond) {
@@ -134,7 +149,9 @@ export function checkKafka(history: History, opts: KafkaCheckOptions = {}): Chec
   for (const x of lost) {
     flag(x.send, x.how === 'skipped'
       ? `acknowledged send of ${show(x.msg)} to key ${x.key} at offset ${x.offset} was never polled, although op ${x.evidence} polled a later offset`
-      : `acknowledged send of ${show(x.msg)} to key ${x.key} at offset ${x.offset} was never polled, and final poll op ${x.evidence} found nothing from offset ${x.offset} on`);
+      : x.how === 'vanished'
+        ? `acknowledged send of ${show(x.msg)} to key ${x.key} at offset ${x.offset} is gone: final poll op ${x.evidence} read the key across offset ${x.offset} without it`
+        : `acknowledged send of ${show(x.msg)} to key ${x.key} at offset ${x.offset} was never polled, and final poll op ${x.evidence} found nothing from offset ${x.offset} on`);
   }
 
   // Aborted and phantom reads: polled messages whose send failed, or that no send attempted.

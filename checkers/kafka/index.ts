@@ -11,7 +11,7 @@ import { checkKafka } from './analysis.js';
 export { checkKafka } from './analysis.js';
 
 const LISTS: Array<[string, string, (x: Record<string, unknown>) => string]> = [
-  ['lost', 'lost writes', (x) => `key ${x.key} offset ${x.offset} msg ${show(x.msg)} (send op ${x.send}; ${x.how === 'tail' ? 'final poll' : 'later offset polled by'} op ${x.evidence})`],
+  ['lost', 'lost writes', (x) => `key ${x.key} offset ${x.offset} msg ${show(x.msg)} (send op ${x.send}; ${x.how === 'tail' ? 'final poll' : x.how === 'vanished' ? 'gone from final poll' : 'later offset polled by'} op ${x.evidence})`],
   ['inconsistentOffsets', 'inconsistent offsets', (x) => `key ${x.key} offset ${x.offset}: ${(x.msgs as unknown[]).map((m) => show(m)).join(' vs ')} (ops ${(x.ops as number[]).join(', ')})`],
   ['duplicates', 'duplicates', (x) => `key ${x.key} msg ${show(x.msg)} at offsets ${(x.offsets as number[]).join(', ')}`],
   ['nonmonotonicPolls', 'non-monotonic polls', (x) => `key ${x.key} poll op ${x.poll}: ${x.why}`],

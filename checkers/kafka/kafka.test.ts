@@ -70,6 +70,27 @@ describe('kafka checker', () => {
     expect(checkKafka(c.history()).valid).toBe(true);
   });
 
+  it('finds a write that was polled and then vanished: a final poll reads its offset holding another message', () => {
+    const b = new HistoryBuilder();
+    send(b, 0, 'a', 1, 0);
+    const s = send(b, 0, 'a', 2, 1);
+    poll(b, 1, { a: 0 }, { a: [[0, 1], [1, 2]] });
+    // A leader change dropped offset 1 and handed it out again.
+    send(b, 0, 'a', 3, 1);
+    const p = poll(b, 2, { a: 0 }, { a: [[0, 1], [1, 3]] }, { final: true });
+    const r = checkKafka(b.history());
+    expect(r.valid).toBe(false);
+    expect(r.lost).toEqual([{ key: 'a', offset: 1, msg: 2, send: s, evidence: p, how: 'vanished' }]);
+    // A final poll that does not reach offset 1 proves nothing about it.
+    const c = new HistoryBuilder();
+    send(c, 0, 'a', 1, 0);
+    send(c, 0, 'a', 2, 1);
+    poll(c, 1, { a: 0 }, { a: [[0, 1], [1, 2]] });
+    poll(c, 2, { a: 0 }, { a: [[0, 1]] }, { final: true });
+    poll(c, 2, { a: 1 }, { a: [[1, 2]] }, { final: true });
+    expect(checkKafka(c.history()).valid).toBe(true);
+  });
+
   it('finds an offset reused after a lost suffix: inconsistent offsets, a lost write and a non-monotonic send', () => {
     const b = new HistoryBuilder();
     send(b, 0, 'a', 1, 0);
