@@ -28,7 +28,7 @@ beforeAll(prepareDocker);
 describe('faultline run --db rabbitmq', () => {
   it('a quorum queue under partitions and kills loses no confirmed message', async () => {
     const out = mkdtempSync(join(tmpdir(), 'faultline-rabbitmq-run-'));
-    const r = spawnSync(process.execPath, ['bin/faultline.js', 'run', '--db', 'rabbitmq', '--workload', 'queue', '--nemesis', 'partition,kill', '--nemesis-option', 'kill=one,primaries', '--time-limit', '15', '--seed', '2', '--quiet', '--out', out], { cwd: root, encoding: 'utf8', timeout: 400_000 });
+    const r = spawnSync(process.execPath, ['bin/faultline.js', 'run', '--db', 'rabbitmq', '--workload', 'queue', '--nemesis', 'partition,kill', '--nemesis-option', 'kill=one+primaries', '--time-limit', '15', '--seed', '2', '--quiet', '--out', out], { cwd: root, encoding: 'utf8', timeout: 400_000 });
     const testDir = join(out, 'rabbitmq-queue');
     const dir = join(testDir, readdirSync(testDir).find((d) => d !== 'latest')!);
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
