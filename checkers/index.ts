@@ -12,6 +12,7 @@ import './echo/index.js';
 import './bank/index.js';
 import './unique-ids/index.js';
 import './queue/index.js';
+import './kafka/index.js';
 import './lock/index.js';
 import './stats/index.js';
 import './perf/index.js';

@@ -8,3 +8,6 @@ import './etcd/index.js';
 import './zookeeper/index.js';
 import './redis/index.js';
 import './paxos/index.js';
+import './rabbitmq/index.js';
+import './nats/index.js';
+import './kafka/index.js';

@@ -49,6 +49,13 @@ export interface SystemSpec<O = unknown> {
   /** When a node counts as ready. */
   readonly wait: WaitStrategy;
   readonly readyTimeoutMs?: number;
+  /**
+   * After a fault is undone (a node started or resumed, the network healed), wait up to this long
+   * until every running node passes `wait` again, so the next phase (e.g. final reads) meets a
+   * serving cluster. For servers that stay unavailable a while after a fault (a RabbitMQ node
+   * paused by pause_minority, JetStream electing leaders). Containers only; default: no wait.
+   */
+  readonly recoveryWaitMs?: number;
   /** Runs once every node is ready: cluster formation (joins, replicas, schema). */
   afterStart?(nodes: NodeExec, test: Test, options: O): Promise<void>;
   /** Nodes that currently believe they lead; absent when the system has no primaries. */

@@ -8,3 +8,4 @@ import './lock.js';
 import './txn-workloads.js';
 import './queue.js';
 import './maelstrom.js';
+import './kafka.js';

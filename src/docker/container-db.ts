@@ -68,7 +68,9 @@ export class ContainerDb<O> implements Db, Endpoints<O> {
     readonly options: O,
   ) {
     this.name = system.name;
-    this.net = forwardingNet(() => this.dnet ?? this.notSetUp());
+    // A healed network ends when the system serves again (its recovery wait, if any).
+    const fwd = forwardingNet(() => this.dnet ?? this.notSetUp());
+    this.net = { ...fwd, heal: async (t) => { await fwd.heal(t); await this.recovered(t, t.nodes); } };
     this.clock = systemClock(system.clock, async (node, ms) => {
       const r = await this.c().exec(node, ['sh', '-c', 'printf "%s" "$1" > "$2"', 'sh', faketimeOffset(ms), FAKETIME_FILE]);
       if (r.exitCode !== 0) throw new FaultlineError('DOCKER', `could not set the clock offset: ${r.stderr.trim()}`, node);
@@ -157,16 +159,40 @@ export class ContainerDb<O> implements Db, Endpoints<O> {
     return this.c().kill(node);
   }
 
-  start(_test: Test, node: string): Promise<void> {
-    return this.c().start(node);
+  async start(test: Test, node: string): Promise<void> {
+    await this.c().start(node);
+    await this.recovered(test, [node]);
   }
 
   pause(_test: Test, node: string): Promise<void> {
     return this.c().pause(node);
   }
 
-  resume(_test: Test, node: string): Promise<void> {
-    return this.c().resume(node);
+  async resume(test: Test, node: string): Promise<void> {
+    await this.c().resume(node);
+    await this.recovered(test, [node]);
+  }
+
+  /**
+   * The system's recovery wait (SystemSpec.recoveryWaitMs): every running, unpaused node of
+   * `nodes` passes the wait strategy again, or the time is up (then a warning, not an error: the
+   * fault op has done its part, and what the cluster does next is what the test observes).
+   */
+  private async recovered(test: Test, nodes: readonly string[]): Promise<void> {
+    const ms = this.system.recoveryWaitMs;
+    if (!ms) return;
+    const c = this.c();
+    await Promise.all(
+      nodes.map(async (n) => {
+        try {
+          const s = await c.state(n);
+          if (!s.running || s.paused) return;
+          await c.waitReady(n, this.system.wait, ms);
+        } catch (e) {
+          test.log.warn(`${this.name}: ${n} not serving again within ${ms} ms of the fault ending: ${(e as Error).message.split('\n')[0]}`);
+        }
+      }),
+    );
   }
 
   async collectLogs(_test: Test, dir: string): Promise<string[]> {
