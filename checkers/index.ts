@@ -8,6 +8,7 @@ import './linearizable/index.js';
 import './set/index.js';
 import './counter/index.js';
 import './bank/index.js';
+import './two-phase/index.js';
 import './unique-ids/index.js';
 import './queue/index.js';
 import './lock/index.js';

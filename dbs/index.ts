@@ -5,3 +5,4 @@ import './raft/index.js';
 import './gossip/index.js';
 import './maelstrom/index.js';
 import './etcd/index.js';
+import './postgres/index.js';

@@ -12,6 +12,8 @@ export interface DbOptions {
   bin?: string;
   /** `--db-option key=value` pairs. */
   dbOptions: Record<string, string>;
+  /** The workload the run drives (a db may lay itself out for it, e.g. independent nodes for bank-2pc). */
+  workload?: string;
 }
 
 export interface DbPlugin {
@@ -27,6 +29,11 @@ export interface DbPlugin {
   defaultNodes: number;
   /** The node names when the options fix them (an existing cluster's endpoints); else n1..nN. */
   nodeNames?(opts: DbOptions): string[] | undefined;
+  /**
+   * Workload options this db implies from its own options (e.g. the consistency model an
+   * isolation level promises); the user's `--workload-option`s override them.
+   */
+  workloadDefaults?(opts: DbOptions): Record<string, string>;
   create(opts: DbOptions): Db;
 }
 

@@ -97,6 +97,8 @@ export interface TestInfo {
   bug?: string;
   bin?: string;
   dbOptions: Record<string, string>;
+  /** Effective workload options: the user's `--workload-option`s over the db's implied defaults. */
+  workloadOptions?: Record<string, string>;
   startedAt: string;
   versions: Record<string, string>;
   [key: string]: unknown;
@@ -323,4 +325,34 @@ export interface ElementOutcome {
   visibilityLatencyNs?: number | null;
   lastAbsentIndex?: number | null;
   lastPresentIndex?: number | null;
+}
+
+/**
+ * Two-phase commit evidence: how a coordinator's recovery resolved one branch (one participant's
+ * prepared transaction) that it found in doubt. Recorded in the values of the ops that ran the
+ * recovery (a coordinator restart, a periodic recovery scan), judged by the two-phase checker.
+ */
+export interface InDoubtResolution {
+  /** Global transaction id of the prepared transaction. */
+  gid: string;
+  participant: string;
+  resolution: 'commit' | 'rollback';
+  /** Why: the logged decision, or presumed abort. */
+  reason: string;
+  /** The decision the coordinator's log holds for the gid (null: none, so presumed abort). */
+  decision: { outcome: 'commit'; participants: string[] } | null;
+  /** What the transaction did, when the log's begin record says. */
+  transfer?: unknown;
+  /** Whether the COMMIT/ROLLBACK PREPARED succeeded (else it stays in doubt for a later scan). */
+  done: boolean;
+  error?: string;
+}
+
+/** What one recovery pass found and did. */
+export interface RecoveryReport {
+  resolved: InDoubtResolution[];
+  /** Participants the pass could not reach (their in-doubt transactions wait for a later pass). */
+  unreachable: Array<{ participant: string; error: string }>;
+  /** Prepared transactions still in doubt after the pass (in flight, or not resolvable yet). */
+  remaining: number;
 }

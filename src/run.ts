@@ -83,7 +83,7 @@ function resolve(o: RunOptions) {
 
 export async function runTest(o: RunOptions): Promise<RunOutcome> {
   const { dbName, dbPlugin, workloadPlugin } = resolve(o);
-  const fixed = dbPlugin.nodeNames?.({ nodes: o.nodes ?? dbPlugin.defaultNodes, bug: o.bug, bin: o.bin, dbOptions: o.dbOptions ?? {} });
+  const fixed = dbPlugin.nodeNames?.({ nodes: o.nodes ?? dbPlugin.defaultNodes, bug: o.bug, bin: o.bin, dbOptions: o.dbOptions ?? {}, workload: o.workload });
   if (fixed && o.nodes !== undefined && o.nodes !== fixed.length) {
     throw new FaultlineError('BAD_ARGUMENT', `--nodes ${o.nodes} but the db options name ${fixed.length} nodes (${fixed.join(', ')})`, '--nodes');
   }
@@ -100,13 +100,15 @@ export async function runTest(o: RunOptions): Promise<RunOutcome> {
   const abort = new AbortController();
   const t0 = process.hrtime.bigint();
   const now = (): number => Number(process.hrtime.bigint() - t0);
-  const db: Db = dbPlugin.create({ nodes: nodeCount, bug: o.bug, bin: o.bin, dbOptions: o.dbOptions ?? {} });
-  const workload = workloadPlugin.create({ concurrency, nodes, eventual: dbPlugin.eventuallyConsistent, options: o.workloadOptions ?? {} });
+  const dbOpts = { nodes: nodeCount, bug: o.bug, bin: o.bin, dbOptions: o.dbOptions ?? {}, workload: o.workload };
+  const db: Db = dbPlugin.create(dbOpts);
+  const workloadOptions = { ...dbPlugin.workloadDefaults?.(dbOpts), ...o.workloadOptions };
+  const workload = workloadPlugin.create({ concurrency, nodes, eventual: dbPlugin.eventuallyConsistent, options: workloadOptions });
 
   const info: TestInfo = {
     name, db: dbName, workload: o.workload, nemesis: o.nemesis.filter((n) => n && n !== 'none'), nodes, concurrency, seed, timeLimitS, rate,
     ...(o.bug ? { bug: o.bug } : {}), ...(o.bin ? { bin: o.bin } : {}),
-    dbOptions: o.dbOptions ?? {}, startedAt: new Date().toISOString(),
+    dbOptions: o.dbOptions ?? {}, ...(Object.keys(workloadOptions).length ? { workloadOptions } : {}), startedAt: new Date().toISOString(),
     versions: { faultline: PKG_VERSION, node: process.version }, kind: 'run', runId,
   };
   const log = {

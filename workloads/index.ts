@@ -6,3 +6,4 @@ import './set.js';
 import './counter.js';
 import './lock.js';
 import './txn-workloads.js';
+import './bank.js';
