@@ -6,3 +6,4 @@ import './gossip/index.js';
 import './maelstrom/index.js';
 import './etcd/index.js';
 import './postgres/index.js';
+import './mariadb/index.js';

@@ -7,3 +7,4 @@ import './kill.js';
 import './pause.js';
 import './packet.js';
 import './clock.js';
+import './coordinator-crash.js';

@@ -20,7 +20,8 @@ export function pgTarget(o: PgTargetOptions): SqlTarget {
     dialect: d,
     isolation: o.isolation,
     timeoutMs: o.timeoutMs,
-    primary: () => o.primary,
+    writer: () => o.primary,
+    setupNode: () => o.primary,
     table: (name) => (o.schema ? `${d.ident(o.schema)}.${d.ident(name)}` : d.ident(name)),
     // Server-side limits below the client's deadline: a statement that waits too long fails with
     // an answer (definite) rather than by the client dropping the connection.

@@ -13,9 +13,9 @@ export class SqlBankClient implements Client {
   private slot?: ConnSlot;
   constructor(private readonly target: SqlTarget) {}
 
-  async open(_test: Test, _node: string): Promise<Client> {
+  async open(_test: Test, node: string): Promise<Client> {
     const c = new SqlBankClient(this.target);
-    c.slot = new ConnSlot(this.target, this.target.primary());
+    c.slot = new ConnSlot(this.target, this.target.writer(node));
     return c;
   }
 
@@ -23,7 +23,7 @@ export class SqlBankClient implements Client {
     const { accounts, total } = bankSettings(test.workloadOptions);
     const t = this.target.table('accounts');
     const p = this.target.dialect.param;
-    const conn = await this.target.connect(this.target.primary());
+    const conn = await this.target.connect(this.target.setupNode());
     try {
       await this.target.prepare?.(conn);
       await conn.query(`CREATE TABLE IF NOT EXISTS ${t} (id int NOT NULL PRIMARY KEY, balance int NOT NULL)`);

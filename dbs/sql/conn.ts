@@ -58,8 +58,10 @@ export interface SqlTarget {
   dialect: SqlDialect;
   /** Opens a connection to a node; rejects when it cannot connect (nothing was sent). */
   connect(node: string): Promise<SqlConn>;
-  /** The node that takes writes (the primary); every other node may only serve reads. */
-  primary(): string;
+  /** The node a client bound to `node` sends its transactions to (a primary, or itself where every node takes writes). */
+  writer(node: string): string;
+  /** The node that creates the tables before the run. */
+  setupNode(): string;
   /** A table's name as it must appear in SQL: plain, in a per-run schema, or with a per-run prefix. */
   table(name: string): string;
   /** Statements run once before the workload (creating a per-run schema...). */

@@ -19,14 +19,14 @@ export class SqlRegisterClient implements Client {
 
   async open(_test: Test, node: string): Promise<Client> {
     const c = new SqlRegisterClient(this.target, this.replicaReadIsolation);
-    c.writes = new ConnSlot(this.target, this.target.primary());
-    c.reads = node === this.target.primary() ? c.writes : new ConnSlot(this.target, node);
+    c.writes = new ConnSlot(this.target, this.target.writer(node));
+    c.reads = node === this.target.writer(node) ? c.writes : new ConnSlot(this.target, node);
     return c;
   }
 
   async setup(_test: Test): Promise<void> {
     const t = this.target.table('registers');
-    const conn = await this.target.connect(this.target.primary());
+    const conn = await this.target.connect(this.target.setupNode());
     try {
       await this.target.prepare?.(conn);
       await conn.query(`CREATE TABLE IF NOT EXISTS ${t} (id int NOT NULL PRIMARY KEY, sk int NOT NULL, val int)`);

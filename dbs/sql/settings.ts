@@ -66,5 +66,5 @@ export function promisedModelDefaults(workload: string | undefined, isolation: I
 
 /** A per-run identifier usable as a schema or table prefix: `fl_` and the run id's letters and digits. */
 export function runIdent(runId: string): string {
-  return `fl_${runId.replace(/[^A-Za-z0-9]/g, '_').toLowerCase()}`.slice(0, 48);
+  return `fl_${runId.replace(/^fl-/, "").replace(/[^A-Za-z0-9]/g, '_').toLowerCase()}`.slice(0, 48);
 }

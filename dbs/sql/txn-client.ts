@@ -2,7 +2,8 @@
 // (key k lives in table k mod 3), one row per key (id, sk, val); an append is one
 // INSERT … ON CONFLICT/ON DUPLICATE KEY UPDATE that concatenates `,elem` to the row's text, a
 // register write is the same upsert setting the value, a read selects the row. Each operation is
-// one transaction at the run's isolation level, on the primary (replicas take no writes).
+// one transaction at the run's isolation level, on the node that takes the client's writes
+// (the primary; with Galera, the client's own node).
 
 import { FaultlineError } from '../../src/errors.js';
 import type { Client, Completion, Invocation, Test } from '../../src/protocols.js';
@@ -45,14 +46,14 @@ export class SqlTxnClient implements Client {
     private readonly kind: TxnKind,
   ) {}
 
-  async open(_test: Test, _node: string): Promise<Client> {
+  async open(_test: Test, node: string): Promise<Client> {
     const c = new SqlTxnClient(this.target, this.kind);
-    c.slot = new ConnSlot(this.target, this.target.primary());
+    c.slot = new ConnSlot(this.target, this.target.writer(node));
     return c;
   }
 
   async setup(_test: Test): Promise<void> {
-    const conn = await this.target.connect(this.target.primary());
+    const conn = await this.target.connect(this.target.setupNode());
     try {
       await this.target.prepare?.(conn);
       await createTxnTables(this.target, (s, p) => conn.query(s, p), this.kind);

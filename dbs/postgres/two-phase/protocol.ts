@@ -6,9 +6,9 @@ import type { Transfer } from '../../../workloads/bank.js';
 import type { Isolation } from '../../sql/conn.js';
 import type { PgAddress } from '../pg-driver.js';
 
-/** Where the coordinator dies when armed: after both branches prepared, after the commit decision is logged, or after the first branch committed. */
-export const CRASH_POINTS = ['after-prepare', 'after-decision', 'after-first-commit'] as const;
-export type CrashPoint = (typeof CRASH_POINTS)[number];
+import type { CrashPoint } from '../../../nemesis/coordinator-crash.js';
+
+export type { CrashPoint };
 
 export interface CoordinatorConfig {
   participants: Array<{ name: string; addr: PgAddress }>;
