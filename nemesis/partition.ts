@@ -73,6 +73,9 @@ function parseShapes(s: string | undefined): PartitionShape[] {
 }
 
 export function partitionPackage(opts: NemesisOptions): NemesisPackage {
+  // A db that can never offer a network (an existing cluster faultline did not start) is refused
+  // before anything runs, not at setup.
+  if (typeof opts.db.net !== 'function') throw new FaultlineError('UNSUPPORTED', `db ${opts.db.name} has no network to partition`, '--nemesis partition');
   const shapes = parseShapes(opts.options['partition']);
   const nemesis = partitionNemesis(opts, shapes);
   return faultPackage({ name: 'partition', nemesis, intervalS: opts.intervalS, start: ['start-partition'], stop: 'stop-partition', color: PARTITION_COLOR });

@@ -6,6 +6,7 @@ import type { CheckResult, TxnAnomaly, Validity } from '../../src/protocols.js';
 import { renderTxnAnomaly, findTxnAnomalies } from './cycle-view.js';
 import { checkerResults, type RunTestInfo } from './data.js';
 import { isElementList, renderElements } from './element-table.js';
+import { renderTwoPhase } from './in-doubt-table.js';
 import { escapeHtml as h, showValue } from './escape.js';
 import { renderStatTables } from './stat-tables.js';
 import { isWitness, renderWitness } from './witness-view.js';
@@ -50,6 +51,7 @@ export function renderTestFacts(test: RunTestInfo, historyLength: number, lastTi
   add('seed', run ? test.seed : undefined);
   add('bug', test.bug);
   if (test.dbOptions && Object.keys(test.dbOptions).length) add('db options', Object.entries(test.dbOptions).map(([k, v]) => `${k}=${v}`));
+  if (test.workloadOptions && Object.keys(test.workloadOptions).length) add('workload options', Object.entries(test.workloadOptions).map(([k, v]) => `${k}=${v}`));
   add('started', test.startedAt);
   add('finished', test.finishedAt);
   add('duration', fmtDuration(typeof test.durationNs === 'number' ? test.durationNs : lastTimeNs));
@@ -101,6 +103,7 @@ function evidence(r: CheckResult, depth: number, budget: { n: number }): string 
   if (!witnesses.length && typeof r.text === 'string') out.push(`<pre class="text">${h(r.text)}</pre>`);
   out.push(renderTxnGroups(findTxnAnomalies(r), r.anomalyCounts, budget));
   for (const key of ['elements', 'outcomes']) if (isElementList(r[key])) out.push(renderElements(r[key] as never));
+  out.push(renderTwoPhase(r));
   out.push(renderStatTables(r));
   if (depth < 3 && r.results && typeof r.results === 'object') {
     // Per-key sub-results: show the failing ones (a run may have thousands of valid keys).

@@ -72,13 +72,19 @@ export async function runTxn<T>(target: SqlTarget, slot: ConnSlot, readOnly: boo
   }
   let commitSent = false;
   let timedOut = false;
+  // The deadline rejects the statement in flight itself (a driver may not notice a dropped
+  // socket at once), then drops the connection so the server rolls back what was not committed.
+  let expire!: (e: Error) => void;
+  const deadline = new Promise<never>((_, reject) => (expire = reject));
+  deadline.catch(() => {});
   const timer = setTimeout(() => {
     timedOut = true;
+    expire(new TimeoutError(target.timeoutMs));
     slot.drop();
   }, target.timeoutMs);
   const exec: Exec = (sql, params) => {
     if (timedOut) return Promise.reject(new TimeoutError(target.timeoutMs));
-    return conn.query(sql, params);
+    return Promise.race([conn.query(sql, params), deadline]);
   };
   try {
     for (const s of target.dialect.begin(target.isolation)) await exec(s);
@@ -101,7 +107,7 @@ export async function runTxn<T>(target: SqlTarget, slot: ConnSlot, readOnly: boo
       : target.dialect.classify(e);
     if (info.serverAnswered) {
       // The connection still works: end the aborted transaction so the next op starts clean.
-      await conn.query('ROLLBACK').catch(() => slot.drop());
+      await exec('ROLLBACK').catch(() => slot.drop());
     } else {
       slot.drop();
     }

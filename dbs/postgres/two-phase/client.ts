@@ -67,29 +67,33 @@ export class Bank2pcClient implements Client {
   private async read(): Promise<Completion> {
     const t = this.target.table('accounts');
     const level = this.target.dialect.begin(this.target.isolation);
-    const open: ConnSlot[] = [];
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      for (const s of this.slots) s.drop();
-    }, this.target.timeoutMs);
-    try {
+    let cancelled = false;
+    const work = async (): Promise<Record<string, number>> => {
       const balances: Record<string, number> = {};
+      const open = [];
       for (const slot of this.slots) {
         const conn = await slot.get();
-        if (timedOut) throw new TimeoutError(this.target.timeoutMs);
+        // Past the deadline: open nothing more (the connections were dropped).
+        if (cancelled) throw new TimeoutError(this.target.timeoutMs);
         for (const s of level) await conn.query(s);
-        open.push(slot);
+        open.push(conn);
         const r = await conn.query(`SELECT id, balance FROM ${t} ORDER BY id FOR SHARE`);
         for (const row of r.rows) balances[String(row.id)] = Number(row.balance);
       }
-      for (const slot of open) await (await slot.get()).query('COMMIT');
-      return { type: 'ok', value: balances };
+      for (const conn of open) await conn.query('COMMIT');
+      return balances;
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new TimeoutError(this.target.timeoutMs)), this.target.timeoutMs)));
+    try {
+      return { type: 'ok', value: await Promise.race([work(), deadline]) };
     } catch (e) {
       // A read changes nothing: every failure is definite. Drop the connections (they may be mid-transaction).
+      cancelled = true;
       for (const s of this.slots) s.drop();
-      const why = timedOut || e instanceof TimeoutError ? `timeout: no answer within ${this.target.timeoutMs} ms` : this.target.dialect.classify(e);
-      return { type: 'fail', error: typeof why === 'string' ? why : `${why.kind}${why.code ? ` (${why.code})` : ''}: ${why.message}` };
+      if (e instanceof TimeoutError) return { type: 'fail', error: `timeout: ${e.message}` };
+      const why = this.target.dialect.classify(e);
+      return { type: 'fail', error: `${why.kind}${why.code ? ` (${why.code})` : ''}: ${why.message}` };
     } finally {
       clearTimeout(timer);
     }

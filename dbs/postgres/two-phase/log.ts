@@ -23,8 +23,11 @@ export class CoordinatorLog {
     readonly path: string,
     private readonly gidPrefix: string,
   ) {
+    let torn = false;
     if (existsSync(path)) {
-      for (const line of readFileSync(path, 'utf8').split('\n')) {
+      const text = readFileSync(path, 'utf8');
+      torn = text.length > 0 && !text.endsWith('\n');
+      for (const line of text.split('\n')) {
         if (!line.trim()) continue;
         let r: LogRecord;
         try {
@@ -36,6 +39,8 @@ export class CoordinatorLog {
       }
     }
     this.fd = openSync(path, 'a');
+    // End a torn line, so the next record starts on a line of its own.
+    if (torn) writeSync(this.fd, '\n');
   }
 
   private note(r: LogRecord): void {
