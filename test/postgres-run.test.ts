@@ -24,7 +24,7 @@ const LA = ['--db', 'postgres', '--workload', 'list-append', '--nemesis', 'none'
 
 describe('postgres isolation levels (list-append)', () => {
   it('serializable: valid against serializable, nothing left behind', async () => {
-    const r = runCli([...LA, '--db-option', 'isolation=serializable']);
+    const r = await runCli([...LA, '--db-option', 'isolation=serializable']);
     expect(r.code, r.out).toBe(0);
     expect(r.results.results['list-append']).toMatchObject({ valid: true, consistencyModel: 'serializable' });
     // Serialization failures happen under this contention and are definite failures, never info.
@@ -35,15 +35,15 @@ describe('postgres isolation levels (list-append)', () => {
     expect(await leftovers(r.runId)).toEqual([]);
   }, 420_000);
 
-  it('repeatable read: valid as snapshot isolation (the default model for the level)', () => {
-    const r = runCli([...LA, '--db-option', 'isolation=repeatable-read']);
+  it('repeatable read: valid as snapshot isolation (the default model for the level)', async () => {
+    const r = await runCli([...LA, '--db-option', 'isolation=repeatable-read']);
     expect(r.code, r.out).toBe(0);
     expect(r.results.results['list-append']).toMatchObject({ valid: true, consistencyModel: 'snapshot-isolation' });
   }, 420_000);
 
-  it('repeatable read judged as serializable: invalid, G2-item named and its cycle explained in the report', () => {
+  it('repeatable read judged as serializable: invalid, G2-item named and its cycle explained in the report', async () => {
     // Contention raises the odds of write skew in a short run: few keys, more clients.
-    const r = runCli([...LA, '--db-option', 'isolation=repeatable-read', '--workload-option', 'consistency-model=serializable', '--workload-option', 'key-count=5', '--concurrency', '8', '--time-limit', '15']);
+    const r = await runCli([...LA, '--db-option', 'isolation=repeatable-read', '--workload-option', 'consistency-model=serializable', '--workload-option', 'key-count=5', '--concurrency', '8', '--time-limit', '15']);
     expect(r.code, r.out).toBe(1);
     const la = r.results.results['list-append']!;
     expect(la.anomalyTypes).toContain('G2-item');
@@ -98,7 +98,7 @@ describe('postgres bank-2pc (two-phase commit over two servers)', () => {
   const B = ['--db', 'postgres', '--workload', 'bank-2pc', '--nemesis', 'coordinator-crash', '--nemesis-interval', '3', '--time-limit', '18', '--seed', '1'];
 
   it('coordinator crashes between prepare and commit: valid, in-doubt transactions resolved from the log and shown', async () => {
-    const r = runCli(B);
+    const r = await runCli(B);
     expect(r.code, r.out).toBe(0);
     const tp = r.results.results['two-phase'] as unknown as { crashes: Array<{ how: string }>; inDoubt: Array<{ branches: unknown[] }> };
     expect(tp.crashes.some((c) => c.how === 'crashed at the point')).toBe(true);
@@ -113,8 +113,8 @@ describe('postgres bank-2pc (two-phase commit over two servers)', () => {
     expect(processesMentioning(r.dir)).toEqual([]);
   }, 420_000);
 
-  it('--bug forget-participant: the bank checker sees the total change, the two-phase checker the split', () => {
-    const r = runCli([...B, '--bug', 'forget-participant']);
+  it('--bug forget-participant: the bank checker sees the total change, the two-phase checker the split', async () => {
+    const r = await runCli([...B, '--bug', 'forget-participant']);
     expect(r.code, r.out).toBe(1);
     expect(r.results.results.bank!.valid).toBe(false);
     expect(r.results.results.bank!.errorTypes).toHaveProperty('wrong-total');

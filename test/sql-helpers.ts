@@ -2,7 +2,7 @@
 // returns the exit code, output, run directory, results and run id, and the check that a run
 // left nothing in Docker.
 
-import { spawnSync } from 'node:child_process';
+import { execa } from 'execa';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,10 +20,11 @@ export interface SqlRun {
   history: Array<{ type: string; process: unknown; f: string; value: unknown; error?: unknown }>;
 }
 
-export function runCli(args: string[], timeoutMs = 400_000): SqlRun {
+/** Runs the CLI asynchronously: a run takes minutes, and a test worker must keep answering its runner meanwhile. */
+export async function runCli(args: string[], timeoutMs = 400_000): Promise<SqlRun> {
   const out = mkdtempSync(join(tmpdir(), 'faultline-sql-run-'));
-  const r = spawnSync(process.execPath, ['bin/faultline.js', 'run', '--quiet', '--out', out, ...args], { cwd: root, encoding: 'utf8', timeout: timeoutMs });
-  const text = `${r.stdout}\n${r.stderr}`;
+  const r = await execa(process.execPath, ['bin/faultline.js', 'run', '--quiet', '--out', out, ...args], { cwd: root, reject: false, timeout: timeoutMs, env: { FORCE_COLOR: '0' } });
+  const text = `${String(r.stdout)}\n${String(r.stderr)}`;
   const testDirs = existsSync(out) ? readdirSync(out) : [];
   const runs = testDirs.flatMap((t) => readdirSync(join(out, t)).filter((d) => d !== 'latest').map((d) => join(out, t, d)));
   const dir = runs[0] ?? '';
@@ -31,5 +32,5 @@ export function runCli(args: string[], timeoutMs = 400_000): SqlRun {
   const results = read('results.json') ? JSON.parse(read('results.json')) : { valid: 'unknown', results: {} };
   const runId = read('test.json') ? (JSON.parse(read('test.json')) as { runId: string }).runId : '';
   const history = read('history.jsonl').split('\n').filter(Boolean).map((l) => JSON.parse(l));
-  return { code: r.status, out: text, dir, results, runId, history };
+  return { code: r.exitCode ?? null, out: text, dir, results, runId, history };
 }

@@ -45,12 +45,12 @@ export class MariaDb extends ContainerDb {
             ]
           : []),
       ],
-      env: (node, ips): Record<string, string> => (galera ? (node === first ? { MARIADB_BOOTSTRAP: '1' } : { MARIADB_JOIN: ips[first]! }) : {}),
+      env: (node, ips): Record<string, string> => (galera ? { MARIADB_GALERA: '1', ...(node === first ? { MARIADB_BOOTSTRAP: '1' } : { MARIADB_JOIN: ips[first]! }) } : {}),
       wait: galera
         ? { command: ['sh', '-c', `${SQL_AS_ROOT("SHOW GLOBAL STATUS LIKE 'wsrep_local_state_comment'")} | grep -q Synced`] }
         : { command: ['sh', '-c', SQL_AS_ROOT('SELECT 1')] },
-      // Joiners receive the first node's state one after another (rsync): slow on a busy machine.
-      readyTimeoutMs: galera ? 300_000 : 120_000,
+      // Joiners receive the first node's state one after another (rsync): minutes on a busy machine.
+      readyTimeoutMs: galera ? 420_000 : 120_000,
     };
   }
 

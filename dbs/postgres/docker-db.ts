@@ -54,6 +54,7 @@ export class PostgresDb extends ContainerDb {
       command: () => ['/usr/local/bin/pg-node', ...settings.flatMap((s) => ['-c', s])],
       env: (node, ips): Record<string, string> => (independent || node === primary ? { PG_ROLE: 'primary' } : { PG_ROLE: 'replica', PG_PRIMARY: ips[primary!]! }),
       // pg_isready answers 0 only once the server accepts connections (a standby: once consistent).
+      readyTimeoutMs: 240_000,
       wait: { command: [`${BIN}/pg_isready`, '-q', '-h', '127.0.0.1', '-p', String(PORT), '-U', 'postgres'] },
     };
   }
