@@ -42,15 +42,22 @@ export function coordinatorCrashPackage(opts: NemesisOptions): NemesisPackage {
   if (!c) throw new FaultlineError('UNSUPPORTED', `db ${opts.db.name} has no client-side coordinator to crash (postgres with --workload bank-2pc has one)`, '--nemesis coordinator-crash');
   const points = parsePoints(opts.options['coordinator-crash']);
   let down = false;
+  // A restarted coordinator first works for a fault interval: crashes back to back would leave
+  // nothing but recoveries to observe.
+  let upSince = 0;
+  const minUpMs = opts.intervalS * 1000;
   const nemesis: Nemesis = {
     fs: ['crash-coordinator', 'recover-coordinator'],
     async invoke(test, op) {
       if (op.f === 'recover-coordinator') {
         const value = await c.restart(test);
         down = false;
+        upSince = Date.now();
         return { type: 'info', value };
       }
       const point = (typeof op.value === 'string' ? op.value : test.rng.pick(points)) as CrashPoint;
+      const wait = upSince + minUpMs - Date.now();
+      if (wait > 0 && !test.signal.aborted) await new Promise((r) => setTimeout(r, wait));
       down = true;
       return { type: 'info', value: await c.crash(test, point) };
     },

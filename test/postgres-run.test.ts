@@ -137,7 +137,7 @@ describe('postgres bank-2pc (two-phase commit over two servers)', () => {
     });
     const dir = runDirOf(out);
     const runId = (JSON.parse(readFileSync(join(dir, 'test.json'), 'utf8')) as { runId: string }).runId;
-    expect(processesMentioning(dir).length).toBe(1); // the coordinator (its log is in the run directory)
+    expect(processesMentioning(dir).length).toBe(2); // the coordinator and its spare (their configuration names the run directory)
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     // The coordinator notices its parent is gone (the IPC channel closes) and exits.

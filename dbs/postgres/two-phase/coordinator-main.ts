@@ -1,5 +1,6 @@
-// The coordinator process's entry point: reads its configuration from the environment, runs a
-// recovery pass, says it is ready, then serves transfer and recovery requests over the IPC
+// The coordinator process's entry point: reads its configuration from the environment, says it
+// is loaded and waits (a spare) until faultline activates it; then reads its log, runs a
+// recovery pass, says it is ready, and serves transfer and recovery requests over the IPC
 // channel. Armed with a crash point, it dies by SIGKILL when a transfer reaches it (after saying
 // where). It exits when faultline goes away (the channel closes), so it never outlives a run.
 
@@ -24,19 +25,34 @@ const die = (point: CrashPoint, gid: string, transfer: Transfer): Promise<never>
     send({ type: 'crashing', point, gid, transfer }, () => process.kill(process.pid, 'SIGKILL'));
   });
 
-const coordinator = new Coordinator(cfg, die);
+let coordinator: Coordinator | undefined;
+
+async function activate(): Promise<void> {
+  coordinator = new Coordinator(cfg!, die);
+  const recovery = await coordinator.recover();
+  process.stderr.write(`${new Date().toISOString()} active; recovery resolved ${recovery.resolved.length} branches\n`);
+  send({ type: 'ready', recovery });
+}
+
 process.on('message', (m: ToCoordinator) => {
-  if (m.type === 'arm') {
-    coordinator.arm(m.point);
+  if (m.type === 'activate') {
+    activate().catch((e: unknown) => {
+      process.stderr.write(`${new Date().toISOString()} activation failed: ${(e as Error)?.stack ?? String(e)}\n`);
+      process.exit(1);
+    });
     return;
   }
-  const work = m.type === 'transfer' ? coordinator.transfer(m.transfer) : coordinator.recover().then((value) => ({ ok: true as const, value }));
+  const c = coordinator;
+  if (!c) return; // faultline sends requests only to the active coordinator
+  if (m.type === 'arm') {
+    c.arm(m.point);
+    return;
+  }
+  const work = m.type === 'transfer' ? c.transfer(m.transfer) : c.recover().then((value) => ({ ok: true as const, value }));
   work.then(
     (r) => send({ id: m.id, ...r }),
     (e: unknown) => send({ id: m.id, ok: false, definite: false, error: String((e as Error)?.message ?? e) }),
   );
 });
 
-const recovery = await coordinator.recover();
-process.stderr.write(`${new Date().toISOString()} ready; recovery resolved ${recovery.resolved.length} branches\n`);
-send({ type: 'ready', recovery });
+send({ type: 'standby' });

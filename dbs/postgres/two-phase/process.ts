@@ -1,7 +1,9 @@
 // faultline's handle on the coordinator process: starts it (and waits for its start-up recovery),
 // sends it requests and matches the replies, arms it with a crash point, and kills it. A request
 // made while it is down fails at once (nothing was sent); one in flight when it dies is
-// indeterminate (the coordinator may have logged a decision).
+// indeterminate (the coordinator may have logged a decision). A spare process is kept loaded and
+// idle (it has not read the log, nor touched a participant): a restart promotes it, so that a
+// restart costs the recovery pass, not a Node start-up, which takes seconds on a busy machine.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
@@ -17,9 +19,18 @@ export class CoordinatorCrashed extends Error {}
 
 type RequestBody = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
+interface Proc {
+  child: ChildProcess;
+  exited: Promise<void>;
+  /** Modules loaded, waiting to be activated. */
+  loaded: Promise<void>;
+  /** Activated and recovered. */
+  ready: Promise<RecoveryReport>;
+}
+
 export class CoordinatorProcess {
-  private child?: ChildProcess;
-  private exited?: Promise<void>;
+  private active?: Proc;
+  private spare?: Proc;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
   /** Where the last armed crash happened, as the coordinator said before dying. */
@@ -32,12 +43,10 @@ export class CoordinatorProcess {
   ) {}
 
   get running(): boolean {
-    return this.child !== undefined;
+    return this.active !== undefined;
   }
 
-  /** Starts the coordinator; resolves with its start-up recovery pass once it serves requests. */
-  async start(timeoutMs = 60_000): Promise<RecoveryReport> {
-    if (this.child) throw new FaultlineError('INTERNAL', 'coordinator already running');
+  private spawnProc(): Proc {
     const { command, args } = builtinNodeCommand(new URL('./coordinator-main.js', import.meta.url), this.cfg.bug);
     const err = openSync(this.stderrPath, 'a');
     let child: ChildProcess;
@@ -46,48 +55,68 @@ export class CoordinatorProcess {
     } finally {
       closeSync(err);
     }
-    this.child = child;
+    let loaded!: () => void;
     let ready!: (r: RecoveryReport) => void;
-    const readyP = new Promise<RecoveryReport>((res) => (ready = res));
+    const proc: Proc = {
+      child,
+      loaded: new Promise<void>((res) => (loaded = res)),
+      ready: new Promise<RecoveryReport>((res) => (ready = res)),
+      exited: new Promise<void>((res) => child.on('exit', () => res())),
+    };
     child.on('message', (m: FromCoordinator) => {
       if ('type' in m) {
-        if (m.type === 'ready') ready(m.recovery);
-        else if (m.type === 'crashing') this.lastCrash = m;
+        if (m.type === 'standby') loaded();
+        else if (m.type === 'ready') ready(m.recovery);
+        else if (m.type === 'crashing' && proc === this.active) this.lastCrash = m;
         return;
       }
       const p = this.pending.get(m.id);
       this.pending.delete(m.id);
       p?.resolve(m);
     });
-    this.exited = new Promise<void>((res) => {
-      child.on('exit', () => {
-        if (this.child === child) this.child = undefined;
-        for (const [id, p] of this.pending) {
-          this.pending.delete(id);
-          p.reject(new CoordinatorCrashed('the coordinator died before answering'));
-        }
-        res();
-      });
+    void proc.exited.then(() => {
+      if (this.spare === proc) this.spare = undefined;
+      if (this.active !== proc) return;
+      this.active = undefined;
+      for (const [id, p] of this.pending) {
+        this.pending.delete(id);
+        p.reject(new CoordinatorCrashed('the coordinator died before answering'));
+      }
     });
-    let timer: NodeJS.Timeout | undefined;
-    const failed = Promise.race([
-      this.exited.then(() => {
-        throw new FaultlineError('INTERNAL', `the coordinator exited during start-up (see ${this.stderrPath})`);
-      }),
-      new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new FaultlineError('INTERNAL', `the coordinator did not start within ${timeoutMs} ms (see ${this.stderrPath})`)), timeoutMs))),
-    ]);
+    return proc;
+  }
+
+  /** Starts (promotes the spare to) the coordinator; resolves with its recovery pass once it serves requests. */
+  async start(timeoutMs = 60_000): Promise<RecoveryReport> {
+    if (this.active) throw new FaultlineError('INTERNAL', 'coordinator already running');
+    const proc = this.spare ?? this.spawnProc();
+    this.spare = undefined;
+    const within = <T>(p: Promise<T>, what: string): Promise<T> => {
+      let timer: NodeJS.Timeout | undefined;
+      return Promise.race([
+        p,
+        proc.exited.then(() => {
+          throw new FaultlineError('INTERNAL', `the coordinator exited ${what} (see ${this.stderrPath})`);
+        }),
+        new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new FaultlineError('INTERNAL', `the coordinator did not finish ${what} within ${timeoutMs} ms (see ${this.stderrPath})`)), timeoutMs))),
+      ]).finally(() => clearTimeout(timer));
+    };
     try {
-      return await Promise.race([readyP, failed]);
+      await within(proc.loaded, 'loading');
+      this.active = proc;
+      proc.child.send({ type: 'activate' });
+      const report = await within(proc.ready, 'its start-up recovery');
+      this.spare = this.spawnProc();
+      return report;
     } catch (e) {
-      await this.kill();
+      proc.child.kill('SIGKILL');
+      await proc.exited;
       throw e;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
   request(body: RequestBody): Promise<Reply> {
-    const child = this.child;
+    const child = this.active?.child;
     if (!child?.connected) return Promise.reject(new CoordinatorDown('the coordinator is down'));
     const id = this.nextId++;
     return new Promise<Reply>((resolve, reject) => {
@@ -100,23 +129,32 @@ export class CoordinatorProcess {
 
   arm(point: CrashPoint): void {
     this.lastCrash = undefined;
-    this.child?.send({ type: 'arm', point });
+    this.active?.child.send({ type: 'arm', point });
   }
 
-  /** Waits up to `ms` for the process to exit; true if it did. */
+  /** Waits up to `ms` for the coordinator to exit; true if it did. */
   async waitExit(ms: number): Promise<boolean> {
-    if (!this.child) return true;
+    const proc = this.active;
+    if (!proc) return true;
     let timer: NodeJS.Timeout | undefined;
-    const r = await Promise.race([this.exited!.then(() => true), new Promise<boolean>((res) => (timer = setTimeout(() => res(false), ms)))]);
+    const r = await Promise.race([proc.exited.then(() => true), new Promise<boolean>((res) => (timer = setTimeout(() => res(false), ms)))]);
     clearTimeout(timer);
     return r;
   }
 
-  /** SIGKILL, and wait until it is gone. */
+  /** SIGKILL the coordinator, and wait until it is gone. */
   async kill(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    child.kill('SIGKILL');
-    await this.exited;
+    const proc = this.active;
+    if (!proc) return;
+    proc.child.kill('SIGKILL');
+    await proc.exited;
+  }
+
+  /** Kills the coordinator and its spare. */
+  async stop(): Promise<void> {
+    const spare = this.spare;
+    this.spare = undefined;
+    spare?.child.kill('SIGKILL');
+    await Promise.all([this.kill(), spare?.exited]);
   }
 }

@@ -33,7 +33,7 @@ export function participantOf(account: number, participants: number): number {
 
 export type Request = { id: number; type: 'transfer'; transfer: Transfer } | { id: number; type: 'recover' };
 
-export type ToCoordinator = Request | { type: 'arm'; point: CrashPoint };
+export type ToCoordinator = Request | { type: 'arm'; point: CrashPoint } | { type: 'activate' };
 
 export type Reply =
   | { id: number; ok: true; value: unknown }
@@ -42,5 +42,6 @@ export type Reply =
 
 export type FromCoordinator =
   | Reply
+  | { type: 'standby' }
   | { type: 'ready'; recovery: RecoveryReport }
   | { type: 'crashing'; point: CrashPoint; gid: string; transfer: Transfer };

@@ -46,7 +46,7 @@ export class TwoPhaseSystem {
   }
 
   async stop(): Promise<void> {
-    await this.proc?.kill();
+    await this.proc?.stop();
   }
 
   private p(): CoordinatorProcess {
