@@ -14,10 +14,10 @@ export function register(program: Command): void {
   program
     .command('run')
     .description('run a test: workload + faults against a cluster, then check the history')
-    .option('--db <name>', 'database: raft (built-in, the default), gossip, etcd, maelstrom (the default with --bin)')
+    .option('--db <name>', 'database: raft (built-in, the default), gossip, etcd, postgres, mariadb, maelstrom (the default with --bin)')
     .option('--bin <program>', 'an external node program speaking the Maelstrom protocol')
-    .option('--workload <name>', 'workload: register, set, counter, list-append, lock, ...', 'register')
-    .option('--nemesis <list>', 'faults, comma-separated: partition,kill,pause,packet,clock or none', 'partition,kill')
+    .option('--workload <name>', 'workload: register, set, counter, list-append, rw-register, lock, bank, bank-2pc, ...', 'register')
+    .option('--nemesis <list>', 'faults, comma-separated: partition,kill,pause,packet,clock,coordinator-crash or none', 'partition,kill')
     .option('--nodes <n>', 'number of nodes', intOption('--nodes'))
     .option('--concurrency <n>', 'client threads', intOption('--concurrency'))
     .option('--rate <r>', 'client ops per second, in total', numberOption('--rate'))
