@@ -2,8 +2,11 @@
 // maps errors to exit codes (254 bad arguments/input, 255 crash).
 
 import { Command, CommanderError } from 'commander';
+import './builtins.js';
 import { commands } from './commands/index.js';
+import { loadSuites, withoutSuiteArgs } from './suite.js';
 import { EXIT, exitCodeFor, FaultlineError } from '../src/errors.js';
+import { faultlineVersion } from '../src/version.js';
 
 // `faultline check … | head` closes our stdout early: that is the reader's choice, not a crash.
 for (const stream of [process.stdout, process.stderr]) {
@@ -16,15 +19,19 @@ for (const stream of [process.stdout, process.stderr]) {
 const program = new Command();
 program
   .name('faultline')
+  .version(faultlineVersion(), '-V, --version', 'print faultline\'s version')
   .description('Jepsen-style consistency testing: run workloads against clusters under faults, check the history, report.')
   .exitOverride()
   .showHelpAfterError(false)
-  .configureOutput({ outputError: (s, write) => write(s) });
-
-for (const add of commands) add(program);
+  .configureOutput({ outputError: (s, write) => write(s) })
+  .addHelpText('after', '\nSuites: --suite FILE (repeatable, any command) loads a suite of your own plugins; without it, a\nfaultline.config.{js,mjs,ts} in the working directory is loaded. See docs/writing-a-suite.md.');
 
 try {
-  await program.parseAsync(process.argv);
+  // A user's suite registers plugins that the commands' help and validation list: load it first.
+  const args = process.argv.slice(2);
+  await loadSuites(args);
+  for (const add of commands) add(program);
+  await program.parseAsync([...process.argv.slice(0, 2), ...withoutSuiteArgs(args)]);
   // Every command has finished its work here (serve waits for its signal inside its action).
   // Exit now rather than when the event loop drains: gRPC channels of closed etcd clients keep
   // retrying removed containers for minutes.

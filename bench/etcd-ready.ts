@@ -2,7 +2,9 @@
 // (network, volumes, containers created and started, every node's /health true), and the time
 // to tear it down. Target: under 10 s to ready. Usage: npm run bench:etcd-ready [-- ROUNDS [NODES]]
 
-import { EtcdDb } from '../dbs/etcd/index.js';
+import { createDb } from '../src/plugin/plan.js';
+import type { ContainerDb } from '../src/docker/container-db.js';
+import '../app/builtins.js';
 import { ensureSystemImage } from '../src/docker/images.js';
 import { fakeTest, leftovers } from '../test/docker-helpers.js';
 
@@ -18,7 +20,7 @@ const ready: number[] = [];
 const down: number[] = [];
 for (let i = 0; i < rounds; i++) {
   const runId = `bench-${process.pid}-${i}`;
-  const db = new EtcdDb({});
+  const db = createDb<ContainerDb<unknown>>('etcd', { dbOptions: {} }).db;
   const test = fakeTest(db, nodes, runId);
   t = Date.now();
   await db.setup(test);

@@ -5,11 +5,15 @@
 //   npm run bench:linearizability -- --data DIR [--runs N] [--model NAME] [--no-partition] [--only SUBSTR]
 //   npm run bench:linearizability -- --sim OPS [--processes P] [--crash-rate R] [--runs N]
 // (--sim: a simulated cas-register history, values 0..4, ~2% crashed ops by default)
+// The worker pool is started and awaited before timing (--workers N caps the helpers, 0 = this
+// thread only); each line says how many threads took part, and the machine's load average.
 
 import { readdirSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { readHistoryFile } from '../src/history-io.js';
 import { checkLinearizable } from '../checkers/linearizable/index.js';
+import { poolReady } from '../src/parallel/pool.js';
 import { simulateRegister } from '../checkers/linearizable/sim-register.js';
 import type { History } from '../src/history.js';
 
@@ -24,21 +28,28 @@ const runs = Number(arg('--runs') ?? 5);
 const forcedModel = arg('--model');
 const partition = !process.argv.includes('--no-partition');
 const only = arg('--only');
+const workers = arg('--workers') !== undefined ? Number(arg('--workers')) : undefined;
 if (!data && !sim) {
   process.stderr.write('usage: bench/linearizability.ts --data DIR [--runs N] [--model NAME] [--no-partition] [--only SUBSTR] | --sim OPS [--processes P] [--crash-rate R]\n');
   process.exit(254);
 }
 
-function timeIt(history: History, model: string): { verdict: unknown; minMs: number; medianMs: number } {
+const ready = workers === 0 ? 0 : await poolReady();
+console.log(JSON.stringify({ poolWorkers: ready, loadavg: loadavg().map((x) => +x.toFixed(2)) }));
+
+function timeIt(history: History, model: string): { verdict: unknown; minMs: number; medianMs: number; threads: number } {
   const times: number[] = [];
   let verdict: unknown;
+  let threads = 0;
   for (let r = 0; r < runs; r++) {
     const t = performance.now();
-    verdict = checkLinearizable(history, { model, partition, witness: false }).valid;
+    const res = checkLinearizable(history, { model, partition, witness: false, workers });
     times.push(performance.now() - t);
+    verdict = res.valid;
+    threads = Math.max(threads, res.stats.threads);
   }
   times.sort((a, b) => a - b);
-  return { verdict, minMs: times[0]!, medianMs: times[Math.floor(times.length / 2)]! };
+  return { verdict, minMs: times[0]!, medianMs: times[Math.floor(times.length / 2)]!, threads };
 }
 
 if (sim) {
@@ -68,11 +79,11 @@ for (const file of files) {
   const history = readHistoryFile(file);
   if (history.length === 0) continue;
   const model = forcedModel ?? (/\.txt$/.test(file) || history.some((op) => op.f === 'append' || op.f === 'get') ? 'kv' : 'cas-register');
-  const { verdict, minMs, medianMs } = timeIt(history, model);
+  const { verdict, minMs, medianMs, threads } = timeIt(history, model);
   sumMin += minMs;
   sumMedian += medianMs;
   count++;
   const ops = history.filter((op) => op.type === 'invoke' && typeof op.process === 'number').length;
-  console.log(JSON.stringify({ file: relative(data!, file), ops, verdict, minMs: +minMs.toFixed(3), medianMs: +medianMs.toFixed(3) }));
+  console.log(JSON.stringify({ file: relative(data!, file), ops, verdict, minMs: +minMs.toFixed(3), medianMs: +medianMs.toFixed(3), threads }));
 }
-console.log(JSON.stringify({ total: true, files: count, runs, sumMinMs: +sumMin.toFixed(3), sumMedianMs: +sumMedian.toFixed(3) }));
+console.log(JSON.stringify({ total: true, files: count, runs, sumMinMs: +sumMin.toFixed(3), sumMedianMs: +sumMedian.toFixed(3), loadavg: loadavg().map((x) => +x.toFixed(2)) }));

@@ -6,7 +6,8 @@
 import { parseArgs } from 'node:util';
 import '../checkers/index.js';
 import '../checkers/linearizable/index.js';
-import { getDb } from '../dbs/index.js';
+import { createDb } from '../src/plugin/plan.js';
+import '../app/builtins.js';
 import type { MaelstromDb } from '../src/maelstrom/db.js';
 import { minimalTest, nodeNames } from '../src/maelstrom/test-kit.js';
 import { runTest } from '../src/run.js';
@@ -25,7 +26,7 @@ const { values: a } = parseArgs({
 });
 
 async function startupMs(n: number): Promise<number> {
-  const db = getDb(a.db!)!.create({ nodes: n, dbOptions: {} }) as MaelstromDb;
+  const db = createDb(a.db!, { nodes: n }).db as MaelstromDb;
   const test = minimalTest(db, { nodes: nodeNames(n), quiet: true });
   const t = performance.now();
   await db.setup(test);

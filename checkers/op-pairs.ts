@@ -5,6 +5,7 @@
 import type { History, Op } from '../src/history.js';
 import type { AnomalyRef } from '../src/protocols.js';
 import { badArgument } from '../src/errors.js';
+import { canonicalInt, showValue } from './values.js';
 
 export interface OpRecord {
   invoke: Op;
@@ -60,17 +61,12 @@ export function clientRecords(history: History): OpRecord[] {
   return out;
 }
 
-/** A stable key for a value (elements, ids, accounts): primitives by themselves, others as JSON. */
-export function valueKey(v: unknown): string | number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string') return `s:${v}`;
-  return `j:${JSON.stringify(v)}`;
-}
+/** A stable key for a value (elements, ids, accounts): exact integers, structures as canonical JSON. */
+export { valueKey, type ValueKey } from './values.js';
 
-/** Short printable form of a value. */
+/** Short printable form of a value (nil for null, integers with all their digits). */
 export function show(v: unknown, max = 80): string {
-  const s = v === undefined ? 'nil' : JSON.stringify(v) ?? String(v);
-  return s.length > max ? s.slice(0, max - 1) + '…' : s;
+  return showValue(v, max);
 }
 
 /** Keep result JSON small: at most `n` anomalies, first (by history index) first. */
@@ -101,15 +97,43 @@ export function optBool(v: unknown, where = '--opt'): boolean | undefined {
   const s = String(v).toLowerCase();
   if (['true', '1', 'yes'].includes(s)) return true;
   if (['false', '0', 'no'].includes(s)) return false;
-  throw badArgument(`expected true or false, got ${JSON.stringify(v)}`, where);
+  throw badArgument(`expected true or false, got ${showValue(v, 80)}`, where);
 }
 
 /** A numeric option: a number or a numeric string. */
 export function optNum(v: unknown): number | undefined {
   if (v === undefined || v === null) return undefined;
   const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isFinite(n)) throw badArgument(`expected a number, got ${JSON.stringify(v)}`, '--opt');
+  if (!Number.isFinite(n)) throw badArgument(`expected a number, got ${showValue(v, 80)}`, '--opt');
   return n;
+}
+
+/** A numeric option kept exact: an integer beyond 2^53 (as a bigint or a digit string) stays a bigint. */
+export function optExactNum(v: unknown): number | bigint | undefined {
+  if (typeof v === 'bigint') return canonicalInt(v);
+  if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return canonicalInt(BigInt(v.trim()));
+  return optNum(v);
+}
+
+/**
+ * A value option (`--opt init=...`): JSON, or a bare word taken as a string. An integer literal
+ * beyond 2^53 stays exact (bigint); inside a JSON structure such an integer would be rounded by
+ * JSON.parse, so it is refused rather than silently changed.
+ */
+export function optJsonValue(v: unknown, where = '--opt'): unknown {
+  if (typeof v !== 'string') return v;
+  const t = v.trim();
+  if (/^-?(0|[1-9]\d*)$/.test(t)) return canonicalInt(BigInt(t));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(t);
+  } catch {
+    return v;
+  }
+  const rounded = (x: unknown): boolean =>
+    typeof x === 'number' ? Number.isInteger(x) && !Number.isSafeInteger(x) : Array.isArray(x) ? x.some(rounded) : !!x && typeof x === 'object' && Object.values(x).some(rounded);
+  if (rounded(parsed)) throw badArgument(`an integer beyond 2^53 inside a JSON value would lose digits; give it alone, or write it as a string: ${showValue(v, 80)}`, where);
+  return parsed;
 }
 
 /** A list option: an array, or a comma-separated string. */

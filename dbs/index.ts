@@ -5,5 +5,7 @@ import './raft/index.js';
 import './gossip/index.js';
 import './maelstrom/index.js';
 import './etcd/index.js';
+import './zookeeper/index.js';
+import './redis/index.js';
 import './postgres/index.js';
 import './mariadb/index.js';

@@ -2,25 +2,24 @@
 // random offset, strobe them (flip back and forth quickly for a while), reset to real time.
 // A db whose server does not honour skew (Go servers such as etcd read the clock without libc)
 // declares `clock.supported = false`, and the fault is refused up front, never skipped.
-// Ops: bump-clock, strobe-clock, reset-clock. Options (--nemesis-option): clock-max-ms=N (largest
-// offset, default 30000), clock-strobe-ms=N (strobe period, default 100), clock-strobe-s=N
-// (strobe duration, default 5), clock-targets=one+minority+majority+all.
+// Ops: bump-clock, strobe-clock, reset-clock.
 
 import { FaultlineError } from '../src/errors.js';
-import type { Clock, Db, Nemesis, NemesisPackage, Test } from '../src/protocols.js';
-import { faultPackage } from './package.js';
-import { chooseTargets, type TargetSpec } from './targets.js';
-import { parseTargets } from './process-faults.js';
-import { registerNemesis, type NemesisOptions } from './registry.js';
+import type { Clock, Db, Nemesis, Test } from '../src/protocols.js';
+import { opt, type OptionValues } from '../src/plugin/options.js';
+import { faultPackage } from '../src/plugin/nemesis-package.js';
+import { chooseTargets } from './targets.js';
+import { defineNemesis, targetsOption } from './registry.js';
 
 export const CLOCK_COLOR = '#12a594';
 
-export interface ClockSettings {
-  maxMs: number;
-  strobePeriodMs: number;
-  strobeS: number;
-  targets: TargetSpec[];
-}
+export const clockOptions = {
+  'clock-max-ms': opt.number({ min: 1, default: 30_000, unit: 'ms', doc: 'largest offset of a bump (offsets spread over orders of magnitude, either sign)' }),
+  'clock-strobe-ms': opt.number({ min: 1, default: 100, unit: 'ms', doc: 'strobe period' }),
+  'clock-strobe-s': opt.number({ min: 0.001, default: 5, unit: 's', doc: 'strobe duration' }),
+  'clock-targets': targetsOption('a clock fault', ['one', 'minority', 'majority', 'all']),
+};
+export type ClockSettings = OptionValues<typeof clockOptions>;
 
 /** The db's clock, or a FaultlineError('UNSUPPORTED') naming the db and why. */
 export function supportedClock(db: Db): Clock {
@@ -31,25 +30,11 @@ export function supportedClock(db: Db): Clock {
   return db.clock;
 }
 
-export function clockSettings(options: Record<string, string>): ClockSettings {
-  const num = (k: string, def: number): number => {
-    const v = options[k] === undefined ? def : Number(options[k]);
-    if (!Number.isFinite(v) || v <= 0) throw new FaultlineError('BAD_ARGUMENT', `must be a positive number, got '${options[k]}'`, `--nemesis-option ${k}`);
-    return v;
-  };
-  return {
-    maxMs: num('clock-max-ms', 30_000),
-    strobePeriodMs: num('clock-strobe-ms', 100),
-    strobeS: num('clock-strobe-s', 5),
-    targets: options['clock-targets'] ? parseTargets(options['clock-targets'], '--nemesis-option clock-targets=') : ['one', 'minority', 'majority', 'all'],
-  };
-}
-
 export function clockNemesis(db: Db, clock: Clock, s: ClockSettings): Nemesis {
   const skewed = new Set<string>();
   const offset = (test: Test): number => {
     // Offsets spread over orders of magnitude (ms to tens of s), either sign, like Jepsen's bumps.
-    const mag = Math.exp(test.rng.next() * Math.log(s.maxMs));
+    const mag = Math.exp(test.rng.next() * Math.log(s['clock-max-ms']));
     return Math.round(test.rng.next() < 0.5 ? -mag : mag);
   };
   const resetAll = async (test: Test): Promise<string[]> => {
@@ -65,7 +50,7 @@ export function clockNemesis(db: Db, clock: Clock, s: ClockSettings): Nemesis {
     },
     async invoke(test, op) {
       if (op.f === 'reset-clock') return { type: 'info', value: await resetAll(test) };
-      const nodes = await chooseTargets(test, db, test.rng.pick(s.targets));
+      const nodes = await chooseTargets(test, db, test.rng.pick(s['clock-targets']));
       for (const n of nodes) skewed.add(n);
       if (op.f === 'bump-clock') {
         const deltas: Record<string, number> = {};
@@ -76,15 +61,15 @@ export function clockNemesis(db: Db, clock: Clock, s: ClockSettings): Nemesis {
       if (op.f === 'strobe-clock') {
         // Flip each target between +delta and back every period, for the strobe's duration.
         const delta = Math.abs(offset(test));
-        const end = Date.now() + s.strobeS * 1000;
+        const end = Date.now() + s['clock-strobe-s'] * 1000;
         let sign = 1;
         while (Date.now() < end && !test.signal.aborted) {
           await Promise.all(nodes.map((n) => clock.bump(test, n, sign * delta)));
           sign = -sign;
-          await new Promise((r) => setTimeout(r, s.strobePeriodMs));
+          await new Promise((r) => setTimeout(r, s['clock-strobe-ms']));
         }
         if (sign === -1) await Promise.all(nodes.map((n) => clock.bump(test, n, -delta)));
-        return { type: 'info', value: { nodes, deltaMs: delta, periodMs: s.strobePeriodMs, durationS: s.strobeS } };
+        return { type: 'info', value: { nodes, deltaMs: delta, periodMs: s['clock-strobe-ms'], durationS: s['clock-strobe-s'] } };
       }
       throw new FaultlineError('BAD_ARGUMENT', `clock nemesis has no op ${op.f}`);
     },
@@ -94,14 +79,11 @@ export function clockNemesis(db: Db, clock: Clock, s: ClockSettings): Nemesis {
   };
 }
 
-export function clockPackage(opts: NemesisOptions): NemesisPackage {
-  const clock = supportedClock(opts.db);
-  const s = clockSettings(opts.options);
-  return faultPackage({ name: 'clock', nemesis: clockNemesis(opts.db, clock, s), intervalS: opts.intervalS, start: ['bump-clock', 'strobe-clock'], stop: 'reset-clock', color: CLOCK_COLOR });
-}
-
-registerNemesis({
+export const clockPlugin = defineNemesis({
   name: 'clock',
-  description: "clock skew through libfaketime: bump, strobe, reset (refused for dbs whose servers ignore it, e.g. etcd)",
-  create: clockPackage,
+  doc: 'clock skew through libfaketime: bump, strobe, reset (refused for dbs whose servers ignore it, e.g. etcd)',
+  options: clockOptions,
+  requires: ['clock'],
+  create: ({ db, intervalS, options }) =>
+    faultPackage({ name: 'clock', nemesis: clockNemesis(db, supportedClock(db), options), intervalS, start: ['bump-clock', 'strobe-clock'], stop: 'reset-clock', color: CLOCK_COLOR }),
 });

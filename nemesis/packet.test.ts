@@ -2,11 +2,14 @@
 // the net with the configured values, stop undoes them, and missing capabilities are refused.
 
 import { describe, expect, it } from 'vitest';
-import { packetNemesis, packetSettings } from './packet.js';
+import { packetNemesis, packetOptions } from './packet.js';
+import { buildNemesis } from './index.js';
+import { parseOptions } from '../src/plugin/options.js';
 import type { Db, Net, Test } from '../src/protocols.js';
 import { createRng } from '../src/rng.js';
 
-const db: Db = { name: 'fake', setup: async () => {}, teardown: async () => {}, client: () => undefined, net: () => undefined };
+const settings = (raw: Record<string, string>) => parseOptions(packetOptions, raw, { flag: '--nemesis-option', owner: 'nemesis packet' });
+const dbWith = (net: Net): Db => ({ name: 'fake', setup: async () => {}, teardown: async () => {}, net });
 const op = (f: string, value: unknown = null) => ({ index: 0, time: 0, type: 'invoke' as const, process: 'nemesis' as const, f, value });
 
 function fakeNet(calls: string[], rate: boolean): Net {
@@ -27,9 +30,9 @@ function testWith(net: Net): Test {
 describe('packet nemesis', () => {
   it('applies loss and rate limits with the configured values, and stop makes the net fast', async () => {
     const calls: string[] = [];
-    const test = testWith(fakeNet(calls, true));
-    const n = packetNemesis({ db, intervalS: 5, options: {} }, packetSettings({ 'packet-loss': '0.5', 'packet-rate': '64', 'packet-latency': '300' }));
-    await n.setup!(test);
+    const net = fakeNet(calls, true);
+    const test = testWith(net);
+    const n = packetNemesis(dbWith(net), settings({ 'packet-loss': '0.5', 'packet-rate': '64', 'packet-latency': '300' }));
     await n.invoke(test, op('start-packet', 'loss'));
     await n.invoke(test, op('start-packet', 'rate'));
     await n.invoke(test, op('stop-packet'));
@@ -41,18 +44,18 @@ describe('packet nemesis', () => {
 
   it('defaults to loss only on a net that cannot rate-limit, and refuses rate when asked for it', async () => {
     const calls: string[] = [];
-    const test = testWith(fakeNet(calls, false));
-    const n = packetNemesis({ db, intervalS: 5, options: {} }, packetSettings({}));
-    await n.setup!(test);
+    const net = fakeNet(calls, false);
+    const test = testWith(net);
+    const n = packetNemesis(dbWith(net), settings({}));
     for (let i = 0; i < 5; i++) expect((await n.invoke(test, op('start-packet'))).value).toMatchObject({ mode: 'loss' });
-    const strict = packetNemesis({ db, intervalS: 5, options: {} }, packetSettings({ packet: 'rate' }));
-    await expect(strict.setup!(test)).rejects.toThrow(/cannot do packet rate/);
-    const delay = packetNemesis({ db, intervalS: 5, options: {} }, packetSettings({ packet: 'delay' }));
-    await expect(delay.setup!(test)).rejects.toThrow(/cannot do packet delay/);
+    // Refused when the run is built, before anything starts, naming the db and what it lacks.
+    expect(() => buildNemesis(['packet'], { db: dbWith(net), intervalS: 5, options: { packet: 'rate' } })).toThrow("--nemesis packet: db fake cannot rate-limit packets");
+    expect(() => buildNemesis(['packet'], { db: dbWith(net), intervalS: 5, options: { packet: 'delay' } })).toThrow("--nemesis packet: db fake cannot delay packets");
+    expect(buildNemesis(['packet'], { db: dbWith(net), intervalS: 5, options: { packet: 'loss' } })?.name).toBe('packet');
   });
 
   it('rejects unknown modes and malformed values, naming the option', () => {
-    expect(() => packetSettings({ packet: 'jitter' })).toThrow(/unknown packet mode 'jitter'/);
-    expect(() => packetSettings({ 'packet-loss': '2' })).toThrow(/packet-loss/);
+    expect(() => settings({ packet: 'jitter' })).toThrow("--nemesis-option packet: expected items from loss, rate, delay, got 'jitter'");
+    expect(() => settings({ 'packet-loss': '2' })).toThrow("--nemesis-option packet-loss: expected a number from 0.001 to 1, got '2'");
   });
 });

@@ -3,18 +3,18 @@
 // for a random one), stop-partition.
 
 import { FaultlineError } from '../src/errors.js';
-import type { Grudge, Nemesis, NemesisPackage, Test } from '../src/protocols.js';
-import { faultPackage } from './package.js';
+import type { Db, Grudge, Nemesis, Test } from '../src/protocols.js';
+import { opt } from '../src/plugin/options.js';
+import { faultPackage } from '../src/plugin/nemesis-package.js';
 import { bridge, halves, isolate, isolateOne, majoritiesRing } from './grudge.js';
-import { registerNemesis, type NemesisOptions } from './registry.js';
+import { defineNemesis } from './registry.js';
 import { pickFavouringPrimaries } from './targets.js';
 
 export const PARTITION_SHAPES = ['halves', 'one', 'bridge', 'majorities-ring', 'primaries'] as const;
 export type PartitionShape = (typeof PARTITION_SHAPES)[number];
 export const PARTITION_COLOR = '#e5484d';
 
-export function partitionNemesis(opts: NemesisOptions, shapes: readonly PartitionShape[]): Nemesis {
-  const { db } = opts;
+export function partitionNemesis(db: Db, shapes: readonly PartitionShape[]): Nemesis {
   const net = (test: Test) => {
     const n = test.net;
     if (!n) throw new FaultlineError('UNSUPPORTED', `db ${db.name} has no network to partition`, '--nemesis partition');
@@ -61,28 +61,11 @@ export function partitionNemesis(opts: NemesisOptions, shapes: readonly Partitio
   }
 }
 
-function parseShapes(s: string | undefined): PartitionShape[] {
-  if (!s) return ['halves', 'one', 'majorities-ring', 'bridge', 'primaries'];
-  const shapes = s.split('+').map((x) => x.trim());
-  for (const x of shapes) {
-    if (!(PARTITION_SHAPES as readonly string[]).includes(x)) {
-      throw new FaultlineError('BAD_ARGUMENT', `unknown partition shape '${x}' (known: ${PARTITION_SHAPES.join(', ')})`, '--nemesis-option partition=');
-    }
-  }
-  return shapes as PartitionShape[];
-}
-
-export function partitionPackage(opts: NemesisOptions): NemesisPackage {
-  // A db that can never offer a network (an existing cluster faultline did not start) is refused
-  // before anything runs, not at setup.
-  if (typeof opts.db.net !== 'function') throw new FaultlineError('UNSUPPORTED', `db ${opts.db.name} has no network to partition`, '--nemesis partition');
-  const shapes = parseShapes(opts.options['partition']);
-  const nemesis = partitionNemesis(opts, shapes);
-  return faultPackage({ name: 'partition', nemesis, intervalS: opts.intervalS, start: ['start-partition'], stop: 'stop-partition', color: PARTITION_COLOR });
-}
-
-registerNemesis({
+export const partitionPlugin = defineNemesis({
   name: 'partition',
-  description: 'network partitions: random halves, one node isolated, bridge, majorities ring, primaries (--nemesis-option partition=halves+one)',
-  create: partitionPackage,
+  doc: 'network partitions: random halves, one node isolated, bridge, majorities ring, primaries',
+  options: { partition: opt.list({ values: PARTITION_SHAPES, default: [...PARTITION_SHAPES], doc: 'the shapes picked from at random' }) },
+  requires: ['partition'],
+  create: (ctx) =>
+    faultPackage({ name: 'partition', nemesis: partitionNemesis(ctx.db, ctx.options.partition), intervalS: ctx.intervalS, start: ['start-partition'], stop: 'stop-partition', color: PARTITION_COLOR }),
 });

@@ -3,7 +3,7 @@
 
 import { FaultlineError } from '../src/errors.js';
 import type { Db, Nemesis, Test } from '../src/protocols.js';
-import { chooseTargets, pickFavouringPrimaries, TARGETS, type TargetSpec } from './targets.js';
+import { chooseTargets, pickFavouringPrimaries, type TargetSpec } from './targets.js';
 
 export interface ProcessFault {
   /** e.g. 'kill' / 'start', 'pause' / 'resume'. */
@@ -11,15 +11,6 @@ export interface ProcessFault {
   stopF: string;
   apply: (db: Db) => ((test: Test, node: string) => Promise<void>) | undefined;
   undo: (db: Db) => ((test: Test, node: string) => Promise<void>) | undefined;
-}
-
-export function parseTargets(s: string | undefined, option: string): TargetSpec[] {
-  if (!s) return ['one', 'minority', 'majority', 'primaries'];
-  const xs = s.split('+').map((x) => x.trim());
-  for (const x of xs) {
-    if (!(TARGETS as readonly string[]).includes(x)) throw new FaultlineError('BAD_ARGUMENT', `unknown target '${x}' (known: ${TARGETS.join(', ')})`, option);
-  }
-  return xs as TargetSpec[];
 }
 
 export function processFaultNemesis(db: Db, fault: ProcessFault, targets: readonly TargetSpec[]): Nemesis {

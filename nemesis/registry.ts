@@ -1,25 +1,14 @@
 // The nemesis plugin map: `--nemesis partition,kill,pause` looks faults up here. Each plugin
+// declares its options (sharing `--nemesis-option`) and the db capabilities it needs, and
 // builds a NemesisPackage: the fault, its schedule, its healing ops and its plot colour.
 
-import type { Db, NemesisPackage } from '../src/protocols.js';
-import { createRegistry } from '../src/registry.js';
+import { opt } from '../src/plugin/options.js';
+import { TARGETS, type TargetSpec } from './targets.js';
 
-export interface NemesisOptions {
-  db: Db;
-  /** Seconds a fault lasts, and seconds between faults. */
-  intervalS: number;
-  /** Plugin-specific settings from the CLI (`--nemesis-option key=value`). */
-  options: Record<string, string>;
+export { nemeses, defineNemesis } from '../src/plugin/registry.js';
+export type { NemesisContext, NemesisPlugin } from '../src/plugin/kinds.js';
+
+/** The usual targets option of a process or clock fault. */
+export function targetsOption(what: string, dflt: TargetSpec[] = ['one', 'minority', 'majority', 'primaries']) {
+  return opt.list({ values: TARGETS, default: dflt, doc: `which nodes ${what} hits, picked at random per fault` });
 }
-
-export interface NemesisPlugin {
-  name: string;
-  description: string;
-  /** Throws FaultlineError('UNSUPPORTED') when the db cannot do this fault. */
-  create(opts: NemesisOptions): NemesisPackage;
-}
-
-const plugins = createRegistry<NemesisPlugin>();
-export const registerNemesis = plugins.register;
-export const getNemesis = plugins.get;
-export const nemesisNames = plugins.names;

@@ -18,14 +18,14 @@ const count = (db: Db, n: number): Record<string, number> => {
 
 describe('pickFavouringPrimaries', () => {
   it('picks the primaries half the time when the db names them, the others evenly', () => {
-    const c = count({ name: 'x', setup: async () => {}, teardown: async () => {}, client: () => undefined, primaries: async () => ['n1'] }, 4000);
+    const c = count({ name: 'x', setup: async () => {}, teardown: async () => {}, primaries: async () => ['n1'] }, 4000);
     expect(c.primaries! / 4000).toBeGreaterThan(0.45);
     expect(c.primaries! / 4000).toBeLessThan(0.55);
     for (const t of TARGETS.filter((x) => x !== 'primaries')) expect(c[t]! / 4000).toBeGreaterThan(0.08);
   });
 
   it('is uniform over all choices when the db cannot name primaries', () => {
-    const c = count({ name: 'x', setup: async () => {}, teardown: async () => {}, client: () => undefined }, 5000);
+    const c = count({ name: 'x', setup: async () => {}, teardown: async () => {} }, 5000);
     for (const t of TARGETS) expect(c[t]! / 5000).toBeGreaterThan(0.15);
   });
 });

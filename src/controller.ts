@@ -33,6 +33,14 @@ export interface ControllerOptions {
   nodeFor?: (thread: Thread) => string | undefined;
   /** Index of the first op (when appending to a history). */
   startIndex?: number;
+  /**
+   * Per-thread gates (client-side faults): a thread whose gate is closed is not free, so it starts
+   * no op until the gate opens; an op it is running completes normally.
+   */
+  gates?: {
+    closed(thread: Thread): boolean;
+    subscribe(f: (thread: number, closed: boolean) => void): () => void;
+  };
 }
 
 interface Outstanding {
@@ -69,6 +77,21 @@ export async function runController(o: ControllerOptions): Promise<ControllerRes
     delete: (t: Thread) => { freeSet.delete(t); freeCache = null; },
     get size() { return freeSet.size; },
   };
+  // Threads that finished their op while their gate was closed: freed when it opens.
+  const gated = new Set<Thread>();
+  const release = (t: Thread): void => {
+    if (o.gates?.closed(t)) gated.add(t);
+    else free.add(t);
+  };
+  const unsubscribe = o.gates?.subscribe((t, closed) => {
+    if (closed && free.has(t)) {
+      free.delete(t);
+      gated.add(t);
+    } else if (!closed && gated.delete(t)) {
+      free.add(t);
+      poke();
+    }
+  });
   const outstanding = new Map<Thread, Outstanding>();
   const done: Done[] = [];
   const opTimeoutNs = (o.opTimeoutMs ?? 10_000) * 1e6;
@@ -130,17 +153,17 @@ export async function runController(o: ControllerOptions): Promise<ControllerRes
       const w = o.workers.get(out.thread);
       const reopened = w?.crashed?.(next);
       if (reopened instanceof Promise) {
-        reopened.then(() => { free.add(out.thread); poke(); }, () => { free.add(out.thread); poke(); });
+        reopened.then(() => { release(out.thread); poke(); }, () => { release(out.thread); poke(); });
         return;
       }
     }
-    free.add(out.thread);
+    release(out.thread);
   };
 
   const dispatch = (planned: PlannedOp, thread: Thread): void => {
     free.delete(thread);
     if (planned.type === 'sleep') {
-      const timer = setTimeout(() => { sleepers.delete(timer); free.add(thread); poke(); }, Number(planned.value) * 1000);
+      const timer = setTimeout(() => { sleepers.delete(timer); release(thread); poke(); }, Number(planned.value) * 1000);
       sleepers.add(timer);
       return;
     }
@@ -215,6 +238,7 @@ export async function runController(o: ControllerOptions): Promise<ControllerRes
     clearInterval(sweep);
     for (const t of sleepers) clearTimeout(t);
     o.signal?.removeEventListener('abort', onAbort);
+    unsubscribe?.();
   }
   return { count: index - (o.startIndex ?? 0), aborted: o.signal?.aborted ?? false };
 }

@@ -19,15 +19,27 @@ export type ErrorCode =
   | 'INTERRUPTED'
   | 'INTERNAL';
 
+/**
+ * Marks FaultlineErrors across copies of this module: a user's suite may import faultline from
+ * its own installation while the CLI runs another (a checkout run through tsx, say), and its
+ * errors must still be recognised as ours.
+ */
+const BRAND = Symbol.for('faultline.error');
+
 export class FaultlineError extends Error {
   readonly code: ErrorCode;
   /** Where the problem is: `file:line`, an option name, a node name. */
   readonly where?: string;
+  readonly [BRAND] = true;
   constructor(code: ErrorCode, message: string, where?: string) {
     super(where ? `${where}: ${message}` : message);
     this.name = 'FaultlineError';
     this.code = code;
     this.where = where;
+  }
+
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[BRAND] === true;
   }
 }
 

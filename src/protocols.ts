@@ -43,7 +43,7 @@ export interface CheckResult {
 }
 
 export interface CheckOptions {
-  /** Wall-clock budget in ms; past it the checker answers 'unknown'. */
+  /** Wall-clock budget in ms, positive (0 is refused by every checker); past it the checker answers 'unknown'. */
   timeLimitMs?: number;
   /** Memory budget in bytes (approximate, checker-specific accounting). */
   memoryLimitBytes?: number;
@@ -96,6 +96,8 @@ export interface TestInfo {
   rate: number;
   bug?: string;
   bin?: string;
+  /** Required fraction of ok client ops (--availability), when the user set one; read by `stats`. */
+  availability?: number;
   dbOptions: Record<string, string>;
   /** Effective workload options: the user's `--workload-option`s over the db's implied defaults. */
   workloadOptions?: Record<string, string>;
@@ -124,6 +126,8 @@ export interface Test extends TestInfo {
   now(): number;
   /** Aborted on Ctrl-C or crash: long operations should stop. */
   signal: AbortSignal;
+  /** The client workers, for client-side faults (set while the workload runs). */
+  workers?: WorkerControl;
 }
 
 // ---------------------------------------------------------------- db
@@ -131,24 +135,28 @@ export interface Test extends TestInfo {
 /**
  * A database cluster. Setup starts all nodes and waits until they are ready; teardown removes
  * everything it made (processes, containers, volumes, rules) and must be safe to call twice or
- * after a failed setup. Optional process faults are declared by implementing them.
+ * after a failed setup. Constructing a Db starts nothing. Optional capabilities are declared by
+ * having them (see src/plugin/capabilities.ts): a `net` to partition, kill/start, pause/resume,
+ * a `clock`, `primaries`, `collectLogs`. Clients come from the db plugin's `clients` map.
  */
 export interface Db {
   readonly name: string;
   setup(test: Test): Promise<void>;
   teardown(test: Test): Promise<void>;
-  /** A client for a workload, or undefined if this db does not support it. */
-  client(workload: string, test: Test): Client | undefined;
-  /** The network between nodes, if faults can be injected into it. */
-  net?(test: Test): Net | undefined;
+  /** A few words on the variant, for messages: "existing cluster", "topology sentinel". */
+  describe?(): string | undefined;
+  /** Where its nodes run: 'containers', 'processes', 'ssh', 'external' (checked against what the run asked for). */
+  readonly backend?: 'containers' | 'processes' | 'ssh' | 'external';
+  /** The network between nodes; its methods work once the db is set up. */
+  readonly net?: Net;
   kill?(test: Test, node: string): Promise<void>;
   start?(test: Test, node: string): Promise<void>;
   pause?(test: Test, node: string): Promise<void>;
   resume?(test: Test, node: string): Promise<void>;
   /** Nodes that currently believe they lead (for "isolate the primaries"). */
   primaries?(test: Test): Promise<string[]>;
-  /** Per-node clock skew; present only if the server honours it (libfaketime, ...). */
-  clock?: Clock;
+  /** Per-node clock skew; `supported: false` (with the reason) where the server ignores it. */
+  readonly clock?: Clock;
   /** Copy node logs into `dir`; returns the paths written. */
   collectLogs?(test: Test, dir: string): Promise<string[]>;
 }
@@ -164,7 +172,9 @@ export interface Net {
   loss?(test: Test, p: number, nodes?: string[]): Promise<void>;
   /** Add latency (ms, with jitter) to messages/packets. */
   delay?(test: Test, ms: number, jitterMs: number, nodes?: string[]): Promise<void>;
-  /** Undo loss and delay. */
+  /** Limit each node's egress to `kbit` kbit/s; packets queue up to `latencyMs`, then drop. */
+  rate?(test: Test, kbit: number, latencyMs: number, nodes?: string[]): Promise<void>;
+  /** Undo loss, delay and rate limits. */
   fast?(test: Test): Promise<void>;
 }
 
@@ -202,6 +212,36 @@ export interface Client {
   invoke(test: Test, op: Invocation): Promise<Completion>;
   teardown?(test: Test): Promise<void>;
   close?(test: Test): Promise<void>;
+  /**
+   * Client-side faults (the stall nemesis): stop this client's own background traffic (session
+   * heartbeats, lease keepalives) as a GC or VM pause of the client process would, until `thaw`.
+   * Clients without background traffic need neither.
+   */
+  freeze?(): void;
+  thaw?(): void;
+}
+
+/**
+ * The run's client workers as a client-side nemesis sees them (Test.workers): each client thread's
+ * last recorded op, and a gate per thread that, closed, keeps the thread from starting its next op
+ * (and freezes its client) until opened again.
+ */
+export interface WorkerControl {
+  /** Client threads 0..concurrency-1. */
+  threads(): number[];
+  /** The latest op recorded for the thread (an invocation while one is in flight). */
+  last(thread: number): Op | undefined;
+  /** Closes the thread's gate and freezes its client; it finishes the op it is running first. */
+  stall(thread: number): void;
+  /** Opens the gate and thaws the client. */
+  resume(thread: number): void;
+  /**
+   * Stalls the first thread that completes an op matching `pred` (from now on), right at that
+   * completion, before it can start another op; resolves to the thread, or undefined after timeoutMs.
+   */
+  stallWhen(pred: (op: Op) => boolean, timeoutMs: number): Promise<number | undefined>;
+  /** Threads whose gate is closed. */
+  stalled(): number[];
 }
 
 // ---------------------------------------------------------------- nemesis
@@ -307,12 +347,35 @@ export interface CycleStep {
   explanation: string;
 }
 
+/**
+ * An internal-consistency (INT) violation inside one transaction: a read of a key that disagrees
+ * with the transaction's own most recent read or write of that key. Positions are 0-based indices
+ * into the transaction's micro-ops (ops[0].value of the anomaly).
+ */
+export interface InternalCase {
+  key: unknown;
+  /** Position of the later read. */
+  read: number;
+  /** What the later read returned. */
+  seen: unknown;
+  /**
+   * What it should have returned. With `endsWith` (list-append, own appends and no earlier read),
+   * only the end of the list is known: the read must end with these elements.
+   */
+  expected: unknown;
+  endsWith?: boolean;
+  /** The earlier micro-ops that fix the expectation: the last read of the key, then the own writes since. */
+  basis: number[];
+}
+
 /** A dependency cycle or a non-cyclic transactional anomaly. */
 export interface TxnAnomaly {
   type: string; // G0, G1a, G1b, G1c, G-single, G2-item, internal, lost-update, ...
   /** Transactions involved (history indices of their completions) with their ops. */
   ops: { index: number; process: number | string; value: unknown }[];
   steps?: CycleStep[];
+  /** For `internal`: the earlier read or writes and the later read that contradicts them. */
+  internal?: InternalCase;
   text: string;
 }
 

@@ -2,45 +2,38 @@
 // → tear down → check → store → report. Ctrl-C or a crash still tears the cluster down and keeps
 // the history recorded so far.
 
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { FaultlineError } from './errors.js';
+import { faultlineVersion } from './version.js';
 import type { Op } from './history.js';
 import type { CheckResult, Client, Db, Test, TestInfo, Validity } from './protocols.js';
 import { createRng } from './rng.js';
 import { runController, type Worker } from './controller.js';
+import { WorkerGates } from './worker-gates.js';
 import { any, clients, nemesis, phases, sleep, stagger, timeLimit, type Thread } from './generator/index.js';
 import { createRunDir, HistoryWriter, writeJson, DEFAULT_RESULTS } from './store.js';
 import { Progress } from './progress.js';
-import { getDb, dbNames } from '../dbs/index.js';
-import { getWorkload, workloadNames } from '../workloads/index.js';
-import { buildNemesis } from '../nemesis/index.js';
+import { planRun, type PlanInput } from './plugin/plan.js';
 import { writeReport } from '../app/report/write.js';
 
-export interface RunOptions {
-  /** Default: raft, or maelstrom when `bin` is given. */
-  db?: string;
-  bin?: string;
-  workload: string;
-  nemesis: string[];
-  nodes?: number;
-  concurrency?: number;
+export interface RunOptions extends PlanInput {
   /** Client ops per second, in total. */
   rate?: number;
   timeLimitS?: number;
   seed?: number;
-  bug?: string;
-  dbOptions?: Record<string, string>;
-  nemesisOptions?: Record<string, string>;
-  workloadOptions?: Record<string, string>;
-  /** Mean seconds between fault starts and stops. */
-  nemesisIntervalS?: number;
   /** Seconds to wait after healing, before the final phase. */
   quiesceS?: number;
   opTimeoutMs?: number;
   /** Checker budget. */
   checkTimeLimitMs?: number;
+  /**
+   * Required fraction of ok client ops (Maelstrom's --availability; 1 = every op). Recorded in
+   * test.json, where the stats checker reads it: below it the run is invalid. Without it, a
+   * function that never succeeded makes the verdict unknown, not invalid.
+   */
+  availability?: number;
   out?: string;
   quiet?: boolean;
   /** Aborts the run like Ctrl-C (tests). */
@@ -55,69 +48,38 @@ export interface RunOutcome {
   interrupted: boolean;
 }
 
-const PKG_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-
-/** Validates options and resolves plugins, before anything is started. */
-function resolve(o: RunOptions) {
-  const dbName = o.db ?? (o.bin ? 'maelstrom' : 'raft');
-  const dbPlugin = getDb(dbName);
-  if (!dbPlugin) throw new FaultlineError('BAD_ARGUMENT', `unknown db '${dbName}' (known: ${dbNames().join(', ')})`, '--db');
-  const workloadPlugin = getWorkload(o.workload);
-  if (!workloadPlugin) throw new FaultlineError('BAD_ARGUMENT', `unknown workload '${o.workload}' (known: ${workloadNames().join(', ')})`, '--workload');
-  if (!dbPlugin.workloads.includes(o.workload)) {
-    throw new FaultlineError('UNSUPPORTED', `db ${dbName} has no client for workload ${o.workload} (it supports: ${dbPlugin.workloads.join(', ')})`, '--workload');
-  }
-  if (o.bug && !(dbPlugin.bugs && o.bug in dbPlugin.bugs)) {
-    const known = Object.keys(dbPlugin.bugs ?? {});
-    throw new FaultlineError('BAD_ARGUMENT', `db ${dbName} has no bug '${o.bug}'${known.length ? ` (known: ${known.join(', ')})` : ''}`, '--bug');
-  }
-  const positive = (v: number | undefined, name: string) => {
-    if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new FaultlineError('BAD_ARGUMENT', `expected a positive number, got ${v}`, name);
-  };
-  positive(o.nodes, '--nodes');
-  positive(o.concurrency, '--concurrency');
-  positive(o.rate, '--rate');
-  positive(o.timeLimitS, '--time-limit');
-  return { dbName, dbPlugin, workloadPlugin };
-}
 
 export async function runTest(o: RunOptions): Promise<RunOutcome> {
-  const { dbName, dbPlugin, workloadPlugin } = resolve(o);
-  const fixed = dbPlugin.nodeNames?.({ nodes: o.nodes ?? dbPlugin.defaultNodes, bug: o.bug, bin: o.bin, dbOptions: o.dbOptions ?? {}, workload: o.workload });
-  if (fixed && o.nodes !== undefined && o.nodes !== fixed.length) {
-    throw new FaultlineError('BAD_ARGUMENT', `--nodes ${o.nodes} but the db options name ${fixed.length} nodes (${fixed.join(', ')})`, '--nodes');
-  }
-  const nodeCount = fixed?.length ?? o.nodes ?? dbPlugin.defaultNodes;
-  const nodes = fixed ?? Array.from({ length: nodeCount }, (_, i) => `n${i + 1}`);
-  const concurrency = o.concurrency ?? Math.max(nodeCount * 2, 5);
+  // Every option is checked (plugins built) before the run directory exists: a refused run
+  // leaves nothing behind.
+  if (o.rate !== undefined && !(Number.isFinite(o.rate) && o.rate > 0)) throw new FaultlineError('BAD_ARGUMENT', `expected a positive number, got ${o.rate}`, '--rate');
+  if (o.timeLimitS !== undefined && !(Number.isFinite(o.timeLimitS) && o.timeLimitS > 0)) throw new FaultlineError('BAD_ARGUMENT', `expected a positive number, got ${o.timeLimitS}`, '--time-limit');
+  if (o.availability !== undefined && !(o.availability >= 0 && o.availability <= 1)) throw new FaultlineError('BAD_ARGUMENT', `expected a fraction between 0 and 1, got ${o.availability}`, '--availability');
+  const plan = planRun(o);
+  const { dbName, db, nodes, concurrency, workload } = plan;
+  const nodeCount = nodes.length;
   const seed = o.seed ?? randomBytes(4).readUInt32LE(0);
   const rng = createRng(seed);
   const timeLimitS = o.timeLimitS ?? 30;
   const rate = o.rate ?? 100;
-  const intervalS = o.nemesisIntervalS ?? 5;
   const runId = `fl-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
   const name = `${dbName}-${o.workload}`;
   const abort = new AbortController();
   const t0 = process.hrtime.bigint();
   const now = (): number => Number(process.hrtime.bigint() - t0);
-  const dbOpts = { nodes: nodeCount, bug: o.bug, bin: o.bin, dbOptions: o.dbOptions ?? {}, workload: o.workload };
-  const db: Db = dbPlugin.create(dbOpts);
-  const workloadOptions = { ...dbPlugin.workloadDefaults?.(dbOpts), ...o.workloadOptions };
-  const workload = workloadPlugin.create({ concurrency, nodes, eventual: dbPlugin.eventuallyConsistent, options: workloadOptions });
 
   const info: TestInfo = {
-    name, db: dbName, workload: o.workload, nemesis: o.nemesis.filter((n) => n && n !== 'none'), nodes, concurrency, seed, timeLimitS, rate,
+    name, db: dbName, workload: o.workload, nemesis: plan.faults, nodes, concurrency, seed, timeLimitS, rate,
     ...(o.bug ? { bug: o.bug } : {}), ...(o.bin ? { bin: o.bin } : {}),
-    dbOptions: o.dbOptions ?? {}, ...(Object.keys(workloadOptions).length ? { workloadOptions } : {}), startedAt: new Date().toISOString(),
-    versions: { faultline: PKG_VERSION, node: process.version }, kind: 'run', runId,
+    ...(o.availability !== undefined ? { availability: o.availability } : {}),
+    dbOptions: stringValues(o.dbOptions), workloadOptions: stringValues(plan.workloadOptions), startedAt: new Date().toISOString(),
+    versions: { faultline: faultlineVersion(), node: process.version }, kind: 'run', runId,
   };
   const log = {
     info: (m: string) => progress.line(m),
     warn: (m: string) => progress.line(`warning: ${m}`),
   };
-  // Every option is checked (plugins built) before the run directory exists: a refused run
-  // leaves nothing behind.
-  const pkg = buildNemesis(o.nemesis, { db, intervalS, options: o.nemesisOptions ?? {} });
+  const pkg = plan.nemesis;
   const windows = pkg?.windows ?? [];
   const dir = createRunDir(o.out ?? DEFAULT_RESULTS, name);
   const test: Test = { ...info, dir, runId, rng, db: dbName, dbImpl: db, log, now, signal: abort.signal };
@@ -149,19 +111,21 @@ export async function runTest(o: RunOptions): Promise<RunOutcome> {
     progress.setPhase('setup');
     mkdirSync(join(dir, 'nodes'), { recursive: true });
     await db.setup(test);
-    test.net = db.net?.(test);
+    test.net = db.net;
     if (abort.signal.aborted) throw new FaultlineError('INTERRUPTED', 'interrupted during setup');
     await pkg?.nemesis.setup?.(test);
 
-    const proto = db.client(o.workload, test);
-    if (!proto) throw new FaultlineError('UNSUPPORTED', `db ${dbName} has no client for workload ${o.workload}`, '--workload');
+    const proto = plan.client(test);
     const nodeFor = (t: Thread): string | undefined => (t === 'nemesis' ? undefined : nodes[(t as number) % nodes.length]);
     const workers = new Map<Thread, Worker>();
+    const gates = new WorkerGates(concurrency);
+    test.workers = gates;
     for (let t = 0; t < concurrency; t++) {
       const node = nodeFor(t)!;
       let client: Client | null = await proto.open(test, node);
       openClients.push(client);
       if (t === 0) await client.setup?.(test);
+      gates.attach(t, { freeze: () => client?.freeze?.(), thaw: () => client?.thaw?.() });
       workers.set(t, {
         invoke: async (op) => {
           if (!client) {
@@ -200,9 +164,10 @@ export async function runTest(o: RunOptions): Promise<RunOutcome> {
     progress.start();
     let phaseShown = 'workload';
     await runController({
-      concurrency, generator: gen, workers, rng, now, nodeFor, signal: abort.signal, opTimeoutMs: o.opTimeoutMs ?? 5000,
+      concurrency, generator: gen, workers, rng, now, nodeFor, signal: abort.signal, opTimeoutMs: o.opTimeoutMs ?? 5000, gates,
       log: (m) => progress.line(m),
       record: (op) => {
+        gates.observe(op);
         history.push(op);
         writer.append(op);
         progress.record(op);
@@ -231,7 +196,7 @@ export async function runTest(o: RunOptions): Promise<RunOutcome> {
   } else {
     progress.line(`[${(now() / 1e9).toFixed(1)}s] checking ${history.length} ops`);
     try {
-      results = await workload.checker.check(history, { test: info, timeLimitMs: o.checkTimeLimitMs ?? 120_000 });
+      results = await workload.checker.check(history, { test: { ...info, windows }, timeLimitMs: o.checkTimeLimitMs ?? 120_000 });
     } catch (e) {
       results = { valid: 'unknown', error: `checker crashed: ${(e as Error)?.stack ?? String(e)}` };
     }
@@ -263,4 +228,9 @@ export async function runTest(o: RunOptions): Promise<RunOutcome> {
     await step('collecting node logs', () => db.collectLogs?.(test, join(dir, 'nodes')));
     await step('db teardown', () => db.teardown(test));
   }
+}
+
+/** Options as test.json records them: what the user wrote, as text. */
+function stringValues(o: Record<string, unknown> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(o ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
 }

@@ -67,6 +67,6 @@ describe('CLI checker budgets', () => {
     expect(r.stdout).toMatch(/time limit of 1 ms exhausted/);
     const bad = await faultline(['check', '--model', 'cas-register', '--time-limit', '-1', p]);
     expect(bad.exitCode).toBe(254);
-    expect(bad.stderr).toMatch(/--time-limit: expected a non-negative number, got '-1'/);
+    expect(bad.stderr).toMatch(/--time-limit: expected a positive number of seconds, got '-1'/);
   });
 });

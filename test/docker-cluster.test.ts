@@ -7,19 +7,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { EtcdDb } from '../dbs/etcd/index.js';
+import { createDb } from '../src/plugin/plan.js';
+import type { ContainerDb } from '../src/docker/container-db.js';
+import '../app/builtins.js';
 import { netnsRules } from '../src/docker/net.js';
-import type { DockerNet } from '../src/docker/net.js';
 import type { DockerCluster } from '../src/docker/cluster.js';
-import type { Test } from '../src/protocols.js';
+import type { Net, Test } from '../src/protocols.js';
 import { fakeTest, leftovers, prepareDocker, testRunId } from './docker-helpers.js';
 
 const nodes = ['n1', 'n2', 'n3'];
 const runId = testRunId('cluster');
-const db = new EtcdDb({ 'timeout-ms': '2000' });
+const etcd = createDb<ContainerDb<unknown>>('etcd', { dbOptions: { 'timeout-ms': '2000' } });
+const db = etcd.db;
 let test: Test;
 let cluster: DockerCluster;
-let net: DockerNet;
+let net: Required<Net>;
 
 /** Can `from` open a TCP connection to `to`'s peer port (2380)? Tested from inside `from`. */
 async function reaches(from: string, to: string): Promise<boolean> {
@@ -27,16 +29,12 @@ async function reaches(from: string, to: string): Promise<boolean> {
   return r.exitCode === 0;
 }
 
-function clusterOf(d: EtcdDb): DockerCluster {
-  return (d as unknown as { cluster: DockerCluster }).cluster;
-}
-
 beforeAll(async () => {
   await prepareDocker();
   test = fakeTest(db, nodes, runId);
   await db.setup(test);
-  cluster = clusterOf(db);
-  net = db.net(test) as DockerNet;
+  cluster = db.started;
+  net = db.net as Required<Net>;
 });
 
 afterAll(async () => {
@@ -91,7 +89,7 @@ describe('docker cluster', () => {
   });
 
   it('kill and restart keep data on the volume, and the partition state is re-applied in the new netns', async () => {
-    const c = await db.client('register', test)!.open(test, 'n2');
+    const c = await etcd.client('register', test).open(test, 'n2');
     const inv = (f: string, value: unknown) => ({ index: 0, time: 0, type: 'invoke' as const, process: 0, f, value });
     // The partition and loss tests before this one may have moved leadership (etcd 3.4 has no
     // pre-vote: a healed node's higher term forces an election); a write during that election
@@ -142,7 +140,7 @@ describe('docker cluster', () => {
   });
 
   it('names the leader as primary', async () => {
-    const p = await db.primaries(test);
+    const p = await db.primaries!(test);
     expect(p).toHaveLength(1);
     expect(nodes).toContain(p[0]);
   });

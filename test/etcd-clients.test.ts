@@ -3,16 +3,19 @@
 // in, conflicting transactions definitely fail), and refused db options and clock faults.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EtcdDb, etcdSettings } from '../dbs/etcd/index.js';
-import { getNemesis } from '../nemesis/index.js';
+import { createDb } from '../src/plugin/plan.js';
+import type { ContainerDb } from '../src/docker/container-db.js';
+import '../app/builtins.js';
+import { buildNemesis } from '../nemesis/index.js';
 import type { Client, Test } from '../src/protocols.js';
 import { fakeTest, prepareDocker, testRunId } from './docker-helpers.js';
 
 const nodes = ['n1', 'n2', 'n3'];
-const db = new EtcdDb({ 'timeout-ms': '3000', 'lock-ttl': '2' });
+const etcd = createDb<ContainerDb<{ reads: string }>>('etcd', { dbOptions: { 'timeout-ms': '3000', 'lock-ttl': '2' } });
+const db = etcd.db;
 let test: Test;
 const inv = (f: string, value: unknown) => ({ index: 0, time: 0, type: 'invoke' as const, process: 0, f, value });
-const open = (w: string, node: string): Promise<Client> => db.client(w, test)!.open(test, node);
+const open = (w: string, node: string): Promise<Client> => etcd.client(w, test).open(test, node);
 
 beforeAll(async () => {
   await prepareDocker();
@@ -39,12 +42,12 @@ describe('etcd register client', () => {
   });
 
   it('serializable reads are served by the node it is bound to', async () => {
-    const ser = new EtcdDb({ reads: 'serializable' });
-    expect(ser.settings.reads).toBe('serializable');
+    const ser = createDb<ContainerDb<{ reads: string }>>('etcd', { dbOptions: { reads: 'serializable' } }).db;
+    expect(ser.options.reads).toBe('serializable');
     // Reuse the running cluster through this db's endpoints.
-    const cfgDb = db as unknown as { settings: { reads: string } };
-    const before = cfgDb.settings.reads;
-    cfgDb.settings.reads = 'serializable';
+    const cfgDb = db as unknown as { options: { reads: string } };
+    const before = cfgDb.options.reads;
+    cfgDb.options.reads = 'serializable';
     try {
       const c = await open('register', 'n3');
       const w = await open('register', 'n1');
@@ -56,7 +59,7 @@ describe('etcd register client', () => {
       await c.close?.(test);
       await w.close?.(test);
     } finally {
-      cfgDb.settings.reads = before;
+      cfgDb.options.reads = before;
     }
   });
 
@@ -125,19 +128,18 @@ describe('etcd list-append client', () => {
 
 describe('etcd options and unsupported faults', () => {
   it('refuses unknown or malformed db options, naming them', () => {
-    expect(() => etcdSettings({ reads: 'stale' })).toThrow(/--db-option reads/);
-    expect(() => etcdSettings({ colour: 'red' })).toThrow(/unknown etcd option 'colour'/);
-    expect(etcdSettings({}).reads).toBe('linearizable');
+    expect(() => createDb('etcd', { dbOptions: { reads: 'stale' } })).toThrow("--db-option reads: expected one of linearizable, serializable, got 'stale'");
+    expect(() => createDb('etcd', { dbOptions: { colour: 'red' } })).toThrow("--db-option colour: db etcd has no option 'colour' (its options: reads, timeout-ms, lock-ttl, heartbeat-ms, election-ms, endpoints)");
+    expect(createDb<ContainerDb<{ reads: string }>>('etcd').db.options.reads).toBe('linearizable');
   });
 
   it('refuses clock faults for etcd (a Go server ignores libfaketime)', () => {
-    const clock = getNemesis('clock')!;
-    expect(() => clock.create({ db, intervalS: 5, options: {} })).toThrow(/etcd does not honour clock skew.*Go/);
+    expect(() => buildNemesis(['clock'], { db, intervalS: 5, options: {} })).toThrow(/--nemesis clock: db etcd cannot skew nodes' clocks: etcd is written in Go/);
   });
 
   it('offers a packet nemesis on the docker net (loss and rate)', async () => {
-    const pkg = getNemesis('packet')!.create({ db, intervalS: 5, options: {} });
-    test.net = db.net(test);
+    const pkg = buildNemesis(['packet'], { db, intervalS: 5, options: {} })!;
+    test.net = db.net;
     await pkg.nemesis.setup?.(test);
     const r = await pkg.nemesis.invoke(test, inv('start-packet', 'loss'));
     expect(r.value).toMatchObject({ mode: 'loss', loss: 0.2 });

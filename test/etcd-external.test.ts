@@ -9,14 +9,16 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EtcdDb } from '../dbs/etcd/index.js';
+import { createDb } from '../src/plugin/plan.js';
+import type { ContainerDb } from '../src/docker/container-db.js';
+import '../app/builtins.js';
 import { connectEtcd } from '../dbs/etcd/clients.js';
 import type { Test } from '../src/protocols.js';
 import { fakeTest, prepareDocker, testRunId } from './docker-helpers.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const nodes = ['n1', 'n2', 'n3'];
-const db = new EtcdDb({});
+const db = createDb<ContainerDb<unknown>>('etcd', { dbOptions: {} }).db;
 let test: Test;
 let endpoints = '';
 
@@ -37,7 +39,7 @@ beforeAll(async () => {
   await prepareDocker();
   test = fakeTest(db, nodes, testRunId('external'));
   await db.setup(test);
-  endpoints = nodes.map((n) => `${n}=${db.endpoint(n)}`).join(',');
+  endpoints = nodes.map((n) => `${n}=http://${db.endpoint(n).host}:${db.endpoint(n).port}`).join(',');
 });
 
 afterAll(async () => {
@@ -55,7 +57,7 @@ describe('an existing etcd cluster given by address', () => {
       runIds.push(info.runId);
     }
     // Each run's keys are under faultline/<run id>/, and nothing else was written.
-    const c = connectEtcd(db.endpoint('n1'), 3000);
+    const c = connectEtcd(`http://${db.endpoint('n1').host}:2379`, 3000);
     try {
       const keys = (await c.getAll().keys()).map(String);
       expect(keys.length).toBeGreaterThan(0);
@@ -69,13 +71,13 @@ describe('an existing etcd cluster given by address', () => {
   it('refuses faults on nodes it does not control, before running anything', () => {
     const r = run(['--workload', 'register', '--nemesis', 'kill', '--time-limit', '2', '--db-option', `endpoints=${endpoints}`]);
     expect(r.code).toBe(254);
-    expect(r.out).toMatch(/--nemesis kill: db etcd \(existing cluster\) cannot kill\/start nodes/);
+    expect(r.out).toMatch(/--nemesis kill: db etcd \(existing cluster\) cannot kill and restart nodes/);
   });
 
   it('names an unreachable node and its address, and exits non-zero', () => {
     // A closed port on loopback: refused at once, no traffic leaves the machine.
     const r = run(['--workload', 'register', '--nemesis', 'none', '--time-limit', '2', '--db-option', `endpoints=${endpoints},n4=http://127.0.0.1:59999`]);
     expect(r.code).toBe(254);
-    expect(r.out).toMatch(/node n4: etcd at http:\/\/127\.0\.0\.1:59999 does not answer \(ECONNREFUSED\)/);
+    expect(r.out).toMatch(/node n4: etcd at http:\/\/127\.0\.0\.1:59999 does not answer or is not healthy \(ECONNREFUSED\)/);
   });
 });

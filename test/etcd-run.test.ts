@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fakeTest, leftovers, prepareDocker, testRunId } from './docker-helpers.js';
-import { EtcdDb } from '../dbs/etcd/index.js';
+import { createDb } from '../src/plugin/plan.js';
+import type { ContainerDb } from '../src/docker/container-db.js';
+import '../app/builtins.js';
 import { EtcdRegisterClient } from '../dbs/etcd/clients.js';
 import { getChecker } from '../checkers/index.js';
 import type { Client } from '../src/protocols.js';
@@ -49,14 +51,14 @@ describe('faultline run --db etcd', () => {
     // The same anomaly the CLI run finds in most seeds (measured: see the report), made
     // deterministic: isolate a follower, write through the leader, read through the follower.
     const nodes = ['n1', 'n2', 'n3'];
-    const db = new EtcdDb({ reads: 'serializable', 'timeout-ms': '1500' });
+    const db = createDb<ContainerDb<unknown>>('etcd', { dbOptions: { reads: 'serializable', 'timeout-ms': '1500' } }).db;
     const test = fakeTest(db, nodes, testRunId('stale'));
     await db.setup(test);
     try {
-      const [leader] = await db.primaries(test);
+      const [leader] = await db.primaries!(test);
       expect(leader).toBeDefined();
       const follower = nodes.find((n) => n !== leader)!;
-      const cfg = { endpoint: (n: string) => db.endpoint(n), timeoutMs: 1500, lockTtlS: 5 };
+      const cfg = { endpoint: (n: string) => `http://${db.endpoint(n).host}:${db.endpoint(n).port}`, timeoutMs: 1500, lockTtlS: 5 };
       const w = await new EtcdRegisterClient({ ...cfg, reads: 'linearizable' }).open(test, leader!);
       const stale = await new EtcdRegisterClient({ ...cfg, reads: 'serializable' }).open(test, follower);
       const quorum = await new EtcdRegisterClient({ ...cfg, reads: 'linearizable' }).open(test, follower);
@@ -71,14 +73,14 @@ describe('faultline run --db etcd', () => {
       expect((await call(w, 0, 'write', [1, 1])).type).toBe('ok');
       // The follower has applied the first write before the partition.
       for (let i = 0; i < 50; i++) if (((await stale.invoke(test, { index: 0, time: 0, type: 'invoke', process: 1, f: 'read', value: [1, null] })).value as unknown[])?.[1] === 1) break;
-      await db.net(test)!.partition(test, { [follower]: nodes.filter((n) => n !== follower), ...Object.fromEntries(nodes.filter((n) => n !== follower).map((n) => [n, [follower]])) });
+      await db.net!.partition(test, { [follower]: nodes.filter((n) => n !== follower), ...Object.fromEntries(nodes.filter((n) => n !== follower).map((n) => [n, [follower]])) });
       expect((await call(w, 0, 'write', [1, 2])).type).toBe('ok');
       const r = await call(stale, 1, 'read', [1, null]);
       expect(r).toEqual({ type: 'ok', value: [1, 1] }); // stale: the majority has 2
       // A linearizable read on the same cut-off node cannot answer (no quorum): never stale.
       const q = await quorum.invoke(test, { index: 0, time: 0, type: 'invoke', process: 2, f: 'read', value: [1, null] });
       expect(q.type).toBe('fail');
-      await db.net(test)!.heal(test);
+      await db.net!.heal(test);
       for (const c of [w, stale, quorum]) await c.close?.(test);
 
       const checker = getChecker('linearizable')!.create({ model: 'cas-register' });

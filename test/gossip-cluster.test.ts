@@ -24,11 +24,11 @@ describe('gossip cluster', () => {
     const all = Array.from({ length: 12 }, (_, i) => i);
     await waitFor('convergence', async () => (await readsEverywhere(db, test, 'set')).every((v) => JSON.stringify(v) === JSON.stringify(all)));
 
-    await db.net().partition(test, isolate(test.nodes, n1));
+    await db.net!.partition(test, isolate(test.nodes, n1));
     await invokeOk(db, test, 'set', n1, 'add', 100);
     await new Promise((r) => setTimeout(r, 400));
     expect((await invokeOnce(db, test, 'set', n2, 'read', null)).value).not.toContain(100);
-    await db.net().heal(test);
+    await db.net!.heal(test);
     await waitFor('100 everywhere', async () => (await readsEverywhere(db, test, 'set')).every((v) => (v as number[]).includes(100)));
 
     // Acknowledged, then killed at once: the add was persisted before the ack.

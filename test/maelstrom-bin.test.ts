@@ -4,7 +4,8 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FaultlineError } from '../src/errors.js';
-import { getDb } from '../dbs/index.js';
+import { createDb } from '../src/plugin/plan.js';
+import '../app/builtins.js';
 import type { MaelstromDb } from '../src/maelstrom/db.js';
 import type { Test } from '../src/protocols.js';
 import { alive, invokeOnce, startDb } from './maelstrom-helpers.js';
@@ -34,7 +35,7 @@ describe('maelstrom db (--bin)', () => {
     for (const e of [5, 3, 9]) expect((await invokeOnce(db, test, 'set', 'n2', 'add', e)).type).toBe('ok');
     expect(await invokeOnce(db, test, 'set', 'n3', 'read', null)).toEqual({ type: 'ok', value: [3, 5, 9] });
     // The primary is cut off: a forwarded write may or may not happen, so it is info, not fail.
-    await db.net().partition(test, { n1: ['n2', 'n3'], n2: ['n1'], n3: ['n1'] });
+    await db.net!.partition(test, { n1: ['n2', 'n3'], n2: ['n1'], n3: ['n1'] });
     expect(await invokeOnce(db, test, 'register', 'n2', 'write', [7, 4])).toMatchObject({ type: 'info', error: { name: 'timeout' } });
     await db.teardown(test);
     running = undefined;
@@ -55,14 +56,14 @@ describe('maelstrom db (--bin)', () => {
     const bad = join(dir, 'bad-node');
     writeFileSync(bad, '#!/bin/sh\necho "no such database" >&2\nexit 3\n');
     chmodSync(bad, 0o755);
-    const db = getDb('maelstrom')!.create({ nodes: 2, bin: bad, dbOptions: {} }) as MaelstromDb;
+    const db = createDb<MaelstromDb>('maelstrom', { nodes: 2, bin: bad }).db;
     const test = minimalTest(db, { nodes: nodeNames(2), quiet: true });
     await expect(db.setup(test)).rejects.toThrow(/exited before answering init[\s\S]*no such database/);
     await db.teardown(test);
   });
 
   it('rejects a missing program with a clear error naming --bin', () => {
-    expect(() => getDb('maelstrom')!.create({ nodes: 1, bin: '/nonexistent/node.py', dbOptions: {} })).toThrow(FaultlineError);
-    expect(() => getDb('maelstrom')!.create({ nodes: 1, bin: '/nonexistent/node.py', dbOptions: {} })).toThrow(/--bin: program not found/);
+    expect(() => createDb('maelstrom', { nodes: 1, bin: '/nonexistent/node.py' })).toThrow(FaultlineError);
+    expect(() => createDb('maelstrom', { nodes: 1, bin: '/nonexistent/node.py' })).toThrow(/--bin: program not found/);
   });
 });

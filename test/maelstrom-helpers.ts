@@ -1,14 +1,16 @@
 // Shared helpers for the Maelstrom cluster tests: start a db from its plugin, ask Raft nodes who
 // leads, poll until a condition holds, and check that no spawned process survived.
 
-import { getDb } from '../dbs/index.js';
+import { createDb } from '../src/plugin/plan.js';
+import '../app/builtins.js';
 import { MaelstromClient } from '../src/maelstrom/client.js';
 import type { MaelstromDb } from '../src/maelstrom/db.js';
+import type { MaelstromWorkload } from '../src/maelstrom/workload-client.js';
 import { minimalTest, nodeNames, sleep } from '../src/maelstrom/test-kit.js';
 import type { Completion, Test } from '../src/protocols.js';
 
 export async function startDb(name: string, nodes: number, extra: { bug?: string; bin?: string; dbOptions?: Record<string, string> } = {}) {
-  const db = getDb(name)!.create({ nodes, bug: extra.bug, bin: extra.bin, dbOptions: extra.dbOptions ?? {} }) as MaelstromDb;
+  const db = createDb<MaelstromDb>(name, { nodes, bug: extra.bug, bin: extra.bin, dbOptions: extra.dbOptions ?? {} }).db;
   const test = minimalTest(db, { nodes: nodeNames(nodes), quiet: true });
   await db.setup(test);
   return { db, test };
@@ -42,7 +44,7 @@ export async function raftLeader(db: MaelstromDb, among: string[]): Promise<stri
 /** Invokes until the op completes ok (for setting up a scenario, not for recording history). */
 export async function invokeOk(db: MaelstromDb, test: Test, workload: string, node: string, f: string, value: unknown): Promise<Completion> {
   return waitFor(`${f} ${JSON.stringify(value)} ok on ${node}`, async () => {
-    const c = await db.client(workload, test)!.open(test, node);
+    const c = await db.client(workload as MaelstromWorkload).open(test, node);
     try {
       const r = await c.invoke(test, { index: 0, time: 0, type: 'invoke', process: 0, f, value });
       return r.type === 'ok' ? r : undefined;
@@ -53,7 +55,7 @@ export async function invokeOk(db: MaelstromDb, test: Test, workload: string, no
 }
 
 export async function invokeOnce(db: MaelstromDb, test: Test, workload: string, node: string, f: string, value: unknown): Promise<Completion> {
-  const c = await db.client(workload, test)!.open(test, node);
+  const c = await db.client(workload as MaelstromWorkload).open(test, node);
   try {
     return await c.invoke(test, { index: 0, time: 0, type: 'invoke', process: 0, f, value });
   } finally {

@@ -22,12 +22,12 @@ async function staleReadScenario(bug?: string) {
   const nodes = test.nodes;
   const old = await waitFor('a leader', () => raftLeader(db, nodes));
   await invokeOk(db, test, 'register', old, 'write', [1, 1]);
-  await db.net().partition(test, isolate(nodes, old));
+  await db.net!.partition(test, isolate(nodes, old));
   const rest = nodes.filter((n) => n !== old);
   const fresh = await waitFor('a new leader in the majority', () => raftLeader(db, rest));
   await invokeOk(db, test, 'register', fresh, 'write', [1, 2]);
   const read = await invokeOnce(db, test, 'register', old, 'read', [1, null]);
-  await db.net().heal(test);
+  await db.net!.heal(test);
   return { old, fresh, read };
 }
 
@@ -39,12 +39,12 @@ async function earlyAckScenario(bug?: string) {
   const old = await waitFor('a leader', () => raftLeader(db, nodes));
   await invokeOk(db, test, 'register', old, 'write', [1, 1]);
   await invokeOk(db, test, 'register', old, 'read', [1, null]); // through the log: 1 is committed
-  await db.net().partition(test, isolate(nodes, old));
+  await db.net!.partition(test, isolate(nodes, old));
   const write = await invokeOnce(db, test, 'register', old, 'write', [1, 2]);
   const rest = nodes.filter((n) => n !== old);
   const fresh = await waitFor('a new leader in the majority', () => raftLeader(db, rest));
   const during = await invokeOk(db, test, 'register', fresh, 'read', [1, null]);
-  await db.net().heal(test);
+  await db.net!.heal(test);
   await waitFor('the old leader to follow', async () => (await raftLeader(db, nodes)) !== old && (await raftLeader(db, nodes)));
   const after = await invokeOk(db, test, 'register', old, 'read', [1, null]);
   return { write, during, after };
@@ -68,13 +68,13 @@ describe('raft cluster', () => {
     // Everyone cut off from everyone: after an election timeout, followers and the (stepped
     // down) leader answer "temporarily unavailable", a definite failure.
     const all = Object.fromEntries(test.nodes.map((n) => [n, test.nodes.filter((m) => m !== n)]));
-    await db.net().partition(test, all);
+    await db.net!.partition(test, all);
     const r = await waitFor('a definite failure', async () => {
       const x = await invokeOnce(db, test, 'register', follower, 'write', ['k', 9]);
       return x.type === 'fail' ? x : undefined;
     });
     expect(r).toMatchObject({ type: 'fail', error: { code: 11 } });
-    await db.net().heal(test);
+    await db.net!.heal(test);
     await waitFor('a leader again', () => raftLeader(db, test.nodes));
     expect(await invokeOk(db, test, 'register', follower, 'read', ['k', null])).toEqual({ type: 'ok', value: ['k', 4] });
   });

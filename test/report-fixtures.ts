@@ -1,5 +1,6 @@
 // Synthetic run directories for the report tests: a non-linearizable register run with a
-// witness-shaped result, a 100,000-op run, and a run whose every value is hostile HTML. Written
+// witness-shaped result, a 100,000-op run, and a run whose every value is hostile HTML (with a
+// real Elle internal-consistency case among its results). Written
 // the way the controller writes them (history.jsonl, test.json, results.json, nodes/*/*.log).
 
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { writeHistoryJsonl } from '../src/history-io.js';
 import type { CheckResult, LinearizabilityWitness, TxnAnomaly, ElementOutcome } from '../src/protocols.js';
 import type { RunTestInfo } from '../app/report/data.js';
 import { createRng } from '../src/rng.js';
+import { checkElle } from '../checkers/elle/index.js';
 
 export function writeRunDir(dir: string, test: RunTestInfo, results: CheckResult, history: History): string {
   mkdirSync(join(dir, 'nodes', 'n1'), { recursive: true });
@@ -153,6 +155,9 @@ export function xssRun(dir: string): { dir: string; anomalyIndex: number } {
       [XSS[2]]: { valid: false, summary: XSS[1], anomalies: [{ index: rc, message: XSS[0] }], elements },
       elle: { valid: false, anomalyTypes: ['G1c'], anomalies: { G1c: [elle] } as never },
       other: { valid: 'unknown', error: XSS[3], weird: { [XSS[0]]: XSS[1] } },
+      // The txn above appends 1 to a hostile key and reads it back as [hostile]: an internal
+      // (INT) case, found and explained by the real checker.
+      'elle-int': checkElle(h.ops, 'list-append', { consistencyModel: 'serializable' }),
     },
     anomalies: [{ index: rc, message: XSS[0] }, { index: fc, message: XSS[1] }],
   };

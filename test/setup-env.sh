@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Prepares this machine for the full test suite, idempotently and quickly when already done:
 # Debian packages for the integration tests (Docker engine, iptables, debootstrap, Chromium,
-# Python 3), a running Docker engine, and faultline's container images (cached by recipe).
+# Python 3, gcc/make/pkg-config/libfuse3-dev/fuse3 for lazyfs), a running Docker engine, and
+# faultline's container images (cached by recipe).
 # Run by `npm test` before vitest; needs root (or the packages already present).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-for pair in dockerd:docker.io iptables:iptables debootstrap:debootstrap chromium:chromium python3:python3 nsenter:util-linux ip:iproute2 curl:curl; do
+for pair in dockerd:docker.io iptables:iptables debootstrap:debootstrap chromium:chromium python3:python3 nsenter:util-linux ip:iproute2 curl:curl \
+    gcc:gcc make:make pkg-config:pkg-config fusermount3:fuse3; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
 done
+# lazyfs (docker/common/lazyfs) is built from source by its test: libfuse3's headers.
+pkg-config --exists fuse3 2>/dev/null || missing+=(libfuse3-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test-env: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -18,4 +22,4 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 bash docker/setup-engine.sh
-node bin/faultline.js images build
+node bin/faultline.js images build --base-only

@@ -6,12 +6,17 @@
 import { eachThread, fn, once } from '../src/generator/index.js';
 import type { Workload } from '../src/protocols.js';
 import { checkerFor, workloadChecker } from './checkers.js';
-import { optBool } from '../checkers/op-pairs.js';
-import { registerWorkload, type WorkloadOptions } from './registry.js';
+import { opt, type OptionValues } from '../src/plugin/options.js';
+import { defineWorkload, type WorkloadContext } from './registry.js';
 
-export function counterWorkload(opts: WorkloadOptions): Workload {
-  const negative = opts.options['negative'] === 'true';
-  const eventual = optBool(opts.options['eventual'], '--workload-option eventual') ?? opts.eventual === true;
+const options = {
+  negative: opt.boolean({ default: false, doc: 'also decrement (a PN-counter)' }),
+  eventual: opt.boolean({ doc: 'judge reads as possibly stale, final reads exact (default: what the db promises)' }),
+};
+
+export function counterWorkload(opts: WorkloadContext<OptionValues<typeof options>>): Workload {
+  const negative = opts.options.negative;
+  const eventual = opts.options.eventual ?? opts.eventual === true;
   return {
     name: 'counter',
     generator: fn((ctx) => {
@@ -24,8 +29,9 @@ export function counterWorkload(opts: WorkloadOptions): Workload {
   };
 }
 
-registerWorkload({
+defineWorkload({
   name: 'counter',
-  description: 'increments (and decrements) with reads; every read within bounds, final reads exact',
+  options,
+  doc: 'increments (and decrements) with reads; every read within bounds, final reads exact',
   create: counterWorkload,
 });

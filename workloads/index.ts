@@ -6,4 +6,5 @@ import './set.js';
 import './counter.js';
 import './lock.js';
 import './txn-workloads.js';
+import './queue.js';
 import './bank.js';

@@ -5,12 +5,19 @@
 import { concurrentGenerator, limit, mix, type OpSpec } from '../src/generator/index.js';
 import type { Workload } from '../src/protocols.js';
 import { checkerFor, workloadChecker } from './checkers.js';
-import { numberOption, registerWorkload, type WorkloadOptions } from './registry.js';
+import { opt, type OptionValues } from '../src/plugin/options.js';
+import { defineWorkload, type WorkloadContext } from './registry.js';
 
-export function registerWorkloadFor(opts: WorkloadOptions): Workload {
-  const opsPerKey = numberOption(opts, 'ops-per-key', 100);
-  const perKey = numberOption(opts, 'threads-per-key', Math.min(opts.concurrency, Math.max(2, opts.nodes.length)));
-  const values = numberOption(opts, 'values', 5);
+const options = {
+  'ops-per-key': opt.number({ integer: true, min: 1, default: 100, doc: 'operations on a key before it is retired for a fresh one' }),
+  'threads-per-key': opt.number({ integer: true, min: 1, doc: 'client threads sharing a key (default: the node count, at least 2, at most the concurrency)' }),
+  values: opt.number({ integer: true, min: 1, default: 5, doc: 'values are drawn from 0..values-1 (few values: more cas successes and more ambiguity)' }),
+};
+
+export function registerWorkloadFor(opts: WorkloadContext<OptionValues<typeof options>>): Workload {
+  const opsPerKey = opts.options['ops-per-key'];
+  const perKey = opts.options['threads-per-key'] ?? Math.min(opts.concurrency, Math.max(2, opts.nodes.length));
+  const values = opts.options.values;
   const r = (): OpSpec => ({ f: 'read', value: null });
   const w = (ctx: { rng: { int(n: number): number } }): OpSpec => ({ f: 'write', value: ctx.rng.int(values) });
   const cas = (ctx: { rng: { int(n: number): number } }): OpSpec => ({ f: 'cas', value: [ctx.rng.int(values), ctx.rng.int(values)] });
@@ -21,8 +28,9 @@ export function registerWorkloadFor(opts: WorkloadOptions): Workload {
   };
 }
 
-registerWorkload({
+defineWorkload({
   name: 'register',
-  description: 'read/write/cas on independent keys; linearizability (cas-register model, per key)',
+  doc: 'read/write/cas on independent keys; linearizability (cas-register model, per key)',
+  options,
   create: registerWorkloadFor,
 });

@@ -5,10 +5,15 @@
 import { eachThread, once, fn } from '../src/generator/index.js';
 import type { Workload } from '../src/protocols.js';
 import { checkerFor, workloadChecker } from './checkers.js';
-import { numberOption, registerWorkload, type WorkloadOptions } from './registry.js';
+import { opt, type OptionValues } from '../src/plugin/options.js';
+import { defineWorkload, type WorkloadContext } from './registry.js';
 
-export function setWorkload(opts: WorkloadOptions): Workload {
-  const readEvery = numberOption(opts, 'read-every', 10);
+const options = {
+  'read-every': opt.number({ integer: true, min: 1, default: 10, doc: 'one operation in this many is a read (reads show when elements become visible)' }),
+};
+
+export function setWorkload(opts: WorkloadContext<OptionValues<typeof options>>): Workload {
+  const readEvery = opts.options['read-every'];
   let next = 0;
   // Reads during the run show when elements become visible (set-full); adds are unique.
   const gen = fn(() => {
@@ -23,8 +28,9 @@ export function setWorkload(opts: WorkloadOptions): Workload {
   };
 }
 
-registerWorkload({
+defineWorkload({
   name: 'set',
-  description: 'unique adds, reads, and final reads from every node after healing; set-full analysis and convergence',
+  options,
+  doc: 'unique adds, reads, and final reads from every node after healing; set-full analysis and convergence',
   create: setWorkload,
 });

@@ -8,15 +8,24 @@ import { checkerFor, workloadChecker } from './checkers.js';
 import { listAppendTxns } from './list-append.js';
 import { rwRegisterTxns } from './rw-register.js';
 import type { TxnGen, TxnGenOptions } from './txn-gen.js';
-import { numberOption, registerWorkload, type WorkloadOptions } from './registry.js';
+import { opt, type OptionValues } from '../src/plugin/options.js';
+import { canonicalModel, modelNames } from '../checkers/elle/models.js';
+import { defineWorkload, type WorkloadContext } from './registry.js';
 
-function txnWorkload(name: 'list-append' | 'rw-register', make: (o: TxnGenOptions) => TxnGen, opts: WorkloadOptions): Workload {
+const options = {
+  'key-count': opt.number({ integer: true, min: 1, default: 10, doc: 'keys in use at once' }),
+  'max-txn-length': opt.number({ integer: true, min: 1, default: 4, doc: 'micro-ops per transaction, at most' }),
+  'max-writes-per-key': opt.number({ integer: true, min: 1, default: 32, doc: 'writes to a key before it is retired for a fresh one' }),
+  'consistency-model': opt.string({ default: 'strict-serializable', placeholder: 'MODEL', doc: `the model the history is judged against: ${modelNames().filter((m) => !m.startsWith('strong-')).join(', ')}, and strong-* variants (default: what the db promises, else strict-serializable)` }),
+};
+
+function txnWorkload(name: 'list-append' | 'rw-register', make: (o: TxnGenOptions) => TxnGen, opts: WorkloadContext<OptionValues<typeof options>>): Workload {
   const gen = make({
-    keyCount: numberOption(opts, 'key-count', 10),
-    maxTxnLength: numberOption(opts, 'max-txn-length', 4),
-    maxWritesPerKey: numberOption(opts, 'max-writes-per-key', 32),
+    keyCount: opts.options['key-count'],
+    maxTxnLength: opts.options['max-txn-length'],
+    maxWritesPerKey: opts.options['max-writes-per-key'],
   });
-  const consistencyModel = opts.options['consistency-model'] ?? 'strict-serializable';
+  const consistencyModel = canonicalModel(opts.options['consistency-model'], '--workload-option consistency-model');
   return {
     name,
     generator: fn((ctx) => ({ f: 'txn', value: gen.next(ctx.rng) })),
@@ -24,14 +33,16 @@ function txnWorkload(name: 'list-append' | 'rw-register', make: (o: TxnGenOption
   };
 }
 
-registerWorkload({
+defineWorkload({
   name: 'list-append',
-  description: "Elle's list-append transactions; isolation anomalies (consistency-model option, default strict-serializable)",
+  options,
+  doc: "Elle's list-append transactions; isolation anomalies (consistency-model option, default strict-serializable)",
   create: (o) => txnWorkload('list-append', listAppendTxns, o),
 });
 
-registerWorkload({
+defineWorkload({
   name: 'rw-register',
-  description: "Elle's read/write register transactions; isolation anomalies",
+  options,
+  doc: "Elle's read/write register transactions; isolation anomalies",
   create: (o) => txnWorkload('rw-register', rwRegisterTxns, o),
 });

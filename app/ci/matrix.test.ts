@@ -16,6 +16,11 @@ describe('test-all matrix', () => {
     expect(() => parseMatrixConfig({ workloads: [] }, 'm.json')).toThrow(/m\.json: workloads/);
     expect(() => parseMatrixConfig({ workloads: ['r'], seeds: [-1] }, 'm.json')).toThrow(/seeds/);
     expect(() => parseMatrixConfig({ workloads: ['r'], timeLimit: 0 }, 'm.json')).toThrow(FaultlineError);
+    expect(() => parseMatrixConfig({ workloads: ['r'], availability: 2 }, 'm.json')).toThrow(/m\.json: availability/);
+  });
+  it('passes an availability requirement to every cell', () => {
+    const cells = expandMatrix(parseMatrixConfig({ workloads: ['register'], seeds: [1, 2], availability: 'total' }, 'm.json'));
+    expect(cells.map((c) => c.availability)).toEqual([1, 1]);
   });
   it('runs every cell, recording crashes and going on', async () => {
     const cells = expandMatrix(parseMatrixConfig({ workloads: ['register', 'set'], seeds: [1, 2] }, 'm.json'));

@@ -7,6 +7,7 @@ import { FaultlineError, badArgument } from '../../src/errors.js';
 import type { CheckResult, TestInfo, Validity } from '../../src/protocols.js';
 import type { CiRun } from './junit.js';
 import type { RunOptions } from '../../src/run.js';
+import { parseAvailability } from '../../checkers/stats/index.js';
 
 export interface MatrixConfig {
   dbs: string[];
@@ -24,13 +25,15 @@ export interface MatrixConfig {
   workloadOptions?: Record<string, string>;
   nemesisOptions?: Record<string, string>;
   nemesisInterval?: number;
+  /** Required fraction of ok client ops per run (as `run --availability`). */
+  availability?: number;
   out?: string;
 }
 
 /** What one cell asks runTest for: run options with the db and seed always set. */
 export type CellOptions = RunOptions & { db: string; seed: number };
 
-const KNOWN = ['dbs', 'workloads', 'nemeses', 'seeds', 'timeLimit', 'nodes', 'concurrency', 'rate', 'bin', 'bug', 'dbOptions', 'workloadOptions', 'nemesisOptions', 'nemesisInterval', 'out'];
+const KNOWN = ['dbs', 'workloads', 'nemeses', 'seeds', 'timeLimit', 'nodes', 'concurrency', 'rate', 'bin', 'bug', 'dbOptions', 'workloadOptions', 'nemesisOptions', 'nemesisInterval', 'availability', 'out'];
 
 function strList(v: unknown, where: string): string[] {
   if (typeof v === 'string') return [v];
@@ -79,6 +82,7 @@ export function parseMatrixConfig(raw: unknown, file: string): MatrixConfig {
     ...opt('bin', typeof r.bin === 'string' ? r.bin : undefined),
     ...opt('bug', typeof r.bug === 'string' ? r.bug : undefined),
     ...opt('out', typeof r.out === 'string' ? r.out : undefined),
+    ...opt('availability', parseAvailability(r.availability, `${file}: availability`)),
     ...opt('dbOptions', strMap(r.dbOptions, `${file}: dbOptions`)),
     ...opt('workloadOptions', strMap(r.workloadOptions, `${file}: workloadOptions`)),
     ...opt('nemesisOptions', strMap(r.nemesisOptions, `${file}: nemesisOptions`)),
@@ -115,6 +119,7 @@ export function expandMatrix(c: MatrixConfig): CellOptions[] {
           if (c.nemesisOptions) cell.nemesisOptions = c.nemesisOptions;
           if (c.nemesisInterval !== undefined) cell.nemesisIntervalS = c.nemesisInterval;
           if (c.out !== undefined) cell.out = c.out;
+          if (c.availability !== undefined) cell.availability = c.availability;
           cells.push(cell);
         }
   return cells;

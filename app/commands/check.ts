@@ -2,32 +2,24 @@
 // with a named checker, a model, or the checker of a workload; optionally write a report.
 
 import type { Command } from 'commander';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { readHistoryFile, formatNames, writeHistoryJsonl } from '../../src/history-io.js';
 import { badArgument } from '../../src/errors.js';
 import type { CheckOptions, Checker, TestInfo } from '../../src/protocols.js';
 import { getChecker, checkerNames } from '../../checkers/index.js';
-import { getWorkload, workloadNames } from '../../workloads/index.js';
-import { readJson, writeJson } from '../../src/store.js';
+import { workloads } from '../../workloads/index.js';
+import { chooseChecker } from '../checking.js';
+import { writeJson } from '../../src/store.js';
 import { writeReport } from '../report/write.js';
-import { choiceOption, intOption, keyValueOption, numberOption } from './options.js';
+import { budgetOption, choiceOption, keyValueOption } from './options.js';
+import { parseAvailability } from '../../checkers/stats/index.js';
 import { printDetails } from './run.js';
 import { summarize, verdictWord } from './verdict.js';
 import { exitCodeFor, type FailOn } from '../ci/gate.js';
 import { emitCiOutputs } from './ci-outputs.js';
 
-/** Workloads whose checker is one registered checker with fixed options. */
-const WORKLOAD_CHECKERS: Record<string, { checker: string; opts?: CheckOptions }> = {
-  register: { checker: 'linearizable', opts: { model: 'cas-register' } },
-  set: { checker: 'set-full' },
-  'list-append': { checker: 'list-append' },
-  'rw-register': { checker: 'rw-register' },
-  counter: { checker: 'counter' },
-  bank: { checker: 'bank' },
-  lock: { checker: 'lock' },
-  queue: { checker: 'total-queue' },
-};
+const availabilityOption = (s: string): number => parseAvailability(s, '--availability')!;
 
 interface CheckCliOptions {
   checker?: string;
@@ -40,41 +32,9 @@ interface CheckCliOptions {
   failOn: FailOn;
   timeLimit?: number;
   memoryLimit?: number;
+  availability?: number;
   partition: boolean;
   opt: Record<string, string>;
-}
-
-function chooseChecker(file: string, o: CheckCliOptions): { name: string; checker: Checker; opts: CheckOptions } {
-  const opts: CheckOptions = { ...o.opt };
-  if (o.model) opts.model = o.model;
-  if (o.consistencyModel) opts.consistencyModel = o.consistencyModel;
-  if (o.timeLimit !== undefined) opts.timeLimitMs = o.timeLimit * 1000;
-  if (o.memoryLimit !== undefined) opts.memoryLimitBytes = o.memoryLimit * 1024 * 1024;
-  if (!o.partition) opts.partition = false;
-  let name = o.checker;
-  if (!name && o.workload) {
-    const w = WORKLOAD_CHECKERS[o.workload];
-    if (!w) throw badArgument(`no checker for workload '${o.workload}' (known: ${Object.keys(WORKLOAD_CHECKERS).join(', ')})`, '--workload');
-    name = w.checker;
-    Object.assign(opts, { ...w.opts, ...opts });
-  }
-  if (!name && o.model) name = 'linearizable';
-  if (!name) {
-    // A history inside a run directory: judge it the way the run would have.
-    const testFile = join(dirname(file), 'test.json');
-    if (existsSync(testFile)) {
-      const info = readJson<TestInfo>(testFile);
-      const plugin = getWorkload(info.workload);
-      if (plugin) {
-        const w = plugin.create({ concurrency: info.concurrency, nodes: info.nodes, options: {} });
-        return { name: info.workload, checker: w.checker, opts: { ...opts, test: info } };
-      }
-    }
-    throw badArgument('say how to judge the history: --model M, --checker NAME or --workload W', 'check');
-  }
-  const plugin = getChecker(name);
-  if (!plugin) throw badArgument(`unknown checker '${name}' (known: ${checkerNames().join(', ')})`, '--checker');
-  return { name, checker: plugin.create(opts), opts };
 }
 
 export function register(program: Command): void {
@@ -84,12 +44,13 @@ export function register(program: Command): void {
     .argument('<file>', 'history file')
     .option('--checker <name>', `checker: ${checkerNames().join(', ')}`)
     .option('--model <model>', 'model for linearizable/sequential: register, cas-register, kv, set, fifo-queue, unordered-queue, mutex, counter, multi-register (--opt init=JSON: the initial value)')
-    .option('--workload <name>', `judge as this workload does (${Object.keys(WORKLOAD_CHECKERS).join(', ')})`)
+    .option('--workload <name>', `judge as this workload does (${workloads.names().join(', ')})`)
     .option('--consistency-model <m>', 'for list-append/rw-register: strict-serializable (default), serializable, snapshot-isolation, ...')
     .option('--format <f>', `history format: ${formatNames().join(', ')}`, 'auto')
     .option('--no-partition', 'check as one state (no split by key)')
-    .option('--time-limit <s>', 'checker time budget in seconds, fractions allowed (then: unknown)', numberOption('--time-limit'))
-    .option('--memory-limit <mb>', 'checker memory budget in MiB (then: unknown)', intOption('--memory-limit'))
+    .option('--time-limit <s>', 'checker time budget in seconds, positive, fractions allowed (then: unknown)', budgetOption('--time-limit', 'seconds'))
+    .option('--memory-limit <mb>', 'checker memory budget in MiB, positive (then: unknown)', budgetOption('--memory-limit', 'MiB'))
+    .option('--availability <fraction>', "stats: the fraction of client ops that must succeed, 0..1 or 'total' (below it: invalid; without it a function that never succeeded is unknown)", availabilityOption)
     .option('--opt <key=value>', 'checker-specific option (repeatable)', keyValueOption('--opt'), {})
     .option('--out <dir>', 'write results.json and report.html there')
     .option('--junit <file>', 'write a JUnit XML report')
@@ -97,7 +58,7 @@ export function register(program: Command): void {
     .action(async (file: string, o: CheckCliOptions) => {
       const path = resolve(file);
       const history = readHistoryFile(path, o.format);
-      const { name, checker, opts } = chooseChecker(path, o);
+      const { name, checker, opts } = chooseChecker({ ...o, file: path });
       const result = await checker.check(history, opts);
       printDetails({ valid: result.valid, results: { [name]: result } });
       for (const l of summarize(result, name)) process.stdout.write(l + '\n');

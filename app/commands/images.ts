@@ -3,6 +3,9 @@
 
 import type { Command } from 'commander';
 import { ensureBaseImage, ensureSystemImage, systems } from '../../src/docker/images.js';
+import { ensureSystemImageFor } from '../../src/docker/system-image.js';
+import { dbs } from '../../src/plugin/registry.js';
+import { FaultlineError } from '../../src/errors.js';
 
 export function register(program: Command): void {
   const images = program.command('images').description('Container images for Docker-backed databases');
@@ -10,14 +13,22 @@ export function register(program: Command): void {
     .command('build')
     .description('Build the base image (debootstrap, no registry) and the images of every system, or of one')
     .option('--system <name>', 'build only this system (e.g. etcd)')
+    .option('--base-only', 'build only the base image (system images are then built by the first run that needs them)')
     .option('--force', 'rebuild even if an image with the same recipe hash exists')
     .option('--base <image>', 'base image to build systems on (e.g. debian:bookworm-slim where a registry is reachable)')
-    .action(async (o: { system?: string; force?: boolean; base?: string }) => {
+    .action(async (o: { system?: string; force?: boolean; base?: string; baseOnly?: boolean }) => {
       const log = { info: (m: string) => process.stderr.write(`images: ${m}\n`) };
       const t0 = Date.now();
       if (!o.base) process.stdout.write(`${await ensureBaseImage({ force: o.force, log })}\n`);
-      for (const s of o.system ? [o.system] : await systems()) {
-        process.stdout.write(`${await ensureSystemImage(s, { force: o.force, log, base: o.base })}\n`);
+      // Declared systems (db plugins built on a SystemSpec), then recipe folders under docker/.
+      const declared = new Map(dbs.all().flatMap((p) => (p.system ? [[p.system.name, p.system] as const] : [])));
+      const recipes = (await systems()).filter((s) => !declared.has(s));
+      const wanted = o.baseOnly ? [] : o.system ? [o.system] : [...declared.keys(), ...recipes];
+      for (const s of wanted) {
+        const spec = declared.get(s);
+        if (!spec && !recipes.includes(s)) throw new FaultlineError('BAD_ARGUMENT', `no system '${s}' (known: ${[...declared.keys(), ...recipes].join(', ')})`, '--system');
+        const opts = { force: o.force, log, base: o.base };
+        process.stdout.write(`${spec ? await ensureSystemImageFor(spec, opts) : await ensureSystemImage(s, opts)}\n`);
       }
       log.info(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     });

@@ -9,5 +9,6 @@ import { register as sweep } from './sweep.js';
 import { register as report } from './report.js';
 import { register as serve } from './serve.js';
 import { register as testAll } from './test-all.js';
+import { register as plugins } from './plugins.js';
 
-export const commands: Array<(program: Command) => void> = [run, check, images, sweep, report, serve, testAll];
+export const commands: Array<(program: Command) => void> = [run, check, images, sweep, report, serve, testAll, plugins];

@@ -36,3 +36,14 @@ export function choiceOption(name: string, choices: readonly string[]) {
     return s;
   };
 }
+
+/** A checker budget (--time-limit seconds, --memory-limit MiB): positive; 0 is refused, not read as "unlimited". */
+export function budgetOption(name: string, unit: string) {
+  return (s: string): number => {
+    const n = Number(s);
+    if (s.trim() === '' || !Number.isFinite(n) || n <= 0) {
+      throw badArgument(`expected a positive number of ${unit}, got '${s}'${n === 0 && s.trim() !== '' ? ` (0 leaves nothing to check with; leave ${name} out for the default budget)` : ''}`, name);
+    }
+    return n;
+  };
+}

@@ -2,8 +2,12 @@
 
 import type { Command } from 'commander';
 import { runTest } from '../../src/run.js';
+import { dbs, nemeses, workloads } from '../../src/plugin/registry.js';
+import { pluginHelp } from './plugin-help.js';
+import { addSshOptions, sshClusterFrom } from './ssh-options.js';
 import { EXIT } from '../../src/errors.js';
 import { getChecker } from '../../checkers/index.js';
+import { parseAvailability } from '../../checkers/stats/index.js';
 import { intOption, keyValueOption, listOption, numberOption, choiceOption } from './options.js';
 import { summarize, verdictWord } from './verdict.js';
 import { exitCodeFor, type FailOn } from '../ci/gate.js';
@@ -11,13 +15,14 @@ import { emitCiOutputs } from './ci-outputs.js';
 import type { CheckResult } from '../../src/protocols.js';
 
 export function register(program: Command): void {
-  program
-    .command('run')
+  const cmd = program.command('run');
+  addSshOptions(cmd);
+  cmd
     .description('run a test: workload + faults against a cluster, then check the history')
-    .option('--db <name>', 'database: raft (built-in, the default), gossip, etcd, postgres, mariadb, maelstrom (the default with --bin)')
+    .option('--db <name>', `database: ${dbs.names().join(', ')} (default: raft; maelstrom with --bin)`)
     .option('--bin <program>', 'an external node program speaking the Maelstrom protocol')
-    .option('--workload <name>', 'workload: register, set, counter, list-append, rw-register, lock, bank, bank-2pc, ...', 'register')
-    .option('--nemesis <list>', 'faults, comma-separated: partition,kill,pause,packet,clock,coordinator-crash or none', 'partition,kill')
+    .option('--workload <name>', `workload: ${workloads.names().join(', ')}`, 'register')
+    .option('--nemesis <list>', `faults, comma-separated: ${nemeses.names().join(', ')}; or none`, 'partition,kill')
     .option('--nodes <n>', 'number of nodes', intOption('--nodes'))
     .option('--concurrency <n>', 'client threads', intOption('--concurrency'))
     .option('--rate <r>', 'client ops per second, in total', numberOption('--rate'))
@@ -31,7 +36,9 @@ export function register(program: Command): void {
     .option('--out <dir>', 'results root directory', 'results')
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--fail-on <what>', 'invalid | unknown: which verdicts give a non-zero exit', choiceOption('--fail-on', ['invalid', 'unknown']), 'unknown')
+    .option('--availability <fraction>', "the fraction of client ops that must succeed, 0..1 or 'total' (below it: invalid; without it a function that never succeeded is unknown)", (s: string) => parseAvailability(s, '--availability')!)
     .option('--quiet', 'no progress output')
+    .addHelpText('after', () => pluginHelp())
     .action(async (opts) => {
       const outcome = await runTest({
         db: opts.db,
@@ -48,8 +55,10 @@ export function register(program: Command): void {
         nemesisOptions: opts.nemesisOption,
         nemesisIntervalS: opts.nemesisInterval,
         workloadOptions: opts.workloadOption,
+        ssh: sshClusterFrom(opts),
         out: opts.out,
         quiet: opts.quiet,
+        availability: opts.availability,
       });
       printDetails(outcome.results);
       for (const l of summarize(outcome.results)) process.stdout.write(l + '\n');

@@ -7,19 +7,21 @@ import { reportCi, overallValidity } from '../ci/index.js';
 import { expandMatrix, readMatrixConfig, runMatrix } from '../ci/matrix.js';
 import type { FailOn } from '../ci/gate.js';
 import { choiceOption } from './options.js';
-import { FaultlineError, badArgument } from '../../src/errors.js';
-import { dbNames, getDb } from '../../dbs/index.js';
-import { getWorkload, workloadNames } from '../../workloads/index.js';
+import { FaultlineError } from '../../src/errors.js';
+import { planRun } from '../../src/plugin/plan.js';
 import type { CellOptions } from '../ci/matrix.js';
 
-/** Fail fast, before the first run, on names the matrix cannot run (not after an hour of runs). */
+/**
+ * Fail fast, before the first run, on cells the matrix cannot run (not after an hour of runs):
+ * each cell is planned exactly as `faultline run` plans it, which starts nothing.
+ */
 function validateCells(cells: CellOptions[], file: string): void {
   for (const c of cells) {
-    const db = getDb(c.db);
-    if (!db) throw badArgument(`unknown db '${c.db}' (known: ${dbNames().join(', ')})`, `${file}: dbs`);
-    if (!getWorkload(c.workload)) throw badArgument(`unknown workload '${c.workload}' (known: ${workloadNames().join(', ')})`, `${file}: workloads`);
-    if (!db.workloads.includes(c.workload)) {
-      throw new FaultlineError('UNSUPPORTED', `db ${c.db} has no client for workload ${c.workload} (it supports: ${db.workloads.join(', ')})`, `${file}: workloads`);
+    try {
+      planRun(c);
+    } catch (e) {
+      if (e instanceof FaultlineError) throw new FaultlineError(e.code, `${e.message} (cell ${c.db} ${c.workload} nemesis=${c.nemesis.join('+') || 'none'})`, file);
+      throw e;
     }
   }
 }

@@ -1,9 +1,11 @@
 // Elle-style anomalies: each dependency cycle drawn as a small graph (transactions on a circle,
 // edges labelled ww/wr/rw/rt/process) next to its explanation, and the transactions it involves.
-// Non-cyclic anomalies (G1a, internal, ...) show their text and ops.
+// Non-cyclic anomalies (G1a, internal, ...) show their text and ops; an internal (INT) case also
+// its transaction's micro-ops with the earlier read or writes and the later read marked.
 
 import type { CycleStep, TxnAnomaly } from '../../src/protocols.js';
 import { escapeHtml as h, showValue } from './escape.js';
+import { internalCaseOf, renderInternalCase } from './internal-view.js';
 
 export function isTxnAnomaly(x: unknown): x is TxnAnomaly {
   if (!x || typeof x !== 'object') return false;
@@ -81,10 +83,12 @@ export function renderTxnAnomaly(a: TxnAnomaly): string {
     .slice(0, 50)
     .map((o) => `<tr><td>${h(names.get(o.index) ?? '')}</td><td><a href="#op-${o.index}">op ${o.index}</a></td><td>${h(String(o.process))}</td><td><code>${h(showValue(o.value, 400))}</code></td></tr>`)
     .join('');
+  const int = internalCaseOf(a.internal);
+  const intView = int && ops[0] && typeof ops[0].index === 'number' ? renderInternalCase(int, ops[0].value, `T${ops[0].index}`) : '';
   return (
     `<div class="txn-anomaly"><div class="cycle-row">` +
     (steps.length ? cycleSvg(steps) : '') +
-    `<div class="cycle-text">${stepList}${opRows ? `<table class="txns"><thead><tr><th></th><th>op</th><th>process</th><th>transaction</th></tr></thead><tbody>${opRows}</tbody></table>` : ''}` +
+    `<div class="cycle-text">${stepList}${intView}${opRows ? `<table class="txns"><thead><tr><th></th><th>op</th><th>process</th><th>transaction</th></tr></thead><tbody>${opRows}</tbody></table>` : ''}` +
     `${a.text ? `<pre class="text">${h(a.text)}</pre>` : ''}</div></div></div>`
   );
 }

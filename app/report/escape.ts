@@ -2,6 +2,8 @@
 // <script> element, and inline scripts/styles. History values are attacker-controlled data (a
 // database may return anything), so every path from a value to the page goes through here.
 
+import { jsonText } from '../../checkers/values.js';
+
 const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -46,17 +48,12 @@ export function inlineStyle(css: string): string {
   return css.replace(/<\/(style)/gi, '<\\/$1');
 }
 
-/** A compact one-line rendering of a history value for humans (JSON, with a length cap). */
+/** A compact one-line rendering of a history value for humans (JSON with exact integers, with a length cap). */
 export function showValue(v: unknown, max = 200): string {
   let s: string;
   if (v === undefined) s = '';
   else if (typeof v === 'string') s = v;
-  else {
-    try {
-      s = JSON.stringify(v, jsonReplacer) ?? String(v);
-    } catch {
-      s = String(v);
-    }
-  }
+  // Integers past 2^53 (bigint) keep every digit, unquoted, as in the history file.
+  else s = jsonText(v);
   return s.length > max ? s.slice(0, max - 1) + '…' : s;
 }

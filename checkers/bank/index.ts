@@ -4,24 +4,28 @@
 import type { History } from '../../src/history.js';
 import type { AnomalyRef, CheckResult } from '../../src/protocols.js';
 import { badInput } from '../../src/errors.js';
-import { clientRecords, firstAnomalies, optBool, optList, optNum } from '../op-pairs.js';
-import { mergingOptions, registerChecker } from '../registry.js';
+import { clientRecords, firstAnomalies, optBool, optExactNum, optList } from '../op-pairs.js';
+import { defineChecker, mergingOptions } from '../registry.js';
+import { addNumbers, isNumeric, sameValue, showValue, valueKey, type ValueKey } from '../values.js';
+import { opt } from '../../src/plugin/options.js';
 
 export interface BankOptions {
   /** The conserved total; default: the sum most reads agree on (reported as inferred). */
-  total?: number;
+  total?: number | bigint;
   /** Allow negative balances (some bank variants permit overdrafts). */
   negativeBalances?: boolean;
   /** The accounts every read must cover exactly, if known. */
   accounts?: unknown[];
 }
 
+type Amount = number | bigint;
+
 /** A read's balances: a {account: balance} map or a list of [account, balance] pairs. */
-function balances(v: unknown, where: string): Map<string, number | null> {
-  const m = new Map<string, number | null>();
+function balances(v: unknown, where: string): Map<string, Amount | null> {
+  const m = new Map<string, Amount | null>();
   const put = (k: unknown, b: unknown): void => {
-    if (b !== null && typeof b !== 'number') throw badInput(`balance of account ${JSON.stringify(k)} is not a number: ${JSON.stringify(b)}`, where);
-    m.set(String(k), b);
+    if (b !== null && !isNumeric(b)) throw badInput(`balance of account ${showValue(k, 80)} is not a number: ${showValue(b, 80)}`, where);
+    m.set(typeof k === 'string' ? k : showValue(k), b);
   };
   if (Array.isArray(v)) {
     for (const p of v) {
@@ -30,36 +34,42 @@ function balances(v: unknown, where: string): Map<string, number | null> {
     }
   } else if (v && typeof v === 'object') {
     for (const [k, b] of Object.entries(v)) put(k, b);
-  } else throw badInput(`a bank read must be a map of balances, got ${JSON.stringify(v)}`, where);
+  } else throw badInput(`a bank read must be a map of balances, got ${showValue(v, 80)}`, where);
   return m;
 }
 
 export function checkBank(history: History, opts: BankOptions = {}): CheckResult {
-  const reads: { index: number; bal: Map<string, number | null>; sum: number }[] = [];
+  // Sums are exact (bigint past 2^53): a total one unit off at 2^60 is still wrong.
+  const reads: { index: number; bal: Map<string, Amount | null>; sum: Amount }[] = [];
   let transfers = { ok: 0, fail: 0, info: 0 };
   for (const r of clientRecords(history)) {
     if (r.f === 'transfer') transfers = { ...transfers, [r.type]: transfers[r.type] + 1 };
     if (r.f !== 'read' || r.type !== 'ok') continue;
     const bal = balances(r.complete!.value, `history index ${r.index}`);
-    let sum = 0;
-    for (const b of bal.values()) sum += b ?? 0;
+    let sum: Amount = 0;
+    for (const b of bal.values()) if (b !== null) sum = addNumbers(sum, b);
     reads.push({ index: r.index, bal, sum });
   }
   let total = opts.total;
   let inferred = false;
   if (total === undefined && reads.length) {
-    const freq = new Map<number, number>();
-    for (const r of reads) freq.set(r.sum, (freq.get(r.sum) ?? 0) + 1);
-    total = [...freq.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+    const freq = new Map<ValueKey, { sum: Amount; n: number }>();
+    for (const r of reads) {
+      const k = valueKey(r.sum);
+      const f = freq.get(k);
+      if (f) f.n++;
+      else freq.set(k, { sum: r.sum, n: 1 });
+    }
+    total = [...freq.values()].sort((a, b) => b.n - a.n)[0]!.sum;
     inferred = true;
   }
   const expected = opts.accounts?.map(String);
   const errors: { index: number; type: string; message: string }[] = [];
   for (const r of reads) {
-    if (r.sum !== total) errors.push({ index: r.index, type: 'wrong-total', message: `balances sum to ${r.sum}, expected ${total}` });
+    if (!sameValue(r.sum, total)) errors.push({ index: r.index, type: 'wrong-total', message: `balances sum to ${showValue(r.sum)}, expected ${showValue(total)}` });
     for (const [a, b] of r.bal) {
       if (b === null) errors.push({ index: r.index, type: 'nil-balance', message: `account ${a} has no balance` });
-      else if (b < 0 && !opts.negativeBalances) errors.push({ index: r.index, type: 'negative', message: `account ${a} has negative balance ${b}` });
+      else if (b < 0 && !opts.negativeBalances) errors.push({ index: r.index, type: 'negative', message: `account ${a} has negative balance ${showValue(b)}` });
     }
     if (expected) {
       const missing = expected.filter((a) => !r.bal.has(a));
@@ -72,7 +82,7 @@ export function checkBank(history: History, opts: BankOptions = {}): CheckResult
   const anomalies: AnomalyRef[] = errors.map((e) => ({ index: e.index, message: e.message }));
   return {
     valid: reads.length === 0 ? 'unknown' : errors.length === 0,
-    summary: reads.length === 0 ? 'bank: no ok reads' : `bank: ${reads.length} reads, total ${total}${inferred ? ' (inferred)' : ''}, ${errors.length} bad (${Object.entries(byType).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`,
+    summary: reads.length === 0 ? 'bank: no ok reads' : `bank: ${reads.length} reads, total ${showValue(total)}${inferred ? ' (inferred)' : ''}, ${errors.length} bad (${Object.entries(byType).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`,
     total: total ?? null,
     totalInferred: inferred,
     reads: reads.length,
@@ -84,10 +94,15 @@ export function checkBank(history: History, opts: BankOptions = {}): CheckResult
   };
 }
 
-registerChecker({
+defineChecker({
   name: 'bank',
-  description: 'bank transfers: every read conserves the total, no negative balances unless allowed',
-  create: mergingOptions('bank', (h, a) => checkBank(h, { total: optNum(a.total), negativeBalances: optBool(a.negativeBalances), accounts: optList(a.accounts) })),
+  options: {
+    total: opt.json({ doc: 'the total every read must sum to (default: the first ok read)' }),
+    negativeBalances: opt.boolean({ default: false, doc: 'allow negative balances' }),
+    accounts: opt.json({ doc: 'the accounts, as a JSON list (default: those seen)' }),
+  },
+  doc: 'bank transfers: every read conserves the total, no negative balances unless allowed',
+  create: mergingOptions('bank', (h, a) => checkBank(h, { total: optExactNum(a.total), negativeBalances: optBool(a.negativeBalances), accounts: optList(a.accounts) })),
   format(r) {
     const errs = (r.errors as { index: number; message: string }[]) ?? [];
     return [String(r.summary ?? ''), ...errs.slice(0, 10).map((e) => `  history index ${e.index}: ${e.message}`)].join('\n');

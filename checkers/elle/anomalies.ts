@@ -42,8 +42,5 @@ export function showList(xs: readonly unknown[]): string {
 }
 
 export function show(v: unknown): string {
-  if (v === null || v === undefined) return 'nil';
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return short(v);
 }

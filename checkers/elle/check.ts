@@ -12,6 +12,8 @@ import { canonicalModel, judgeModels, prohibits } from './models.js';
 import { addProcessEdges, addRealtimeEdges } from './order-edges.js';
 import { analyzeRwRegister } from './rw-register.js';
 import { collectTxns, FAIL, INFO, OK, txnName, type Txns, type WorkloadKind } from './txn.js';
+import { showValue } from '../values.js';
+import { timeLimitMs } from '../budget.js';
 
 export interface ElleOptions {
   /** The model the verdict is judged against (default strict-serializable). */
@@ -47,6 +49,7 @@ export interface ElleResult extends CheckResult {
 
 export function checkElle(history: History, workload: WorkloadKind, opts: ElleOptions = {}): ElleResult {
   const t0 = Date.now();
+  timeLimitMs(opts.timeLimitMs); // the same rule as every checker: positive, or absent
   const model = canonicalModel(opts.consistencyModel ?? 'strict-serializable');
   const maxExamples = opts.maxExamples ?? 8;
   const txns = collectTxns(history, workload);
@@ -89,7 +92,7 @@ export function checkElle(history: History, workload: WorkloadKind, opts: ElleOp
     else if (txns.status[x] === FAIL) fail++;
   }
   const summary = valid === true
-    ? `no anomalies ruling out ${model} among ${txns.n} transactions`
+    ? `no anomalies ruling out ${model} among ${txns.n} transactions${anomalyTypes.length ? ` (found ${anomalyTypes.map((a) => `${a} ×${counts[a]}`).join(', ')}, which ${model} allows)` : ''}`
     : valid === false
       ? `${model} is violated: ${anomalyTypes.map((a) => `${a} ×${counts[a]}`).join(', ')}`
       : `could not finish searching for ${unsure.join(', ')} within budget; ${anomalyTypes.length ? `found ${anomalyTypes.join(', ')}` : 'nothing found so far'}`;
@@ -131,7 +134,7 @@ function explainCycle(t: Txns, a: Analysis, c: Cycle): TxnAnomaly {
   const names = c.txns.map((x) => txnName(t, x));
   const text = [
     `${c.type} cycle of ${c.txns.length} transactions: ${[...names, names[0]].join(' < ')}`,
-    ...c.txns.map((x) => `  ${txnName(t, x)} = process ${t.process[x]}: ${JSON.stringify(t.mops[x])}`),
+    ...c.txns.map((x) => `  ${txnName(t, x)} = process ${t.process[x]}: ${showValue(t.mops[x], 400)}`),
     ...steps.map((s, i) => `  ${names[i]} < ${names[(i + 1) % names.length]} (${s.kind}): ${s.explanation}`),
     `  so ${names[0]} precedes itself: a contradiction.`,
   ].join('\n');

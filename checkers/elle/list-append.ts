@@ -3,12 +3,13 @@
 // the longest read gives that order, and each element names its writer. From it: ww edges
 // between consecutive appenders, wr from the writer of a read's last element to the reader,
 // rw from a reader to the writer of the element after its read. Non-cyclic anomalies found here:
-// G1a (aborted read), G1b (intermediate read), dirty-update, lost-update, internal, future-read,
+// G1a (aborted read), G1b (intermediate read), dirty-update, lost-update, internal (internal.ts), future-read,
 // incompatible-order, duplicate-elements, garbage-read (an element nobody appended).
 
 import { badInput } from '../../src/errors.js';
 import { AnomalySink, showList, show, txnOp, type Analysis } from './anomalies.js';
 import { EdgeBuf, RW, WR, WW } from './graph.js';
+import { findInternal } from './internal.js';
 import { FAIL, ident, KeyTable, OK, txnName, type Txns } from './txn.js';
 
 const INTERMEDIATE = 1;
@@ -24,6 +25,7 @@ function sameList(a: readonly unknown[], b: readonly unknown[], n: number): bool
 }
 
 export function analyzeListAppend(t: Txns, sink: AnomalySink): Analysis {
+  findInternal(t, 'list-append', sink);
   const keys = new KeyTable();
   // Flat key ids of every micro-op.
   const mopOff = new Int32Array(t.n + 1);
@@ -81,22 +83,17 @@ export function analyzeListAppend(t: Txns, sink: AnomalySink): Analysis {
       const k = mopKey[base + j]!;
       const full = (m[2] ?? EMPTY) as unknown[];
       let vals = full;
-      // Its own earlier appends to k: a read after them must end with them (internal
-      // consistency). As in Elle, the whole read is a version of k (the txn's appends commit
-      // where it saw them), while only the part before them is another txn's state it observed.
+      // Its own earlier appends to k: a read after them must end with them. As in Elle, the
+      // whole read is a version of k (the txn's appends commit where it saw them), while only the
+      // part before them is another txn's state it observed. A read that does not end with them
+      // is an internal anomaly (reported by findInternal) and says nothing about other txns.
       let hasOwn = false;
       for (let i = 0; i < j; i++) if (mopKey[base + i] === k && ms[i]![0] === 'append') { hasOwn = true; break; }
       if (hasOwn) {
         const own: unknown[] = [];
         for (let i = 0; i < j; i++) if (mopKey[base + i] === k && ms[i]![0] === 'append') own.push(ms[i]![2]);
         const tail = vals.slice(Math.max(0, vals.length - own.length));
-        if (vals.length < own.length || !sameList(tail, own, own.length)) {
-          sink.add('internal', () => ({
-            type: 'internal', ops: [txnOp(t, x)],
-            text: `${txnName(t, x)} read key ${show(m[1])} as ${showList(vals)} after appending ${showList(own)} to it, so the read should end with ${showList(own)}`,
-          }));
-          continue;
-        }
+        if (vals.length < own.length || !sameList(tail, own, own.length)) continue;
         vals = vals.slice(0, vals.length - own.length);
       }
       // A future read: the txn sees a value it appends only later.

@@ -19,24 +19,25 @@ export function addProcessEdges(t: Txns, b: EdgeBuf): void {
 }
 
 export function addRealtimeEdges(t: Txns, b: EdgeBuf): void {
-  let frontier: number[] = [];
-  const preds: (number[] | undefined)[] = new Array(t.n);
-  const mark = new Int32Array(t.n).fill(-1);
+  // The frontier in the order its members completed (joined). A completion of x removes what was
+  // in the frontier when x was invoked: exactly the members that joined before that invocation,
+  // a prefix of this order. So the frontier is a queue, and nothing is allocated per event.
+  const queue = new Int32Array(t.n);
+  const joined = new Int32Array(t.n);
+  const invoked = new Int32Array(t.n);
+  let head = 0;
+  let tail = 0;
   for (let e = 0; e < t.events.length; e++) {
     const ev = t.events[e]!;
     const x = Math.abs(ev) - 1;
     if (t.status[x] === FAIL) continue;
     if (ev > 0) {
-      preds[x] = frontier; // frontier arrays are never mutated, so sharing is safe
-      for (const y of frontier) b.add(y, x, RT);
+      invoked[x] = e;
+      for (let q = head; q < tail; q++) b.add(queue[q]!, x, RT);
     } else if (t.status[x] === OK) {
-      const p = preds[x]!;
-      for (const y of p) mark[y] = x;
-      const next: number[] = [];
-      for (const y of frontier) if (mark[y] !== x) next.push(y);
-      next.push(x);
-      frontier = next;
-      preds[x] = undefined;
+      while (head < tail && joined[queue[head]!]! < invoked[x]!) head++;
+      queue[tail++] = x;
+      joined[x] = e;
     }
   }
 }

@@ -8,6 +8,7 @@
 import { badInput } from '../../src/errors.js';
 import { AnomalySink, show, txnOp, type Analysis } from './anomalies.js';
 import { EdgeBuf, RW, WR, WW } from './graph.js';
+import { findInternal } from './internal.js';
 import { FAIL, ident, INFO, KeyTable, OK, txnName, type Txns } from './txn.js';
 
 export interface RegisterOptions {
@@ -29,6 +30,7 @@ interface KeyState {
 }
 
 export function analyzeRwRegister(t: Txns, sink: AnomalySink, opts: RegisterOptions): Analysis {
+  findInternal(t, 'rw-register', sink);
   const keys = new KeyTable();
   const ks: KeyState[] = [];
   const state = (k: unknown): [number, KeyState] => {
@@ -60,18 +62,11 @@ export function analyzeRwRegister(t: Txns, sink: AnomalySink, opts: RegisterOpti
         mine.set(k, [cur ? cur[0] : undefined, vid]);
       } else if (t.status[x] === OK) {
         const vid = m[2] === null || m[2] === undefined ? NIL : ident(m[2]);
-        if (cur && cur[1] !== undefined) {
-          // Internal: after its own write, a txn must read that write.
-          if (cur[1] !== vid) {
-            const ev = s.values.get(cur[1]);
-            sink.add('internal', () => ({
-              type: 'internal', ops: [txnOp(t, x)],
-              text: `${txnName(t, x)} read key ${show(m[1])} as ${show(m[2])} after writing ${show(ev)} to it`,
-            }));
-          }
-          continue;
-        }
-        // An external read (several of them may differ: a non-repeatable read shows up as a cycle).
+        // After its own write, a read is internal (a different value is an internal anomaly,
+        // reported by findInternal): it observes nothing of other txns.
+        if (cur && cur[1] !== undefined) continue;
+        // An external read. Several of them may differ (a non-repeatable read): that is an
+        // internal anomaly, and each read still observed a version, so each gets its edges.
         mine.set(k, [vid, undefined]);
         if (vid !== NIL && !s.values.has(vid)) s.values.set(vid, m[2]);
         for (let i = j + 1; i < ms.length; i++) {

@@ -4,6 +4,7 @@
 
 import { badInput } from '../../src/errors.js';
 import type { History, ProcessId } from '../../src/history.js';
+import { showValue, valueKey } from '../values.js';
 
 export const OK = 0;
 export const INFO = 1;
@@ -113,13 +114,15 @@ function checkMops(value: unknown, kind: WorkloadKind, idx: number, completed: b
 }
 
 export function short(v: unknown): string {
-  const s = JSON.stringify(v) ?? String(v);
-  return s.length > 80 ? s.slice(0, 77) + '...' : s;
+  return showValue(v, 80);
 }
 
-/** A Map-safe identity for keys and values: primitives as-is, structured values as JSON. */
+/**
+ * A Map-safe identity for keys and values (element identity): exact integers, so two distinct
+ * 64-bit ids are never merged; strings and structures cannot collide with each other.
+ */
 export function ident(v: unknown): unknown {
-  return typeof v === 'object' && v !== null ? 'json:' + JSON.stringify(v) : v;
+  return valueKey(v);
 }
 
 /** Interns keys to dense integer ids. */

@@ -1,17 +1,28 @@
-// The linearizability checker: prepare the partitions, search them interleaved in small slices
-// (so one hard key cannot hide a violation that another key shows in milliseconds - Porcupine's
-// c50-bad), stop at the first violation, enforce the time and memory budgets (then the verdict is
+// The linearizability checker: prepare the partitions, search them on this thread and on the
+// worker pool's threads at once (schedule.ts: each thread interleaves its partitions, so one hard
+// key cannot hide a violation that another key shows in milliseconds - Porcupine's c50-bad), stop
+// everything at the first violation, enforce the time and memory budgets (then the verdict is
 // 'unknown', never a false true), and explain a violation with a shrunk witness.
 
-import { getHeapStatistics } from 'node:v8';
-import { badArgument } from '../../src/errors.js';
+import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { History } from '../../src/history.js';
+import { Packer, Unpackable } from '../../src/parallel/codec.js';
+import { readyWorkers, registerWorkerTask, warmPool, type PoolWorker } from '../../src/parallel/pool.js';
 import type { AnomalyRef, CheckResult, LinearizabilityWitness, Validity } from '../../src/protocols.js';
-import type { Model } from './model.js';
-import { models } from './models/index.js';
+import type { Model, Partition } from './model.js';
+import { packPartitions } from './pack.js';
 import { prepare } from './prepare.js';
-import { Search } from './search.js';
+import { builtinName, resolveModel } from './resolve-model.js';
+import { epochNow, ERROR, FAIL, HEAP, Job, LOST, MEMORY, OK, RUNNING, runThread, TIME, UNCLAIMED } from './schedule.js';
 import { buildWitness, RELAXED_SUFFIX } from './witness.js';
+import { showValue } from '../values.js';
+import { timeLimitMs } from '../budget.js';
+import type { LinearizableJob } from './worker-task.js';
+
+export { resolveModel } from './resolve-model.js';
+
+// Beside this module, with its extension: .ts in a checkout, .js in the built package.
+registerWorkerTask('linearizable', new URL(`./worker-task${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url));
 
 export interface LinearizableOptions {
   /** A model name (see `models`) or a Model record. */
@@ -26,8 +37,14 @@ export interface LinearizableOptions {
   /** Build a witness for a violation (default true) and how long shrinking may take (default 5 s). */
   witness?: boolean;
   witnessTimeMs?: number;
-  /** Steps per partition per round of the interleaved scheduler. */
+  /** Steps a partition gets when first claimed (later rounds grow geometrically). Default 1000. */
   sliceSteps?: number;
+  /**
+   * Most pool worker threads to use beside this one (default: all the pool has; 0: this thread
+   * only). Workers are used for built-in models, two partitions or more, and histories big enough
+   * to pay for the hand-over; the pool starts in the background on the first such check.
+   */
+  workers?: number;
   /** The model's initial value instead of its own (for models with `initFrom`). */
   init?: unknown;
 }
@@ -38,7 +55,7 @@ export interface LinearizableResult extends CheckResult {
   partitions: number;
   partitionsDecided: number;
   independent: boolean;
-  stats: { explored: number; memoEntries: number; peakMemoBytes: number; ms: number; witnessMs?: number };
+  stats: { explored: number; memoEntries: number; peakMemoBytes: number; ms: number; witnessMs?: number; threads: number };
   counts: ReturnType<typeof prepare>['counts'];
   witness?: LinearizabilityWitness;
   /** Ops in the witness's core (the constrained ops; the rest of `witness.ops` are relaxed or crashed). */
@@ -46,72 +63,58 @@ export interface LinearizableResult extends CheckResult {
   anomalies: AnomalyRef[];
 }
 
-export function resolveModel(m: string | Model<unknown>, init?: unknown): Model<unknown> {
-  const found = typeof m === 'string' ? models[m] : m;
-  if (!found) throw badArgument(`unknown model '${m}' (known: ${Object.keys(models).join(', ')})`, '--model');
-  return init === undefined ? found : withInit(found, init);
-}
-
-/** The model starting from the user's initial value (also a possible state for witness windows). */
-function withInit(model: Model<unknown>, init: unknown): Model<unknown> {
-  if (!model.initFrom) throw badArgument(`the ${model.name} model does not take an initial value`, '--opt init');
-  let s0: unknown;
-  try {
-    s0 = model.initFrom(init);
-  } catch (e) {
-    throw badArgument(`bad initial value for ${model.name}: ${(e as Error).message}`, '--opt init');
-  }
-  return {
-    ...model,
-    init: () => s0,
-    initialStates: model.initialStates ? (ops) => {
-      const base = model.initialStates!(ops);
-      return base && [...base, s0];
-    } : undefined,
-  };
-}
+/** Partitions and ops below which handing work to other threads costs more than it saves. */
+const MIN_PARALLEL_OPS = 200;
+/** A worker thread that has not advanced for this long is taken as lost (the check ends 'unknown'). */
+const LOST_MS = 30_000;
 
 export function checkLinearizable(history: History, opts: LinearizableOptions): LinearizableResult {
   const model = resolveModel(opts.model, opts.init);
+  timeLimitMs(opts.timeLimitMs); // the same rule as every checker: positive, or absent
   const t0 = performance.now();
   const prepared = prepare(history, model, { partition: opts.partition, independent: opts.independent });
-  const deadline = opts.timeLimitMs !== undefined ? t0 + opts.timeLimitMs : Infinity;
+  const deadline = opts.timeLimitMs !== undefined ? epochNow() + opts.timeLimitMs : Infinity;
   const memLimit = opts.memoryLimitBytes ?? 1 << 30;
-  const slice = opts.sliceSteps ?? 1000;
-  // Safety net beside the memo accounting: never let the process reach V8's heap limit (a crash).
-  const heapCeiling = getHeapStatistics().heap_size_limit * 0.85;
-  let round = 0;
-
   const parts = prepared.partitions.filter((p) => p.ops.length > 0);
-  const searches = parts.map((p) => new Search(model, p.ops));
-  let active = searches.map((_, i) => i).filter((i) => searches[i]!.status === 'running');
-  let failed = -1;
-  let exhausted: string | undefined;
-  let peak = 0;
-  while (active.length && failed < 0 && !exhausted) {
-    let live = 0;
-    let n = 0;
-    for (const i of active) {
-      const s = searches[i]!;
-      if (s.run(slice) === 'fail') {
-        failed = i;
-        break;
-      }
-      if (s.status === 'running') live += s.memoBytes();
-      // Thousands of keys make a long round: look at the clock within it too.
-      if ((++n & 255) === 0 && performance.now() > deadline) break;
-    }
-    if (failed >= 0) break;
-    active = active.filter((i) => searches[i]!.status === 'running');
-    peak = Math.max(peak, live);
-    if (live > memLimit) exhausted = `memory budget of ${memLimit} bytes exhausted`;
-    else if ((++round & 63) === 0 && process.memoryUsage().heapUsed > heapCeiling) exhausted = `the JavaScript heap is nearly full (${Math.round(heapCeiling / 2 ** 20)} MiB)`;
-    else if (performance.now() > deadline) exhausted = `time limit of ${opts.timeLimitMs} ms exhausted`;
+
+  const helpers = chooseHelpers(opts, parts, prepared.counts.ops);
+  const job = new Job(parts.length, 1 + helpers.length);
+  const ports = handOver(job, helpers, parts, opts, deadline, memLimit);
+  try {
+    runThread(job, model, (i) => parts[i]!.ops, { thread: 0, deadline, memoryLimitBytes: memLimit, firstSteps: opts.sliceSteps, steal: true });
+    if (ports.length) waitForHelpers(job, deadline, memLimit);
+  } catch (e) {
+    job.stop(ERROR); // release the helpers
+    for (const p of ports) p.close();
+    throw e;
   }
+  const errors = ports.flatMap((p) => {
+    const got: string[] = [];
+    for (let m = receiveMessageOnPort(p); m; m = receiveMessageOnPort(p)) got.push(String(m.message));
+    p.close();
+    return got;
+  });
+  if (job.stopped() === ERROR) throw new Error(`linearizability check failed in a worker thread: ${errors[0] ?? 'no message'}`);
+
   const ms = performance.now() - t0;
-  const explored = searches.reduce((a, s) => a + s.stats.steps, 0);
-  const memoEntries = searches.reduce((a, s) => a + s.stats.memoEntries, 0);
-  const decided = searches.filter((s) => s.status !== 'running').length;
+  let explored = 0;
+  let memoEntries = 0;
+  let decided = 0;
+  let failed = -1;
+  for (let i = 0; i < parts.length; i++) {
+    explored += job.steps(i);
+    memoEntries += job.memoEntries(i);
+    const st = job.status(i);
+    if (st === OK || st === FAIL) decided++;
+    if (st === FAIL && failed < 0) failed = i;
+  }
+  const stop = job.stopped();
+  const exhausted =
+    stop === TIME ? `time limit of ${opts.timeLimitMs} ms exhausted`
+    : stop === MEMORY ? `memory budget of ${memLimit} bytes exhausted`
+    : stop === HEAP ? 'a JavaScript heap is nearly full (85 % of its limit)'
+    : stop === LOST ? `a worker thread stopped responding for ${LOST_MS / 1000} s`
+    : undefined;
   const base = {
     model: model.name,
     partitions: parts.length,
@@ -119,8 +122,8 @@ export function checkLinearizable(history: History, opts: LinearizableOptions): 
     independent: prepared.independent,
     counts: prepared.counts,
   };
-  const stats: LinearizableResult['stats'] = { explored, memoEntries, peakMemoBytes: peak, ms: Math.round(ms * 1000) / 1000 };
-  const keyDesc = (i: number): string => (parts[i]!.key !== undefined ? ` on key ${JSON.stringify(parts[i]!.key)}` : '');
+  const stats: LinearizableResult['stats'] = { explored, memoEntries, peakMemoBytes: job.peakMemo(), ms: Math.round(ms * 1000) / 1000, threads: 1 + ports.length };
+  const keyDesc = (i: number): string => (parts[i]!.key !== undefined ? ` on key ${showValue(parts[i]!.key)}` : '');
 
   if (failed >= 0) {
     const part = parts[failed]!;
@@ -133,7 +136,7 @@ export function checkLinearizable(history: History, opts: LinearizableOptions): 
     };
     if (opts.witness ?? true) {
       const w0 = performance.now();
-      const witness = buildWitness(model, part.ops, searches[failed]!.furthestBlock, {
+      const witness = buildWitness(model, part.ops, job.furthestBlock(failed), {
         // Explaining is extra work: never longer than the verdict's own budget.
         deadline: w0 + Math.min(opts.witnessTimeMs ?? 5000, opts.timeLimitMs ?? Infinity),
         key: part.key,
@@ -154,8 +157,8 @@ export function checkLinearizable(history: History, opts: LinearizableOptions): 
     return result;
   }
   if (exhausted) {
-    const undecided = searches.map((s, i) => (s.status === 'running' ? i : -1)).filter((i) => i >= 0);
-    const keys = undecided.slice(0, 10).map((i) => JSON.stringify(parts[i]!.key ?? null));
+    const undecided = parts.map((_, i) => (job.status(i) === RUNNING || job.status(i) === UNCLAIMED ? i : -1)).filter((i) => i >= 0);
+    const keys = undecided.slice(0, 10).map((i) => showValue(parts[i]!.key));
     return {
       valid: 'unknown',
       ...base,
@@ -172,4 +175,73 @@ export function checkLinearizable(history: History, opts: LinearizableOptions): 
     anomalies: [],
     summary: `linearizable (model ${model.name}, ${prepared.counts.ops} ops in ${parts.length} partition${parts.length === 1 ? '' : 's'})`,
   };
+}
+
+/** Pool workers to share this check with (none if it would not pay or cannot be sent). */
+function chooseHelpers(opts: LinearizableOptions, parts: Partition[], ops: number): PoolWorker[] {
+  if ((opts.workers ?? Infinity) <= 0 || parts.length < 2 || ops < MIN_PARALLEL_OPS || !builtinName(opts.model)) return [];
+  const ready = readyWorkers('linearizable');
+  if (!ready.length) void warmPool(); // for the next check: this one does not wait for it
+  return ready.slice(0, opts.workers ?? Infinity);
+}
+
+/** Post the job to each helper; the ports their errors come back on ([] if nothing was sent). */
+function handOver(job: Job, helpers: PoolWorker[], parts: Partition[], opts: LinearizableOptions, deadline: number, memLimit: number): MessagePort[] {
+  if (!helpers.length) return [];
+  // Each worker gets the ops of its own share only (it never takes over another's).
+  let packed: ReturnType<typeof packPartitions>[];
+  let init: ReturnType<Packer['finish']> | undefined;
+  try {
+    packed = helpers.map((_, k) => packPartitions(parts, (i) => i % job.threads === k + 1));
+    if (opts.init !== undefined) {
+      const p = new Packer();
+      p.value(opts.init);
+      init = p.finish();
+    }
+  } catch (e) {
+    if (e instanceof Unpackable) return []; // values a worker cannot receive: this thread does it all
+    throw e;
+  }
+  return helpers.map((w, k) => {
+    const { port1, port2 } = new MessageChannel();
+    const payload: LinearizableJob = {
+      buffers: job.buffers,
+      partitions: parts.length,
+      threads: job.threads,
+      thread: k + 1,
+      model: builtinName(opts.model)!,
+      init,
+      parts: packed[k]!,
+      deadline,
+      memoryLimitBytes: memLimit,
+      firstSteps: opts.sliceSteps,
+      errors: port2,
+    };
+    w.post('linearizable', payload, [port2]);
+    return port1;
+  });
+}
+
+/** After this thread's share: wait for the partitions other threads hold, or a stop. */
+function waitForHelpers(job: Job, deadline: number, memLimit: number): void {
+  const beats = new Map<number, { beat: number; at: number }>();
+  for (;;) {
+    if (job.stopped() !== 0) return;
+    const seen = job.changes();
+    const pending: number[] = [];
+    for (let i = 0; i < job.n; i++) if (job.status(i) === RUNNING || job.status(i) === UNCLAIMED) pending.push(i);
+    if (!pending.length) return;
+    job.waitChange(seen, 25);
+    const now = epochNow();
+    if (now > deadline) job.stop(TIME);
+    else if (job.memo(0, 0) > memLimit) job.stop(MEMORY);
+    for (const i of pending) {
+      const t = job.owner(i);
+      if (t === 0 || job.status(i) !== RUNNING) continue;
+      const beat = job.heartbeat(t);
+      const last = beats.get(t);
+      if (!last || last.beat !== beat) beats.set(t, { beat, at: now });
+      else if (now - last.at > LOST_MS) job.stop(LOST);
+    }
+  }
 }

@@ -2,6 +2,8 @@
 // a data type, as pure functions. A user adds a data type by writing one of these; the search
 // never changes. States must be immutable values: `step` returns a new state, never mutates.
 
+import { showValue } from '../values.js';
+
 /**
  * How an op completed, as the model sees it.
  * - 'ok': it took effect and `output` is what it returned.
@@ -118,55 +120,13 @@ export interface Model<S = unknown> {
 }
 
 // ---------------------------------------------------------------- helpers for model authors
+// Value identity is shared with the other checkers (exact integers, bigint-safe): see values.ts.
 
-/** 32-bit FNV-1a of a string. */
-export function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+export { addNumbers, canonicalInt, canonicalJson, hashString, hashValue, isNumeric, mix32, sameValue } from '../values.js';
 
-/** Mix a 32-bit integer (murmur3 finalizer). */
-export function mix32(x: number): number {
-  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
-  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
-  return (x ^ (x >>> 16)) >>> 0;
-}
-
-/** Hash of a JSON-like value, consistent with `sameValue`. */
-export function hashValue(v: unknown): number {
-  if (v === null || v === undefined) return 0x9e3779b9;
-  if (typeof v === 'number') return Number.isInteger(v) ? mix32(v | 0) ^ mix32((v / 4294967296) | 0) : hashString(String(v));
-  if (typeof v === 'string') return hashString(v) ^ 0x5bd1e995;
-  if (typeof v === 'boolean') return v ? 0x1b873593 : 0xcc9e2d51;
-  return hashString(canonicalJson(v));
-}
-
-/** Structural equality of JSON-like values (null and undefined are the same "nil"). */
-export function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === null || a === undefined) return b === null || b === undefined;
-  if (typeof a !== 'object' || typeof b !== 'object' || b === null) return false;
-  return canonicalJson(a) === canonicalJson(b);
-}
-
-/** JSON with object keys sorted, so equal values print equally. */
-export function canonicalJson(v: unknown): string {
-  if (v === undefined) return 'null';
-  if (v === null || typeof v !== 'object') return JSON.stringify(v);
-  if (Array.isArray(v)) return '[' + v.map(canonicalJson).join(',') + ']';
-  const o = v as Record<string, unknown>;
-  return '{' + Object.keys(o).sort().map((k) => JSON.stringify(k) + ':' + canonicalJson(o[k])).join(',') + '}';
-}
-
-/** Short printable form of a value for op labels ("nil" for null, like Jepsen). */
+/** Short printable form of a value for op labels ("nil" for null, like Jepsen; integers exact). */
 export function show(v: unknown): string {
-  if (v === null || v === undefined) return 'nil';
-  if (typeof v === 'string') return JSON.stringify(v);
-  return canonicalJson(v);
+  return showValue(v);
 }
 
 export function isPair(v: unknown): v is [unknown, unknown] {

@@ -2,18 +2,20 @@
 // etcd logs with the cas-register model, kv logs with the kv model split by key and as one map;
 // witness sizes; the Porcupine log readers, including errors that name the line.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sharedPath } from '../../test/shared-data.js';
+import { poolCapacity, poolReady } from '../../src/parallel/pool.js';
 import { parseHistory, readHistoryFile } from '../../src/history-io.js';
 import { checkLinearizable } from './index.js';
 
-const DIR = fileURLToPath(new URL('../../../shared/anchors/porcupine/', import.meta.url));
-const rows = existsSync(DIR + 'expected.tsv')
+const data = sharedPath('anchors/porcupine/expected.tsv');
+const DIR = data.path.replace(/expected\.tsv$/, '');
+const rows = data.present
   ? readFileSync(DIR + 'expected.tsv', 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t') as [string, string, string, string, string, string])
   : [];
 
-describe('Porcupine expected verdicts', () => {
+describe.skipIf(!data.present)(`Porcupine expected verdicts${data.skipLabel}`, () => {
   it('has the data', () => expect(rows.length).toBeGreaterThan(100));
   for (const [file, ops, , expected, model] of rows) {
     it(`${file} (${model}) is ${expected}`, () => {
@@ -24,8 +26,10 @@ describe('Porcupine expected verdicts', () => {
         partition: model !== 'kvNoPart',
         witness: false,
         timeLimitMs: 30_000,
+        workers: 0,
       });
       expect(r.valid).toBe(expected === 'Ok');
+      expect(r.stats.threads).toBe(1);
       if (model === 'kv') expect(r.partitions).toBeGreaterThan(1);
       if (model === 'kvNoPart') expect(r.partitions).toBe(1);
     });
@@ -35,7 +39,28 @@ describe('Porcupine expected verdicts', () => {
   });
 });
 
-describe('witnesses of the non-linearizable etcd histories', () => {
+describe.skipIf(!data.present || poolCapacity() === 0)(`Porcupine kv verdicts with worker threads${data.skipLabel}`, () => {
+  beforeAll(async () => {
+    expect(await poolReady()).toBeGreaterThan(0);
+  }, 60_000);
+  for (const [file, ops, , expected, model] of rows.filter((r) => r[4] === 'kv')) {
+    it(`${file} is ${expected} on ${Number(ops) >= 200 ? 'two threads' : 'one thread (too small to share)'}`, () => {
+      const r = checkLinearizable(readHistoryFile(DIR + file), { model: 'kv', witness: false, timeLimitMs: 30_000 });
+      expect(r.valid).toBe(expected === 'Ok');
+      expect(r.stats.threads).toBe(Number(ops) >= 200 ? 2 : 1);
+      if (expected === 'Ok') expect(r.partitionsDecided).toBe(r.partitions);
+      else if (model === 'kv') expect(r.stats.explored).toBeLessThan(2_000_000);
+    });
+  }
+  it('c50-bad with a witness found on either thread', () => {
+    const r = checkLinearizable(readHistoryFile(DIR + 'kv/c50-bad.txt'), { model: 'kv' });
+    expect(r.valid).toBe(false);
+    expect(r.witness!.key).toBeDefined();
+    expect(r.witness!.text).toContain('on key');
+  });
+});
+
+describe.skipIf(!data.present)(`witnesses of the non-linearizable etcd histories${data.skipLabel}`, () => {
   it('are small, name the failing op, and start from a linearizable prefix', () => {
     const sizes: number[] = [];
     const printed: number[] = [];
@@ -80,7 +105,7 @@ describe('witnesses of the non-linearizable etcd histories', () => {
 });
 
 describe('Porcupine log readers', () => {
-  it('sniffs both formats', () => {
+  it.skipIf(!data.present)(`sniffs both formats${data.skipLabel}`, () => {
     expect(readHistoryFile(DIR + 'jepsen/etcd_000.log')[0]!.f).toBe('read');
     const kv = readHistoryFile(DIR + 'kv/c01-ok.txt');
     expect(Array.isArray(kv[0]!.value)).toBe(true);

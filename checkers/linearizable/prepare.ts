@@ -10,6 +10,7 @@
 import { badInput } from '../../src/errors.js';
 import { isClientOp, pairOps, type History } from '../../src/history.js';
 import { isPair, type Model, type ModelOp, type Partition } from './model.js';
+import { showValue, valueKey, type ValueKey } from '../values.js';
 
 export interface PrepareOptions {
   /** Split by the model's partition function (default true). */
@@ -60,7 +61,7 @@ export function prepare(history: History, model: Model<unknown>, opts: PrepareOp
       ((opts.independent ?? 'auto') === 'auto' && ops.length > 0 && ops.every((op) => isPair(op.value) && (op.f !== 'cas' || isPair(op.value[1])))));
   if (independent) {
     ops = ops.map((op) => {
-      if (!isPair(op.value)) throw badInput(`expected a [key value] tuple, got ${JSON.stringify(op.value)}`, `history op ${op.index}`);
+      if (!isPair(op.value)) throw badInput(`expected a [key value] tuple, got ${showValue(op.value, 80)}`, `history op ${op.index}`);
       return { ...op, key: op.value[0], value: op.value[1], output: isPair(op.output) ? op.output[1] : op.output };
     });
   }
@@ -78,9 +79,9 @@ export function prepare(history: History, model: Model<unknown>, opts: PrepareOp
 
   let partitions: Partition[];
   if (independent) {
-    const byKey = new Map<string, Partition>();
+    const byKey = new Map<ValueKey, Partition>();
     for (const op of kept) {
-      const k = JSON.stringify(op.key);
+      const k = valueKey(op.key);
       let p = byKey.get(k);
       if (!p) byKey.set(k, (p = { key: op.key, ops: [] }));
       p.ops.push(op);

@@ -7,6 +7,7 @@
 import type { LinearizabilityWitness, WitnessOp } from '../../src/protocols.js';
 import type { Model, ModelOp } from './model.js';
 import { Search } from './search.js';
+import { showValue } from '../values.js';
 
 export interface WitnessOptions {
   /** Wall-clock deadline (performance.now() ms) for shrinking. */
@@ -225,7 +226,7 @@ function witnessText(w: LinearizabilityWitness, failing: ModelOp, coreSize: numb
     return op ? `${pname(op.process)} ${op.label}` : `op ${i}`;
   };
   const lines: string[] = [];
-  const where = w.key !== undefined ? ` on key ${JSON.stringify(w.key)}` : '';
+  const where = w.key !== undefined ? ` on key ${showValue(w.key)}` : '';
   lines.push(`Not linearizable${where} (model ${w.model}): ${coreSize} operation${coreSize === 1 ? '' : 's'} (below, not marked relaxed or crashed) cannot be`);
   lines.push(`ordered consistently with real time, even letting every other operation take effect at any time after its invocation, or never${starts ? ',' : ':'}`);
   if (starts) lines.push(`and whatever state the ${w.model} was in before them (${starts.join(' | ')}):`);

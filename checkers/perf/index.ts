@@ -1,45 +1,14 @@
 // The `perf` checker: latency quantiles (p50/p95/p99/max) per function and outcome, and per
-// fault-window kind (taken from the nemesis ops start-*/stop-* in the history, or from the
-// test's window specs), plus throughput over time, as JSON the report draws. Always valid.
+// fault-window kind (src/fault-windows.ts), plus throughput over time, as JSON the report draws. Always valid.
 
 import type { History } from '../../src/history.js';
 import type { CheckResult, FaultWindowSpec } from '../../src/protocols.js';
 import { clientRecords, optNum, quantiles } from '../op-pairs.js';
-import { mergingOptions, registerChecker } from '../registry.js';
+import { faultWindows } from '../../src/fault-windows.js';
+import { defineChecker, mergingOptions } from '../registry.js';
+import { opt } from '../../src/plugin/options.js';
 
-export interface FaultWindow { name: string; start: number; end: number }
-
-/** Fault windows: a window opens at a start op's invocation and closes at its stop's completion. */
-export function faultWindows(history: History, specs?: FaultWindowSpec[]): FaultWindow[] {
-  const kindOf = (f: string): { name: string; start: boolean } | undefined => {
-    if (specs?.length) {
-      for (const s of specs) {
-        if (s.start.includes(f)) return { name: s.name, start: true };
-        if (s.stop.includes(f)) return { name: s.name, start: false };
-      }
-      return undefined;
-    }
-    const m = /^(start|stop)-(.+)$/.exec(f);
-    if (m) return { name: m[2]!, start: m[1] === 'start' };
-    if (f === 'start' || f === 'stop') return { name: 'fault', start: f === 'start' };
-    return undefined;
-  };
-  const open = new Map<string, number>();
-  const out: FaultWindow[] = [];
-  for (const op of history) {
-    if (op.process !== 'nemesis') continue;
-    const k = kindOf(op.f);
-    if (!k) continue;
-    if (k.start && op.type === 'invoke' && !open.has(k.name)) open.set(k.name, op.time);
-    if (!k.start && op.type !== 'invoke' && open.has(k.name)) {
-      out.push({ name: k.name, start: open.get(k.name)!, end: op.time });
-      open.delete(k.name);
-    }
-  }
-  const last = history.length ? history[history.length - 1]!.time : 0;
-  for (const [name, start] of open) out.push({ name, start, end: last });
-  return out.sort((a, b) => a.start - b.start);
-}
+export { faultWindows } from '../../src/fault-windows.js';
 
 export function checkPerf(history: History, opts: { windows?: FaultWindowSpec[]; bucketNs?: number; maxPoints?: number } = {}): CheckResult {
   const recs = clientRecords(history).filter((r) => r.retNs !== null);
@@ -87,9 +56,13 @@ export function checkPerf(history: History, opts: { windows?: FaultWindowSpec[];
 
 const ms = (ns: number | undefined): string => (ns === undefined ? '-' : `${(ns / 1e6).toFixed(1)}ms`);
 
-registerChecker({
+defineChecker({
   name: 'perf',
-  description: 'latency quantiles per function and fault window, throughput over time (always valid)',
+  options: {
+    windows: opt.json({ doc: "fault window specs (default: the run's, else from the nemesis ops)" }),
+    bucketNs: opt.number({ min: 1, doc: 'throughput bucket in ns (default: about 200 buckets)' }),
+  },
+  doc: 'latency quantiles per function and fault window, throughput over time (always valid)',
   create: mergingOptions('perf', (h, a) => {
     const specs = Array.isArray(a.windows) ? (a.windows as FaultWindowSpec[]) : undefined;
     return checkPerf(h, { windows: specs ?? (a.test?.windows as FaultWindowSpec[] | undefined), bucketNs: optNum(a.bucketNs) });

@@ -9,8 +9,9 @@
 
 import type { History } from '../../src/history.js';
 import type { AnomalyRef, CheckOptions, CheckResult } from '../../src/protocols.js';
-import { clientRecords, firstAnomalies, optBool, show, valueKey, type OpRecord } from '../op-pairs.js';
-import { mergingOptions, registerChecker } from '../registry.js';
+import { clientRecords, firstAnomalies, optBool, show, valueKey, type OpRecord, type ValueKey } from '../op-pairs.js';
+import { defineChecker, mergingOptions } from '../registry.js';
+import { opt } from '../../src/plugin/options.js';
 
 interface Deq { rec: OpRecord; value: unknown }
 
@@ -28,11 +29,11 @@ function dequeued(recs: OpRecord[]): Deq[] {
 export function checkTotalQueue(history: History, opts: { allowDuplicates?: boolean } = {}): CheckResult {
   // Multisets (Jepsen's): the same value may legitimately be enqueued, and dequeued, twice.
   const recs = clientRecords(history);
-  const attempts = new Map<string | number, number>(); // enqueues not known to have failed
-  const acked = new Map<string | number, number>();
-  const crashed = new Map<string | number, number>();
-  const valueOf = new Map<string | number, unknown>();
-  const inc = (m: Map<string | number, number>, k: string | number): number => {
+  const attempts = new Map<ValueKey, number>(); // enqueues not known to have failed
+  const acked = new Map<ValueKey, number>();
+  const crashed = new Map<ValueKey, number>();
+  const valueOf = new Map<ValueKey, unknown>();
+  const inc = (m: Map<ValueKey, number>, k: ValueKey): number => {
     const n = (m.get(k) ?? 0) + 1;
     m.set(k, n);
     return n;
@@ -44,7 +45,7 @@ export function checkTotalQueue(history: History, opts: { allowDuplicates?: bool
     inc(attempts, k);
     inc(r.type === 'ok' ? acked : crashed, k);
   }
-  const dequeues = new Map<string | number, number>();
+  const dequeues = new Map<ValueKey, number>();
   const anomalies: AnomalyRef[] = [];
   const unexpected: unknown[] = [];
   const duplicated: unknown[] = [];
@@ -100,10 +101,10 @@ export function checkQueue(history: History): CheckResult {
     if (r.complete) evs.push({ at: r.complete.index, end: true, r });
   }
   evs.sort((a, b) => a.at - b.at);
-  const begun = new Map<string | number, number>(); // enqueues invoked (maybe in the queue)
-  const sure = new Map<string | number, number>(); // acknowledged and not yet dequeued
-  const taken = new Map<string | number, number>();
-  const early = new Map<string | number, number>(); // dequeued before their enqueue was acknowledged
+  const begun = new Map<ValueKey, number>(); // enqueues invoked (maybe in the queue)
+  const sure = new Map<ValueKey, number>(); // acknowledged and not yet dequeued
+  const taken = new Map<ValueKey, number>();
+  const early = new Map<ValueKey, number>(); // dequeued before their enqueue was acknowledged
   let sureCount = 0;
   let uncertainDequeues = 0; // dequeues in flight or crashed: each may have taken one element
   const anomalies: AnomalyRef[] = [];
@@ -176,16 +177,17 @@ export function checkQueue(history: History): CheckResult {
 
 const fmt = (r: CheckResult): string => [String(r.summary ?? ''), ...(r.anomalies ?? []).slice(0, 10).map((a) => `  history index ${a.index}: ${a.message}`)].join('\n');
 
-registerChecker({
+defineChecker({
   name: 'total-queue',
-  description: 'queue: every acknowledged enqueue dequeued, nothing unexpected (allowDuplicates=false: exactly once)',
+  options: { allowDuplicates: opt.boolean({ default: true, doc: 'false: exactly-once delivery (a duplicate is invalid)' }) },
+  doc: 'queue: every acknowledged enqueue dequeued, nothing unexpected (allowDuplicates=false: exactly once)',
   create: mergingOptions('total-queue', (h, a) => checkTotalQueue(h, { allowDuplicates: optBool(a.allowDuplicates) })),
   format: fmt,
 });
 
-registerChecker({
+defineChecker({
   name: 'queue',
-  description: 'unordered queue: dequeues return enqueued, not yet dequeued elements; no false empties',
+  doc: 'unordered queue: dequeues return enqueued, not yet dequeued elements; no false empties',
   create: (_opts: CheckOptions) => ({ name: 'queue', check: (h) => checkQueue(h) }),
   format: fmt,
 });

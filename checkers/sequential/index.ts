@@ -5,14 +5,17 @@
 
 import type { History } from '../../src/history.js';
 import type { CheckOptions, CheckResult, LinearizabilityWitness } from '../../src/protocols.js';
-import { optBool, optNum, optStr } from '../op-pairs.js';
-import { mergingOptions, registerChecker } from '../registry.js';
+import { optBool, optJsonValue, optNum, optStr } from '../op-pairs.js';
+import { defineChecker, mergingOptions } from '../registry.js';
 import { buildProblem, describeOp, WRITE, type ScOp, type ScProblem } from './problem.js';
 import { mergeKeyOrders } from './merge.js';
 import { closeUnderProducers, searchWithPrefixes } from './prefix.js';
 import { saturate, type SaturationCycle } from './saturate.js';
 import { searchSC } from './search.js';
 import { explain, shrink, witnessOpOf } from './witness.js';
+import { showValue } from '../values.js';
+import { timeLimitMs } from '../budget.js';
+import { opt } from '../../src/plugin/options.js';
 
 export interface SequentialOptions extends CheckOptions {
   model?: string;
@@ -40,7 +43,7 @@ function invalid(p: ScProblem, failing: ScOp[], start: number, deadline: number,
   return {
     valid: false,
     model: p.model,
-    summary: `not sequentially consistent${key !== undefined ? ` (key ${JSON.stringify(key)})` : ''}: ${small.length} ops cannot be ordered`,
+    summary: `not sequentially consistent${key !== undefined ? ` (key ${showValue(key)})` : ''}: ${small.length} ops cannot be ordered`,
     witness,
     anomalies: [{ index: failOp.rec.index, message: `${describeOp(p, failOp)} cannot be placed in any order that respects process order` }],
     stats: { ops: p.ops.length, keys: p.keys.length, states, ms: Date.now() - start, ...(p.keys.length > 1 ? { perKey } : {}) },
@@ -76,7 +79,7 @@ function invalidByCycle(p: ScProblem, cycle: SaturationCycle, start: number, dea
 export async function checkSequential(history: History, opts: SequentialOptions = {}): Promise<CheckResult> {
   const start = Date.now();
   const p = buildProblem(history, { model: opts.model, keyed: opts.keyed, init: opts.init });
-  const deadline = start + (opts.timeLimitMs ?? DEFAULT_TIME_MS);
+  const deadline = start + (timeLimitMs(opts.timeLimitMs) ?? DEFAULT_TIME_MS);
   const maxStates = opts.maxStates ?? Math.max(10_000, Math.floor((opts.memoryLimitBytes ?? DEFAULT_MEMORY) / 200));
   let states = 0;
 
@@ -104,7 +107,7 @@ export async function checkSequential(history: History, opts: SequentialOptions 
     for (const [k, ops] of byKey) {
       const { r: { result: r, ops: failing }, states: n } = searchWithPrefixes(p, ops, { maxStates, deadline });
       states += n;
-      perKey[JSON.stringify(p.keys[k])] = String(r.valid);
+      perKey[showValue(p.keys[k])] = String(r.valid);
       if (r.valid === false) return invalid(p, failing, start, deadline, states, perKey, p.keys[k]);
       if (r.valid === true && r.order) orders.push(r.order);
       // Yield between keys so a long check does not starve the event loop.
@@ -149,10 +152,16 @@ export async function checkSequential(history: History, opts: SequentialOptions 
   return invalid(p, failing, start, deadline, states, perKey);
 }
 
-export const sequentialPlugin = {
+export const sequentialPlugin = defineChecker({
   name: 'sequential',
-  description: 'sequential consistency of register / cas-register / kv histories (one total order respecting process order)',
-  create: mergingOptions('sequential', (h, a) => checkSequential(h, { ...a, model: optStr(a.model), keyed: optBool(a.keyed), maxStates: optNum(a.maxStates) })),
+  options: {
+    model: opt.string({ default: 'cas-register', doc: 'register, cas-register or kv' }),
+    keyed: opt.boolean({ doc: 'values are [key, value]: a map of registers (default: detected)' }),
+    maxStates: opt.number({ integer: true, min: 1, doc: 'search states before giving up (unknown)' }),
+    init: opt.json({ doc: 'the initial value (JSON; big integers stay exact)' }),
+  },
+  doc: 'sequential consistency of register / cas-register / kv histories (one total order respecting process order)',
+  create: mergingOptions('sequential', (h, a) => checkSequential(h, { ...a, model: optStr(a.model), keyed: optBool(a.keyed), maxStates: optNum(a.maxStates), init: optJsonValue(a.init, '--opt init') })),
   format(result: CheckResult): string {
     const lines = [String(result.summary ?? '')];
     const w = result.witness as LinearizabilityWitness | undefined;
@@ -161,6 +170,4 @@ export const sequentialPlugin = {
     if (s) lines.push(`(${s.states ?? 0} states explored in ${s.ms ?? 0} ms)`);
     return lines.join('\n');
   },
-};
-
-registerChecker(sequentialPlugin);
+});

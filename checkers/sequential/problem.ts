@@ -5,6 +5,7 @@
 import type { History } from '../../src/history.js';
 import { badInput } from '../../src/errors.js';
 import { clientRecords, type OpRecord } from '../op-pairs.js';
+import { canonicalJson, showValue } from '../values.js';
 
 export const READ = 0;
 export const WRITE = 1;
@@ -80,7 +81,7 @@ export function buildProblem(history: History, opts: ProblemOptions = {}): ScPro
   const valIds = new Map<string, number>();
   const values: unknown[] = [];
   const intern = (v: unknown): number => {
-    const s = JSON.stringify(v === undefined ? null : v);
+    const s = canonicalJson(v);
     let id = valIds.get(s);
     if (id === undefined) {
       id = values.length;
@@ -90,7 +91,7 @@ export function buildProblem(history: History, opts: ProblemOptions = {}): ScPro
     return id;
   };
   const internKey = (k: unknown): number => {
-    const s = JSON.stringify(k);
+    const s = canonicalJson(k);
     let id = keyIds.get(s);
     if (id === undefined) {
       id = keys.length;
@@ -117,7 +118,7 @@ export function buildProblem(history: History, opts: ProblemOptions = {}): ScPro
     let payload: unknown;
     if (keyed) {
       const src = kind === READ ? r.complete?.value : r.invoke.value;
-      if (!isPair(src)) throw badInput(`expected a [key, value] tuple, got ${JSON.stringify(src)}`, `history index ${(kind === READ ? r.complete : r.invoke)?.index}`);
+      if (!isPair(src)) throw badInput(`expected a [key, value] tuple, got ${showValue(src, 80)}`, `history index ${(kind === READ ? r.complete : r.invoke)?.index}`);
       key = internKey(src[0]);
       payload = src[1];
     } else {
@@ -126,7 +127,7 @@ export function buildProblem(history: History, opts: ProblemOptions = {}): ScPro
     let a: number;
     let b = -1;
     if (kind === CAS) {
-      if (!isPair(payload)) throw badInput(`cas expects [from, to], got ${JSON.stringify(payload)}`, `history index ${r.invoke.index}`);
+      if (!isPair(payload)) throw badInput(`cas expects [from, to], got ${showValue(payload, 80)}`, `history index ${r.invoke.index}`);
       a = intern(payload[0]);
       b = intern(payload[1]);
     } else {
@@ -139,8 +140,8 @@ export function buildProblem(history: History, opts: ProblemOptions = {}): ScPro
 
 /** How the witness prints an op: "write 3", "read → 3", "cas 1→4" (with the key if keyed). */
 export function describeOp(p: ScProblem, op: ScOp): string {
-  const v = (i: number): string => JSON.stringify(p.values[i]) ?? 'nil';
-  const k = p.keyed ? `${JSON.stringify(p.keys[op.key])} ` : '';
+  const v = (i: number): string => showValue(p.values[i]);
+  const k = p.keyed ? `${showValue(p.keys[op.key])} ` : '';
   const crashed = op.required ? '' : ' (crashed)';
   if (op.kind === READ) return `read ${k}→ ${v(op.a)}`;
   if (op.kind === WRITE) return `write ${k}${v(op.a)}${crashed}`;

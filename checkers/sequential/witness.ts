@@ -8,6 +8,7 @@ import type { LinearizabilityWitness, WitnessOp } from '../../src/protocols.js';
 import { CAS, READ, WRITE, describeOp, type ScOp, type ScProblem } from './problem.js';
 import { searchSC, type SearchResult } from './search.js';
 import { isClosed, prefixAt } from './prefix.js';
+import { showValue } from '../values.js';
 
 export interface ShrinkBudget {
   /** Date.now() after which shrinking stops and keeps what it has. */
@@ -119,12 +120,12 @@ export function explain(p: ScProblem, ops: readonly ScOp[], deadline: number, ke
     const o = i < l.length ? byId.get(l[i]!) : undefined;
     if (o && o.required && (!failing || o.rec.invoke.index < failing.rec.invoke.index)) failing = o;
   });
-  const vname = (i: number): string => JSON.stringify(p.values[i]) ?? 'nil';
+  const vname = (i: number): string => showValue(p.values[i]);
   const stateText = p.keyed
-    ? [...new Set(ops.map((o) => o.key))].map((k) => `${JSON.stringify(p.keys[k])}=${vname(r.deepestState?.[k] ?? p.init)}`).join(', ')
+    ? [...new Set(ops.map((o) => o.key))].map((k) => `${showValue(p.keys[k])}=${vname(r.deepestState?.[k] ?? p.init)}`).join(', ')
     : vname(r.deepestState?.[0] ?? p.init);
   const lines: string[] = [];
-  const where = key !== undefined ? ` on key ${JSON.stringify(key)}` : '';
+  const where = key !== undefined ? ` on key ${showValue(key)}` : '';
   lines.push(`Not sequentially consistent (${p.model}${where}): no single order of these ${ops.length} ops keeps every process's own order and the register semantics.`);
   const procs = [...new Set(sorted.map((o) => o.process))];
   for (const q of procs) {

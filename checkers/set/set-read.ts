@@ -2,7 +2,8 @@
 
 import type { History } from '../../src/history.js';
 import { badInput } from '../../src/errors.js';
-import { clientRecords, valueKey, type OpRecord } from '../op-pairs.js';
+import { showValue } from '../values.js';
+import { clientRecords, valueKey, type OpRecord, type ValueKey } from '../op-pairs.js';
 
 export interface SetHistory {
   /** Element values by id. */
@@ -11,7 +12,7 @@ export interface SetHistory {
   adds: (OpRecord | undefined)[];
   /** ok reads in invocation order, each with its element ids. */
   reads: { rec: OpRecord; ids: Int32Array; final: boolean }[];
-  idOf: Map<string | number, number>;
+  idOf: Map<ValueKey, number>;
 }
 
 /** Keep the most definite add of an element: ok over info over fail. */
@@ -31,7 +32,7 @@ function defaultAddF(history: History): string {
 
 export function readSetHistory(history: History, addFOpt?: string, readF = 'read'): SetHistory {
   const addF = addFOpt ?? defaultAddF(history);
-  const idOf = new Map<string | number, number>();
+  const idOf = new Map<ValueKey, number>();
   const elements: unknown[] = [];
   const adds: (OpRecord | undefined)[] = [];
   // Integer elements (the common case) are looked up in a flat table, others in a Map.
@@ -72,7 +73,7 @@ export function readSetHistory(history: History, addFOpt?: string, readF = 'read
     } else if (r.f === readF && r.type === 'ok') {
       const v = r.complete?.value;
       if (v === null || v === undefined) continue;
-      if (!Array.isArray(v)) throw badInput(`a set read must return an array of elements, got ${JSON.stringify(v).slice(0, 80)}`, `history index ${r.index}`);
+      if (!Array.isArray(v)) throw badInput(`a set read must return an array of elements, got ${showValue(v, 80)}`, `history index ${r.index}`);
       const ids = new Int32Array(v.length);
       for (let i = 0; i < v.length; i++) {
         const x = v[i];

@@ -2,25 +2,28 @@
 
 import type { History } from '../../src/history.js';
 import type { AnomalyRef, CheckResult } from '../../src/protocols.js';
-import { clientRecords, firstAnomalies, optStr, show, valueKey } from '../op-pairs.js';
-import { mergingOptions, registerChecker } from '../registry.js';
+import { clientRecords, firstAnomalies, optStr, show, valueKey, type ValueKey } from '../op-pairs.js';
+import { defineChecker, mergingOptions } from '../registry.js';
+import { isNumeric } from '../values.js';
+import { opt } from '../../src/plugin/options.js';
 
 export function checkUniqueIds(history: History, f = 'generate'): CheckResult {
-  const seen = new Map<string | number, number>(); // id → first history index
-  const dups = new Map<string | number, { id: unknown; indices: number[] }>();
+  const seen = new Map<ValueKey, number>(); // id → first history index
+  const dups = new Map<ValueKey, { id: unknown; indices: number[] }>();
   let attempted = 0;
   let acknowledged = 0;
-  let min: number | undefined;
-  let max: number | undefined;
+  // Ids are usually integers, often 64-bit ones (bigint past 2^53): compare them exactly.
+  let min: number | bigint | undefined;
+  let max: number | bigint | undefined;
   for (const r of clientRecords(history)) {
     if (r.f !== f) continue;
     attempted++;
     if (r.type !== 'ok') continue;
     acknowledged++;
     const id = r.complete!.value;
-    if (typeof id === 'number') {
-      min = min === undefined ? id : Math.min(min, id);
-      max = max === undefined ? id : Math.max(max, id);
+    if (isNumeric(id)) {
+      if (min === undefined || id < min) min = id;
+      if (max === undefined || id > max) max = id;
     }
     const k = valueKey(id);
     const first = seen.get(k);
@@ -45,9 +48,10 @@ export function checkUniqueIds(history: History, f = 'generate'): CheckResult {
   };
 }
 
-registerChecker({
+defineChecker({
   name: 'unique-ids',
-  description: 'unique id generation: no id returned twice',
+  doc: 'unique id generation: no id returned twice',
+  options: { f: opt.string({ default: 'generate', doc: 'the f of the ops that return an id' }) },
   create: mergingOptions('unique-ids', (h, a) => checkUniqueIds(h, optStr(a.f) ?? 'generate')),
   format(r) {
     const d = (r.duplicated as { id: unknown; count: number }[]) ?? [];

@@ -1,15 +1,15 @@
-// Registers a built-in target: a node program of dbs/<name>/ run as N processes behind the
+// Declares a built-in target: a node program of dbs/<name>/ run as N processes behind the
 // fault-injecting Maelstrom router, with its documented bugs.
 
 import { builtinNodeCommand } from './command.js';
 import { MaelstromDb } from '../../src/maelstrom/db.js';
+import { maelstromClients, maelstromDbOptions } from '../../src/maelstrom/db-options.js';
 import type { MaelstromWorkload } from '../../src/maelstrom/workload-client.js';
-import { checkBug, requestTimeoutMs } from '../../src/maelstrom/db-options.js';
-import { registerDb } from '../registry.js';
+import { defineDb } from '../../src/plugin/registry.js';
 
 export interface BuiltinSpec {
   name: string;
-  description: string;
+  doc: string;
   /** The node program: the URL of its module, e.g. `new URL('./node.js', import.meta.url)`. */
   program: URL;
   workloads: readonly MaelstromWorkload[];
@@ -20,26 +20,18 @@ export interface BuiltinSpec {
   raftStatus?: boolean;
 }
 
-export function registerBuiltinDb(spec: BuiltinSpec): void {
-  registerDb({
+export function defineBuiltinDb(spec: BuiltinSpec) {
+  return defineDb({
     name: spec.name,
-    description: spec.description,
-    workloads: spec.workloads,
+    doc: spec.doc,
+    options: maelstromDbOptions,
     bugs: spec.bugs,
     defaultNodes: spec.defaultNodes,
     eventuallyConsistent: spec.eventuallyConsistent,
-    create(opts) {
-      checkBug(spec.name, opts.bug, spec.bugs);
-      const { command, args } = builtinNodeCommand(spec.program, opts.bug);
-      return new MaelstromDb({
-        name: spec.name,
-        command,
-        args,
-        nodes: opts.nodes || spec.defaultNodes,
-        workloads: spec.workloads,
-        requestTimeoutMs: requestTimeoutMs(opts),
-        raftStatus: spec.raftStatus,
-      });
+    create({ nodes, bug, options }) {
+      const { command, args } = builtinNodeCommand(spec.program, bug);
+      return new MaelstromDb({ name: spec.name, command, args, nodes, workloads: spec.workloads, requestTimeoutMs: options['timeout-ms'], raftStatus: spec.raftStatus });
     },
+    clients: maelstromClients(spec.workloads),
   });
 }

@@ -1,9 +1,9 @@
 // Clients for etcd 3.4 through the etcd3 package, each bound to one node's endpoint, for the
-// register, set, lock and list-append workloads. Retries are off (a retried write could
+// register, set and list-append workloads (the lock is in lease-lock.ts). Retries are off (a retried write could
 // apply twice and turn a real outcome into a false one); errors are classified as definite
 // (`fail`: the op surely did not happen) or indefinite (`info`).
 
-import type { Etcd3, IOptions, Lock } from 'etcd3';
+import type { Etcd3, IOptions } from 'etcd3';
 import { createRequire } from 'node:module';
 
 /** etcd3 (gRPC, protobufs) is loaded on first use: start-up of runs without etcd stays fast. */
@@ -11,6 +11,7 @@ let lib: typeof import('etcd3') | undefined;
 const etcd3 = (): typeof import('etcd3') => (lib ??= createRequire(import.meta.url)('etcd3') as typeof import('etcd3'));
 import type { Client, Completion, Invocation, Test } from '../../src/protocols.js';
 import { FaultlineError } from '../../src/errors.js';
+import type { Endpoint, Endpoints } from '../../src/docker/container-db.js';
 
 export interface EtcdClientConfig {
   /** Endpoint URL of a node: http://ip:2379. */
@@ -21,6 +22,20 @@ export interface EtcdClientConfig {
   lockTtlS: number;
   /** Prepended to every key: a run's own namespace on a cluster that holds other data. */
   prefix?: string;
+}
+
+/** A node's client URL: as the user gave it (an existing cluster), else http://host:port. */
+export const etcdUrl = (e: Endpoint): string => e.url ?? `http://${e.host}:${e.port}`;
+
+/** The client settings of a db's options; on an existing cluster keys go under the run's prefix. */
+export function etcdConfig(db: Endpoints<{ reads: 'linearizable' | 'serializable'; 'timeout-ms': number; 'lock-ttl': number }>, test: Test): EtcdClientConfig {
+  return {
+    endpoint: (n) => etcdUrl(db.endpoint(n)),
+    reads: db.options.reads,
+    timeoutMs: db.options['timeout-ms'],
+    lockTtlS: db.options['lock-ttl'],
+    ...(db.shared ? { prefix: `faultline/${test.runId}/` } : {}),
+  };
 }
 
 type FaultHandling = NonNullable<IOptions['faultHandling']>;
@@ -164,64 +179,6 @@ export class EtcdSetClient extends EtcdClientBase {
   }
 }
 
-/**
- * etcd3's Lock: a lease (TTL cfg.lockTtlS, kept alive by the client) and a key created under it
- * only if absent (a try-lock: a held lock makes acquire fail at once, definitely).
- * Mutual exclusion holds only while the lease lives. If the holder's node, or the holder itself,
- * is paused or partitioned longer than the TTL, the lease expires on the majority, the key goes,
- * and another client acquires the lock while the first still believes it holds it: two holders.
- * That is etcd's documented behaviour (locks need fencing tokens for safety), and the mutex
- * checker reports it as a violation under pause/partition faults.
- */
-export class EtcdLockClient extends EtcdClientBase {
-  private held?: Lock;
-  protected fresh(): EtcdClientBase {
-    return new EtcdLockClient(this.cfg);
-  }
-
-  async invoke(_test: Test, op: Invocation): Promise<Completion> {
-    if (!this.etcd) throw new FaultlineError('INTERNAL', 'etcd client used before open');
-    if (op.f === 'acquire') {
-      if (this.held) return { type: 'fail', error: 'already-held' };
-      const lock = this.etcd.lock(`${this.cfg.prefix ?? ''}faultline-lock`).ttl(this.cfg.lockTtlS).options({ deadline: Date.now() + this.cfg.timeoutMs });
-      try {
-        await lock.acquire();
-        this.held = lock;
-        return { type: 'ok', value: op.value };
-      } catch (e) {
-        // The try-lock's comparison failed: the lease is revoked by etcd3 and nothing was taken.
-        if (e instanceof etcd3().EtcdLockFailedError) return { type: 'fail', error: 'lock-held' };
-        // Unknown: we may hold it. Revoke the lease so we surely do not from now on.
-        try {
-          await lock.release();
-        } catch {
-          // lease never granted, or unreachable: the lease expires after its TTL anyway
-        }
-        return errorCompletion(e, false);
-      }
-    }
-    if (op.f === 'release') {
-      if (!this.held) return { type: 'fail', error: 'not-held' };
-      const lock = this.held;
-      this.held = undefined;
-      try {
-        await lock.release();
-        return { type: 'ok', value: op.value };
-      } catch (e) {
-        // The lease may or may not be revoked; it expires after its TTL in any case.
-        return { type: 'info', error: message(e).split('\n')[0] };
-      }
-    }
-    throw new FaultlineError('UNSUPPORTED', `lock client has no op ${op.f}`);
-  }
-
-  override async close(): Promise<void> {
-    await this.held?.release().catch(() => {});
-    this.held = undefined;
-    await super.close();
-  }
-}
-
 type MicroOp = [string, unknown, unknown];
 
 /**
@@ -282,4 +239,35 @@ export class EtcdListAppendClient extends EtcdClientBase {
       return errorCompletion(e, !sent);
     }
   }
+}
+
+/** Nodes whose status says they lead (a partitioned old leader may still say so). */
+export async function etcdLeaders(nodes: readonly string[], endpoint: (node: string) => string): Promise<string[]> {
+  const out: string[] = [];
+  await Promise.all(
+    nodes.map(async (node) => {
+      const c = connectEtcd(endpoint(node), 1000);
+      try {
+        const s = await c.maintenance.status();
+        if (s.leader !== '0' && s.leader === s.header.member_id) out.push(node);
+      } catch {
+        // down, paused or cut off: it cannot be asked, so it is not named
+      } finally {
+        c.close();
+      }
+    }),
+  );
+  return out.sort();
+}
+
+/** Resolves when the member at `url` answers /health with a leader; rejects saying what is wrong. */
+export async function etcdHealthy(url: string, timeoutMs: number): Promise<void> {
+  let body: string;
+  try {
+    body = await (await fetch(`${url}/health`, { signal: AbortSignal.timeout(timeoutMs) })).text();
+  } catch (e) {
+    const c = (e as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(c?.code ?? c?.message ?? (e as Error).message);
+  }
+  if (!/"health":\s*"true"/.test(body)) throw new Error(`unhealthy: ${body.trim().slice(0, 200)}`);
 }

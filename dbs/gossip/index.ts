@@ -1,12 +1,12 @@
 // Db plugin `gossip`: the built-in eventually consistent set and counter
 // (dbs/gossip/node.ts), replicated by anti-entropy through the Maelstrom router.
 
-import { GOSSIP_BUGS } from '../builtin/bugs.js';
-import { registerBuiltinDb } from '../builtin/register.js';
+import { GOSSIP_BUGS } from './bugs.js';
+import { defineBuiltinDb } from '../builtin/register.js';
 
-registerBuiltinDb({
+defineBuiltinDb({
   name: 'gossip',
-  description: 'built-in gossip-replicated grow-only set and PN-counter (eventually consistent)',
+  doc: 'built-in gossip-replicated grow-only set and PN-counter (eventually consistent)',
   program: new URL('./node.js', import.meta.url),
   workloads: ['set', 'counter'],
   bugs: GOSSIP_BUGS,

@@ -14,7 +14,7 @@
 import { existsSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ERR, type Body } from '../../src/maelstrom/protocol.js';
-import { GOSSIP_BUGS } from '../builtin/bugs.js';
+import { GOSSIP_BUGS } from './bugs.js';
 import { NodeRuntime } from '../builtin/node-runtime.js';
 
 const GOSSIP_MS = 100;

@@ -8,8 +8,9 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { badArgument } from '../../src/errors.js';
 import { MaelstromDb } from '../../src/maelstrom/db.js';
-import { requestTimeoutMs } from '../../src/maelstrom/db-options.js';
-import { registerDb, type DbOptions } from '../registry.js';
+import { maelstromClients, maelstromDbOptions } from '../../src/maelstrom/db-options.js';
+import { opt } from '../../src/plugin/options.js';
+import { defineDb } from '../../src/plugin/registry.js';
 
 const require = createRequire(import.meta.url);
 
@@ -36,25 +37,20 @@ export function binCommand(bin: string, extraArgs: string[] = []): { command: st
   }
 }
 
-export function createMaelstromDb(opts: DbOptions): MaelstromDb {
-  if (!opts.bin) throw badArgument('db maelstrom needs --bin PROGRAM', '--bin');
-  const extra = opts.dbOptions['args']?.split(/\s+/).filter(Boolean) ?? [];
-  const { command, args } = binCommand(opts.bin, extra);
-  return new MaelstromDb({
-    name: 'maelstrom',
-    command,
-    args,
-    env: opts.bug ? { FAULTLINE_BUG: opts.bug } : undefined,
-    nodes: opts.nodes || 3,
-    workloads: ['register', 'set', 'counter'],
-    requestTimeoutMs: requestTimeoutMs(opts),
-  });
-}
+const WORKLOADS = ['register', 'set', 'counter'] as const;
 
-registerDb({
+defineDb({
   name: 'maelstrom',
-  description: 'an external program speaking the Maelstrom protocol (--bin PROGRAM; --db-option args="...")',
-  workloads: ['register', 'set', 'counter'],
+  doc: 'an external program speaking the Maelstrom protocol (--bin PROGRAM)',
+  options: {
+    ...maelstromDbOptions,
+    args: opt.string({ doc: 'extra command-line arguments for PROGRAM, space-separated', placeholder: '"arg ..."' }),
+  },
   defaultNodes: 3,
-  create: createMaelstromDb,
+  create({ nodes, bug, bin, options }) {
+    if (!bin) throw badArgument('db maelstrom needs --bin PROGRAM', '--bin');
+    const { command, args } = binCommand(bin, options.args?.split(/\s+/).filter(Boolean) ?? []);
+    return new MaelstromDb({ name: 'maelstrom', command, args, env: bug ? { FAULTLINE_BUG: bug } : undefined, nodes, workloads: WORKLOADS, requestTimeoutMs: options['timeout-ms'] });
+  },
+  clients: maelstromClients(WORKLOADS),
 });

@@ -1,12 +1,12 @@
 // Db plugin `raft`: the built-in Raft key-value store (dbs/raft/node.ts), faultline's
 // default target. N node processes (default 5) behind the fault-injecting Maelstrom router.
 
-import { RAFT_BUGS } from '../builtin/bugs.js';
-import { registerBuiltinDb } from '../builtin/register.js';
+import { RAFT_BUGS } from './bugs.js';
+import { defineBuiltinDb } from '../builtin/register.js';
 
-registerBuiltinDb({
+defineBuiltinDb({
   name: 'raft',
-  description: 'built-in Raft-replicated key-value store and set (linearizable unless a --bug is switched on)',
+  doc: 'built-in Raft-replicated key-value store and set (linearizable unless a --bug is switched on)',
   program: new URL('./node.js', import.meta.url),
   workloads: ['register', 'set'],
   bugs: RAFT_BUGS,

@@ -26,7 +26,7 @@
 //   acknowledged writes are lost. Breaks linearizability (register) and loses set elements.
 
 import { ERR, type Body, type Message } from '../../src/maelstrom/protocol.js';
-import { RAFT_BUGS } from '../builtin/bugs.js';
+import { RAFT_BUGS } from './bugs.js';
 import { isReadOp, KvState, requestToOp, type KvOp } from '../builtin/kv-state.js';
 import { NodeRuntime } from '../builtin/node-runtime.js';
 import { RaftStorage } from './storage.js';

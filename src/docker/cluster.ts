@@ -12,6 +12,7 @@ import { connectDocker, dockerError, dockerName, isGoneOrUnchanged, LABEL, NODE_
 import { onTeardown } from './teardown.js';
 import { demux, execIn, type ExecResult } from './exec.js';
 import { waitFor, type WaitStrategy } from './wait.js';
+import { tarFiles, untarFirst } from './tar.js';
 
 export type { WaitStrategy } from './wait.js';
 
@@ -22,6 +23,10 @@ export interface ClusterSpec {
   /** The command each node runs, given its name and the address of every node. */
   command(node: string, ips: Readonly<Record<string, string>>): string[];
   env?: (node: string, ips: Readonly<Record<string, string>>) => Record<string, string>;
+  /** Linux capabilities the containers get (e.g. NET_ADMIN for test hosts that run their own iptables). */
+  capAdd?: string[];
+  /** Files (path → content) put into each node's container before it first starts: config files. */
+  files?: (node: string, ips: Readonly<Record<string, string>>) => Record<string, string>;
   /** Mount point of the node's data volume (kept across kill/start). */
   dataPath: string;
   /** When a node counts as ready. */
@@ -171,6 +176,7 @@ export class DockerCluster {
       HostConfig: {
         NetworkMode: this.networkName,
         Init: this.spec.init ?? false,
+        ...(this.spec.capAdd ? { CapAdd: this.spec.capAdd } : {}),
         Mounts: [{ Type: 'volume', Source: this.volumeName(node), Target: this.spec.dataPath }],
         RestartPolicy: { Name: 'no' },
         LogConfig: { Type: 'json-file', Config: { 'max-size': '50m' } },
@@ -179,6 +185,8 @@ export class DockerCluster {
         EndpointsConfig: { [this.networkName]: { IPAMConfig: { IPv4Address: this.ip(node) }, Aliases: [node] } },
       },
     });
+    const files = this.spec.files?.(node, this.ipOf);
+    if (files && Object.keys(files).length) await c.putArchive(tarFiles(files), { path: '/' });
     this.containers.set(node, c);
   }
 
@@ -283,6 +291,33 @@ export class DockerCluster {
           out.push(p);
         } catch (e) {
           if (!isGoneOrUnchanged(e)) throw dockerError('copying logs', e, node);
+        }
+      }),
+    );
+    return out.sort();
+  }
+
+  /**
+   * Copies a file from inside each node (a server's own log file) to `<dir>/<node>/<basename>`;
+   * nodes where it does not exist are skipped. Returns the paths written.
+   */
+  async copyFile(path: string, dir: string): Promise<string[]> {
+    const out: string[] = [];
+    await Promise.all(
+      this.nodes.map(async (node) => {
+        if (!this.containers.has(node)) return;
+        try {
+          const archive = (await this.container(node).getArchive({ path })) as NodeJS.ReadableStream;
+          const chunks: Buffer[] = [];
+          for await (const c of archive) chunks.push(c as Buffer);
+          const nodeDir = join(dir, node);
+          await mkdir(nodeDir, { recursive: true });
+          const p = join(nodeDir, path.split('/').pop()!);
+          await writeFile(p, untarFirst(Buffer.concat(chunks)));
+          out.push(p);
+        } catch (e) {
+          if ((e as { statusCode?: number })?.statusCode === 404 || isGoneOrUnchanged(e)) return;
+          throw dockerError('copying a log file', e, node);
         }
       }),
     );

@@ -105,15 +105,23 @@ export async function ensureBaseImage(opts: BuildOptions = {}): Promise<string> 
 
 /** Builds (or finds) the image for one system (docker/<system>/Dockerfile); returns its reference. */
 export async function ensureSystemImage(system: string, opts: BuildOptions = {}): Promise<string> {
-  const log = opts.log ?? quiet;
   const dir = join(RECIPES_DIR, system);
   if (!existsSync(join(dir, 'Dockerfile'))) {
     throw new FaultlineError('UNSUPPORTED', `no image recipe for system '${system}' (expected ${join(dir, 'Dockerfile')})`, '--system');
   }
+  return ensureImage(system, dir, opts);
+}
+
+/**
+ * Builds (or finds) `faultline/<name>:<hash>` from a recipe directory holding a Dockerfile whose
+ * `ARG BASE` is faultline's base image; the hash covers every file of the recipe and the base.
+ */
+export async function ensureImage(name: string, dir: string, opts: BuildOptions = {}): Promise<string> {
+  const log = opts.log ?? quiet;
   const d = await connectDocker();
   const base = opts.base ?? process.env.FAULTLINE_BASE_IMAGE ?? (await ensureBaseImage(opts));
   const hash = await recipeHash(dir, `base=${base}`);
-  const ref = `faultline/${system}:${hash}`;
+  const ref = `faultline/${name}:${hash}`;
   if (!opts.force && (await imageExists(d, ref))) return ref;
   log.info(`building image ${ref} from ${base}`);
   const files = await listFiles(dir);
@@ -124,7 +132,7 @@ export async function ensureSystemImage(system: string, opts: BuildOptions = {})
     );
     await followProgress(d, stream);
   } catch (e) {
-    throw dockerError(`building image for ${system}`, e, ref);
+    throw dockerError(`building image for ${name}`, e, ref);
   }
   log.info(`built ${ref}`);
   return ref;

@@ -17,8 +17,8 @@ describe('DockerNet rules', () => {
     await net.partition(test, { n1: ['n2', 'n3'], n2: ['n1'] });
     await net.loss(test, 0.25, ['n1']);
     const r1 = net.rules('n1');
-    expect(r1).toContain('-A INPUT -s 10.213.5.12/32 -m comment --comment faultline:r1 -j DROP');
-    expect(r1).toContain('-A INPUT -s 10.213.5.13/32 -m comment --comment faultline:r1 -j DROP');
+    expect(r1).toContain('-A INPUT -s 10.213.5.12 -m comment --comment faultline:r1 -j DROP');
+    expect(r1).toContain('-A INPUT -s 10.213.5.13 -m comment --comment faultline:r1 -j DROP');
     expect(r1).toContain('-m statistic --mode random --probability 0.25');
     expect(net.rules('n3')).not.toContain('-A INPUT');
     await net.heal(test);

@@ -1,20 +1,16 @@
-// Option handling shared by the Maelstrom-protocol db plugins (raft, gossip, maelstrom/--bin).
+// What every Maelstrom-protocol db plugin (raft, gossip, maelstrom/--bin) declares alike: the
+// client request timeout option, and one client per workload from MaelstromDb.
 
-import { badArgument } from '../errors.js';
-import type { DbOptions } from '../../dbs/registry.js';
+import type { Client } from '../protocols.js';
+import { opt } from '../plugin/options.js';
+import type { MaelstromDb } from './db.js';
+import type { MaelstromWorkload } from './workload-client.js';
 
-/** `--db-option timeout-ms=N`: client request timeout (default 1000 ms). */
-export function requestTimeoutMs(opts: DbOptions): number {
-  const raw = opts.dbOptions['timeout-ms'];
-  if (raw === undefined) return 1000;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw badArgument(`timeout-ms must be a positive number of ms, got ${JSON.stringify(raw)}`, '--db-option timeout-ms');
-  return n;
-}
+export const maelstromDbOptions = {
+  'timeout-ms': opt.number({ min: 1, default: 1000, unit: 'ms', doc: 'client request timeout: past it an op is indefinite (info)' }),
+};
 
-/** Rejects a `--bug` the db does not have, listing the ones it has. */
-export function checkBug(db: string, bug: string | undefined, bugs: Readonly<Record<string, string>>): void {
-  if (bug === undefined || bug in bugs) return;
-  const known = Object.keys(bugs);
-  throw badArgument(`db ${db} has no bug ${JSON.stringify(bug)}${known.length ? `; known bugs: ${known.join(', ')}` : ''}`, '--bug');
+/** The clients map of a db plugin whose nodes speak these workloads. */
+export function maelstromClients(workloads: readonly MaelstromWorkload[]): Record<string, (db: MaelstromDb) => Client> {
+  return Object.fromEntries(workloads.map((w) => [w, (db: MaelstromDb) => db.client(w)]));
 }

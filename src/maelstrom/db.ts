@@ -9,7 +9,7 @@ import type { Client, Db, Grudge, Net, Test } from '../protocols.js';
 import { MaelstromClient } from './client.js';
 import { Cluster } from './cluster.js';
 import { Router } from './router.js';
-import { MAELSTROM_WORKLOADS, MaelstromWorkloadClient, type MaelstromWorkload } from './workload-client.js';
+import { MaelstromWorkloadClient, type MaelstromWorkload } from './workload-client.js';
 
 export interface MaelstromDbSpec {
   name: string;
@@ -27,6 +27,7 @@ export interface MaelstromDbSpec {
 
 export class MaelstromDb implements Db {
   readonly name: string;
+  readonly backend = 'processes' as const;
   router: Router | undefined;
   cluster: Cluster | undefined;
   primaries?: (test: Test) => Promise<string[]>;
@@ -84,36 +85,23 @@ export class MaelstromDb implements Db {
     return { router: this.router, cluster: this.cluster };
   }
 
-  client(workload: string, _test?: Test): Client | undefined {
-    if (!(this.spec.workloads as readonly string[]).includes(workload)) return undefined;
-    if (!(MAELSTROM_WORKLOADS as readonly string[]).includes(workload)) return undefined;
+  /** The client of one of the spec's workloads. */
+  client(workload: MaelstromWorkload): Client {
     return new MaelstromWorkloadClient({
       router: () => this.need().router,
-      workload: workload as MaelstromWorkload,
+      workload,
       timeoutMs: this.spec.requestTimeoutMs,
     });
   }
 
-  net(): Net {
-    const router = (): Router => this.need().router;
-    return {
-      async partition(_test: Test, grudge: Grudge) {
-        router().partition(grudge);
-      },
-      async heal() {
-        router().heal();
-      },
-      async loss(_test: Test, p: number, nodes?: string[]) {
-        router().loss(p, nodes);
-      },
-      async delay(_test: Test, ms: number, jitterMs: number, nodes?: string[]) {
-        router().delay(ms, jitterMs, nodes);
-      },
-      async fast() {
-        router().fast();
-      },
-    };
-  }
+  /** The Router's faults; they act once the db is set up. */
+  readonly net: Net = {
+    partition: async (_test: Test, grudge: Grudge) => this.need().router.partition(grudge),
+    heal: async () => this.need().router.heal(),
+    loss: async (_test: Test, p: number, nodes?: string[]) => this.need().router.loss(p, nodes),
+    delay: async (_test: Test, ms: number, jitterMs: number, nodes?: string[]) => this.need().router.delay(ms, jitterMs, nodes),
+    fast: async () => this.need().router.fast(),
+  };
 
   async kill(_test: Test, node: string): Promise<void> {
     await this.need().cluster.kill(node);

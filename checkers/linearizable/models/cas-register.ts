@@ -1,7 +1,7 @@
 // Register models: `register` (read, write) and `cas-register` (read, write, cas [from, to]).
 // The state is the register's value (null = never written, Jepsen's nil).
 
-import { hashValue, isPair, sameValue, show, type Model, type ModelOp } from '../model.js';
+import { canonicalJson, hashValue, isPair, sameValue, show, type Model, type ModelOp } from '../model.js';
 
 type V = unknown;
 
@@ -61,8 +61,9 @@ function pruneUnobserved(ops: ModelOp[]): ModelOp[] {
   }
 }
 
+/** Value identity as a string (exact integers; undefined is nil). */
 function key(v: unknown): string {
-  return v === undefined ? 'null' : JSON.stringify(v);
+  return canonicalJson(v);
 }
 
 function makeRegister(name: string, withCas: boolean): Model<V> {

@@ -2,7 +2,7 @@
 // tuples. Missing keys read as "". Partitions by key (P-compositionality: keys are independent);
 // with `partition: false` the whole map is one state (Porcupine's kvNoPart).
 
-import { hashString, isPair, show, type Model, type ModelOp, type Partition } from '../model.js';
+import { canonicalJson, hashString, isPair, show, type Model, type ModelOp, type Partition } from '../model.js';
 
 /**
  * An immutable map as a key-sorted linked list without empty values (one node when split by
@@ -28,7 +28,7 @@ function polyHash(t: string, h = 0): number {
 
 function keyOf(op: ModelOp): string {
   const k = (op.value as [unknown, unknown])[0];
-  return typeof k === 'string' ? k : JSON.stringify(k);
+  return typeof k === 'string' ? k : canonicalJson(k);
 }
 
 function entryHash(k: string, vh: number, v: string): number {
@@ -60,7 +60,7 @@ function valueAt(s: KvState, k: string): string {
 }
 
 function str(v: unknown): string {
-  return v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+  return v === null || v === undefined ? '' : typeof v === 'string' ? v : canonicalJson(v);
 }
 
 const FS = ['get', 'put', 'append', 'read', 'write'];
@@ -130,7 +130,7 @@ export const kvModel: Model<KvState> = {
     return !str((read.output as [unknown, unknown])[1]).startsWith(valueAt(s, keyOf(read)));
   },
   resets: (op, read) => (op.f === 'put' || op.f === 'write') && keyOf(op) === keyOf(read),
-  symmetryKey: (op) => op.f + ' ' + JSON.stringify(op.value),
+  symmetryKey: (op) => op.f + ' ' + canonicalJson(op.value),
   describeOp(op) {
     const [k, v] = op.value as [unknown, unknown];
     const crashed = op.status === 'info' ? ' (crashed)' : '';

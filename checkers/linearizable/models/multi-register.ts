@@ -17,7 +17,7 @@ function micros(v: unknown): Micro[] {
   return Array.isArray(v) ? (v as Micro[]) : [];
 }
 
-const name = (k: unknown): string => (typeof k === 'string' ? k : JSON.stringify(k));
+const name = (k: unknown): string => (typeof k === 'string' ? k : canonicalJson(k));
 
 function describeTxn(op: ModelOp): string {
   const src = op.status === 'ok' && Array.isArray(op.output) ? op.output : op.value;

@@ -1,11 +1,13 @@
 // Combining nemesis packages (Jepsen's nemesis.combined): one nemesis that routes each op to the
 // fault that handles it, one schedule mixing all faults, one final phase healing all of them.
 
-import { FaultlineError } from '../src/errors.js';
-import type { Nemesis, NemesisPackage } from '../src/protocols.js';
-import type { OpSpec } from '../src/generator/index.js';
-import { any, faultSchedule, once, seq, type Generator } from '../src/generator/index.js';
-import { getNemesis, nemesisNames, type NemesisOptions } from './registry.js';
+import { FaultlineError } from '../errors.js';
+import type { Db, Nemesis, NemesisPackage } from '../protocols.js';
+import { parseOptions } from './options.js';
+import { requireCapabilities } from './capabilities.js';
+import { lookup, nemeses } from './registry.js';
+import type { OpSpec } from '../generator/index.js';
+import { any, faultSchedule, once, seq, type Generator } from '../generator/index.js';
 
 /**
  * The package of one fault: start ops (one or several kinds) each undone by one stop op, on the
@@ -68,14 +70,37 @@ export function combinePackages(pkgs: NemesisPackage[], intervalS: number): Neme
   };
 }
 
-/** Builds the package for `--nemesis a,b,c` ('none' or an empty list: no faults). */
-export function buildNemesis(names: string[], opts: NemesisOptions): NemesisPackage | null {
-  const wanted = names.filter((n) => n && n !== 'none');
-  if (wanted.length === 0) return null;
-  const pkgs = wanted.map((name) => {
-    const p = getNemesis(name);
-    if (!p) throw new FaultlineError('BAD_ARGUMENT', `unknown nemesis '${name}' (known: ${nemesisNames().join(', ')}, none)`, '--nemesis');
-    return p.create(opts);
+/** What `--nemesis a,b,c` is built with. */
+export interface NemesisBuild {
+  db: Db;
+  intervalS: number;
+  /** `--nemesis-option k=v`, shared by the chosen faults. */
+  options: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Builds the package for `--nemesis a,b,c` ('none' or an empty list: no faults). Options are
+ * parsed against each fault's declaration, and a fault the db cannot do is refused here, before
+ * anything starts, naming the db and the fault.
+ */
+export function buildNemesis(names: string[], b: NemesisBuild): NemesisPackage | null {
+  const plugins = names.filter((n) => n && n !== 'none').map((n) => lookup(nemeses, n, '--nemesis'));
+  const declared = new Set(plugins.flatMap((p) => Object.keys(p.options ?? {})));
+  for (const key of Object.keys(b.options)) {
+    if (declared.has(key)) continue;
+    const owner = nemeses.all().find((p) => key in (p.options ?? {}));
+    const used = plugins.map((p) => p.name).join(', ') || 'none';
+    throw new FaultlineError(
+      'BAD_ARGUMENT',
+      owner ? `option of nemesis ${owner.name}, which this run does not use (--nemesis ${used})` : `no nemesis has an option '${key}'${declared.size ? ` (options of ${used}: ${[...declared].join(', ')})` : ''}`,
+      `--nemesis-option ${key}`,
+    );
+  }
+  if (plugins.length === 0) return null;
+  const pkgs = plugins.map((p) => {
+    const options = parseOptions(p.options ?? {}, b.options, { flag: '--nemesis-option', owner: `nemesis ${p.name}`, foreign: declared });
+    requireCapabilities(b.db, typeof p.requires === 'function' ? p.requires(options) : p.requires, `--nemesis ${p.name}`);
+    return p.create({ db: b.db, intervalS: b.intervalS, options });
   });
-  return combinePackages(pkgs, opts.intervalS);
+  return combinePackages(pkgs, b.intervalS);
 }

@@ -1,0 +1,160 @@
+// The container-database layer (after testcontainers' GenericContainer): a declared system
+// (src/system.ts) becomes a Db whose nodes are containers of the system's generated image, on a
+// labelled bridge network, with data on volumes. Every capability comes from the layer: network
+// partitions, packet loss and rate limits (iptables and tc in each node's netns), kill/start,
+// pause/resume, clock skew through libfaketime where the server honours it, primaries, log
+// collection, labels and sweep. A system plugin declares; this file does.
+
+import { join } from 'node:path';
+import { FaultlineError } from '../errors.js';
+import type { Clock, Db, Net, Test } from '../protocols.js';
+import type { NodeContext, NodeExec, SystemSpec } from '../system.js';
+import { DockerCluster } from './cluster.js';
+import { DockerNet } from './net.js';
+import { faketimeOffset, forwardingNet, systemClock } from '../fault-tools.js';
+import { ensureSystemImageFor, FAKETIME_FILE } from './system-image.js';
+
+/** Where the client port of each node is reached. */
+export interface Endpoint {
+  host: string;
+  port: number;
+  /** The address as a user gave it, when it was a URL (an existing cluster's `https://a:2379`). */
+  url?: string;
+}
+
+/** What clients need from a db whose nodes they connect to, whichever backend runs them. */
+export interface Endpoints<O> {
+  readonly options: O;
+  endpoint(node: string): Endpoint;
+  /** The cluster holds others' data (an existing cluster): keep the run's keys under a prefix. */
+  readonly shared?: boolean;
+}
+
+const LIBFAKETIME = `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu/faketime/libfaketime.so.1`;
+
+/** The environment that makes a node's processes read their wall clock from FAKETIME_FILE. */
+export const FAKETIME_ENV: Readonly<Record<string, string>> = {
+  LD_PRELOAD: LIBFAKETIME,
+  FAKETIME_TIMESTAMP_FILE: FAKETIME_FILE,
+  // Re-read the offset file every second; monotonic clocks stay real (an NTP step moves the wall
+  // clock only, and a JVM whose monotonic clock jumps is testing the JVM, not the database).
+  FAKETIME_CACHE_DURATION: '1',
+  FAKETIME_DONT_FAKE_MONOTONIC: '1',
+  DONT_FAKE_MONOTONIC: '1',
+};
+
+export class ContainerDb<O> implements Db, Endpoints<O> {
+  readonly name: string;
+  readonly backend = 'containers' as const;
+  readonly clock: Clock;
+  readonly net: Net;
+  readonly primaries?: (test: Test) => Promise<string[]>;
+  private cluster?: DockerCluster;
+  private dnet?: DockerNet;
+  private logsCollected = false;
+
+  constructor(
+    readonly system: SystemSpec<O>,
+    readonly options: O,
+  ) {
+    this.name = system.name;
+    this.net = forwardingNet(() => this.dnet ?? this.notSetUp());
+    this.clock = systemClock(system.clock, async (node, ms) => {
+      const r = await this.c().exec(node, ['sh', '-c', 'printf "%s" "$1" > "$2"', 'sh', faketimeOffset(ms), FAKETIME_FILE]);
+      if (r.exitCode !== 0) throw new FaultlineError('DOCKER', `could not set the clock offset: ${r.stderr.trim()}`, node);
+    });
+    if (system.primaries) this.primaries = (test) => system.primaries!(this.nodeExec(), test, options);
+  }
+
+  private notSetUp(): never {
+    throw new FaultlineError('INTERNAL', `db ${this.name} used before setup`);
+  }
+
+  private c(): DockerCluster {
+    return this.cluster ?? this.notSetUp();
+  }
+
+  private ctx(node: string, test: Test, ips: Readonly<Record<string, string>>): NodeContext<O> {
+    return { node, addresses: ips, nodes: test.nodes, runId: test.runId, options: this.options };
+  }
+
+  async setup(test: Test): Promise<void> {
+    const s = this.system;
+    const image = await ensureSystemImageFor(s as SystemSpec<never>, { log: test.log });
+    const cluster = new DockerCluster({
+      runId: test.runId,
+      image,
+      nodes: test.nodes,
+      command: (node, ips) => s.command(this.ctx(node, test, ips)),
+      env: (node, ips) => ({ ...(s.clock === 'libfaketime' ? FAKETIME_ENV : {}), ...s.env?.(this.ctx(node, test, ips)) }),
+      files: s.files ? (node, ips) => s.files!(this.ctx(node, test, ips)) : undefined,
+      dataPath: s.dataPath,
+      wait: s.wait,
+      readyTimeoutMs: s.readyTimeoutMs ?? 60_000,
+      onStart: async (node) => this.dnet?.reapply(node),
+      // Connections still being attempted to a removed node then fail fast on the bridge.
+      networkLingerMs: s.teardownGraceMs ? s.teardownGraceMs + 2000 : 0,
+      log: test.log,
+    });
+    this.cluster = cluster;
+    this.dnet = new DockerNet(cluster);
+    this.logsCollected = false;
+    await cluster.up();
+    await s.afterStart?.(this.nodeExec(), test, this.options);
+  }
+
+  async teardown(test: Test): Promise<void> {
+    if (!this.cluster) return;
+    // Logs are evidence: keep them even when the run ends early.
+    if (!this.logsCollected && test.dir) {
+      await this.collectLogs(test, join(test.dir, 'nodes')).catch((e) => test.log.warn(`${this.name}: collecting logs failed: ${(e as Error).message}`));
+    }
+    if (this.system.teardownGraceMs) await new Promise((r) => setTimeout(r, this.system.teardownGraceMs));
+    await this.cluster.down();
+  }
+
+  endpoint(node: string): Endpoint {
+    return { host: this.c().ip(node), port: this.system.clientPort };
+  }
+
+  /** The cluster, for tests and system hooks that need more than the Db protocol. */
+  get started(): DockerCluster {
+    return this.c();
+  }
+
+  /** The nodes as system hooks see them: run a command, know an address. */
+  nodeExec(): NodeExec {
+    const c = (): DockerCluster => this.c();
+    return {
+      exec: (node, cmd, timeoutMs) => c().exec(node, cmd, timeoutMs),
+      address: (node) => c().ip(node),
+      get nodes() {
+        return c().nodes;
+      },
+    };
+  }
+
+  kill(_test: Test, node: string): Promise<void> {
+    return this.c().kill(node);
+  }
+
+  start(_test: Test, node: string): Promise<void> {
+    return this.c().start(node);
+  }
+
+  pause(_test: Test, node: string): Promise<void> {
+    return this.c().pause(node);
+  }
+
+  resume(_test: Test, node: string): Promise<void> {
+    return this.c().resume(node);
+  }
+
+  async collectLogs(_test: Test, dir: string): Promise<string[]> {
+    const c = this.c();
+    const paths = await c.copyLogs(dir);
+    for (const file of this.system.logFiles ?? []) paths.push(...(await c.copyFile(file, dir)));
+    this.logsCollected = true;
+    return paths.sort();
+  }
+}

@@ -1,0 +1,114 @@
+// A cluster that already runs, given by address (`--db-option endpoints=n1=host:port,...`):
+// faultline starts, stops, partitions and skews nothing there. It checks every node answers at
+// setup (an unreachable node stops the run with its name and address), then drives the
+// workload's clients, one per node. With no capabilities, every fault is refused up front.
+
+import { connect } from 'node:net';
+import { FaultlineError } from './errors.js';
+import type { Db, Test } from './protocols.js';
+import type { Endpoint, Endpoints } from './docker/container-db.js';
+
+export interface ExternalNode extends Endpoint {
+  node: string;
+}
+
+/**
+ * `n1=a:2379,n2=b:2379`, bare addresses (`a:2379,b:2379`, named n1, n2, ...) or URLs whose scheme
+ * is one of `schemes`. A missing port is `defaultPort`.
+ */
+export function parseAddresses(s: string, o: { where: string; defaultPort: number; schemes?: readonly string[] }): ExternalNode[] {
+  const parts = s.split(',').map((x) => x.trim()).filter(Boolean);
+  if (parts.length === 0) throw new FaultlineError('BAD_ARGUMENT', 'no addresses (give node=host:port pairs or host:port, comma-separated)', o.where);
+  const out = parts.map((p, i) => {
+    const eq = p.indexOf('=');
+    const named = eq > 0 && !/[/:]/.test(p.slice(0, eq));
+    const node = named ? p.slice(0, eq) : `n${i + 1}`;
+    const addr = named ? p.slice(eq + 1) : p;
+    const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(addr);
+    let u: URL;
+    try {
+      u = new URL(hasScheme ? addr : `tcp://${addr}`);
+    } catch {
+      throw new FaultlineError('BAD_ARGUMENT', `'${addr}' is not an address (expected host:port${o.schemes ? ` or ${o.schemes.join('/')}://host:port` : ''})`, `${o.where} (${node})`);
+    }
+    const scheme = u.protocol.replace(/:$/, '');
+    if (hasScheme && o.schemes && !o.schemes.includes(scheme)) {
+      throw new FaultlineError('BAD_ARGUMENT', `'${addr}': expected a ${o.schemes.join(' or ')} URL`, `${o.where} (${node})`);
+    }
+    if (!u.hostname) throw new FaultlineError('BAD_ARGUMENT', `'${addr}' has no host`, `${o.where} (${node})`);
+    const port = u.port ? Number(u.port) : o.defaultPort;
+    return { node, host: u.hostname.replace(/^\[|\]$/g, ''), port, ...(hasScheme ? { url: `${u.protocol}//${u.host}` } : {}) };
+  });
+  if (new Set(out.map((e) => e.node)).size !== out.length) throw new FaultlineError('BAD_ARGUMENT', 'two addresses have the same node name', o.where);
+  return out;
+}
+
+/** Connects to host:port; resolves, or rejects with the socket's error code. */
+export function tcpProbe(e: Endpoint, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const sock = connect({ host: e.host, port: e.port, timeout: timeoutMs });
+    sock.once('connect', () => (sock.destroy(), resolve()));
+    sock.once('timeout', () => (sock.destroy(), reject(new Error(`no answer within ${timeoutMs} ms`))));
+    sock.once('error', (err: NodeJS.ErrnoException) => (sock.destroy(), reject(new Error(err.code ?? err.message))));
+  });
+}
+
+export interface ExternalDbSpec<O> {
+  name: string;
+  nodes: readonly ExternalNode[];
+  options: O;
+  /** Checks a node is up and healthy; throws a message saying what is wrong. Default: TCP connect. */
+  probe?(node: ExternalNode): Promise<void>;
+  primaries?(db: ExternalDb<O>, test: Test): Promise<string[]>;
+  timeoutMs?: number;
+}
+
+export class ExternalDb<O> implements Db, Endpoints<O> {
+  readonly name: string;
+  readonly backend = 'external' as const;
+  readonly options: O;
+  /** The cluster holds others' data: clients keep theirs under a per-run prefix. */
+  readonly shared = true;
+  readonly primaries?: (test: Test) => Promise<string[]>;
+  private readonly byNode: Map<string, ExternalNode>;
+
+  constructor(private readonly spec: ExternalDbSpec<O>) {
+    this.name = spec.name;
+    this.options = spec.options;
+    this.byNode = new Map(spec.nodes.map((n) => [n.node, n]));
+    if (spec.primaries) this.primaries = (test) => spec.primaries!(this, test);
+  }
+
+  describe(): string {
+    return 'existing cluster';
+  }
+
+  get nodeNames(): string[] {
+    return this.spec.nodes.map((n) => n.node);
+  }
+
+  async setup(test: Test): Promise<void> {
+    const timeoutMs = this.spec.timeoutMs ?? 5000;
+    await Promise.all(
+      test.nodes.map(async (node) => {
+        const e = this.endpoint(node);
+        const where = `${e.host}:${e.port}`;
+        try {
+          await (this.spec.probe ? this.spec.probe(e) : tcpProbe(e, timeoutMs));
+        } catch (err) {
+          throw new FaultlineError('UNREACHABLE', `${this.name} at ${e.url ?? where} does not answer or is not healthy (${(err as Error).message})`, `node ${node}`);
+        }
+      }),
+    );
+  }
+
+  async teardown(): Promise<void> {
+    // Nothing was started. The run's data stays under its prefix for anyone who wants to look.
+  }
+
+  endpoint(node: string): ExternalNode {
+    const e = this.byNode.get(node);
+    if (!e) throw new FaultlineError('BAD_ARGUMENT', `no address for node ${node}`, node);
+    return e;
+  }
+}
