@@ -8,4 +8,5 @@ import './etcd/index.js';
 import './zookeeper/index.js';
 import './redis/index.js';
 import './postgres/index.js';
+import './postgres/two-phase/index.js';
 import './mariadb/index.js';

@@ -14,7 +14,7 @@ export interface ExternalNode extends Endpoint {
 
 /**
  * `n1=a:2379,n2=b:2379`, bare addresses (`a:2379,b:2379`, named n1, n2, ...) or URLs whose scheme
- * is one of `schemes`. A missing port is `defaultPort`.
+ * is one of `schemes`. A missing port is `defaultPort`. A URL's user, password and path are kept.
  */
 export function parseAddresses(s: string, o: { where: string; defaultPort: number; schemes?: readonly string[] }): ExternalNode[] {
   const parts = s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -37,7 +37,16 @@ export function parseAddresses(s: string, o: { where: string; defaultPort: numbe
     }
     if (!u.hostname) throw new FaultlineError('BAD_ARGUMENT', `'${addr}' has no host`, `${o.where} (${node})`);
     const port = u.port ? Number(u.port) : o.defaultPort;
-    return { node, host: u.hostname.replace(/^\[|\]$/g, ''), port, ...(hasScheme ? { url: `${u.protocol}//${u.host}` } : {}) };
+    const e: ExternalNode = { node, host: u.hostname.replace(/^\[|\]$/g, ''), port };
+    if (hasScheme) {
+      e.url = `${u.protocol}//${u.host}`;
+      // Credentials and a database in the URL are the client's to use (postgres://user:pw@host/db).
+      if (u.username) e.user = decodeURIComponent(u.username);
+      if (u.password) e.password = decodeURIComponent(u.password);
+      const path = decodeURIComponent(u.pathname.replace(/^\//, ''));
+      if (path) e.path = path;
+    }
+    return e;
   });
   if (new Set(out.map((e) => e.node)).size !== out.length) throw new FaultlineError('BAD_ARGUMENT', 'two addresses have the same node name', o.where);
   return out;

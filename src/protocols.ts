@@ -159,6 +159,20 @@ export interface Db {
   readonly clock?: Clock;
   /** Copy node logs into `dir`; returns the paths written. */
   collectLogs?(test: Test, dir: string): Promise<string[]>;
+  /** A transaction coordinator faultline runs for the db's clients (two-phase commit), to crash and restart. */
+  readonly coordinator?: Coordinator;
+}
+
+/**
+ * A client-side transaction coordinator (a process faultline runs between its clients and the
+ * database, as a two-phase-commit coordinator): crashed at a named point of its protocol, then
+ * restarted, which runs its recovery. Values describe what happened, for the history.
+ */
+export interface Coordinator {
+  /** Crashes it at `point` (or where it stands if nothing reaches the point soon); resolves once it is down. */
+  crash(test: Test, point: string): Promise<unknown>;
+  /** Restarts it after a crash; resolves once it serves again, with what its recovery did. */
+  restart(test: Test): Promise<unknown>;
 }
 
 /** A grudge: for each node, the set of nodes whose messages it drops. */
@@ -388,34 +402,4 @@ export interface ElementOutcome {
   visibilityLatencyNs?: number | null;
   lastAbsentIndex?: number | null;
   lastPresentIndex?: number | null;
-}
-
-/**
- * Two-phase commit evidence: how a coordinator's recovery resolved one branch (one participant's
- * prepared transaction) that it found in doubt. Recorded in the values of the ops that ran the
- * recovery (a coordinator restart, a periodic recovery scan), judged by the two-phase checker.
- */
-export interface InDoubtResolution {
-  /** Global transaction id of the prepared transaction. */
-  gid: string;
-  participant: string;
-  resolution: 'commit' | 'rollback';
-  /** Why: the logged decision, or presumed abort. */
-  reason: string;
-  /** The decision the coordinator's log holds for the gid (null: none, so presumed abort). */
-  decision: { outcome: 'commit'; participants: string[] } | null;
-  /** What the transaction did, when the log's begin record says. */
-  transfer?: unknown;
-  /** Whether the COMMIT/ROLLBACK PREPARED succeeded (else it stays in doubt for a later scan). */
-  done: boolean;
-  error?: string;
-}
-
-/** What one recovery pass found and did. */
-export interface RecoveryReport {
-  resolved: InDoubtResolution[];
-  /** Participants the pass could not reach (their in-doubt transactions wait for a later pass). */
-  unreachable: Array<{ participant: string; error: string }>;
-  /** Prepared transactions still in doubt after the pass (in flight, or not resolvable yet). */
-  remaining: number;
 }

@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../src/rng.js';
-import { getWorkload } from './index.js';
+import { workloads } from './index.js';
 import { bankSettings } from './bank.js';
 
 describe('bank workloads', () => {
   it('settings: 8 accounts of 10 by default, refused garbage named', () => {
-    expect(bankSettings(undefined)).toEqual({ accounts: [0, 1, 2, 3, 4, 5, 6, 7], total: 80, maxTransfer: 5 });
-    expect(bankSettings({ accounts: '3', total: '100' }).total).toBe(100);
-    expect(() => bankSettings({ accounts: '1' })).toThrow(/--workload-option accounts: expected an integer >= 2/);
+    expect(bankSettings({})).toEqual({ accounts: [0, 1, 2, 3, 4, 5, 6, 7], total: 80, maxTransfer: 5 });
+    expect(bankSettings({ workloadOptions: { accounts: '3' } })).toMatchObject({ accounts: [0, 1, 2], total: 30 });
+    expect(bankSettings({ workloadOptions: { accounts: '3', total: '100' } }).total).toBe(100);
+    expect(() => bankSettings({ workloadOptions: { accounts: '1' } })).toThrow(/--workload-option accounts: expected an integer >= 2/);
   });
   it('generates transfers between two different accounts, reads, and (bank-2pc) recovery scans', () => {
     for (const name of ['bank', 'bank-2pc']) {
-      const w = getWorkload(name)!.create({ concurrency: 2, nodes: ['n1'], options: {} });
+      const w = workloads.get(name)!.create({ concurrency: 2, nodes: ['n1'], options: { accounts: 8, 'max-transfer': 5 } });
       const rng = createRng(3);
       const fs = new Set<string>();
       for (let i = 0; i < 400; i++) {

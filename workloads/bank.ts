@@ -4,19 +4,24 @@
 // is the same over accounts spread across independent databases, moved by a two-phase-commit
 // coordinator: it adds periodic `recover` ops (the coordinator's scan for in-doubt
 // transactions, each resolution recorded) and the two-phase evidence checker.
-// Options: accounts=N (default 8), total=N (default 10 per account), max-transfer=N (default 5).
 
 import { eachThread, fn, once, seq } from '../src/generator/index.js';
-import type { Workload } from '../src/protocols.js';
-import { badArgument } from '../src/errors.js';
+import type { Test, Workload } from '../src/protocols.js';
+import { opt, parseOptions, type OptionValues } from '../src/plugin/options.js';
 import { checkerFor, workloadChecker } from './checkers.js';
-import { registerWorkload, type WorkloadOptions } from './registry.js';
+import { defineWorkload, type WorkloadContext } from './registry.js';
 
 export interface Transfer {
   from: number;
   to: number;
   amount: number;
 }
+
+const options = {
+  accounts: opt.number({ integer: true, min: 2, default: 8, doc: 'accounts, numbered from 0' }),
+  total: opt.number({ integer: true, min: 1, doc: 'money in the bank, spread evenly over the accounts (default: 10 per account)' }),
+  'max-transfer': opt.number({ integer: true, min: 1, default: 5, doc: 'largest amount one transfer moves' }),
+};
 
 export interface BankSettings {
   /** Account ids 0..n-1. */
@@ -25,33 +30,28 @@ export interface BankSettings {
   maxTransfer: number;
 }
 
-/** The bank's shape from workload options; the same function serves the workload and the db clients. */
-export function bankSettings(options: Record<string, string> | undefined): BankSettings {
-  const o = options ?? {};
-  const int = (k: string, dflt: number, min: number): number => {
-    const s = o[k];
-    if (s === undefined) return dflt;
-    const n = Number(s);
-    if (!Number.isSafeInteger(n) || n < min) throw badArgument(`expected an integer >= ${min}, got '${s}'`, `--workload-option ${k}`);
-    return n;
-  };
-  const n = int('accounts', 8, 2);
-  return { accounts: Array.from({ length: n }, (_, i) => i), total: int('total', 10 * n, 1), maxTransfer: int('max-transfer', 5, 1) };
+function settings(o: OptionValues<typeof options>): BankSettings {
+  return { accounts: Array.from({ length: o.accounts }, (_, i) => i), total: o.total ?? 10 * o.accounts, maxTransfer: o['max-transfer'] };
 }
 
-function bankWorkload(name: 'bank' | 'bank-2pc', opts: WorkloadOptions): Workload {
-  const s = bankSettings(opts.options);
+/** The bank's shape as a db's clients see it: the run's workload options, read by the same declaration. */
+export function bankSettings(test: Pick<Test, 'workloadOptions'>): BankSettings {
+  return settings(parseOptions(options, test.workloadOptions ?? {}, { flag: '--workload-option', owner: 'workload bank' }));
+}
+
+function bankWorkload(name: 'bank' | 'bank-2pc', ctx: WorkloadContext<OptionValues<typeof options>>): Workload {
+  const s = settings(ctx.options);
   const twoPc = name === 'bank-2pc';
   // A recovery scan every ~25 ops on average: often enough that an orphaned branch is resolved
   // within a second at the default rate, rarely enough to stay out of the way.
   const recoverP = twoPc ? 0.04 : 0;
-  const generator = fn((ctx) => {
-    const x = ctx.rng.next();
+  const generator = fn((g) => {
+    const x = g.rng.next();
     if (x < recoverP) return { f: 'recover', value: null };
     if (x < 0.5) return { f: 'read', value: null };
-    const from = ctx.rng.int(s.accounts.length);
-    const to = (from + 1 + ctx.rng.int(s.accounts.length - 1)) % s.accounts.length;
-    return { f: 'transfer', value: { from, to, amount: 1 + ctx.rng.int(s.maxTransfer) } satisfies Transfer };
+    const from = g.rng.int(s.accounts.length);
+    const to = (from + 1 + g.rng.int(s.accounts.length - 1)) % s.accounts.length;
+    return { f: 'transfer', value: { from, to, amount: 1 + g.rng.int(s.maxTransfer) } satisfies Transfer };
   });
   const finalReads = eachThread(once({ f: 'read', value: null, final: true }))!;
   const main = { bank: checkerFor('bank', { total: s.total, accounts: s.accounts }) };
@@ -64,14 +64,16 @@ function bankWorkload(name: 'bank' | 'bank-2pc', opts: WorkloadOptions): Workloa
   };
 }
 
-registerWorkload({
+defineWorkload({
   name: 'bank',
-  description: 'transfers between accounts and reads of all balances; every read conserves the total, none negative',
-  create: (o) => bankWorkload('bank', o),
+  doc: 'transfers between accounts and reads of all balances; every read conserves the total, none negative',
+  options,
+  create: (ctx) => bankWorkload('bank', ctx),
 });
 
-registerWorkload({
+defineWorkload({
   name: 'bank-2pc',
-  description: 'bank over accounts spread across independent databases, moved by a two-phase-commit coordinator; total conserved, in-doubt transactions resolved',
-  create: (o) => bankWorkload('bank-2pc', o),
+  doc: 'bank over accounts spread across independent databases, moved by a two-phase-commit coordinator; total conserved, in-doubt transactions resolved',
+  options,
+  create: (ctx) => bankWorkload('bank-2pc', ctx),
 });

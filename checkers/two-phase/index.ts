@@ -6,9 +6,10 @@
 // Totals are the bank checker's business; this one explains what happened to the transactions.
 
 import type { History } from '../../src/history.js';
-import type { AnomalyRef, CheckResult, InDoubtResolution, RecoveryReport } from '../../src/protocols.js';
+import type { AnomalyRef, CheckResult } from '../../src/protocols.js';
+import type { InDoubtResolution, RecoveryReport } from './evidence.js';
 import { firstAnomalies } from '../op-pairs.js';
-import { mergingOptions, registerChecker } from '../registry.js';
+import { defineChecker, mergingOptions } from '../registry.js';
 
 export interface InDoubtTxn {
   gid: string;
@@ -91,9 +92,9 @@ export function checkTwoPhase(history: History): CheckResult {
   };
 }
 
-registerChecker({
+defineChecker({
   name: 'two-phase',
-  description: 'two-phase commit: in-doubt transactions after coordinator crashes and how each was resolved; a logged commit with a rolled-back branch is invalid',
+  doc: 'two-phase commit: in-doubt transactions after coordinator crashes and how each was resolved; a logged commit with a rolled-back branch is invalid',
   create: mergingOptions('two-phase', (h) => checkTwoPhase(h)),
   format(r) {
     const txns = (r.inDoubt as InDoubtTxn[] | undefined) ?? [];

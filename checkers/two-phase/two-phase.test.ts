@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HistoryBuilder } from '../history-builder.js';
-import type { InDoubtResolution, RecoveryReport } from '../../src/protocols.js';
+import type { InDoubtResolution, RecoveryReport } from './evidence.js';
 import { checkTwoPhase } from './index.js';
 
 const branch = (gid: string, participant: string, resolution: 'commit' | 'rollback', named: string[] | null): InDoubtResolution => ({

@@ -6,38 +6,10 @@
 
 import { createRequire } from 'node:module';
 import type mysqlTypes from 'mysql2/promise';
-import type { Isolation, SqlConn, SqlDialect, SqlErrorInfo, Statement } from '../sql/conn.js';
+import type { Isolation, SqlAddress, SqlConn, SqlDialect, SqlErrorInfo, Statement } from '../sql/conn.js';
 
 let lib: typeof mysqlTypes | undefined;
 const mysql = (): typeof mysqlTypes => (lib ??= createRequire(import.meta.url)('mysql2/promise') as typeof mysqlTypes);
-
-export interface MysqlAddress {
-  host: string;
-  port: number;
-  user: string;
-  password?: string;
-  database: string;
-}
-
-/** Parses mysql://user:pass@host:port/db (or mariadb://). The database is required. */
-export function parseMysqlUrl(url: string): MysqlAddress | undefined {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return undefined;
-  }
-  if (!/^(mysql|mariadb):$/.test(u.protocol) || !u.hostname) return undefined;
-  const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
-  if (!database) return undefined;
-  return {
-    host: u.hostname.replace(/^\[|\]$/g, ''),
-    port: u.port ? Number(u.port) : 3306,
-    user: decodeURIComponent(u.username) || 'root',
-    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
-    database,
-  };
-}
 
 export interface MysqlConnectOptions {
   connectTimeoutMs?: number;
@@ -47,7 +19,7 @@ export interface MysqlConnectOptions {
   statementTimeoutS?: number;
 }
 
-export async function connectMysql(addr: MysqlAddress, o: MysqlConnectOptions = {}): Promise<SqlConn> {
+export async function connectMysql(addr: SqlAddress, o: MysqlConnectOptions = {}): Promise<SqlConn> {
   const c = await mysql().createConnection({
     ...addr,
     connectTimeout: o.connectTimeoutMs ?? 3000,

@@ -1,46 +1,68 @@
-// The SqlTarget of a MariaDB run: how to reach each node (as the `faultline` user), which node
-// takes a client's transactions (a single server; with Galera, the client's own node: every
-// node takes writes), and table names (plain in the run's own server; with a per-run prefix on an
-// existing server). innodb_snapshot_isolation, when asked for, is set on every session.
+// The SqlTarget of a MariaDB run, from its db (servers faultline started, or an existing one by
+// URL): how to reach each node (as the `faultline` user on servers faultline made), which node
+// takes a client's transactions (a single server; with Galera, the client's own node: every node
+// takes writes), and table names (plain on the run's own servers; with a per-run prefix on an
+// existing one). innodb_snapshot_isolation, when asked for, is set on every session; a server
+// without it is refused naming the versions that have it.
 
-import type { Isolation, SqlConn, SqlTarget } from '../sql/conn.js';
-import { connectMysql, mysqlDialect, type MysqlAddress } from './mysql-driver.js';
+import type { Endpoints } from '../../src/docker/container-db.js';
+import { FaultlineError } from '../../src/errors.js';
+import type { Test } from '../../src/protocols.js';
+import { sqlAddress, type Isolation, type SqlAddress, type SqlConn, type SqlTarget } from '../sql/conn.js';
+import { runIdent } from '../sql/options.js';
+import { classifyMysql, connectMysql, mysqlDialect } from './mysql-driver.js';
 
-export interface MariaTargetOptions {
-  address(node: string): MysqlAddress;
-  /** Every node takes writes (Galera). */
-  multiPrimary: boolean;
-  firstNode: string;
+export interface MariaClientOptions {
   isolation: Isolation;
-  timeoutMs: number;
-  snapshotIsolation?: boolean;
-  syncWait?: number;
-  /** Per-run table prefix (existing servers). */
-  prefix?: string;
+  'timeout-ms': number;
+  galera: boolean;
+  innodb_snapshot_isolation?: 'on' | 'off';
+  'sync-wait'?: number;
 }
 
-export function mariaTarget(o: MariaTargetOptions): SqlTarget {
+export type MariaDb = Endpoints<MariaClientOptions>;
+
+/** How to log in to a node: a URL's user and database (an existing server's URL names one), else the run's own. */
+export const mariaAddress = (db: MariaDb, node: string): SqlAddress => sqlAddress(db.endpoint(node), { user: db.shared ? 'root' : 'faultline', database: 'faultline' });
+
+const SI_OPTION = '--db-option innodb_snapshot_isolation';
+
+export function mariaTarget(db: MariaDb, test: Pick<Test, 'nodes' | 'runId'>): SqlTarget {
   const d = mysqlDialect;
+  const o = db.options;
+  const prefix = db.shared ? `${runIdent(test.runId)}_` : '';
+  const first = test.nodes[0]!;
+  const si = o.innodb_snapshot_isolation;
   return {
     dialect: d,
     isolation: o.isolation,
-    timeoutMs: o.timeoutMs,
-    writer: (node) => (o.multiPrimary ? node : o.firstNode),
-    setupNode: () => o.firstNode,
-    table: (name) => d.ident(`${o.prefix ?? ''}${name}`),
+    timeoutMs: o['timeout-ms'],
+    writer: (node) => (o.galera ? node : first),
+    setupNode: () => first,
+    table: (name) => d.ident(`${prefix}${name}`),
     connect: async (node): Promise<SqlConn> => {
-      const c = await connectMysql(o.address(node), { lockWaitTimeoutS: (o.timeoutMs * 0.5) / 1000, statementTimeoutS: (o.timeoutMs * 0.8) / 1000, connectTimeoutMs: o.timeoutMs });
+      const ms = o['timeout-ms'];
+      const c = await connectMysql(mariaAddress(db, node), { lockWaitTimeoutS: (ms * 0.5) / 1000, statementTimeoutS: (ms * 0.8) / 1000, connectTimeoutMs: ms });
       try {
-        if (o.snapshotIsolation !== undefined) await c.query(`SET SESSION innodb_snapshot_isolation = ${o.snapshotIsolation ? 'ON' : 'OFF'}`);
-        if (o.syncWait !== undefined) await c.query(`SET SESSION wsrep_sync_wait = ${o.syncWait}`);
+        if (si !== undefined) await c.query(`SET SESSION innodb_snapshot_isolation = ${si === 'on' ? 'ON' : 'OFF'}`);
+        if (o['sync-wait'] !== undefined) await c.query(`SET SESSION wsrep_sync_wait = ${o['sync-wait']}`);
       } catch (e) {
         c.destroy();
+        const info = classifyMysql(e);
+        if (/unknown system variable/i.test(info.message) && /innodb_snapshot_isolation/i.test(info.message)) {
+          throw new FaultlineError('UNSUPPORTED', `this MariaDB has no innodb_snapshot_isolation (${info.message}); it was added in MariaDB 10.6.18, 10.11.8 and 11.4.2`, SI_OPTION);
+        }
         throw e;
       }
       return c;
     },
+    // Once, before the workload: the session really runs with the setting asked for.
+    prepare: async (conn) => {
+      if (si === undefined) return;
+      const r = await conn.query('SELECT @@version AS v, @@session.innodb_snapshot_isolation AS si');
+      if (Number(r.rows[0]?.si) !== (si === 'on' ? 1 : 0)) {
+        throw new FaultlineError('UNSUPPORTED', `MariaDB ${String(r.rows[0]?.v)} did not take innodb_snapshot_isolation=${si}`, SI_OPTION);
+      }
+    },
   };
 }
-
-/** Tables the MariaDB clients may create (an existing server's run drops them at the end). */
-export const MARIA_TABLES = ['append0', 'append1', 'append2', 'rw0', 'rw1', 'rw2', 'accounts', 'registers'];

@@ -6,37 +6,11 @@
 
 import { createRequire } from 'node:module';
 import type pgTypes from 'pg';
-import type { Isolation, SqlConn, SqlDialect, SqlErrorInfo, Statement } from '../sql/conn.js';
+import type { Isolation, SqlAddress, SqlConn, SqlDialect, SqlErrorInfo, Statement } from '../sql/conn.js';
 
 /** `pg` is loaded on first use: runs without PostgreSQL start as fast as before. */
 let lib: typeof pgTypes | undefined;
 export const pg = (): typeof pgTypes => (lib ??= createRequire(import.meta.url)('pg') as typeof pgTypes);
-
-export interface PgAddress {
-  host: string;
-  port: number;
-  user: string;
-  password?: string;
-  database: string;
-}
-
-/** Parses postgres://user:pass@host:port/db (or postgresql://). */
-export function parsePgUrl(url: string): PgAddress | undefined {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return undefined;
-  }
-  if (!/^postgres(ql)?:$/.test(u.protocol) || !u.hostname) return undefined;
-  return {
-    host: u.hostname.replace(/^\[|\]$/g, ''),
-    port: u.port ? Number(u.port) : 5432,
-    user: decodeURIComponent(u.username) || 'postgres',
-    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
-    database: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres',
-  };
-}
 
 export interface PgConnectOptions {
   /** Server-side limits, so a statement fails definitely before the client gives up. */
@@ -46,7 +20,7 @@ export interface PgConnectOptions {
   applicationName?: string;
 }
 
-export async function connectPg(addr: PgAddress, o: PgConnectOptions = {}): Promise<SqlConn> {
+export async function connectPg(addr: SqlAddress, o: PgConnectOptions = {}): Promise<SqlConn> {
   const c = new (pg().Client)({
     ...addr,
     connectionTimeoutMillis: o.connectTimeoutMs ?? 3000,

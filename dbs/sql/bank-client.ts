@@ -20,7 +20,7 @@ export class SqlBankClient implements Client {
   }
 
   async setup(test: Test): Promise<void> {
-    const { accounts, total } = bankSettings(test.workloadOptions);
+    const { accounts, total } = bankSettings(test);
     const t = this.target.table('accounts');
     const p = this.target.dialect.param;
     const conn = await this.target.connect(this.target.setupNode());

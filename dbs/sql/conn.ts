@@ -7,6 +7,20 @@
 export type Isolation = 'serializable' | 'repeatable-read' | 'read-committed';
 export const ISOLATIONS: readonly Isolation[] = ['serializable', 'repeatable-read', 'read-committed'];
 
+/** Where and as whom a client connects. */
+export interface SqlAddress {
+  host: string;
+  port: number;
+  user: string;
+  password?: string;
+  database: string;
+}
+
+/** A node's address from its endpoint: a URL's user, password and database, else the defaults. */
+export function sqlAddress(e: { host: string; port: number; user?: string; password?: string; path?: string }, dflt: { user: string; database: string }): SqlAddress {
+  return { host: e.host, port: e.port, user: e.user ?? dflt.user, ...(e.password !== undefined ? { password: e.password } : {}), database: e.path ?? dflt.database };
+}
+
 export interface SqlResult {
   rows: Array<Record<string, unknown>>;
   /** Rows inserted, updated or deleted (for UPDATE: rows matched). */

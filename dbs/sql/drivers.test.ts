@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { classifyPg, parsePgUrl, pgDialect } from '../postgres/pg-driver.js';
-import { classifyMysql, mysqlDialect, parseMysqlUrl } from '../mariadb/mysql-driver.js';
+import { classifyPg, pgDialect } from '../postgres/pg-driver.js';
+import { classifyMysql, mysqlDialect } from '../mariadb/mysql-driver.js';
+import { parseAddresses } from '../../src/external-db.js';
+import { sqlAddress } from './conn.js';
 
 describe('PostgreSQL errors', () => {
   const server = (code: string, severity = 'ERROR') => Object.assign(new Error('x'), { code, severity });
@@ -16,11 +18,11 @@ describe('PostgreSQL errors', () => {
     expect(classifyPg(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toMatchObject({ serverAnswered: false, kind: 'connection (ECONNRESET)' });
     expect(classifyPg(new Error('Connection terminated unexpectedly')).serverAnswered).toBe(false);
   });
-  it('parses URLs and refuses others', () => {
-    expect(parsePgUrl('postgres://u:p%40ss@db.example:6432/app')).toEqual({ host: 'db.example', port: 6432, user: 'u', password: 'p@ss', database: 'app' });
-    expect(parsePgUrl('postgresql://10.0.0.1')).toEqual({ host: '10.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
-    expect(parsePgUrl('mysql://x/y')).toBeUndefined();
-    expect(parsePgUrl('nonsense')).toBeUndefined();
+  it('logs in as a URL says, else as the defaults', () => {
+    const at = (url: string) => sqlAddress(parseAddresses(url, { where: 'url', defaultPort: 5432, schemes: ['postgres', 'postgresql'] })[0]!, { user: 'postgres', database: 'postgres' });
+    expect(at('postgres://u:p%40ss@db.example:6432/app')).toEqual({ host: 'db.example', port: 6432, user: 'u', password: 'p@ss', database: 'app' });
+    expect(at('postgresql://10.0.0.1')).toEqual({ host: '10.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
+    expect(() => at('mysql://x/y')).toThrow(/expected a postgres or postgresql URL/);
   });
   it('upserts append with ON CONFLICT DO UPDATE', () => {
     expect(pgDialect.appendUpsert('"t"', 3, '7')).toEqual({ sql: expect.stringMatching(/^INSERT INTO "t" AS t .* ON CONFLICT \(id\) DO UPDATE SET val = CONCAT\(t\.val, ',', \$2::text\)/), params: [3, '7'] });
@@ -37,10 +39,6 @@ describe('MariaDB errors', () => {
     expect(classifyMysql(server(1047)).serverAnswered).toBe(false);
     expect(classifyMysql(server(1927)).serverAnswered).toBe(false);
     expect(classifyMysql(Object.assign(new Error('Connection lost'), { code: 'PROTOCOL_CONNECTION_LOST', fatal: true })).serverAnswered).toBe(false);
-  });
-  it('parses URLs (a database is required)', () => {
-    expect(parseMysqlUrl('mysql://root:pw@h:3307/test')).toEqual({ host: 'h', port: 3307, user: 'root', password: 'pw', database: 'test' });
-    expect(parseMysqlUrl('mysql://root@h')).toBeUndefined();
   });
   it('upserts append with ON DUPLICATE KEY UPDATE, one placeholder per use', () => {
     const s = mysqlDialect.appendUpsert('`t`', 3, '7');

@@ -16,6 +16,7 @@ export const CAPABILITIES = {
   clock: "skew nodes' clocks",
   primaries: 'name the current primaries',
   logs: 'collect node logs',
+  coordinator: 'crash and restart its client-side transaction coordinator',
 } as const;
 
 export type Capability = keyof typeof CAPABILITIES;
@@ -41,6 +42,8 @@ function lacking(db: Db, c: Capability): string | undefined | false {
       return !db.primaries && '';
     case 'logs':
       return !db.collectLogs && '';
+    case 'coordinator':
+      return !db.coordinator && '';
   }
 }
 

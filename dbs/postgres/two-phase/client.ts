@@ -30,7 +30,7 @@ export class Bank2pcClient implements Client {
 
   /** Each participant gets the accounts that live on it (account a on participant a mod n). */
   async setup(test: Test): Promise<void> {
-    const { accounts, total } = bankSettings(test.workloadOptions);
+    const { accounts, total } = bankSettings(test);
     const t = this.target.table('accounts');
     const each = Math.floor(total / accounts.length);
     for (const [i, p] of this.participants.entries()) {

@@ -6,7 +6,7 @@
 // asked, lists the run's prepared transactions on every participant and resolves those not in
 // flight by the log: commit if a logged decision names that participant, else presumed abort.
 
-import type { InDoubtResolution, RecoveryReport } from '../../../src/protocols.js';
+import type { InDoubtResolution, RecoveryReport } from '../../../checkers/two-phase/evidence.js';
 import type { Transfer } from '../../../workloads/bank.js';
 import type { SqlConn } from '../../sql/conn.js';
 import { classifyPg, connectPg, pgDialect } from '../pg-driver.js';

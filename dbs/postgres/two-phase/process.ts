@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { FaultlineError } from '../../../src/errors.js';
-import type { RecoveryReport } from '../../../src/protocols.js';
+import type { RecoveryReport } from '../../../checkers/two-phase/evidence.js';
 import { builtinNodeCommand } from '../../builtin/command.js';
 import { CONFIG_ENV, type CoordinatorConfig, type CrashPoint, type FromCoordinator, type Reply, type Request } from './protocol.js';
 

@@ -1,17 +1,17 @@
 // What faultline and its two-phase-commit coordinator process say to each other over the IPC
 // channel, and the coordinator's configuration (passed in its environment).
 
-import type { RecoveryReport } from '../../../src/protocols.js';
+import type { RecoveryReport } from '../../../checkers/two-phase/evidence.js';
 import type { Transfer } from '../../../workloads/bank.js';
 import type { Isolation } from '../../sql/conn.js';
-import type { PgAddress } from '../pg-driver.js';
+import type { SqlAddress } from '../../sql/conn.js';
 
 import type { CrashPoint } from '../../../nemesis/coordinator-crash.js';
 
 export type { CrashPoint };
 
 export interface CoordinatorConfig {
-  participants: Array<{ name: string; addr: PgAddress }>;
+  participants: Array<{ name: string; addr: SqlAddress }>;
   /** The accounts table as it appears in SQL (schema-qualified on existing servers). */
   table: string;
   /** Every global transaction id of the run starts with this (recovery touches nothing else). */
