@@ -13,8 +13,9 @@ import { join } from 'node:path';
 import { leftovers, prepareDocker, fakeTest, testRunId } from './docker-helpers.js';
 import { processesMentioning, runDirOf } from './cli-helpers.js';
 import { root, runCli } from './sql-helpers.js';
-import { PostgresDb } from '../dbs/postgres/docker-db.js';
-import { pgSettings } from '../dbs/postgres/settings.js';
+import { createDb } from '../src/plugin/plan.js';
+import type { ContainerDb } from '../src/docker/container-db.js';
+import '../app/builtins.js';
 import { getChecker } from '../checkers/index.js';
 import type { Op } from '../src/history.js';
 
@@ -61,11 +62,12 @@ describe('postgres streaming replica', () => {
   it('a replica cut off from its primary serves stale reads: the register history is not linearizable', async () => {
     // What `--db-option replicas=1 --workload register --nemesis partition` finds in most seeds
     // (bench/sql-seeds.ts pg-replica-register), made deterministic.
-    const db = new PostgresDb(pgSettings({ replicas: '1' }), 'register', undefined);
-    const test = fakeTest(db, ['n1', 'n2'], testRunId('pg-replica'));
+    const pg = createDb<ContainerDb<unknown>>('postgres', { dbOptions: { replicas: '1' } });
+    const db = pg.db;
+    const test = fakeTest(db, pg.nodes, testRunId('pg-replica'));
     await db.setup(test);
     try {
-      const proto = db.client('register', test)!;
+      const proto = pg.client('register', test);
       const primary = await proto.open(test, 'n1');
       const replica = await proto.open(test, 'n2');
       await primary.setup!(test);
@@ -79,7 +81,7 @@ describe('postgres streaming replica', () => {
       expect((await step(primary, 0, 'write', [1, 1])).type).toBe('ok');
       // Let the replica catch up, then cut it off and write again through the primary.
       for (let i = 0; i < 50 && (await step(replica, 1, 'read', [1, null])).value?.toString() !== '1,1'; i++) await new Promise((r) => setTimeout(r, 200));
-      await db.net(test)!.partition(test, { n2: ['n1'], n1: ['n2'] });
+      await db.net.partition(test, { n2: ['n1'], n1: ['n2'] });
       expect((await step(primary, 0, 'write', [1, 2])).type).toBe('ok');
       const stale = await step(replica, 1, 'read', [1, null]);
       expect(stale).toEqual({ type: 'ok', value: [1, 1] });
@@ -95,7 +97,7 @@ describe('postgres streaming replica', () => {
 });
 
 describe('postgres bank-2pc (two-phase commit over two servers)', () => {
-  const B = ['--db', 'postgres', '--workload', 'bank-2pc', '--nemesis', 'coordinator-crash', '--nemesis-interval', '3', '--time-limit', '18', '--seed', '1'];
+  const B = ['--db', 'postgres-2pc', '--workload', 'bank-2pc', '--nemesis', 'coordinator-crash', '--nemesis-interval', '3', '--time-limit', '18', '--seed', '1'];
 
   it('coordinator crashes between prepare and commit: valid, in-doubt transactions resolved from the log and shown', async () => {
     const r = await runCli(B);
@@ -124,7 +126,7 @@ describe('postgres bank-2pc (two-phase commit over two servers)', () => {
 
   it('a SIGKILLed run leaves its containers (and no coordinator); faultline sweep removes them', async () => {
     const results = mkdtempSync(join(tmpdir(), 'faultline-sql-kill-'));
-    const child = spawn(process.execPath, ['bin/faultline.js', 'run', '--db', 'postgres', '--workload', 'bank-2pc', '--nemesis', 'none', '--time-limit', '120', '--out', results], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/faultline.js', 'run', '--db', 'postgres-2pc', '--workload', 'bank-2pc', '--nemesis', 'none', '--time-limit', '120', '--out', results], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     await new Promise<void>((resolve, reject) => {
       const onData = (b: Buffer) => {

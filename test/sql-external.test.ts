@@ -7,16 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeTest, prepareDocker, testRunId } from './docker-helpers.js';
 import { runCli } from './sql-helpers.js';
 import { faultline } from './cli-helpers.js';
-import { PostgresDb } from '../dbs/postgres/docker-db.js';
-import { pgSettings } from '../dbs/postgres/settings.js';
-import { MariaDb } from '../dbs/mariadb/docker-db.js';
-import { mariaSettings } from '../dbs/mariadb/settings.js';
+import { createDb } from '../src/plugin/plan.js';
+import type { ContainerDb } from '../src/docker/container-db.js';
+import '../app/builtins.js';
 import { connectPg } from '../dbs/postgres/pg-driver.js';
 import { connectMysql } from '../dbs/mariadb/mysql-driver.js';
 import type { Test } from '../src/protocols.js';
 
-const pg = new PostgresDb(pgSettings({}), 'list-append', undefined);
-const maria = new MariaDb(mariaSettings({}));
+const pg = createDb<ContainerDb<unknown>>('postgres').db;
+const maria = createDb<ContainerDb<unknown>>('mariadb').db;
 let pgTest: Test;
 let mariaTest: Test;
 let pgUrl = '';
@@ -27,8 +26,8 @@ beforeAll(async () => {
   pgTest = fakeTest(pg, ['n1'], testRunId('ext-pg'));
   mariaTest = fakeTest(maria, ['n1'], testRunId('ext-maria'));
   await Promise.all([pg.setup(pgTest), maria.setup(mariaTest)]);
-  pgUrl = `postgres://postgres@${pg.ip('n1')}:5432/postgres`;
-  mysqlUrl = `mysql://faultline@${maria.ip('n1')}:3306/faultline`;
+  pgUrl = `postgres://postgres@${pg.endpoint('n1').host}:5432/postgres`;
+  mysqlUrl = `mysql://faultline@${maria.endpoint('n1').host}:3306/faultline`;
 }, 400_000);
 
 afterAll(async () => {
@@ -40,7 +39,7 @@ describe('existing servers by URL', () => {
     const r = await runCli(['--db', 'postgres', '--db-option', `url=${pgUrl}`, '--db-option', 'isolation=serializable', '--workload', 'list-append', '--nemesis', 'none', '--time-limit', '8', '--seed', '2']);
     expect(r.code, r.out).toBe(0);
     expect(r.results.results['list-append']).toMatchObject({ valid: true, consistencyModel: 'serializable' });
-    const c = await connectPg({ host: pg.ip('n1'), port: 5432, user: 'postgres', database: 'postgres' });
+    const c = await connectPg({ host: pg.endpoint('n1').host, port: 5432, user: 'postgres', database: 'postgres' });
     try {
       const schemas = await c.query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'fl\\_%'");
       expect(schemas.rows).toEqual([]);
@@ -53,7 +52,7 @@ describe('existing servers by URL', () => {
     const r = await runCli(['--db', 'mariadb', '--db-option', `url=${mysqlUrl}`, '--db-option', 'isolation=serializable', '--workload', 'bank', '--nemesis', 'none', '--time-limit', '8', '--seed', '2']);
     expect(r.code, r.out).toBe(0);
     expect(r.results.results.bank).toMatchObject({ valid: true, total: 80 });
-    const c = await connectMysql({ host: maria.ip('n1'), port: 3306, user: 'faultline', database: 'faultline' });
+    const c = await connectMysql({ host: maria.endpoint('n1').host, port: 3306, user: 'faultline', database: 'faultline' });
     try {
       expect((await c.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'faultline' AND table_name LIKE 'fl\\_%'")).rows).toEqual([]);
     } finally {
