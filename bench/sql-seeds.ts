@@ -34,8 +34,8 @@ const CONFIGS: Record<string, Config> = {
   'maria-bank-rr': { db: 'mariadb', workload: 'bank', nemesis: [], dbOptions: { isolation: 'repeatable-read' }, expect: 'invalid: lost updates' },
   'galera-rr': { db: 'mariadb', ...la, nemesis: ['partition', 'kill'], dbOptions: { galera: 'true' }, expect: 'measured' },
   'galera-ser': { db: 'mariadb', ...la, nemesis: ['partition', 'kill'], dbOptions: { galera: 'true', isolation: 'serializable' }, workloadOptions: { 'consistency-model': 'serializable' }, expect: 'measured' },
-  '2pc-crash': { db: 'postgres', workload: 'bank-2pc', nemesis: ['coordinator-crash'], nemesisIntervalS: 3, expect: 'valid' },
-  '2pc-bug': { db: 'postgres', workload: 'bank-2pc', nemesis: ['coordinator-crash'], nemesisIntervalS: 3, bug: 'forget-participant', expect: 'invalid: changed total' },
+  '2pc-crash': { db: 'postgres-2pc', workload: 'bank-2pc', nemesis: ['coordinator-crash'], nemesisIntervalS: 3, expect: 'valid' },
+  '2pc-bug': { db: 'postgres-2pc', workload: 'bank-2pc', nemesis: ['coordinator-crash'], nemesisIntervalS: 3, bug: 'forget-participant', expect: 'invalid: changed total' },
 };
 
 if (a.list) {
