@@ -3,12 +3,14 @@
 // the empty one built into the image (with the network user `faultline`, no password: the
 // network is private to the run), or mariadb-install-db where there is none (a machine over SSH).
 //
-// Galera start-up: every node starts from that same empty state, recorded in its grastate.dat as
-// position 0 of a cluster whose id is derived from the run id. The first node bootstraps the
-// cluster from it; the others wait until it serves and join, and since their state equals the
-// cluster's they need no state transfer (a full rsync copy, one joiner at a time, took minutes on
-// a busy machine). A killed node restarts from its volume and catches up from a peer: an
-// incremental transfer from the donor's cache, or a full rsync transfer when that is gone.
+// Galera start-up: the first node bootstraps a new cluster from the empty data directory, with
+// a saved state (grastate.dat) naming a cluster id derived from the run id. The others start
+// with an empty directory, wait until the first node serves, join and receive its data by a full
+// state transfer (rsync; a few dozen MB). Joining with a copy of the same empty state does not
+// work: Galera 4 orders each membership change, so the cluster is already past position 0 when a
+// joiner arrives, and the incremental transfer onto a hand-made saved state ends in "Application
+// received wrong state" and an abort. A killed node restarts from its volume and catches up from
+// a peer: an incremental transfer from the donor's cache, or a full transfer when that is gone.
 
 import { createHash } from 'node:crypto';
 import type { SystemSpec } from '../../src/system.js';
@@ -27,25 +29,26 @@ const install = (dir: string) =>
   ` && printf '%s\\n' "USE mysql;" "FLUSH PRIVILEGES;" "CREATE USER 'faultline'@'%';" "GRANT ALL PRIVILEGES ON *.* TO 'faultline'@'%' WITH GRANT OPTION;" "CREATE DATABASE faultline;"` +
   ` | mariadbd --no-defaults --bootstrap --user=mysql --datadir=${dir} ${INNODB.join(' ')} >/dev/null 2>&1`;
 
-// $1...: mariadbd settings. GALERA_UUID: this run's cluster id (Galera only); GALERA_BOOTSTRAP=1
-// on the first node; GALERA_FIRST: the first node's address, which a joiner waits for.
+// $1...: mariadbd settings. GALERA_UUID: this run's cluster id and GALERA_BOOTSTRAP=1 on the
+// first node (Galera only); GALERA_FIRST: the first node's address, which a joiner waits for.
 const NODE_SCRIPT = `set -eu
 D=${DATA}/mysql
 mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld ${DATA}
-NEW=
-if [ ! -d "$D/mysql" ]; then
+if [ -n "\${GALERA_FIRST:-}" ]; then
+  if [ ! -e "$D/grastate.dat" ]; then
+    # A joiner's first start: its data directory is filled by its first state transfer.
+    mkdir -p "$D" && chown mysql:mysql "$D"
+    until bash -c "echo >/dev/tcp/$GALERA_FIRST/${MARIADB_PORT}" 2>/dev/null; do sleep 0.3; done
+  fi
+elif [ ! -d "$D/mysql" ]; then
   rm -rf "$D.new"
   if [ -d ${SEED} ]; then cp -a ${SEED} "$D.new"; else ${install('"$D.new"')}; fi
   if [ -n "\${GALERA_UUID:-}" ]; then
-    printf '# GALERA saved state\\nversion: 2.1\\nuuid:    %s\\nseqno:   0\\nsafe_to_bootstrap: %s\\n' "$GALERA_UUID" "\${GALERA_BOOTSTRAP:-0}" > "$D.new/grastate.dat"
+    printf '# GALERA saved state\\nversion: 2.1\\nuuid:    %s\\nseqno:   0\\nsafe_to_bootstrap: 1\\n' "$GALERA_UUID" > "$D.new/grastate.dat"
     chown mysql:mysql "$D.new/grastate.dat"
   fi
   mv "$D.new" "$D"
-  NEW=1
-fi
-if [ -n "$NEW" ] && [ "\${GALERA_BOOTSTRAP:-0}" = 1 ]; then set -- "$@" --wsrep-new-cluster; fi
-if [ -n "$NEW" ] && [ -n "\${GALERA_FIRST:-}" ]; then
-  until bash -c "echo >/dev/tcp/$GALERA_FIRST/${MARIADB_PORT}" 2>/dev/null; do sleep 0.3; done
+  if [ "\${GALERA_BOOTSTRAP:-0}" = 1 ]; then set -- "$@" --wsrep-new-cluster; fi
 fi
 # --no-defaults: Debian's configuration files play no part; everything is on the command line.
 exec mariadbd --no-defaults --user=mysql --datadir="$D" "$@"`;
@@ -54,6 +57,16 @@ exec mariadbd --no-defaults --user=mysql --datadir="$D" "$@"`;
 export function galeraUuid(runId: string): string {
   const h = createHash('sha256').update(`faultline-galera-${runId}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * The Galera group name: Galera's handshake carries at most 32 characters of it (a longer one
+ * makes every join fail with "handling gmcast protocol message failed"), so a long run id is
+ * replaced by a digest of it.
+ */
+export function galeraClusterName(runId: string): string {
+  const plain = `faultline-${runId}`;
+  return plain.length <= 32 ? plain : `faultline-${galeraUuid(runId).replace(/-/g, '').slice(0, 22)}`;
 }
 
 const asRoot = (sql: string) => `mariadb --protocol=socket -uroot -N -e "${sql}"`;
@@ -74,14 +87,14 @@ export function mariadbSystem<O extends { galera: boolean }>(): SystemSpec<O> {
         ? [
             '--wsrep-on=ON', '--wsrep-provider=/usr/lib/galera/libgalera_smm.so',
             `--wsrep-cluster-address=gcomm://${nodes.map((n) => addresses[n]).join(',')}`,
-            `--wsrep-node-address=${addresses[node]}`, `--wsrep-node-name=${node}`, `--wsrep-cluster-name=faultline-${runId}`,
+            `--wsrep-node-address=${addresses[node]}`, `--wsrep-node-name=${node}`, `--wsrep-cluster-name=${galeraClusterName(runId)}`,
             '--binlog-format=ROW', '--default-storage-engine=InnoDB', '--innodb-autoinc-lock-mode=2',
             '--wsrep-sst-method=rsync', '--wsrep-provider-options=gcache.size=16M',
           ]
         : []),
     ],
-    env: ({ node, nodes, addresses, runId, options }) =>
-      options.galera ? { GALERA_UUID: galeraUuid(runId), ...(node === nodes[0] ? { GALERA_BOOTSTRAP: '1' } : { GALERA_FIRST: addresses[nodes[0]!]! }) } : {},
+    env: ({ node, nodes, addresses, runId, options }): Record<string, string> =>
+      options.galera ? (node === nodes[0] ? { GALERA_UUID: galeraUuid(runId), GALERA_BOOTSTRAP: '1' } : { GALERA_FIRST: addresses[nodes[0]!]! }) : {},
     // A Galera node is ready once it is Synced with the cluster; a single server once it answers.
     wait: { command: ['sh', '-c', `${asRoot("SHOW GLOBAL STATUS LIKE 'wsrep_local_state_comment'")} | grep -q Synced || ${asRoot("SELECT @@wsrep_on")} | grep -qx 0`] },
     readyTimeoutMs: 240_000,
