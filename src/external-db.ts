@@ -69,6 +69,11 @@ export interface ExternalDbSpec<O> {
   /** Checks a node is up and healthy; throws a message saying what is wrong. Default: TCP connect. */
   probe?(node: ExternalNode): Promise<void>;
   primaries?(db: ExternalDb<O>, test: Test): Promise<string[]>;
+  /**
+   * Removes what the run made there (a per-run schema or tables), after a run whose setup passed.
+   * Default: nothing, the run's data stays under its prefix. A failure is warned, not thrown.
+   */
+  cleanup?(db: ExternalDb<O>, test: Test): Promise<void>;
   timeoutMs?: number;
 }
 
@@ -80,6 +85,7 @@ export class ExternalDb<O> implements Db, Endpoints<O> {
   readonly shared = true;
   readonly primaries?: (test: Test) => Promise<string[]>;
   private readonly byNode: Map<string, ExternalNode>;
+  private reached = false;
 
   constructor(private readonly spec: ExternalDbSpec<O>) {
     this.name = spec.name;
@@ -97,6 +103,7 @@ export class ExternalDb<O> implements Db, Endpoints<O> {
   }
 
   async setup(test: Test): Promise<void> {
+    this.reached = false;
     const timeoutMs = this.spec.timeoutMs ?? 5000;
     await Promise.all(
       test.nodes.map(async (node) => {
@@ -109,10 +116,14 @@ export class ExternalDb<O> implements Db, Endpoints<O> {
         }
       }),
     );
+    this.reached = true;
   }
 
-  async teardown(): Promise<void> {
-    // Nothing was started. The run's data stays under its prefix for anyone who wants to look.
+  async teardown(test: Test): Promise<void> {
+    // Nothing was started. Unless the spec cleans up, the run's data stays under its prefix.
+    if (!this.reached || !this.spec.cleanup) return;
+    this.reached = false;
+    await this.spec.cleanup(this, test).catch((e: unknown) => test.log.warn(`${this.name}: could not remove the run's data: ${(e as Error).message}`));
   }
 
   endpoint(node: string): ExternalNode {

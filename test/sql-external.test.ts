@@ -64,10 +64,10 @@ describe('existing servers by URL', () => {
     for (const [db, url] of [['postgres', pgUrl], ['mariadb', mysqlUrl]] as const) {
       const kill = await faultline(['run', '--db', db, '--db-option', `url=${url}`, '--workload', 'list-append', '--nemesis', 'kill', '--time-limit', '2']);
       expect(kill.exitCode).toBe(254);
-      expect(kill.stderr).toMatch(new RegExp(`--nemesis kill: db ${db} \\(existing server\\) cannot kill/start nodes`));
+      expect(kill.stderr).toMatch(new RegExp(`--nemesis kill: db ${db} \\(existing cluster\\) cannot kill and restart nodes`));
       const part = await faultline(['run', '--db', db, '--db-option', `url=${url}`, '--workload', 'list-append', '--nemesis', 'partition', '--time-limit', '2']);
       expect(part.exitCode).toBe(254);
-      expect(part.stderr).toMatch(new RegExp(`--nemesis partition: db ${db} \\(existing server\\) has no network to partition`));
+      expect(part.stderr).toMatch(new RegExp(`--nemesis partition: db ${db} \\(existing cluster\\) cannot cut the network between nodes`));
     }
   }, 120_000);
 
@@ -75,9 +75,9 @@ describe('existing servers by URL', () => {
     // A closed port on loopback: refused at once, no traffic leaves the machine.
     const r = await faultline(['run', '--db', 'postgres', '--db-option', 'url=postgres://u@127.0.0.1:59998/x', '--workload', 'bank', '--nemesis', 'none', '--time-limit', '2']);
     expect(r.exitCode).toBe(254);
-    expect(r.stderr).toMatch(/node n1: PostgreSQL at 127\.0\.0\.1:59998\/x does not answer \(.*ECONNREFUSED/);
+    expect(r.stderr).toMatch(/node n1: postgres at postgres:\/\/127\.0\.0\.1:59998 does not answer .*ECONNREFUSED/);
     const m = await faultline(['run', '--db', 'mariadb', '--db-option', 'url=mysql://u@127.0.0.1:59998/x', '--workload', 'bank', '--nemesis', 'none', '--time-limit', '2']);
     expect(m.exitCode).toBe(254);
-    expect(m.stderr).toMatch(/node n1: MariaDB at 127\.0\.0\.1:59998\/x does not answer/);
+    expect(m.stderr).toMatch(/node n1: mariadb at mysql:\/\/127\.0\.0\.1:59998 does not answer .*ECONNREFUSED/);
   }, 120_000);
 });

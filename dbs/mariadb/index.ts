@@ -14,7 +14,7 @@ import { SqlRegisterClient } from '../sql/register-client.js';
 import { SqlTxnClient } from '../sql/txn-client.js';
 import { connectMysql } from './mysql-driver.js';
 import { MARIADB_PORT, mariadbSystem } from './system.js';
-import { mariaTarget } from './target.js';
+import { dropMariaTables, mariaTarget } from './target.js';
 
 const options = {
   isolation: isolationOption('repeatable-read', "InnoDB's own"),
@@ -51,7 +51,7 @@ defineDb({
         const c = await connectMysql(sqlAddress(e, { user: 'root', database: '' }), { connectTimeoutMs: o['timeout-ms'] });
         await c.end().catch(() => c.destroy());
       };
-      return new ExternalDb({ name: 'mariadb', nodes: servers, options: o, timeoutMs: o['timeout-ms'], probe });
+      return new ExternalDb({ name: 'mariadb', nodes: servers, options: o, timeoutMs: o['timeout-ms'], cleanup: dropMariaTables, probe });
     }
     if (!o.galera && nodes > 1) throw misfit('--nodes', `MariaDB runs one server, or a Galera cluster (--db-option galera=true); got ${nodes} nodes`);
     return systemDb(system, { options: o, ssh });

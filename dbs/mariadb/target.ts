@@ -66,3 +66,16 @@ export function mariaTarget(db: MariaDb, test: Pick<Test, 'nodes' | 'runId'>): S
     },
   };
 }
+
+/** Drops the tables of a run on an existing server (those under its prefix): it is left as found. */
+export async function dropMariaTables(db: MariaDb, test: Pick<Test, 'nodes' | 'runId'>): Promise<void> {
+  const prefix = `${runIdent(test.runId)}_`;
+  const c = await connectMysql(mariaAddress(db, test.nodes[0]!), { connectTimeoutMs: db.options['timeout-ms'] });
+  try {
+    // runIdent is letters, digits and underscores; `_` is a LIKE wildcard, hence the escapes.
+    const r = await c.query(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE ?`, [`${prefix.replace(/_/g, '\\_')}%`]);
+    for (const row of r.rows) await c.query(`DROP TABLE IF EXISTS ${mysqlDialect.ident(String(row.t))}`);
+  } finally {
+    await c.end().catch(() => c.destroy());
+  }
+}

@@ -14,7 +14,7 @@ import { SqlRegisterClient } from '../sql/register-client.js';
 import { SqlTxnClient } from '../sql/txn-client.js';
 import { connectPg } from './pg-driver.js';
 import { PG_PORT, pgSystem } from './system.js';
-import { pgTarget } from './target.js';
+import { dropPgSchema, pgTarget } from './target.js';
 
 const options = {
   isolation: isolationOption('read-committed', "PostgreSQL's own"),
@@ -48,7 +48,7 @@ defineDb({
     if (servers) {
       if (servers.length > 1) throw misfit('url', `one server per run (got ${servers.length}); two-phase commit across servers is --db postgres-2pc`);
       if (o.replicas !== undefined || o.synchronous === 'on') throw misfit(o.replicas !== undefined ? 'replicas' : 'synchronous', 'replication is set up only on servers faultline starts, not with url=');
-      return new ExternalDb({ name: 'postgres', nodes: servers, options: o, timeoutMs: o['timeout-ms'], probe: (e) => pgProbe(e, o['timeout-ms']) });
+      return new ExternalDb({ name: 'postgres', nodes: servers, options: o, timeoutMs: o['timeout-ms'], cleanup: dropPgSchema, probe: (e) => pgProbe(e, o['timeout-ms']) });
     }
     if (o.synchronous === 'on' && nodes < 2) throw misfit('synchronous', 'synchronous replication needs replicas (replicas=N, or --nodes N+1)');
     return systemDb(postgresSystem, { options: o, ssh });

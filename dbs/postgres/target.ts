@@ -37,3 +37,18 @@ export function pgTarget(db: PgDb, test: Pick<Test, 'nodes' | 'runId'>): SqlTarg
     ...(schema ? { prepare: async (conn: SqlConn) => void (await conn.query(`CREATE SCHEMA IF NOT EXISTS ${d.ident(schema)}`)) } : {}),
   };
 }
+
+/** Drops the run's schema on every node of a run on existing servers: they are left as found. */
+export async function dropPgSchema(db: PgDb, test: Pick<Test, 'nodes' | 'runId'>): Promise<void> {
+  const schema = pgDialect.ident(runIdent(test.runId));
+  await Promise.all(
+    test.nodes.map(async (node) => {
+      const c = await connectPg(pgAddress(db, node), { connectTimeoutMs: db.options['timeout-ms'] });
+      try {
+        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      } finally {
+        await c.end().catch(() => c.destroy());
+      }
+    }),
+  );
+}

@@ -13,6 +13,7 @@ import { sqlAddress } from '../../sql/conn.js';
 import { isolationOption, misfit, timeoutOption } from '../../sql/options.js';
 import { connectPg } from '../pg-driver.js';
 import { PG_PORT, pgSystem } from '../system.js';
+import { dropPgSchema } from '../target.js';
 import { withCoordinator } from './control.js';
 
 const options = {
@@ -53,7 +54,7 @@ defineDb({
     if (nodes < 2) throw misfit(o.url === undefined ? '--nodes' : 'url', `two-phase commit needs at least two participants (got ${nodes})`);
     const servers = serversOf(o);
     const db = servers
-      ? new ExternalDb({ name: 'postgres-2pc', nodes: servers, options: o, timeoutMs: o['timeout-ms'], probe: (e) => participantProbe(e, o['timeout-ms']) })
+      ? new ExternalDb({ name: 'postgres-2pc', nodes: servers, options: o, timeoutMs: o['timeout-ms'], cleanup: dropPgSchema, probe: (e) => participantProbe(e, o['timeout-ms']) })
       : systemDb(participantSystem, { options: o, ssh });
     return withCoordinator(db, bug);
   },
