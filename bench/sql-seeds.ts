@@ -5,6 +5,7 @@
 //   npx tsx bench/sql-seeds.ts [--only pg-ser,pg-rr,...] [--seeds 1-5] [--time-limit 15]
 // Configurations: see CONFIGS below (`--list` prints them).
 import { parseArgs } from 'node:util';
+import '../app/builtins.js';
 import { runTest, type RunOptions } from '../src/run.js';
 import type { CheckResult } from '../src/protocols.js';
 
