@@ -7,6 +7,8 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { delimiter, sep } from 'node:path';
 import { FaultlineError } from '../../../src/errors.js';
 import type { RecoveryReport } from '../../../checkers/two-phase/evidence.js';
 import { builtinNodeCommand } from '../../builtin/command.js';
@@ -46,12 +48,29 @@ export class CoordinatorProcess {
     return this.active !== undefined;
   }
 
+  /**
+   * The node_modules folder the PostgreSQL client is found in from here. The coordinator may run
+   * as a bundle in the temp directory (dbs/builtin/command.ts), where its lazy require('pg')
+   * finds nothing on its own; NODE_PATH points that require back to faultline's packages.
+   */
+  private static clientModules(): string | undefined {
+    try {
+      const entry = createRequire(import.meta.url).resolve('pg');
+      const at = entry.lastIndexOf(`${sep}node_modules${sep}`);
+      return at < 0 ? undefined : entry.slice(0, at + `${sep}node_modules`.length);
+    } catch {
+      return undefined;
+    }
+  }
+
   private spawnProc(): Proc {
     const { command, args } = builtinNodeCommand(new URL('./coordinator-main.js', import.meta.url), this.cfg.bug);
     const err = openSync(this.stderrPath, 'a');
     let child: ChildProcess;
     try {
-      child = spawn(command, args, { stdio: ['ignore', 'ignore', err, 'ipc'], env: { ...process.env, [CONFIG_ENV]: JSON.stringify(this.cfg) } });
+      const modules = CoordinatorProcess.clientModules();
+      const nodePath = [modules, process.env.NODE_PATH].filter(Boolean).join(delimiter);
+      child = spawn(command, args, { stdio: ['ignore', 'ignore', err, 'ipc'], env: { ...process.env, [CONFIG_ENV]: JSON.stringify(this.cfg), ...(nodePath ? { NODE_PATH: nodePath } : {}) } });
     } finally {
       closeSync(err);
     }
