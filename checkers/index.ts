@@ -7,6 +7,8 @@ import './sequential/index.js';
 import './linearizable/index.js';
 import './set/index.js';
 import './counter/index.js';
+import './counter/final-counter.js';
+import './echo/index.js';
 import './bank/index.js';
 import './two-phase/index.js';
 import './unique-ids/index.js';

@@ -7,6 +7,7 @@ import './maelstrom/index.js';
 import './etcd/index.js';
 import './zookeeper/index.js';
 import './redis/index.js';
+import './paxos/index.js';
 import './postgres/index.js';
 import './postgres/two-phase/index.js';
 import './mariadb/index.js';

@@ -8,4 +8,7 @@ import './pause.js';
 import './packet.js';
 import './clock.js';
 import './stall.js';
+import './power.js';
+import './corrupt.js';
+import './disk-full.js';
 import './coordinator-crash.js';

@@ -12,6 +12,8 @@ import type { Client, Clock, Db, Net, Test } from '../../src/protocols.js';
 import { DockerCluster } from '../../src/docker/cluster.js';
 import { ensureSystemImage } from '../../src/docker/images.js';
 import { DockerNet } from '../../src/docker/net.js';
+import { layoutForFaults, type NodeLayoutNeeds } from '../../src/docker/node-layout.js';
+import { ClusterStorage } from '../../src/docker/storage.js';
 import { lazyNet } from '../../src/docker/lazy-net.js';
 import { defineDb } from '../registry.js';
 import type { RedisClientConfig } from './clients.js';
@@ -42,6 +44,13 @@ export class RedisDb implements Db {
   private cluster?: DockerCluster;
   private dnet?: DockerNet;
   private logsCollected = false;
+  /** Storage faults (power on lazyfs, corruption of these files, a full disk): the container layer's. */
+  readonly storage = new ClusterStorage(() => this.c(), { aof: 'appendonlydir/*.aof', rdb: 'dump.rdb' });
+  private layout: NodeLayoutNeeds = {};
+
+  prepareFaults(capabilities: readonly string[], options: Readonly<Record<string, unknown>>): void {
+    this.layout = layoutForFaults(capabilities, options);
+  }
 
   constructor(readonly settings: RedisSettings) {}
 
@@ -65,6 +74,7 @@ export class RedisDb implements Db {
         ...(t === 'sentinel' ? { SENTINEL_CONF: sentinelConf(ts, test.nodes, ips) } : {}),
       }),
       dataPath: DATA,
+      layout: this.layout,
       wait: { command: ['redis-cli', '-p', String(REDIS_PORT), 'ping'] },
       readyTimeoutMs: 60_000,
       onStart: async (node) => this.dnet?.reapply(node),

@@ -10,6 +10,8 @@ import type { Client, Db, Net, Test } from '../../src/protocols.js';
 import { DockerCluster } from '../../src/docker/cluster.js';
 import { ensureSystemImage } from '../../src/docker/images.js';
 import { DockerNet } from '../../src/docker/net.js';
+import { layoutForFaults, type NodeLayoutNeeds } from '../../src/docker/node-layout.js';
+import { ClusterStorage } from '../../src/docker/storage.js';
 import { lazyNet } from '../../src/docker/lazy-net.js';
 import { FAKETIME_ENV, FaketimeClock } from '../../src/docker/faketime.js';
 import { defineDb } from '../registry.js';
@@ -42,6 +44,13 @@ export class ZookeeperDb implements Db {
   private cluster?: DockerCluster;
   private dnet?: DockerNet;
   private logsCollected = false;
+  /** Storage faults (power on lazyfs, corruption of these files, a full disk): the container layer's. */
+  readonly storage = new ClusterStorage(() => this.c(), { txnlog: 'zk-log/version-2/log.*', snapshot: 'zk/version-2/snapshot.*' });
+  private layout: NodeLayoutNeeds = {};
+
+  prepareFaults(capabilities: readonly string[], options: Readonly<Record<string, unknown>>): void {
+    this.layout = layoutForFaults(capabilities, options);
+  }
 
   constructor(readonly settings: ZkSettings) {}
 
@@ -60,6 +69,7 @@ export class ZookeeperDb implements Db {
         ...FAKETIME_ENV,
       }),
       dataPath: DATA,
+      layout: this.layout,
       // The client port opens early; serving (a mode in `srvr`) is awaited below, polled from here.
       wait: { port: CLIENT_PORT },
       readyTimeoutMs: 180_000,

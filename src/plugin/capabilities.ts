@@ -16,6 +16,9 @@ export const CAPABILITIES = {
   clock: "skew nodes' clocks",
   primaries: 'name the current primaries',
   logs: 'collect node logs',
+  power: 'cut the power of nodes (lose writes never fsynced)',
+  corrupt: "corrupt files in nodes' data directories",
+  'disk-full': "fill nodes' disks",
   coordinator: 'crash and restart its client-side transaction coordinator',
 } as const;
 
@@ -42,6 +45,12 @@ function lacking(db: Db, c: Capability): string | undefined | false {
       return !db.primaries && '';
     case 'logs':
       return !db.collectLogs && '';
+    case 'power':
+      return !db.storage?.powerFail && (db.storage?.unsupported?.power ?? '');
+    case 'corrupt':
+      return !(db.storage?.corrupt && !db.storage.unsupported?.corrupt) && (db.storage?.unsupported?.corrupt ?? '');
+    case 'disk-full':
+      return !(db.storage?.fill && db.storage.free) && (db.storage?.unsupported?.['disk-full'] ?? '');
     case 'coordinator':
       return !db.coordinator && '';
   }
