@@ -10,6 +10,7 @@ import './counter/index.js';
 import './counter/final-counter.js';
 import './echo/index.js';
 import './bank/index.js';
+import './two-phase/index.js';
 import './unique-ids/index.js';
 import './queue/index.js';
 import './kafka/index.js';

@@ -11,3 +11,6 @@ import './paxos/index.js';
 import './rabbitmq/index.js';
 import './nats/index.js';
 import './kafka/index.js';
+import './postgres/index.js';
+import './postgres/two-phase/index.js';
+import './mariadb/index.js';

@@ -11,3 +11,4 @@ import './stall.js';
 import './power.js';
 import './corrupt.js';
 import './disk-full.js';
+import './coordinator-crash.js';

@@ -14,7 +14,7 @@ export interface ExternalNode extends Endpoint {
 
 /**
  * `n1=a:2379,n2=b:2379`, bare addresses (`a:2379,b:2379`, named n1, n2, ...) or URLs whose scheme
- * is one of `schemes`. A missing port is `defaultPort`.
+ * is one of `schemes`. A missing port is `defaultPort`. A URL's user, password and path are kept.
  */
 export function parseAddresses(s: string, o: { where: string; defaultPort: number; schemes?: readonly string[] }): ExternalNode[] {
   const parts = s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -37,7 +37,16 @@ export function parseAddresses(s: string, o: { where: string; defaultPort: numbe
     }
     if (!u.hostname) throw new FaultlineError('BAD_ARGUMENT', `'${addr}' has no host`, `${o.where} (${node})`);
     const port = u.port ? Number(u.port) : o.defaultPort;
-    return { node, host: u.hostname.replace(/^\[|\]$/g, ''), port, ...(hasScheme ? { url: `${u.protocol}//${u.host}` } : {}) };
+    const e: ExternalNode = { node, host: u.hostname.replace(/^\[|\]$/g, ''), port };
+    if (hasScheme) {
+      e.url = `${u.protocol}//${u.host}`;
+      // Credentials and a database in the URL are the client's to use (postgres://user:pw@host/db).
+      if (u.username) e.user = decodeURIComponent(u.username);
+      if (u.password) e.password = decodeURIComponent(u.password);
+      const path = decodeURIComponent(u.pathname.replace(/^\//, ''));
+      if (path) e.path = path;
+    }
+    return e;
   });
   if (new Set(out.map((e) => e.node)).size !== out.length) throw new FaultlineError('BAD_ARGUMENT', 'two addresses have the same node name', o.where);
   return out;
@@ -60,6 +69,11 @@ export interface ExternalDbSpec<O> {
   /** Checks a node is up and healthy; throws a message saying what is wrong. Default: TCP connect. */
   probe?(node: ExternalNode): Promise<void>;
   primaries?(db: ExternalDb<O>, test: Test): Promise<string[]>;
+  /**
+   * Removes what the run made there (a per-run schema or tables), after a run whose setup passed.
+   * Default: nothing, the run's data stays under its prefix. A failure is warned, not thrown.
+   */
+  cleanup?(db: ExternalDb<O>, test: Test): Promise<void>;
   timeoutMs?: number;
 }
 
@@ -71,6 +85,7 @@ export class ExternalDb<O> implements Db, Endpoints<O> {
   readonly shared = true;
   readonly primaries?: (test: Test) => Promise<string[]>;
   private readonly byNode: Map<string, ExternalNode>;
+  private reached = false;
 
   constructor(private readonly spec: ExternalDbSpec<O>) {
     this.name = spec.name;
@@ -88,6 +103,7 @@ export class ExternalDb<O> implements Db, Endpoints<O> {
   }
 
   async setup(test: Test): Promise<void> {
+    this.reached = false;
     const timeoutMs = this.spec.timeoutMs ?? 5000;
     await Promise.all(
       test.nodes.map(async (node) => {
@@ -100,10 +116,14 @@ export class ExternalDb<O> implements Db, Endpoints<O> {
         }
       }),
     );
+    this.reached = true;
   }
 
-  async teardown(): Promise<void> {
-    // Nothing was started. The run's data stays under its prefix for anyone who wants to look.
+  async teardown(test: Test): Promise<void> {
+    // Nothing was started. Unless the spec cleans up, the run's data stays under its prefix.
+    if (!this.reached || !this.spec.cleanup) return;
+    this.reached = false;
+    await this.spec.cleanup(this, test).catch((e: unknown) => test.log.warn(`${this.name}: could not remove the run's data: ${(e as Error).message}`));
   }
 
   endpoint(node: string): ExternalNode {

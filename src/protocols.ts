@@ -103,6 +103,8 @@ export interface TestInfo {
   /** Required fraction of ok client ops (--availability), when the user set one; read by `stats`. */
   availability?: number;
   dbOptions: Record<string, string>;
+  /** Effective workload options: the user's `--workload-option`s over the db's implied defaults. */
+  workloadOptions?: Record<string, string>;
   startedAt: string;
   versions: Record<string, string>;
   [key: string]: unknown;
@@ -169,6 +171,20 @@ export interface Db {
    * on lazyfs for power failures, a small disk for disk-full).
    */
   prepareFaults?(capabilities: readonly string[], options: Readonly<Record<string, unknown>>): void;
+  /** A transaction coordinator faultline runs for the db's clients (two-phase commit), to crash and restart. */
+  readonly coordinator?: Coordinator;
+}
+
+/**
+ * A client-side transaction coordinator (a process faultline runs between its clients and the
+ * database, as a two-phase-commit coordinator): crashed at a named point of its protocol, then
+ * restarted, which runs its recovery. Values describe what happened, for the history.
+ */
+export interface Coordinator {
+  /** Crashes it at `point` (or where it stands if nothing reaches the point soon); resolves once it is down. */
+  crash(test: Test, point: string): Promise<unknown>;
+  /** Restarts it after a crash; resolves once it serves again, with what its recovery did. */
+  restart(test: Test): Promise<unknown>;
 }
 
 /** A grudge: for each node, the set of nodes whose messages it drops. */

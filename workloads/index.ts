@@ -9,3 +9,4 @@ import './txn-workloads.js';
 import './queue.js';
 import './maelstrom.js';
 import './kafka.js';
+import './bank.js';

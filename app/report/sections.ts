@@ -7,6 +7,7 @@ import { renderTxnAnomaly, findTxnAnomalies } from './cycle-view.js';
 import { checkerResults, type RunTestInfo } from './data.js';
 import { isElementList, renderElements } from './element-table.js';
 import { isOffsetTimelines, renderOffsetTimelines } from './offset-timeline.js';
+import { renderTwoPhase } from './in-doubt-table.js';
 import { escapeHtml as h, showValue } from './escape.js';
 import { stringifyJson } from '../../src/json.js';
 import { renderStatTables } from './stat-tables.js';
@@ -52,6 +53,7 @@ export function renderTestFacts(test: RunTestInfo, historyLength: number, lastTi
   add('seed', run ? test.seed : undefined);
   add('bug', test.bug);
   if (test.dbOptions && Object.keys(test.dbOptions).length) add('db options', Object.entries(test.dbOptions).map(([k, v]) => `${k}=${v}`));
+  if (test.workloadOptions && Object.keys(test.workloadOptions).length) add('workload options', Object.entries(test.workloadOptions).map(([k, v]) => `${k}=${v}`));
   add('started', test.startedAt);
   add('finished', test.finishedAt);
   add('duration', fmtDuration(typeof test.durationNs === 'number' ? test.durationNs : lastTimeNs));
@@ -104,6 +106,7 @@ function evidence(r: CheckResult, depth: number, budget: { n: number }): string 
   out.push(renderTxnGroups(findTxnAnomalies(r), r.anomalyCounts, budget));
   for (const key of ['elements', 'outcomes']) if (isElementList(r[key])) out.push(renderElements(r[key] as never));
   if (isOffsetTimelines(r.offsetTimelines)) out.push(renderOffsetTimelines(r.offsetTimelines));
+  out.push(renderTwoPhase(r));
   out.push(renderStatTables(r));
   if (depth < 3 && r.results && typeof r.results === 'object') {
     // Per-key sub-results: show the failing ones (a run may have thousands of valid keys).

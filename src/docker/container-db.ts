@@ -25,6 +25,11 @@ export interface Endpoint {
   port: number;
   /** The address as a user gave it, when it was a URL (an existing cluster's `https://a:2379`). */
   url?: string;
+  /** What a URL carried beside its address (`postgres://user:pw@host/db`): login and database. */
+  user?: string;
+  password?: string;
+  /** The URL's path without its leading slash (a database name), when it has one. */
+  path?: string;
 }
 
 /** What clients need from a db whose nodes they connect to, whichever backend runs them. */

@@ -19,6 +19,7 @@ export const CAPABILITIES = {
   power: 'cut the power of nodes (lose writes never fsynced)',
   corrupt: "corrupt files in nodes' data directories",
   'disk-full': "fill nodes' disks",
+  coordinator: 'crash and restart its client-side transaction coordinator',
 } as const;
 
 export type Capability = keyof typeof CAPABILITIES;
@@ -50,6 +51,8 @@ function lacking(db: Db, c: Capability): string | undefined | false {
       return !(db.storage?.corrupt && !db.storage.unsupported?.corrupt) && (db.storage?.unsupported?.corrupt ?? '');
     case 'disk-full':
       return !(db.storage?.fill && db.storage.free) && (db.storage?.unsupported?.['disk-full'] ?? '');
+    case 'coordinator':
+      return !db.coordinator && '';
   }
 }
 
