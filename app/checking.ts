@@ -35,9 +35,13 @@ export interface CheckSpec {
 }
 
 /** The checker a workload implies (with its default options, or those its run recorded). */
-function workloadChecker(name: string, info?: TestInfo): Checker {
+function workloadChecker(name: string, info?: TestInfo, consistencyModel?: string): Checker {
   const plugin = lookup(workloads, name, '--workload');
-  const options = parseOptions(plugin.options ?? {}, (info?.workloadOptions as Record<string, string> | undefined) ?? {}, { flag: '--workload-option', owner: `workload ${name}` });
+  const given = { ...((info?.workloadOptions as Record<string, string> | undefined) ?? {}) };
+  // --consistency-model judges a transactional workload against that model: its checker is built
+  // from the workload's own option, so the flag goes there (a run's option is overridden).
+  if (consistencyModel !== undefined && plugin.options && 'consistency-model' in plugin.options) given['consistency-model'] = consistencyModel;
+  const options = parseOptions(plugin.options ?? {}, given, { flag: '--workload-option', owner: `workload ${name}` });
   return plugin.create({ concurrency: info?.concurrency ?? 1, nodes: info?.nodes ?? [], eventual: info ? dbs.get(info.db)?.eventuallyConsistent : undefined, options }).checker;
 }
 
@@ -52,14 +56,14 @@ export function chooseChecker(o: CheckSpec): { name: string; checker: Checker; o
   if (o.partition === false) opts.partition = false;
   let name = o.checker;
   // A workload's checker composes several: its options are those any checker declares.
-  if (!name && o.workload) return { name: o.workload, checker: workloadChecker(o.workload), opts: checkerOptions(checkers.all(), opts) };
+  if (!name && o.workload) return { name: o.workload, checker: workloadChecker(o.workload, undefined, o.consistencyModel), opts: checkerOptions(checkers.all(), opts) };
   if (!name && o.model) name = 'linearizable';
   if (!name) {
     // A history inside a run directory: judge it the way the run would have.
     const testFile = o.file === undefined ? undefined : join(dirname(o.file), 'test.json');
     if (testFile && existsSync(testFile)) {
       const info = readJson<TestInfo>(testFile);
-      if (workloads.get(info.workload)) return { name: info.workload, checker: workloadChecker(info.workload, info), opts: { ...checkerOptions(checkers.all(), opts), test: info } };
+      if (workloads.get(info.workload)) return { name: info.workload, checker: workloadChecker(info.workload, info, o.consistencyModel), opts: { ...checkerOptions(checkers.all(), opts), test: info } };
     }
     throw badArgument('say how to judge the history: --model M, --checker NAME or --workload W', 'check');
   }
