@@ -9,19 +9,20 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fakeTest, leftovers, prepareDocker, testRunId } from './docker-helpers.js';
 import { root, runAndClean } from './suite-run-helpers.js';
-import { ZookeeperDb } from '../dbs/zookeeper/index.js';
+import { zookeeperSystem } from '../dbs/zookeeper/index.js';
 import { zkSettings } from '../dbs/zookeeper/settings.js';
 import { ZkRegisterClient } from '../dbs/zookeeper/clients.js';
 import { fourLetter } from '../dbs/zookeeper/four-letter.js';
 import { getChecker } from '../checkers/index.js';
 import type { Client, Test } from '../src/protocols.js';
+import { ContainerDb } from '../src/docker/container-db.js';
 import type { Op } from '../src/history.js';
 
 beforeAll(prepareDocker);
 
 describe('a ZooKeeper ensemble driven directly', () => {
   const nodes = ['n1', 'n2', 'n3'];
-  const db = new ZookeeperDb(zkSettings({}));
+  const db = new ContainerDb(zookeeperSystem, zkSettings({}));
   let test: Test;
   beforeAll(async () => {
     test = fakeTest(db, nodes, testRunId('zk'));
@@ -33,10 +34,10 @@ describe('a ZooKeeper ensemble driven directly', () => {
   }, 120_000);
 
   it('a plain read on an isolated follower is stale: not linearizable, yet sequentially consistent', async () => {
-    const [leader] = await db.primaries(test);
+    const [leader] = await db.primaries!(test);
     expect(leader).toBeDefined();
     const follower = nodes.find((n) => n !== leader)!;
-    const cfg = { endpoint: (n: string) => db.endpoint(n), root: `/faultline/${test.runId}`, timeoutMs: 3000, sessionTimeoutMs: 10_000, lockWaitMs: 500 };
+    const cfg = { endpoint: (n: string) => `${db.endpoint(n).host}:${db.endpoint(n).port}`, root: `/faultline/${test.runId}`, timeoutMs: 3000, sessionTimeoutMs: 10_000, lockWaitMs: 500 };
     const w = await new ZkRegisterClient({ ...cfg, reads: 'plain' }).open(test, leader!);
     await w.setup!(test);
     const plain = await new ZkRegisterClient({ ...cfg, reads: 'plain' }).open(test, follower);
@@ -77,11 +78,11 @@ describe('a ZooKeeper ensemble driven directly', () => {
     try {
       // libfaketime re-reads the offset every second; then make the server log a line (it logs 4lw commands).
       await new Promise((r) => setTimeout(r, 2500));
-      const [host, port] = db.endpoint('n1').split(':');
-      await fourLetter(host!, Number(port), 'stat', 5000);
+      const { host, port } = db.endpoint('n1');
+      await fourLetter(host, port, 'stat', 5000);
       let skew = NaN;
       for (let i = 0; i < 50 && Number.isNaN(skew); i++) {
-        const lines = (await db.nodeLog('n1', 50)).split('\n');
+        const lines = (await db.started.logs('n1', 50)).split('\n');
         const line = lines.reverse().find((l) => /Processing stat command/.test(l));
         // "<docker timestamp> <log4j timestamp> ...": Docker's is the real time, log4j's the server's.
         const m = line && /^(\S+)\s+(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),(\d{3})/.exec(line);
