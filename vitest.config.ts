@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'app/**/*.test.ts', 'dbs/**/*.test.ts', 'checkers/**/*.test.ts', 'workloads/**/*.test.ts', 'nemesis/**/*.test.ts', 'docker/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'app/**/*.test.ts', 'bench/**/*.test.ts', 'dbs/**/*.test.ts', 'checkers/**/*.test.ts', 'workloads/**/*.test.ts', 'nemesis/**/*.test.ts', 'docker/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 120_000,
     // Docker test files build the images they need in their setup hook (cached by recipe).
     hookTimeout: 600_000,

@@ -6,8 +6,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { badArgument } from '../src/errors.js';
 import type { CheckOptions, Checker, TestInfo } from '../src/protocols.js';
-import { getChecker, checkerNames } from '../checkers/registry.js';
-import { dbs, lookup, workloads } from '../src/plugin/registry.js';
+import { checkerOptions, createChecker } from '../checkers/registry.js';
+import { checkers, dbs, lookup, workloads } from '../src/plugin/registry.js';
 import { parseOptions } from '../src/plugin/options.js';
 import { readJson } from '../src/store.js';
 
@@ -50,19 +50,19 @@ export function chooseChecker(o: CheckSpec): { name: string; checker: Checker; o
   if (o.availability !== undefined) opts.availability = o.availability;
   if (o.partition === false) opts.partition = false;
   let name = o.checker;
-  if (!name && o.workload) return { name: o.workload, checker: workloadChecker(o.workload), opts };
+  // A workload's checker composes several: its options are those any checker declares.
+  if (!name && o.workload) return { name: o.workload, checker: workloadChecker(o.workload), opts: checkerOptions(checkers.all(), opts) };
   if (!name && o.model) name = 'linearizable';
   if (!name) {
     // A history inside a run directory: judge it the way the run would have.
     const testFile = o.file === undefined ? undefined : join(dirname(o.file), 'test.json');
     if (testFile && existsSync(testFile)) {
       const info = readJson<TestInfo>(testFile);
-      if (workloads.get(info.workload)) return { name: info.workload, checker: workloadChecker(info.workload, info), opts: { ...opts, test: info } };
+      if (workloads.get(info.workload)) return { name: info.workload, checker: workloadChecker(info.workload, info), opts: { ...checkerOptions(checkers.all(), opts), test: info } };
     }
     throw badArgument('say how to judge the history: --model M, --checker NAME or --workload W', 'check');
   }
-  const plugin = getChecker(name);
-  if (!plugin) throw badArgument(`unknown checker '${name}' (known: ${checkerNames().join(', ')})`, '--checker');
-  return { name, checker: plugin.create(opts), opts };
+  const parsed = checkerOptions([lookup(checkers, name, '--checker')], opts);
+  return { name, checker: createChecker(name, parsed), opts: parsed };
 }
 

@@ -1,20 +1,42 @@
 // faultline's command line: builds the commander program from the registered subcommands and
-// maps errors to exit codes (254 bad arguments/input, 255 crash).
+// owns the process: its signals (a clean stop, exit 255), its crashes, and the one mapping of
+// errors to exit codes (254 user or environment error, one message, no stack; 255 crash).
 
 import { Command, CommanderError } from 'commander';
 import './builtins.js';
 import { commands } from './commands/index.js';
 import { loadSuites, withoutSuiteArgs } from './suite.js';
-import { EXIT, exitCodeFor, FaultlineError } from '../src/errors.js';
+import { EXIT, ioError } from '../src/errors.js';
 import { faultlineVersion } from '../src/version.js';
+import { ownSignals, runCleanups, runSyncCleanups } from '../src/signals.js';
+import { watchParent } from '../src/parent-watch.js';
+import { escapeControl } from '../src/terminal.js';
+import { note, reportError } from './output.js';
+
+ownSignals({ exitCode: EXIT.crash });
+// Launched by npm/npx, a signal sent to npm does not reach us (npm's shell dies and leaves us
+// orphaned): notice the parent going away and stop as if signalled.
+watchParent();
 
 // `faultline check … | head` closes our stdout early: that is the reader's choice, not a crash.
-for (const stream of [process.stdout, process.stderr]) {
+// Any other failure to print (a full disk behind a redirection) is the environment's.
+for (const [name, stream] of [['standard output', process.stdout], ['standard error', process.stderr]] as const) {
   stream.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
+    if (stream !== process.stderr) note(`faultline: ${ioError(`write to ${name}`, e).message}`);
+    runSyncCleanups();
+    process.exit(EXIT.badInput);
   });
 }
+
+async function crash(e: unknown): Promise<void> {
+  reportError(e);
+  runSyncCleanups();
+  await Promise.race([runCleanups(), new Promise((r) => setTimeout(r, 10_000).unref())]);
+  process.exit(EXIT.crash);
+}
+process.on('uncaughtException', (e) => void crash(e));
+process.on('unhandledRejection', (e) => void crash(e));
 
 const program = new Command();
 program
@@ -23,7 +45,7 @@ program
   .description('Jepsen-style consistency testing: run workloads against clusters under faults, check the history, report.')
   .exitOverride()
   .showHelpAfterError(false)
-  .configureOutput({ outputError: (s, write) => write(s) })
+  .configureOutput({ outputError: (s, write) => write(escapeControl(s)) })
   .addHelpText('after', '\nSuites: --suite FILE (repeatable, any command) loads a suite of your own plugins; without it, a\nfaultline.config.{js,mjs,ts} in the working directory is loaded. See docs/writing-a-suite.md.');
 
 try {
@@ -41,10 +63,5 @@ try {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) process.exit(0);
     process.exit(EXIT.badInput);
   }
-  if (e instanceof FaultlineError) {
-    process.stderr.write(`faultline: ${e.message}\n`);
-  } else {
-    process.stderr.write(`faultline: crashed: ${(e as Error)?.stack ?? String(e)}\n`);
-  }
-  process.exit(exitCodeFor(e));
+  process.exit(reportError(e));
 }

@@ -39,7 +39,12 @@ export { models } from '../checkers/linearizable/models/index.js';
 export type { Model, ModelOp, OpStatus, Partition } from '../checkers/linearizable/model.js';
 
 // ---- histories
-export { readHistoryFile, parseHistory, writeHistoryJsonl, writeHistoryEdn, registerFormat, type HistoryFormat } from '../src/history-io.js';
+export {
+  readHistoryFile, readHistory, streamHistory, parseHistory, writeHistoryJsonl, writeHistoryEdn, registerFormat, validateOps, forEachLine, TextSource,
+  type HistoryFormat, type FormatSink, type ReadHistory, type ReadOptions,
+} from '../src/history-io.js';
+export { readEdnStream, parseEdn, toEdn, kw } from '../src/edn.js';
+export { parseJson, stringifyJson } from '../src/json.js';
 
 export type { RunOptions, RunOutcome } from '../src/run.js';
 export type { CheckSpec } from './checking.js';

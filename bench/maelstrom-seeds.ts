@@ -3,6 +3,7 @@
 // Also the cluster start-up time. Usage:
 //   npx tsx bench/maelstrom-seeds.ts [--db raft] [--workload register] [--nemesis partition,kill]
 //        [--bug NAME|none] [--seeds 1-10] [--time-limit 30] [--nemesis-option partition=primaries]
+//        [--workload-option ops-per-key=1000] [--rate R]
 import { parseArgs } from 'node:util';
 import '../checkers/index.js';
 import '../checkers/linearizable/index.js';
@@ -22,6 +23,8 @@ const { values: a } = parseArgs({
     'time-limit': { type: 'string', default: '30' },
     out: { type: 'string', default: '/tmp/faultline-bench' },
     'nemesis-option': { type: 'string', multiple: true, default: [] },
+    'workload-option': { type: 'string', multiple: true, default: [] },
+    rate: { type: 'string' },
   },
 });
 
@@ -49,12 +52,18 @@ for (let seed = lo; seed <= (hi ?? lo); seed++) {
     timeLimitS: Number(a['time-limit']),
     out: a.out,
     quiet: true,
-    nemesisOptions: Object.fromEntries((a['nemesis-option'] ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
+    nemesisOptions: keyValues(a['nemesis-option']),
+    workloadOptions: keyValues(a['workload-option']),
+    ...(a.rate ? { rate: Number(a.rate) } : {}),
   });
   const v = String(o.valid);
   counts[v] = (counts[v] ?? 0) + 1;
   const parts = Object.entries(o.results.results ?? {}).map(([k, r]) => `${k}=${String(r.valid)}`).join(' ');
   console.log(`seed ${seed}: valid=${v} wall=${((performance.now() - t) / 1000).toFixed(1)}s ${parts} ${o.dir}`);
 }
-console.log(`db=${a.db} workload=${a.workload} nemesis=${a.nemesis} ${(a['nemesis-option'] ?? []).join(' ')} bug=${a.bug} time-limit=${a['time-limit']}s seeds=${a.seeds}:`, counts);
+console.log(`db=${a.db} workload=${a.workload} nemesis=${a.nemesis} ${[...(a['nemesis-option'] ?? []), ...(a['workload-option'] ?? [])].join(' ')}${a.rate ? ` rate=${a.rate}` : ''} bug=${a.bug} time-limit=${a['time-limit']}s seeds=${a.seeds}:`, counts);
 process.exit(0);
+
+function keyValues(kvs: string[] | undefined): Record<string, string> {
+  return Object.fromEntries((kvs ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+}

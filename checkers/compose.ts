@@ -4,17 +4,19 @@
 import type { CheckOptions, Checker } from '../src/protocols.js';
 import { compose } from '../src/protocols.js';
 import { badArgument } from '../src/errors.js';
-import { checkerNames, getChecker, registerChecker } from './registry.js';
+import { checkerNames, checkerOptions, defineChecker, getChecker } from './registry.js';
+import { opt } from '../src/plugin/options.js';
 
 /** A checker running the named plugins (each created with `opts`) and composing their results. */
 export function composeByName(names: readonly string[], opts: CheckOptions = {}): Checker {
-  const parts: Record<string, Checker> = {};
-  for (const n of names) {
+  const plugins = names.map((n) => {
     const p = getChecker(n);
     if (!p) throw badArgument(`unknown checker '${n}' (known: ${checkerNames().join(', ')})`, '--checkers');
-    parts[n] = p.create(opts);
-  }
-  return compose(names.join('+'), parts);
+    return p;
+  });
+  const { checkers: _names, ...rest } = opts;
+  const parsed = checkerOptions(plugins, rest);
+  return compose(names.join('+'), Object.fromEntries(plugins.map((p) => [p.name, p.create(parsed as never)])));
 }
 
 function namesFrom(v: unknown): string[] {
@@ -23,9 +25,10 @@ function namesFrom(v: unknown): string[] {
   throw badArgument('compose needs the option checkers: a list of checker names (e.g. stats,perf,set-full)', '--checkers');
 }
 
-registerChecker({
+defineChecker({
   name: 'compose',
-  description: 'runs several checkers (option checkers=a,b,c) and takes the worst verdict',
+  options: { checkers: opt.list({ separator: ',', doc: 'the checkers to run, comma-separated' }) },
+  doc: 'runs several checkers (option checkers=a,b,c) and takes the worst verdict',
   create: (opts) => composeByName(namesFrom(opts.checkers), opts),
   format(r) {
     const lines: string[] = [];

@@ -6,7 +6,7 @@ import type { Op } from './history.js';
 import { pairOps } from './history.js';
 import { createRng } from './rng.js';
 import { runController, type Worker } from './controller.js';
-import { any, clients, limit, nemesis, once, repeat, type Thread } from './generator/index.js';
+import { any, clients, concurrentGenerator, limit, nemesis, once, repeat, stagger, timeLimit, type Thread } from './generator/index.js';
 
 function setup(concurrency: number, invoke: (op: Op, thread: Thread) => Promise<{ type: 'ok' | 'fail' | 'info'; value?: unknown; error?: unknown }>) {
   const workers = new Map<Thread, Worker>();
@@ -69,6 +69,20 @@ describe('controller', () => {
     const nem = history.filter((o) => o.process === 'nemesis');
     expect(nem.map((o) => o.type)).toEqual(['invoke', 'info']);
     expect(nem[1]!.value).toEqual({ grudge: {} });
+  });
+
+  it('independent keys at a modest rate: every thread of every key group runs its share', async () => {
+    // The default run's shape: 10 threads in two key groups, ops far below what the threads could
+    // do. Fast fake workers answer on the next turn of the event loop.
+    const history: Op[] = [];
+    const s = setup(10, (op) => new Promise((res) => setImmediate(() => res({ type: 'ok', value: op.value }))));
+    const gen = clients(timeLimit(1.5, stagger(1 / 800, concurrentGenerator({ perKey: 5, forKey: () => limit(50, repeat({ f: 'read', value: null })) }))));
+    await runController({ ...s, concurrency: 10, generator: gen, record: (op) => history.push(op) });
+    const invokes = history.filter((o) => o.type === 'invoke');
+    expect(invokes.length).toBeGreaterThan(300);
+    const perThread = Array.from({ length: 10 }, (_, t) => invokes.filter((o) => o.process === t).length);
+    const mean = invokes.length / 10;
+    for (const n of perThread) expect(n).toBeGreaterThan(0.6 * mean);
   });
 
   it('stops promptly when aborted, leaving open ops open', async () => {

@@ -68,8 +68,10 @@ export async function runController(o: ControllerOptions): Promise<ControllerRes
   const threads: Thread[] = [...Array.from({ length: o.concurrency }, (_, i) => i), 'nemesis'];
   const workers = new Map<Thread, ProcessId>(threads.map((t) => [t, t === 'nemesis' ? 'nemesis' : t]));
   const processThreads = new Map<ProcessId, Thread>(threads.map((t) => [t === 'nemesis' ? 'nemesis' : t, t]));
-  // The free threads, with a cached sorted list: the generator asks for it on every op.
+  // The free threads, with a cached sorted list: the generator asks for it on every op. And when
+  // each last started an op: the generator gives the next op to the free thread that waited longest.
   const freeSet = new Set<Thread>(threads);
+  const lastOpAt = new Map<Thread, number>(threads.map((t) => [t, 0]));
   let freeCache: Thread[] | null = null;
   const free = {
     has: (t: Thread) => freeSet.has(t),
@@ -108,7 +110,7 @@ export async function runController(o: ControllerOptions): Promise<ControllerRes
 
   const sleepers = new Set<NodeJS.Timeout>();
   const freeList = (): Thread[] => (freeCache ??= threads.filter((t) => freeSet.has(t)));
-  const ctxNow = (): GenContext => ({ time: o.now(), freeThreads: freeList(), allThreads: threads, workers, processThreads, rng: o.rng });
+  const ctxNow = (): GenContext => ({ time: o.now(), freeThreads: freeList(), allThreads: threads, workers, processThreads, lastOpAt, rng: o.rng });
 
   const finish = (out: Outstanding, completion: Completion, crashed: boolean): void => {
     if (out.done) return;
@@ -162,6 +164,7 @@ export async function runController(o: ControllerOptions): Promise<ControllerRes
 
   const dispatch = (planned: PlannedOp, thread: Thread): void => {
     free.delete(thread);
+    lastOpAt.set(thread, o.now());
     if (planned.type === 'sleep') {
       const timer = setTimeout(() => { sleepers.delete(timer); release(thread); poke(); }, Number(planned.value) * 1000);
       sleepers.add(timer);

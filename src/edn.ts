@@ -1,8 +1,12 @@
 // A small, fast EDN reader and writer for Jepsen histories. Mapping to JS: nil -> null,
-// keywords and symbols -> strings without the colon, vectors/lists/sets -> arrays,
-// maps -> plain objects (keys stringified), tagged literals -> their value.
+// keywords and symbols -> strings without the colon, vectors/lists/sets -> arrays, maps -> plain
+// objects (keys stringified), tagged literals -> their value, integers -> number, or bigint beyond
+// ±(2^53−1) (also `N` literals). The reader streams: forms are read from chunks of a TextSource,
+// so a history file is never held whole; values nested deeper than MAX_DEPTH are an error.
 
 import { badInput } from './errors.js';
+import { INCOMPLETE, Reader } from './edn-reader.js';
+import { MAX_LINE_CHARS, TextSource } from './text-source.js';
 
 export interface EdnForm {
   value: unknown;
@@ -10,198 +14,90 @@ export interface EdnForm {
   line: number;
 }
 
-const WS = new Set([' ', '\t', '\n', '\r', ',']);
-const DELIMS = new Set([' ', '\t', '\n', '\r', ',', '(', ')', '[', ']', '{', '}', '"', ';']);
-
-class Reader {
-  pos = 0;
-  line = 1;
-  constructor(private readonly s: string, private readonly where: string) {}
-
-  fail(msg: string): never {
-    throw badInput(`malformed EDN: ${msg}`, `${this.where}:${this.line}`);
-  }
-
-  skipWs(): void {
-    const s = this.s;
-    while (this.pos < s.length) {
-      const c = s[this.pos]!;
-      if (c === '\n') { this.line++; this.pos++; }
-      else if (WS.has(c)) this.pos++;
-      else if (c === ';') { while (this.pos < s.length && s[this.pos] !== '\n') this.pos++; }
-      else if (c === '#' && s[this.pos + 1] === '_') { this.pos += 2; this.read(); }
-      else break;
-    }
-  }
-
-  atEnd(): boolean {
-    this.skipWs();
-    return this.pos >= this.s.length;
-  }
-
-  read(): unknown {
-    this.skipWs();
-    const s = this.s;
-    if (this.pos >= s.length) this.fail('unexpected end of input');
-    const c = s[this.pos]!;
-    switch (c) {
-      case '{': this.pos++; return this.readMap('}');
-      case '[': this.pos++; return this.readSeq(']');
-      case '(': this.pos++; return this.readSeq(')');
-      case '"': return this.readString();
-      case ':': this.pos++; return this.readToken();
-      case '\\': return this.readChar();
-      case '#': return this.readDispatch();
-      case ')': case ']': case '}': this.fail(`unexpected '${c}'`);
-    }
-    const tok = this.readToken();
-    return atom(tok, this);
-  }
-
-  readSeq(close: string): unknown[] {
-    const out: unknown[] = [];
-    for (;;) {
-      this.skipWs();
-      if (this.pos >= this.s.length) this.fail(`missing '${close}'`);
-      if (this.s[this.pos] === close) { this.pos++; return out; }
-      out.push(this.read());
-    }
-  }
-
-  readMap(close: string): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (;;) {
-      this.skipWs();
-      if (this.pos >= this.s.length) this.fail(`missing '${close}'`);
-      if (this.s[this.pos] === close) { this.pos++; return out; }
-      const k = this.read();
-      this.skipWs();
-      if (this.s[this.pos] === close) this.fail('map with an odd number of forms');
-      out[keyString(k)] = this.read();
-    }
-  }
-
-  readString(): string {
-    const s = this.s;
-    let i = ++this.pos;
-    let out = '';
-    for (;;) {
-      const j = s.indexOf('"', i);
-      const k = s.indexOf('\\', i);
-      if (j < 0) this.fail('unterminated string');
-      if (k < 0 || j < k) {
-        out += s.slice(i, j);
-        for (let p = this.pos; p < j; p++) if (s.charCodeAt(p) === 10) this.line++;
-        this.pos = j + 1;
-        return out;
+/**
+ * Streams the forms of an EDN history: one form per op (Jepsen's history.edn), or one vector or
+ * list holding every op (Knossos's data files, `(pr history)`), whose elements then get their own
+ * lines so errors still name the right one. `each(value, line)` gets every op form in order.
+ */
+export function readEdnStream(src: TextSource, each: (value: unknown, line: number) => void): void {
+  const r = new Reader(src.name);
+  let close = -1; // the closing bracket of a whole-file vector/list, once inside one
+  let closed = false;
+  let started = false;
+  /** Drop the text before `from` and append at least `atLeast` more characters (or reach the end). */
+  const more = (from: number, atLeast: number): void => {
+    let add = '';
+    do {
+      const chunk = src.next();
+      if (chunk === null) {
+        r.eof = true;
+        break;
       }
-      out += s.slice(i, k);
-      const e = s[k + 1];
-      i = k + 2;
-      switch (e) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case 'u': out += String.fromCharCode(parseInt(s.slice(i, i + 4), 16)); i += 4; break;
-        default: this.fail(`bad escape \\${e ?? ''} in string`);
+      add += chunk;
+    } while (add.length < atLeast);
+    if (r.s.length - from + add.length > MAX_LINE_CHARS) throw badInput(`a form longer than ${MAX_LINE_CHARS >> 20} Mi characters`, `${src.name}:${r.line}`);
+    r.s = r.s.slice(from) + add;
+    r.pos = 0;
+  };
+  more(0, 0);
+  for (;;) {
+    const mark = r.pos;
+    const markLine = r.line;
+    const markStarted: boolean = started;
+    try {
+      r.skipWs();
+      if (r.pos >= r.s.length) {
+        if (r.eof) break;
+        throw INCOMPLETE;
       }
+      const c = r.s.charCodeAt(r.pos);
+      if (!started) {
+        started = true;
+        if (c === 91 || c === 40) {
+          close = c === 91 ? 93 : 41;
+          r.pos++;
+          continue;
+        }
+      }
+      if (closed) r.fail('more forms after the history vector');
+      if (close >= 0 && c === close) {
+        r.pos++;
+        closed = true;
+        continue;
+      }
+      const line = r.line;
+      each(r.read(0), line);
+    } catch (e) {
+      if (e !== INCOMPLETE) throw e;
+      // The form runs past the text read so far: read on and parse it again from its start. At
+      // least as much again as is pending, so a form far larger than a chunk costs O(size).
+      r.line = markLine;
+      started = markStarted;
+      more(mark, r.s.length - mark);
     }
   }
-
-  readChar(): string {
-    this.pos++;
-    const tok = this.readToken(true);
-    const named: Record<string, string> = { newline: '\n', space: ' ', tab: '\t', return: '\r', backspace: '\b', formfeed: '\f' };
-    if (tok.length === 1) return tok;
-    if (named[tok] !== undefined) return named[tok]!;
-    if (tok.startsWith('u') && tok.length === 5) return String.fromCharCode(parseInt(tok.slice(1), 16));
-    this.fail(`unknown character literal \\${tok}`);
-  }
-
-  readDispatch(): unknown {
-    const n = this.s[this.pos + 1];
-    if (n === '{') { this.pos += 2; return this.readSeq('}'); }
-    this.pos++;
-    const tag = this.readToken();
-    if (!tag) this.fail("'#' without a tag");
-    const v = this.read();
-    return v;
-  }
-
-  readToken(allowFirstDelim = false): string {
-    const s = this.s;
-    const start = this.pos;
-    if (allowFirstDelim && this.pos < s.length) this.pos++;
-    while (this.pos < s.length && !DELIMS.has(s[this.pos]!)) this.pos++;
-    return s.slice(start, this.pos);
-  }
-}
-
-const INT = /^[+-]?\d+N?$/;
-const FLOAT = /^[+-]?\d+(\.\d*)?([eE][+-]?\d+)?M?$/;
-const RATIO = /^[+-]?\d+\/\d+$/;
-
-function atom(tok: string, r: Reader): unknown {
-  if (tok === 'nil') return null;
-  if (tok === 'true') return true;
-  if (tok === 'false') return false;
-  if (tok === '') r.fail('empty token');
-  const c = tok.charCodeAt(0);
-  if ((c >= 48 && c <= 57) || ((c === 43 || c === 45) && tok.length > 1 && /\d/.test(tok[1]!))) {
-    if (INT.test(tok)) return Number(tok.endsWith('N') ? tok.slice(0, -1) : tok);
-    if (FLOAT.test(tok)) return Number(tok.endsWith('M') ? tok.slice(0, -1) : tok);
-    if (RATIO.test(tok)) { const [a, b] = tok.split('/'); return Number(a) / Number(b); }
-    r.fail(`bad number ${tok}`);
-  }
-  return tok; // a symbol
-}
-
-function keyString(k: unknown): string {
-  if (typeof k === 'string') return k;
-  if (typeof k === 'number' || typeof k === 'boolean' || k === null) return String(k);
-  return JSON.stringify(k);
+  if (close >= 0 && !closed) r.fail(`missing '${String.fromCharCode(close)}'`);
 }
 
 /** Parse every top-level form of a string, with the line each starts on. */
 export function parseEdnForms(text: string, where = 'input'): EdnForm[] {
-  const r = new Reader(text, where);
+  const r = new Reader(where);
+  r.s = text;
+  r.eof = true;
   const out: EdnForm[] = [];
-  while (!r.atEnd()) {
+  for (;;) {
+    r.skipWs();
+    if (r.pos >= text.length) return out;
     const line = r.line;
-    out.push({ value: r.read(), line });
+    out.push({ value: r.read(0), line });
   }
-  return out;
 }
 
-/**
- * The top-level forms of a history file, each with its line: one form per op (Jepsen's
- * history.edn), or one vector or list holding every op (Knossos's data files, `(pr history)`),
- * whose elements then get their own lines so errors still name the right one.
- */
+/** The op forms of a history text (see readEdnStream), with their lines. */
 export function parseEdnElements(text: string, where = 'input'): EdnForm[] {
-  const r = new Reader(text, where);
-  r.skipWs();
-  const open = text[r.pos];
-  if (open === '[' || open === '(') {
-    const close = open === '[' ? ']' : ')';
-    r.pos++;
-    const out: EdnForm[] = [];
-    for (;;) {
-      r.skipWs();
-      if (r.pos >= text.length) r.fail(`missing '${close}'`);
-      if (text[r.pos] === close) {
-        r.pos++;
-        break;
-      }
-      const line = r.line;
-      out.push({ value: r.read(), line });
-    }
-    if (!r.atEnd()) r.fail('more forms after the history vector');
-    return out;
-  }
-  return parseEdnForms(text, where);
+  const out: EdnForm[] = [];
+  readEdnStream(TextSource.text(text, where), (value, line) => out.push({ value, line }));
+  return out;
 }
 
 /** Parse exactly one EDN form. */
@@ -221,13 +117,13 @@ export const kw = (name: string): Keyword => new Keyword(name);
 
 const SAFE_KW = /^[A-Za-z*+!_?<>=\-][A-Za-z0-9*+!_?<>=\-.\/]*$/;
 
-/** Print a JS value as EDN. Strings stay strings unless wrapped with `kw`. */
+/** Print a JS value as EDN. Strings stay strings unless wrapped with `kw`; bigints keep every digit. */
 export function toEdn(v: unknown): string {
   if (v === null || v === undefined) return 'nil';
   if (v instanceof Keyword) return SAFE_KW.test(v.name) ? `:${v.name}` : JSON.stringify(v.name);
   switch (typeof v) {
     case 'string': return JSON.stringify(v);
-    case 'number': return Number.isFinite(v) ? String(v) : 'nil';
+    case 'number': return Number.isFinite(v) ? String(v) : Number.isNaN(v) ? '##NaN' : v > 0 ? '##Inf' : '##-Inf';
     case 'boolean': return String(v);
     case 'bigint': return `${v}N`;
   }

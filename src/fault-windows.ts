@@ -39,12 +39,16 @@ export function defaultWindowSpecs(history: History): FaultWindowSpec[] {
  * may have been in effect. A window never closed runs to the end of the history.
  */
 export function faultWindows(history: History, specs?: FaultWindowSpec[]): FaultWindow[] {
-  const use = specs && specs.length ? specs : defaultWindowSpecs(history);
-  const end = history.length ? history[history.length - 1]!.time : 0;
+  return faultWindowsOf(history.filter((op) => op.process === 'nemesis'), history.length ? history[history.length - 1]!.time : 0, specs);
+}
+
+/** faultWindows from the nemesis ops alone and the history's last time (a report streams the history). */
+export function faultWindowsOf(nemesis: History, end: number, specs?: FaultWindowSpec[]): FaultWindow[] {
+  const use = specs && specs.length ? specs : defaultWindowSpecs(nemesis);
   const out: FaultWindow[] = [];
   for (const spec of use) {
     let open: number | null = null;
-    for (const op of history) {
+    for (const op of nemesis) {
       if (op.process !== 'nemesis') continue;
       if (spec.start.includes(op.f) && op.type === 'invoke' && open === null) open = op.time;
       else if (spec.stop.includes(op.f) && op.type !== 'invoke' && open !== null) {

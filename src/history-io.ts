@@ -1,23 +1,44 @@
 // Reading and writing histories: faultline's JSON Lines, Jepsen's history.edn, and any format
-// registered by a plugin (Porcupine's logs...). Errors name the file and the line.
+// registered by a plugin (Porcupine's logs...). Reading streams (chunks of the file, op by op);
+// integers beyond 2^53 stay exact (bigint); errors name the file and the line. A history with no
+// ops is an error, never a vacuous "valid": the empty file, or a file none of whose lines the
+// (forced) format reads. In JSONL and EDN every non-blank line must be an op; only formats that
+// define noise lines (Porcupine's Jepsen logs) skip lines, and they name the first one skipped
+// when nothing matched.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { Budget, BudgetExhausted } from './budget.js';
 import { badInput, FaultlineError } from './errors.js';
-import { kw, parseEdnElements, toEdn } from './edn.js';
-import { OP_TYPES, type History, type Op, type OpType, type ProcessId } from './history.js';
+import { kw, readEdnStream, toEdn } from './edn.js';
+import type { History, Op } from './history.js';
+import { parseJson, stringifyJson } from './json.js';
+import { OpValidator, type RawOp } from './op-validator.js';
+import { forEachLine, TextSource } from './text-source.js';
 
-/** A parsed op before validation, with the line it came from. */
-export interface RawOp {
-  fields: Record<string, unknown>;
-  line: number;
+export { OpValidator, type RawOp } from './op-validator.js';
+export { TextSource, forEachLine } from './text-source.js';
+
+/** What a format's parser reports to: the ops, and (formats with noise lines) the lines skipped. */
+export interface FormatSink {
+  /** One op's fields (a fresh object the reader may complete in place), with its line. */
+  op(fields: Record<string, unknown>, line: number): void;
+  /** A line that is not an op and that the format defines as noise. */
+  skipped(line: number, text: string): void;
 }
 
 export interface HistoryFormat {
   name: string;
   /** Does this text look like this format? Called on the first few KB. */
   sniff(head: string, file: string): boolean;
-  /** Parse a whole file into a history (validated by the format or by `validateOps`). */
-  read(text: string, file: string): History;
+  /** Parse the source's ops in order into `sink` (streaming). Errors name `src.name`:line. */
+  parse?(src: TextSource, sink: FormatSink): void;
+  /**
+   * The older form, for plugins written before streaming: the whole text at once, returning a
+   * validated history (see validateOps). Used only when there is no `parse`.
+   */
+  read?(text: string, file: string): History;
+  /** For formats with noise lines: what an op line looks like (for the error when none does). */
+  expects?: string;
 }
 
 const formats = new Map<string, HistoryFormat>();
@@ -31,100 +52,152 @@ export function formatNames(): string[] {
   return ['auto', ...formats.keys()];
 }
 
-export function readHistoryFile(file: string, format = 'auto'): History {
-  if (!existsSync(file)) throw new FaultlineError('FILE_NOT_FOUND', `no such file`, file);
-  const text = readFileSync(file, 'utf8');
-  return parseHistory(text, file, format);
+export interface ReadOptions {
+  /** A format name, or 'auto' (default): sniffed from the first few KB. */
+  format?: string;
+  /** Checked every few thousand ops: past it, reading stops with BudgetExhausted. */
+  budget?: Budget;
+  /** Accept a history without ops (a report of a run stopped before its first op); never for checking. */
+  allowEmpty?: boolean;
 }
 
-export function parseHistory(text: string, file: string, format = 'auto'): History {
-  if (format === 'auto') {
-    const head = text.slice(0, 4096);
-    const found = [...formats.values()].reverse().find((f) => f.sniff(head, file));
-    if (!found) throw badInput(`cannot tell the history format (known: ${[...formats.keys()].join(', ')}); give --format`, file);
-    return found.read(text, file);
-  }
-  const f = formats.get(format);
-  if (!f) throw new FaultlineError('BAD_ARGUMENT', `unknown history format '${format}' (known: ${formatNames().join(', ')})`, '--format');
-  return f.read(text, file);
-}
-
-const TXN_FS = new Set(['append', 'r', 'w', 'read', 'write']);
-
-/** A value shaped like an Elle transaction: a list of [f k v] micro-ops. */
-function looksLikeTxn(v: unknown): boolean {
-  return Array.isArray(v) && v.length > 0 && v.every((m) => Array.isArray(m) && TXN_FS.has(String(m[0])));
-}
+/** How often (in ops) reading looks at the budget. */
+const BUDGET_EVERY = 4096;
 
 /**
- * Elle's example histories name no process at all (and no f): bare invocations then each get a
- * process of their own and bare completions close them in order; a bare completion with nothing
- * open gets an invocation at the start of the history, so it is concurrent with everything. No
- * process order is invented, and real-time order is only what the file's order says.
+ * Stream the ops of a history source, validated, to `each` (nothing is kept). Returns the number of
+ * ops and the format used. Throws a FaultlineError naming file:line for anything malformed, and for
+ * a history without ops.
  */
-function withSyntheticInvocations(raws: RawOp[]): RawOp[] {
-  // Only when no op names a process: one op without it among others is a broken line, reported.
-  if (raws.length === 0 || raws.some((r) => r.fields.process !== undefined)) return raws;
-  let next = 0;
-  const openBare: number[] = [];
-  const invokes: RawOp[] = [];
-  const rest = raws.map((r) => {
-    if (r.fields.process !== undefined) return r;
-    const f = r.fields.f ?? (looksLikeTxn(r.fields.value) ? 'txn' : undefined);
-    if (r.fields.type === 'invoke') {
-      const process = next++;
-      openBare.push(process);
-      return { line: r.line, fields: { ...r.fields, process, f } };
+export function streamHistory(src: TextSource, opts: ReadOptions, each: (op: Op, line: number) => void): { count: number; format: string } {
+  try {
+    const fmt = resolveFormat(src, opts.format ?? 'auto');
+    const budget = opts.budget;
+    const v = new OpValidator(src.name, budget ? (op, line) => {
+      if ((op.index & (BUDGET_EVERY - 1)) === 0) budget.check(() => `reading the history (line ${line} of ${src.name})`);
+      each(op, line);
+    } : each);
+    let lines = 0;
+    let firstSkipped: { line: number; text: string } | undefined;
+    const sink: FormatSink = {
+      op: (fields, line) => {
+        lines++;
+        v.add(fields, line);
+      },
+      skipped: (line, text) => {
+        if (!firstSkipped && text.trim()) firstSkipped = { line, text };
+      },
+    };
+    if (fmt.parse) fmt.parse(src, sink);
+    else if (fmt.read) {
+      // Validated by the plugin already, and again here (cheap): op i stands for line i + 1.
+      const chunks: string[] = [];
+      for (let c = src.next(); c !== null; c = src.next()) chunks.push(c);
+      fmt.read(chunks.join(''), src.name).forEach((op, i) => sink.op({ ...op }, i + 1));
+    } else throw new FaultlineError('INTERNAL', `history format ${fmt.name} has neither parse nor read`);
+    v.finish();
+    if (v.count === 0 && !opts.allowEmpty) throw noOps(src.name, fmt, lines || src.sawText, firstSkipped);
+    return { count: v.count, format: fmt.name };
+  } catch (e) {
+    throw asReadError(e, src.name);
+  } finally {
+    src.close();
+  }
+}
+
+function noOps(file: string, fmt: HistoryFormat, anyText: boolean | number, firstSkipped?: { line: number; text: string }): FaultlineError {
+  if (firstSkipped) {
+    const text = firstSkipped.text.trim();
+    return badInput(
+      `no ops: no line is a ${fmt.name} history line${fmt.expects ? ` (${fmt.expects})` : ''}; the first line that is not: ${JSON.stringify(text.length > 120 ? text.slice(0, 119) + '…' : text)}`,
+      `${file}:${firstSkipped.line}`,
+    );
+  }
+  return badInput(anyText ? 'no ops in the history' : 'empty history: the file holds no ops', file);
+}
+
+/** Errors out of a parser: ours pass; a stack overflow or a string too long becomes bad input. */
+function asReadError(e: unknown, file: string): unknown {
+  if (e instanceof FaultlineError || e instanceof BudgetExhausted) return e;
+  if (e instanceof RangeError) return badInput(`cannot read the history: ${e.message}`, file);
+  return e;
+}
+
+function resolveFormat(src: TextSource, format: string): HistoryFormat {
+  if (format !== 'auto') {
+    const f = formats.get(format);
+    if (!f) throw new FaultlineError('BAD_ARGUMENT', `unknown history format '${format}' (known: ${formatNames().join(', ')})`, '--format');
+    return f;
+  }
+  const head = src.head();
+  const found = [...formats.values()].reverse().find((f) => f.sniff(head, src.name));
+  if (!found) throw badInput(`cannot tell the history format (known: ${[...formats.keys()].join(', ')}); give --format`, src.name);
+  return found;
+}
+
+/** A history read whole, with the line each op came from (errors of later stages name lines). */
+export interface ReadHistory {
+  history: History;
+  /** lines[i]: the line of op i in the file. */
+  lines: Int32Array;
+  format: string;
+  file: string;
+}
+
+/** Read a history file into memory (streaming its text), with each op's line. */
+export function readHistory(file: string, opts: ReadOptions = {}): ReadHistory {
+  return collect(TextSource.file(file), opts);
+}
+
+function collect(src: TextSource, opts: ReadOptions): ReadHistory {
+  const history: History = [];
+  let lines = new Int32Array(1024);
+  const { format } = streamHistory(src, opts, (op, line) => {
+    if (history.length === lines.length) {
+      const grown = new Int32Array(lines.length * 2);
+      grown.set(lines);
+      lines = grown;
     }
-    let process = openBare.shift();
-    if (process === undefined) {
-      process = next++;
-      invokes.push({ line: r.line, fields: { type: 'invoke', process, f, value: r.fields.value, time: 0 } });
-    }
-    return { line: r.line, fields: { ...r.fields, process, f } };
+    lines[history.length] = line;
+    history.push(op);
   });
-  return [...invokes, ...rest];
+  return { history, lines: lines.slice(0, history.length), format, file: src.name };
+}
+
+export function readHistoryFile(file: string, format = 'auto'): History {
+  return readHistory(file, { format }).history;
+}
+
+/** A history from text in memory; `file` names it in errors. */
+export function parseHistory(text: string, file: string, format = 'auto'): History {
+  return collect(TextSource.text(text, file), { format }).history;
+}
+
+/** Validate raw field maps as a history (for formats built outside this module). */
+export function validateOps(input: RawOp[], file: string): History {
+  const out: History = [];
+  const v = new OpValidator(file, (op) => out.push(op));
+  for (const r of input) v.add({ ...r.fields }, r.line);
+  v.finish();
+  return out;
 }
 
 /**
- * Turn raw field maps into a validated history: checks `type`, `process`, `f`, assigns `index`
- * (line order) and `time` (index, when absent), and checks that every completion has an open
- * invocation of its process and no process invokes twice without completing. The nemesis's
- * completions may stand alone (Jepsen logs some faults as a single `:info`).
+ * Rewrite "history op N" / "history index N" in a later stage's error (a checker's) as the file
+ * and line of op N, so every error about a history names file:line.
  */
-export function validateOps(input: RawOp[], file: string): History {
-  const raws = withSyntheticInvocations(input);
-  const out: History = new Array(raws.length);
-  const open = new Map<ProcessId, number>();
-  for (let i = 0; i < raws.length; i++) {
-    const { fields: r, line } = raws[i]!;
-    const where = `${file}:${line}`;
-    const type = r.type;
-    if (typeof type !== 'string' || !OP_TYPES.includes(type as OpType)) {
-      throw badInput(`unknown op type ${JSON.stringify(type)} (expected invoke, ok, fail or info)`, where);
-    }
-    let process = r.process as ProcessId;
-    if (typeof process === 'string' && process !== 'nemesis') {
-      if (/^\d+$/.test(process)) process = Number(process);
-      else throw badInput(`bad process ${JSON.stringify(process)}`, where);
-    } else if (typeof process !== 'number' && process !== 'nemesis') {
-      throw badInput(`missing or bad process ${JSON.stringify(process)}`, where);
-    }
-    if (typeof r.f !== 'string' || r.f === '') throw badInput(`missing or bad f ${JSON.stringify(r.f)}`, where);
-    const time = r.time === undefined || r.time === null ? i : r.time;
-    if (typeof time !== 'number') throw badInput(`bad time ${JSON.stringify(r.time)}`, where);
-    const op: Op = { ...r, index: i, time, type: type as OpType, process, f: r.f, value: r.value === undefined ? null : r.value };
-    if (op.type === 'invoke') {
-      if (open.has(process)) throw badInput(`process ${process} invokes ${op.f} while its op on line ${open.get(process)} is still open`, where);
-      open.set(process, line);
-    } else if (open.has(process)) {
-      open.delete(process);
-    } else if (process !== 'nemesis') {
-      throw badInput(`a completion (${op.type} ${op.f}) without an invocation by process ${process}`, where);
-    }
-    out[i] = op;
-  }
-  return out;
+export function locateOpError(e: unknown, read: Pick<ReadHistory, 'file' | 'lines'>): unknown {
+  if (!(e instanceof FaultlineError)) return e;
+  const at = (i: string): string | undefined => {
+    const n = Number(i);
+    return Number.isInteger(n) && n >= 0 && n < read.lines.length ? `${read.file}:${read.lines[n]}` : undefined;
+  };
+  const m = e.where ? /^history (?:op|index) (\d+)$/.exec(e.where) : null;
+  const where = m ? at(m[1]!) : undefined;
+  if (!where) return e;
+  const raw = e.message.startsWith(`${e.where}: `) ? e.message.slice(e.where!.length + 2) : e.message;
+  const message = raw.replace(/\bhistory (?:op|index) (\d+)\b/g, (all, i: string) => at(i) ?? all);
+  return new FaultlineError(e.code, message, where);
 }
 
 // ---------------------------------------------------------------- JSON Lines
@@ -132,36 +205,51 @@ export function validateOps(input: RawOp[], file: string): History {
 export const jsonlFormat: HistoryFormat = {
   name: 'jsonl',
   sniff: (head) => head.trimStart().startsWith('{"') || head.trim() === '',
-  read(text, file) {
-    const raws: RawOp[] = [];
-    let line = 0;
-    let start = 0;
-    while (start <= text.length) {
-      let end = text.indexOf('\n', start);
-      if (end < 0) end = text.length;
-      line++;
-      const s = text.slice(start, end).trim();
-      start = end + 1;
-      if (!s) continue;
-      let v: unknown;
-      try {
-        v = JSON.parse(s);
-      } catch (e) {
-        throw badInput(`malformed JSON: ${(e as Error).message}`, `${file}:${line}`);
+  parse(src, sink) {
+    const file = src.name;
+    forEachLine(src, (line, n) => {
+      let s = line;
+      if (s.length === 0) return;
+      if (s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32) {
+        s = s.trim();
+        if (!s) return;
       }
-      if (!v || typeof v !== 'object' || Array.isArray(v)) throw badInput('expected a JSON object (one op per line)', `${file}:${line}`);
-      raws.push({ fields: v as Record<string, unknown>, line });
-    }
-    return validateOps(raws, file);
+      const v = parseJson(s, file, n);
+      if (!v || typeof v !== 'object' || Array.isArray(v)) throw badInput('expected a JSON object (one op per line)', `${file}:${n}`);
+      sink.op(v as Record<string, unknown>, n);
+    });
   },
 };
 
+/** One op as a line of history.jsonl; integers beyond 2^53 (bigints) are written exactly. */
 export function opToJson(op: Op): string {
-  return JSON.stringify(op);
+  return stringifyJson(op);
 }
 
-export function writeHistoryJsonl(file: string, history: History): void {
-  writeFileSync(file, history.map(opToJson).join('\n') + (history.length ? '\n' : ''));
+/** Write ops as JSON Lines in batches (never one string of the whole history). */
+export function writeHistoryJsonl(file: string, history: Iterable<Op>): void {
+  writeLines(file, history, opToJson);
+}
+
+function writeLines(file: string, history: Iterable<Op>, line: (op: Op) => string): void {
+  const fd = openSync(file, 'w');
+  try {
+    let batch: string[] = [];
+    let size = 0;
+    for (const op of history) {
+      const s = line(op);
+      batch.push(s);
+      size += s.length;
+      if (size > 1 << 20) {
+        writeSync(fd, batch.join('\n') + '\n');
+        batch = [];
+        size = 0;
+      }
+    }
+    if (batch.length) writeSync(fd, batch.join('\n') + '\n');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 // ---------------------------------------------------------------- Jepsen EDN
@@ -170,13 +258,11 @@ export const ednFormat: HistoryFormat = {
   name: 'edn',
   // After blank and `;` comment lines: a map (one op per line), or a vector/list of maps.
   sniff: (head) => /^(?:\s|;[^\n]*\n)*[[(]?(?:\s|;[^\n]*\n)*(#[\w.]+)?\{\s*:/.test(head),
-  read(text, file) {
-    const forms = parseEdnElements(text, file);
-    const raws: RawOp[] = forms.map(({ value, line }) => {
-      if (!value || typeof value !== 'object' || Array.isArray(value)) throw badInput('expected an op map', `${file}:${line}`);
-      return { fields: value as Record<string, unknown>, line };
+  parse(src, sink) {
+    readEdnStream(src, (value, line) => {
+      if (!value || typeof value !== 'object' || Array.isArray(value)) throw badInput('expected an op map', `${src.name}:${line}`);
+      sink.op(value as Record<string, unknown>, line);
     });
-    return validateOps(raws, file);
   },
 };
 
@@ -194,8 +280,8 @@ export function opToEdn(op: Op): string {
   return toEdn(m);
 }
 
-export function writeHistoryEdn(file: string, history: History): void {
-  writeFileSync(file, history.map(opToEdn).join('\n') + (history.length ? '\n' : ''));
+export function writeHistoryEdn(file: string, history: Iterable<Op>): void {
+  writeLines(file, history, opToEdn);
 }
 
 registerFormat(jsonlFormat);

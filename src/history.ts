@@ -1,6 +1,8 @@
 // The history: Jepsen's op model. Every invocation and completion of a client or the
 // nemesis, in the order the controller saw them. Times are nanoseconds since test start.
 
+import { checkpoint } from './budget.js';
+
 export type OpType = 'invoke' | 'ok' | 'fail' | 'info';
 export const OP_TYPES: readonly OpType[] = ['invoke', 'ok', 'fail', 'info'];
 
@@ -47,7 +49,9 @@ export function pairOps(history: History): { pairs: OpPair[]; orphans: Op[]; dou
   const pairs: OpPair[] = [];
   const orphans: Op[] = [];
   const doubleInvokes: Op[] = [];
+  let n = 0;
   for (const op of history) {
+    if ((++n & 4095) === 0) checkpoint('pairing invocations with completions');
     if (op.type === 'invoke') {
       if (open.has(op.process)) doubleInvokes.push(op);
       const p: OpPair = { invoke: op };

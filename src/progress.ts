@@ -1,8 +1,11 @@
 // Live progress for `faultline run`: phase, elapsed time, ops so far by outcome, active faults.
 // A TTY gets one line rewritten in place; anything else gets a plain line every few seconds.
+// Text from outside (node messages, errors, values) has its control characters escaped: only
+// this file's own line-rewrite sequence reaches the terminal.
 
 import type { Op } from './history.js';
 import type { FaultWindowSpec } from './protocols.js';
+import { escapeControl } from './terminal.js';
 
 export class Progress {
   phase = 'setup';
@@ -52,7 +55,7 @@ export class Progress {
   }
 
   private render(): void {
-    const s = this.status();
+    const s = escapeControl(this.status());
     if (this.tty) {
       this.out.write(`\r\x1b[K${s}`);
       this.lastLine = s;
@@ -68,7 +71,7 @@ export class Progress {
       this.out.write('\r\x1b[K');
       this.lastLine = '';
     }
-    this.out.write(s + '\n');
+    this.out.write(escapeControl(s) + '\n');
   }
 
   stop(): void {
@@ -76,7 +79,7 @@ export class Progress {
     this.timer = null;
     if (!this.quiet) {
       if (this.tty) this.out.write('\r\x1b[K');
-      this.out.write(this.status() + '\n');
+      this.out.write(escapeControl(this.status()) + '\n');
     }
   }
 }

@@ -4,6 +4,7 @@
 import type { History, Op, OpType } from './history.js';
 import type { Generator, OpSpec } from './generator/core.js';
 import type { Rng } from './rng.js';
+import { BudgetExhausted } from './budget.js';
 
 // ---------------------------------------------------------------- verdicts
 
@@ -68,6 +69,8 @@ export function compose(name: string, checkers: Record<string, Checker>): Checke
         try {
           results[k] = await c.check(history, opts);
         } catch (e) {
+          // A spent budget is the whole check's: it ends every part, with its reason.
+          if (e instanceof BudgetExhausted) throw e;
           results[k] = { valid: 'unknown', error: `checker ${k} crashed: ${(e as Error)?.stack ?? String(e)}` };
         }
       }

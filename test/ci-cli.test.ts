@@ -2,7 +2,7 @@
 // built-in Raft cluster (dry run, a bad config, one real run with JUnit and GitHub output), and
 // `faultline serve` answering on loopback.
 
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,23 @@ describe('faultline test-all', () => {
     expect(r.stderr).toContain(`${f}: dbs: unknown db 'nosuchdb'`);
     const g = config('bad2.json', { workloads: ['register'], seeds: [1], timeLimit: -1 });
     expect((await execa('node', [BIN, 'test-all', g], { reject: false })).exitCode).toBe(254);
+  });
+
+  it('plans every cell before the first runs: unknown nemeses, faults the db cannot do, bad nemesis options', async () => {
+    const out = join(tmp, 'never');
+    for (const [c, re] of [
+      [{ workloads: ['register'], nemeses: ['partition', 'nosuch'] }, /: nemeses: unknown nemesis 'nosuch' .*\(in the run raft register nemesis=nosuch\)/],
+      [{ workloads: ['register'], nemeses: ['none', 'clock'] }, /: nemeses clock: db raft cannot skew/],
+      [{ workloads: ['register'], nemeses: ['pause'], nemesisOptions: { pause: 'bogus' } }, /: nemesisOptions pause=?: .*'bogus'/],
+      [{ workloads: ['register'], dbOptions: { 'timeout-ms': 'soon' } }, /dbOptions/],
+    ] as const) {
+      const f = config('cells.json', { dbs: ['raft'], seeds: [1], timeLimit: 1, out, ...c });
+      const r = await execa('node', [BIN, 'test-all', f], { reject: false });
+      expect(r.exitCode, r.stdout + r.stderr).toBe(254);
+      expect(r.stderr).toMatch(re);
+      expect(r.stdout).not.toMatch(/\[1\//); // no cell ran
+    }
+    expect(existsSync(out)).toBe(false);
   });
 
   it('runs a matrix, writes JUnit and GitHub output, exits with the worst verdict', async () => {

@@ -1,6 +1,7 @@
-// No node process survives faultline: on SIGINT/SIGTERM the cluster's safety net kills every
-// node synchronously (also a paused one); if faultline is SIGKILLed, the built-in nodes see
-// their stdin close and exit by themselves.
+// No node process survives faultline: on SIGINT/SIGTERM/SIGHUP outside a run, the cluster's
+// registered cleanup (src/signals.ts) resumes and kills every node (also a paused one); if
+// faultline is SIGKILLed, the running built-in nodes see their stdin close and exit by themselves
+// (a paused one is left for `faultline sweep`: test/sweep-processes.test.ts).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -25,7 +26,7 @@ async function holdCluster(args: string[]): Promise<{ holder: ReturnType<typeof 
 }
 
 describe('node processes never outlive faultline', () => {
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     it(`${sig} kills every node, paused ones included`, async () => {
       const { holder, pids } = await holdCluster(['raft', '--pause-one']);
       const exited = new Promise((r) => holder.once('exit', r));

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alive, invokeOk, invokeOnce, isolate, raftLeader, startDb, waitFor } from './maelstrom-helpers.js';
+import { sleep } from '../src/maelstrom/test-kit.js';
 import type { MaelstromDb } from '../src/maelstrom/db.js';
 import { MaelstromClient } from '../src/maelstrom/client.js';
 import type { Test } from '../src/protocols.js';
@@ -110,6 +111,75 @@ describe('raft cluster', () => {
     await invokeOk(db, test, 'register', next, 'write', ['p', 1]);
     await db.resume(test, leader);
     expect(await invokeOk(db, test, 'register', leader, 'read', ['p', null])).toEqual({ type: 'ok', value: ['p', 1] });
+  });
+
+  it('a follower cut off from the leader alone relays through a peer that hears it', async () => {
+    // Bridge-like: only the link between the leader and one follower is cut. That follower can
+    // win no election (the other follower hears the leader and refuses its pre-vote), so it knew
+    // no leader and refused every request for as long as the cut lasted.
+    running = await startDb('raft', 3);
+    const { db, test } = running;
+    const leader = await waitFor('a leader', () => raftLeader(db, test.nodes));
+    const [cut, bridge] = test.nodes.filter((n) => n !== leader) as [string, string];
+    await db.net!.partition(test, { [cut]: [leader], [leader]: [cut], [bridge]: [] });
+    const c = new MaelstromClient(db.router!);
+    try {
+      await waitFor(`${cut} to lose the leader`, async () => {
+        const st = await c.request(cut, { type: 'raft_status' }, 300).catch(() => null);
+        return st !== null && st.leader === null;
+      });
+    } finally {
+      c.close();
+    }
+    for (let i = 0; i < 5; i++) expect(await invokeOnce(db, test, 'register', cut, 'write', ['r', i])).toEqual({ type: 'ok', value: ['r', i] });
+    expect(await invokeOnce(db, test, 'register', cut, 'read', ['r', null])).toEqual({ type: 'ok', value: ['r', 4] });
+    expect(await raftLeader(db, test.nodes)).toBe(leader);
+  });
+
+  it('a follower that knows no leader holds a request until it learns one', async () => {
+    running = await startDb('raft', 3);
+    const { db, test } = running;
+    const leader = await waitFor('a leader', () => raftLeader(db, test.nodes));
+    const follower = test.nodes.find((n) => n !== leader)!;
+    await db.net!.partition(test, isolate(test.nodes, follower));
+    const c = new MaelstromClient(db.router!);
+    try {
+      await waitFor(`${follower} to lose the leader`, async () => {
+        const st = await c.request(follower, { type: 'raft_status' }, 300).catch(() => null);
+        return st !== null && st.leader === null;
+      });
+      // Cut off with no leader in reach: a definite failure, after the hold.
+      const t = Date.now();
+      await expect(c.request(follower, { type: 'write', key: 'h', value: 0 }, 3000)).rejects.toMatchObject({ name: 'RpcDefinite', code: 11 });
+      expect(Date.now() - t).toBeGreaterThanOrEqual(300);
+      // Healed while the request waits: the leader's next heartbeat arrives, and it is served.
+      const pending = c.request(follower, { type: 'write', key: 'h', value: 1 }, 3000);
+      await db.net!.heal(test);
+      await expect(pending).resolves.toMatchObject({ type: 'write_ok' });
+    } finally {
+      c.close();
+    }
+  });
+
+  it('a follower that was stalled reads the heartbeats waiting for it before it campaigns', async () => {
+    // On a loaded machine a node's timer fires after a stall with the leader's heartbeats unread
+    // in its pipe; judging the timeout first made it campaign against a healthy leader.
+    running = await startDb('raft', 3);
+    const { db, test } = running;
+    const leader = await waitFor('a leader', () => raftLeader(db, test.nodes));
+    const follower = test.nodes.find((n) => n !== leader)!;
+    const campaigns: string[] = [];
+    db.router!.onMessage = (m) => {
+      if (m.src === follower && (m.body.type === 'pre_vote' || m.body.type === 'request_vote')) campaigns.push(m.body.type);
+    };
+    for (let i = 0; i < 3; i++) {
+      await db.pause(test, follower);
+      await sleep(1000); // past any election timeout; the leader's heartbeats pile up in the pipe
+      await db.resume(test, follower);
+      await sleep(300);
+    }
+    expect(campaigns).toEqual([]);
+    expect(await raftLeader(db, test.nodes)).toBe(leader);
   });
 
   it('with --bug stale-read, an isolated old leader serves a stale read', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FaultlineError } from '../../src/errors.js';
-import { exitCodeFor, gateWarning, parseFailOn } from './gate.js';
+import { exitCodeForVerdict as exitCodeFor } from '../../src/errors.js';
+import { gateWarning, parseFailOn } from './gate.js';
 import { overallValidity, reportCi } from './index.js';
 
 describe('gate', () => {

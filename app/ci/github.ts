@@ -5,6 +5,8 @@
 import { appendFileSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { Validity } from '../../src/protocols.js';
+import { ioError } from '../../src/errors.js';
+import { escapeControl } from '../../src/terminal.js';
 import type { FailOn } from './gate.js';
 import { runCases, runClassName, type CiRun } from './junit.js';
 
@@ -86,11 +88,17 @@ export function githubAnnotations(runs: CiRun[], failOn: FailOn = 'unknown', cwd
 export function emitGithub(
   runs: CiRun[],
   env: NodeJS.ProcessEnv = process.env,
-  out: (line: string) => void = (l) => process.stdout.write(l + '\n'),
+  out: (line: string) => void = (l) => process.stdout.write(escapeControl(l) + '\n'),
   failOn: FailOn = 'unknown',
 ): boolean {
   if (!env.GITHUB_ACTIONS) return false;
-  if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, githubSummary(runs));
+  if (env.GITHUB_STEP_SUMMARY) {
+    try {
+      appendFileSync(env.GITHUB_STEP_SUMMARY, githubSummary(runs));
+    } catch (e) {
+      throw ioError(`append to the step summary ${env.GITHUB_STEP_SUMMARY}`, e, 'GITHUB_STEP_SUMMARY');
+    }
+  }
   for (const line of githubAnnotations(runs, failOn)) out(line);
   return true;
 }

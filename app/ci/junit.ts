@@ -2,8 +2,8 @@
 // verdict is a <failure>, an unknown verdict or a crashed run an <error>. Every string is escaped
 // for XML and stripped of characters XML 1.0 cannot hold (histories may contain anything).
 
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import { ensureDir, writeFileSafe } from '../../src/fs-safe.js';
 import type { CheckResult, TestInfo } from '../../src/protocols.js';
 
 export interface CiRun {
@@ -90,8 +90,8 @@ export function junitXml(runs: CiRun[]): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="faultline" tests="${total}" failures="${failures}" errors="${errors}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
-/** Write the JUnit file (creating its directory). */
+/** Write the JUnit file (creating its directory); errors are FaultlineError('IO') naming --junit. */
 export function writeJunit(file: string, runs: CiRun[]): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, junitXml(runs));
+  ensureDir(dirname(file), '--junit');
+  writeFileSafe(file, junitXml(runs), '--junit');
 }

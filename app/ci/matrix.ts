@@ -3,7 +3,7 @@
 // a run that crashes counts as unknown and the matrix goes on.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { FaultlineError, badArgument } from '../../src/errors.js';
+import { FaultlineError, badArgument, errorMessage } from '../../src/errors.js';
 import type { CheckResult, TestInfo, Validity } from '../../src/protocols.js';
 import type { CiRun } from './junit.js';
 import type { RunOptions } from '../../src/run.js';
@@ -127,10 +127,11 @@ export function expandMatrix(c: MatrixConfig): CellOptions[] {
 
 export type RunFn = (o: CellOptions) => Promise<{ dir: string; valid: Validity; results: CheckResult; test: TestInfo }>;
 
-/** Run cells one after another; crashes are recorded, never thrown. */
-export async function runMatrix(cells: CellOptions[], run: RunFn, onDone?: (run: CiRun, cell: CellOptions, i: number) => void): Promise<CiRun[]> {
+/** Run cells one after another; crashes are recorded, never thrown. `stop` ends the matrix early (a signal). */
+export async function runMatrix(cells: CellOptions[], run: RunFn, onDone?: (run: CiRun, cell: CellOptions, i: number) => void, stop?: () => boolean): Promise<CiRun[]> {
   const out: CiRun[] = [];
   for (let i = 0; i < cells.length; i++) {
+    if (stop?.()) break;
     const cell = cells[i]!;
     const t0 = Date.now();
     let r: CiRun;
@@ -138,7 +139,8 @@ export async function runMatrix(cells: CellOptions[], run: RunFn, onDone?: (run:
       const o = await run(cell);
       r = { test: o.test, results: o.results, dir: o.dir, timeS: (Date.now() - t0) / 1000 };
     } catch (e) {
-      const msg = e instanceof FaultlineError ? e.message : ((e as Error)?.stack ?? String(e));
+      // A user or environment error is its message; a crash keeps its stack (errors.ts decides).
+      const msg = errorMessage(e);
       r = { test: { name: `${cell.db}-${cell.workload}`, db: cell.db, workload: cell.workload, nemesis: cell.nemesis, seed: cell.seed }, crash: msg, timeS: (Date.now() - t0) / 1000 };
     }
     out.push(r);

@@ -6,6 +6,7 @@ import { ensureBaseImage, ensureSystemImage, systems } from '../../src/docker/im
 import { ensureSystemImageFor } from '../../src/docker/system-image.js';
 import { dbs } from '../../src/plugin/registry.js';
 import { FaultlineError } from '../../src/errors.js';
+import { note, say } from '../output.js';
 
 export function register(program: Command): void {
   const images = program.command('images').description('Container images for Docker-backed databases');
@@ -17,9 +18,9 @@ export function register(program: Command): void {
     .option('--force', 'rebuild even if an image with the same recipe hash exists')
     .option('--base <image>', 'base image to build systems on (e.g. debian:bookworm-slim where a registry is reachable)')
     .action(async (o: { system?: string; force?: boolean; base?: string; baseOnly?: boolean }) => {
-      const log = { info: (m: string) => process.stderr.write(`images: ${m}\n`) };
+      const log = { info: (m: string) => note(`images: ${m}`) };
       const t0 = Date.now();
-      if (!o.base) process.stdout.write(`${await ensureBaseImage({ force: o.force, log })}\n`);
+      if (!o.base) say(await ensureBaseImage({ force: o.force, log }));
       // Declared systems (db plugins built on a SystemSpec), then recipe folders under docker/.
       const declared = new Map(dbs.all().flatMap((p) => (p.system ? [[p.system.name, p.system] as const] : [])));
       const recipes = (await systems()).filter((s) => !declared.has(s));
@@ -28,7 +29,7 @@ export function register(program: Command): void {
         const spec = declared.get(s);
         if (!spec && !recipes.includes(s)) throw new FaultlineError('BAD_ARGUMENT', `no system '${s}' (known: ${[...declared.keys(), ...recipes].join(', ')})`, '--system');
         const opts = { force: o.force, log, base: o.base };
-        process.stdout.write(`${spec ? await ensureSystemImageFor(spec, opts) : await ensureSystemImage(s, opts)}\n`);
+        say(spec ? await ensureSystemImageFor(spec, opts) : await ensureSystemImage(s, opts));
       }
       log.info(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     });

@@ -5,7 +5,7 @@
 
 import { capabilitiesOf, type Capability } from '../../src/plugin/capabilities.js';
 import { describeOptions, optionRows, parseOptions } from '../../src/plugin/options.js';
-import { dbs, nemeses, workloads } from '../../src/plugin/registry.js';
+import { checkers, dbs, nemeses, workloads } from '../../src/plugin/registry.js';
 import type { AnyDbPlugin, NemesisPlugin } from '../../src/plugin/kinds.js';
 
 /** A nemesis's needs with its default options. */
@@ -57,6 +57,17 @@ export function pluginHelp(): string {
     out.push(`  ${n.name}: ${n.doc}`);
     if (n.options && Object.keys(n.options).length) out.push('    options (--nemesis-option):', ...describeOptions(n.options, '      '));
   }
+  out.push('', checkerHelp());
+  return out.join('\n');
+}
+
+/** Each checker and its options (`faultline check --checker NAME --opt k=v`). */
+export function checkerHelp(): string {
+  const out: string[] = ['Checkers (faultline check --checker NAME; options: --opt k=v):'];
+  for (const c of checkers.all()) {
+    out.push(`  ${c.name}: ${c.doc}`);
+    if (c.options && Object.keys(c.options).length) out.push(...describeOptions(c.options, '      '));
+  }
   return out.join('\n');
 }
 
@@ -86,5 +97,6 @@ export function pluginMarkdown(): string {
   table('Database options', '`--db-option`', dbs.all());
   table('Workloads (`--workload`)', '`--workload-option`', workloads.all());
   table('Faults (`--nemesis`)', '`--nemesis-option`', nemeses.all());
+  table('Checkers (`faultline check --checker`)', '`--opt`', checkers.all());
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { writeReport } from '../report/write.js';
+import { say } from '../output.js';
 
 export function register(program: Command): void {
   program
@@ -13,7 +14,7 @@ export function register(program: Command): void {
     .action(async (dirs: string[]) => {
       for (const d of dirs) {
         const out = await writeReport(resolve(d));
-        process.stdout.write(`report: ${out}\n`);
+        say(`report: ${out}`);
       }
     });
 }

@@ -1,17 +1,21 @@
 // `faultline run`: one test end to end against a cluster, printing progress and the verdict.
+// Output places (--out, --junit) are checked before the cluster starts; the exit code is the
+// verdict's, 255 when interrupted, 254 when the run's files could not be stored.
 
 import type { Command } from 'commander';
-import { runTest } from '../../src/run.js';
+import { executePlan, prepareRun } from '../../src/run.js';
 import { dbs, nemeses, workloads } from '../../src/plugin/registry.js';
 import { pluginHelp } from './plugin-help.js';
 import { addSshOptions, sshClusterFrom } from './ssh-options.js';
 import { EXIT } from '../../src/errors.js';
+import { checkWritableDir } from '../../src/fs-safe.js';
 import { getChecker } from '../../checkers/index.js';
 import { parseAvailability } from '../../checkers/stats/index.js';
 import { intOption, keyValueOption, listOption, numberOption, choiceOption } from './options.js';
 import { summarize, verdictWord } from './verdict.js';
-import { exitCodeFor, type FailOn } from '../ci/gate.js';
-import { emitCiOutputs } from './ci-outputs.js';
+import { checkCiTargets, reportCi, type FailOn } from '../ci/index.js';
+import { writeReport } from '../report/write.js';
+import { note, reportError, say } from '../output.js';
 import type { CheckResult } from '../../src/protocols.js';
 
 export function register(program: Command): void {
@@ -25,7 +29,7 @@ export function register(program: Command): void {
     .option('--nemesis <list>', `faults, comma-separated: ${nemeses.names().join(', ')}; or none`, 'partition,kill')
     .option('--nodes <n>', 'number of nodes', intOption('--nodes'))
     .option('--concurrency <n>', 'client threads', intOption('--concurrency'))
-    .option('--rate <r>', 'client ops per second, in total', numberOption('--rate'))
+    .option('--rate <r>', 'client ops per second, in total (default 1000)', numberOption('--rate'))
     .option('--time-limit <s>', 'seconds of workload', numberOption('--time-limit'), 30)
     .option('--seed <n>', 'random seed (default: random, printed)', intOption('--seed'))
     .option('--bug <name>', 'switch on a documented bug of the built-in target')
@@ -40,7 +44,8 @@ export function register(program: Command): void {
     .option('--quiet', 'no progress output')
     .addHelpText('after', () => pluginHelp())
     .action(async (opts) => {
-      const outcome = await runTest({
+      // Options and plugins first (a refused run leaves nothing behind), then the output places.
+      const plan = prepareRun({
         db: opts.db,
         bin: opts.bin,
         workload: opts.workload,
@@ -59,12 +64,28 @@ export function register(program: Command): void {
         out: opts.out,
         quiet: opts.quiet,
         availability: opts.availability,
+        afterStore: writeReport,
       });
+      checkWritableDir(opts.out, '--out');
+      checkCiTargets({ junit: opts.junit });
+      const outcome = await executePlan(plan);
       printDetails(outcome.results);
-      for (const l of summarize(outcome.results)) process.stdout.write(l + '\n');
-      process.stdout.write(`\n${verdictWord(outcome.valid)}  (${outcome.dir}/report.html)\n`);
-      emitCiOutputs({ junit: opts.junit, runs: [{ test: outcome.test, results: outcome.results, dir: outcome.dir }], failOn: opts.failOn as FailOn });
-      process.exitCode = outcome.interrupted ? EXIT.crash : exitCodeFor(outcome.valid, opts.failOn as FailOn);
+      for (const l of summarize(outcome.results)) say(l);
+      const where = outcome.storeError ? (outcome.savedTo ?? 'nowhere: see below') : `${outcome.dir}/report.html`;
+      say(`\n${verdictWord(outcome.valid)}  (${where})`);
+      let code: number;
+      try {
+        code = reportCi([{ test: outcome.test, results: outcome.results, dir: outcome.dir }], { junit: opts.junit, failOn: opts.failOn as FailOn });
+      } catch (e) {
+        code = reportError(e);
+      }
+      if (outcome.storeError) {
+        const saved = outcome.savedTo ? `; the history, test.json and results.json were saved in ${outcome.savedTo}` : '';
+        note(`faultline: the run's files could not be stored: ${outcome.storeError.message}${saved}`);
+        // Stopped because the history could not be written: the verdict says unknown and why.
+        if (outcome.stopped?.kind !== 'storage') code = EXIT.badInput;
+      }
+      process.exitCode = outcome.interrupted ? EXIT.crash : code;
     });
 }
 
@@ -73,7 +94,7 @@ export function printDetails(result: CheckResult, name?: string): void {
   if (name && result.valid !== true) {
     const plugin = getChecker(name);
     const text = plugin?.format?.(result);
-    if (text) process.stdout.write(`--- ${name}\n${text.trimEnd()}\n`);
+    if (text) say(`--- ${name}\n${text.trimEnd()}`);
   }
   for (const [k, r] of Object.entries(result.results ?? {})) printDetails(r, k);
 }

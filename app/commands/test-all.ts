@@ -1,27 +1,54 @@
 // `faultline test-all CONFIG`: run a matrix (dbs × workloads × nemeses × seeds) from a JSON
-// config, print one line per run, write CI outputs, and exit with the worst verdict.
+// config, print one line per run, write CI outputs, and exit with the worst verdict. Every cell
+// is planned (the run's own validation: names, options, plugins) before the first one runs.
 
 import type { Command } from 'commander';
-import { runTest } from '../../src/run.js';
-import { reportCi, overallValidity } from '../ci/index.js';
-import { expandMatrix, readMatrixConfig, runMatrix } from '../ci/matrix.js';
+import { prepareRun, runTest } from '../../src/run.js';
+import { EXIT, FaultlineError } from '../../src/errors.js';
+import { checkWritableDir } from '../../src/fs-safe.js';
+import { onStop } from '../../src/signals.js';
+import { checkCiTargets, reportCi, overallValidity } from '../ci/index.js';
+import { expandMatrix, readMatrixConfig, runMatrix, type CellOptions } from '../ci/matrix.js';
 import type { FailOn } from '../ci/gate.js';
+import { writeReport } from '../report/write.js';
 import { choiceOption } from './options.js';
-import { FaultlineError } from '../../src/errors.js';
-import { planRun } from '../../src/plugin/plan.js';
-import type { CellOptions } from '../ci/matrix.js';
+import { reportError, say } from '../output.js';
 
-/**
- * Fail fast, before the first run, on cells the matrix cannot run (not after an hour of runs):
- * each cell is planned exactly as `faultline run` plans it, which starts nothing.
- */
-function validateCells(cells: CellOptions[], file: string): void {
+/** The config key behind each run option, so errors name the place in the config file. */
+const CONFIG_KEY: Record<string, string> = {
+  '--db': 'dbs',
+  '--workload': 'workloads',
+  '--nemesis': 'nemeses',
+  '--bug': 'bug',
+  '--bin': 'bin',
+  '--nodes': 'nodes',
+  '--concurrency': 'concurrency',
+  '--rate': 'rate',
+  '--time-limit': 'timeLimit',
+  '--nemesis-interval': 'nemesisInterval',
+  '--db-option': 'dbOptions',
+  '--workload-option': 'workloadOptions',
+  '--nemesis-option': 'nemesisOptions',
+};
+
+function configPlace(where: string | undefined): string | undefined {
+  if (!where) return undefined;
+  const [opt, ...rest] = where.split(' ');
+  const key = CONFIG_KEY[opt!];
+  return key ? [key, ...rest].join(' ') : where;
+}
+
+/** Fail fast, before the first run, on any cell the run would refuse (not after an hour of runs). */
+export function validateCells(cells: CellOptions[], file: string): void {
   for (const c of cells) {
     try {
-      planRun(c);
+      prepareRun(c);
     } catch (e) {
-      if (e instanceof FaultlineError) throw new FaultlineError(e.code, `${e.message} (cell ${c.db} ${c.workload} nemesis=${c.nemesis.join('+') || 'none'})`, file);
-      throw e;
+      if (!(e instanceof FaultlineError)) throw e;
+      const bare = e.where && e.message.startsWith(`${e.where}: `) ? e.message.slice(e.where.length + 2) : e.message;
+      const place = configPlace(e.where);
+      const cell = `${c.db} ${c.workload} nemesis=${c.nemesis.join('+') || 'none'}`;
+      throw new FaultlineError(e.code, `${bare} (in the run ${cell})`, place ? `${file}: ${place}` : file);
     }
   }
 }
@@ -45,18 +72,36 @@ export function register(program: Command): void {
       validateCells(cells, file);
       const label = (c: (typeof cells)[number]) => `${c.db} ${c.workload} nemesis=${c.nemesis.join('+') || 'none'} seed=${c.seed}`;
       if (o.dryRun) {
-        for (const c of cells) process.stdout.write(`${label(c)}\n`);
-        process.stdout.write(`${cells.length} runs\n`);
+        for (const c of cells) say(label(c));
+        say(`${cells.length} runs`);
         return;
       }
-      process.stdout.write(`faultline test-all: ${cells.length} runs\n`);
-      const runs = await runMatrix(cells, (c) => runTest({ ...c, quiet: !o.verbose }), (r, c, i) => {
-        const v = r.crash !== undefined ? 'CRASHED' : WORD[String(r.results?.valid)];
-        const where = r.crash !== undefined ? r.crash.split('\n')[0] : `${r.dir}/report.html`;
-        process.stdout.write(`[${i + 1}/${cells.length}] ${v} ${label(c)}  ${where}\n`);
-      });
+      checkWritableDir(config.out ?? 'results', o.out ? '--out' : `${file}: out`);
+      checkCiTargets({ junit: o.junit });
+      // A signal stops the current cell cleanly (the run's own handling) and the matrix with it.
+      let interrupted = false;
+      const unsubscribe = onStop(() => (interrupted = true));
+      say(`faultline test-all: ${cells.length} runs`);
+      const runs = await runMatrix(
+        cells,
+        (c) => runTest({ ...c, quiet: !o.verbose, afterStore: writeReport }),
+        (r, c, i) => {
+          const v = r.crash !== undefined ? 'CRASHED' : WORD[String(r.results?.valid)];
+          const where = r.crash !== undefined ? r.crash.split('\n')[0] : `${r.dir}/report.html`;
+          say(`[${i + 1}/${cells.length}] ${v} ${label(c)}  ${where}`);
+        },
+        () => interrupted,
+      );
+      unsubscribe();
+      if (interrupted) say(`\ninterrupted after ${runs.length} of ${cells.length} runs`);
       const worst = overallValidity(runs);
-      process.stdout.write(`\nworst verdict: ${WORD[String(worst)]!.trim()}\n`);
-      process.exitCode = reportCi(runs, { junit: o.junit, failOn: o.failOn });
+      say(`\nworst verdict: ${WORD[String(worst)]!.trim()}`);
+      let code: number;
+      try {
+        code = reportCi(runs, { junit: o.junit, failOn: o.failOn });
+      } catch (e) {
+        code = reportError(e);
+      }
+      process.exitCode = interrupted ? EXIT.crash : code;
     });
 }

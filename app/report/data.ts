@@ -1,8 +1,10 @@
 // The report's data model: what a run directory holds (test.json, results.json, history) and the
 // derived data the page draws — fault windows from nemesis ops, the anomaly list, and the compact
-// history encoding embedded in the page (one array per op, f and node names interned).
+// history encoding embedded in the page (one array per op, f and node names interned; integers
+// beyond 2^53 as {"$n": "digits"}, which the page shows exactly).
 
 import type { History, Op } from '../../src/history.js';
+import { setProperty, stringifyJson } from '../../src/json.js';
 import type { AnomalyRef, CheckResult, FaultWindowSpec, TestInfo } from '../../src/protocols.js';
 import { showValue } from './escape.js';
 
@@ -29,7 +31,7 @@ export interface ReportInput {
   files?: string[];
 }
 
-export { faultWindows, defaultWindowSpecs, type FaultWindow } from '../../src/fault-windows.js';
+export { faultWindows, faultWindowsOf, defaultWindowSpecs, type FaultWindow } from '../../src/fault-windows.js';
 
 /** A checker result and its path in the results tree ("linear", "linear/key 3"). */
 export interface NamedResult {
@@ -101,29 +103,51 @@ export const MAX_VALUE_CHARS = 1000;
 /**
  * A value as the page embeds it: unchanged when small; otherwise a string with its beginning and
  * its size (a set's final read can hold millions of elements; history.jsonl keeps them all).
+ * Integers beyond 2^53 are embedded as {"$n": "digits"} (JSON.parse in the browser would round
+ * them), and object keys beginning with "$" get one more "$", so the tag is unambiguous; the
+ * page's client undoes both when it shows a value.
  */
 export function compactValue(v: unknown): unknown {
   if (typeof v === 'string') return v.length > MAX_VALUE_CHARS ? `${v.slice(0, 400)}… (${v.length} characters in all; see the history file)` : v;
+  if (typeof v === 'bigint') return embedValue(v);
   if (v === null || typeof v !== 'object') return v;
   // Cheap pass for the common small cases (register values, tuples, short txns) before stringifying.
-  if (Array.isArray(v) && v.length <= 16 && v.every((x) => x === null || (typeof x !== 'object' && !(typeof x === 'string' && x.length > 50)))) return v;
+  if (Array.isArray(v) && v.length <= 16 && v.every((x) => x === null || (typeof x !== 'object' && typeof x !== 'bigint' && !(typeof x === 'string' && x.length > 50)))) return v;
   let json: string;
+  let exact = false;
   try {
-    json = JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x)) ?? 'null';
+    json = JSON.stringify(v) ?? 'null';
   } catch {
-    return String(v);
+    try {
+      json = stringifyJson(v);
+      exact = true;
+    } catch {
+      return String(v);
+    }
   }
-  if (json.length <= MAX_VALUE_CHARS) return v;
+  if (json.length <= MAX_VALUE_CHARS) return exact || json.includes('"$') ? embedValue(v) : v;
   const items = Array.isArray(v) ? `${v.length} items, ` : '';
   return `${json.slice(0, 400)}… (${items}${json.length} characters in all; see the history file)`;
 }
 
-export function encodeHistory(history: History): EncodedHistory {
-  const fs: string[] = [];
-  const fIdx = new Map<string, number>();
-  const nodes: string[] = [];
-  const nodeIdx = new Map<string, number>();
-  const intern = (s: string, list: string[], map: Map<string, number>) => {
+/** The embedded form of a value: bigints tagged, "$" keys escaped (see compactValue). */
+export function embedValue(v: unknown): unknown {
+  if (typeof v === 'bigint') return { $n: v.toString() };
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(embedValue);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) setProperty(out, k.startsWith('$') ? '$' + k : k, embedValue((v as Record<string, unknown>)[k]));
+  return out;
+}
+
+/** Encodes ops one at a time (a streamed history), interning f and node names. */
+export class HistoryEncoder {
+  readonly fs: string[] = [];
+  readonly nodes: string[] = [];
+  private readonly fIdx = new Map<string, number>();
+  private readonly nodeIdx = new Map<string, number>();
+
+  private intern(s: string, list: string[], map: Map<string, number>): number {
     let i = map.get(s);
     if (i === undefined) {
       i = list.length;
@@ -131,19 +155,24 @@ export function encodeHistory(history: History): EncodedHistory {
       map.set(s, i);
     }
     return i;
-  };
-  const ops: EncodedHistory['ops'] = new Array(history.length);
-  for (let i = 0; i < history.length; i++) {
-    const op = history[i]!;
-    const proc = op.process === 'nemesis' ? -1 : typeof op.process === 'number' ? op.process : -2;
-    const node = typeof op.node === 'string' ? intern(op.node, nodes, nodeIdx) : -1;
-    const row: EncodedOp = [op.time, TYPE_CODE[op.type] ?? 0, proc, intern(String(op.f), fs, fIdx), compactValue(op.value ?? null)];
-    // Node and error only when present: most ops have neither, and the page parses less.
-    if (op.error !== undefined && op.error !== null) row.push(node, op.error);
-    else if (node >= 0) row.push(node);
-    ops[i] = row;
   }
-  return { fs, nodes, ops };
+
+  encode(op: Op): EncodedOp {
+    const proc = op.process === 'nemesis' ? -1 : typeof op.process === 'number' ? op.process : -2;
+    const node = typeof op.node === 'string' ? this.intern(op.node, this.nodes, this.nodeIdx) : -1;
+    const row: EncodedOp = [op.time, TYPE_CODE[op.type] ?? 0, proc, this.intern(String(op.f), this.fs, this.fIdx), compactValue(op.value ?? null)];
+    // Node and error only when present: most ops have neither, and the page parses less.
+    if (op.error !== undefined && op.error !== null) row.push(node, compactValue(op.error));
+    else if (node >= 0) row.push(node);
+    return row;
+  }
+}
+
+export function encodeHistory(history: History): EncodedHistory {
+  const enc = new HistoryEncoder();
+  const ops: EncodedHistory['ops'] = new Array(history.length);
+  for (let i = 0; i < history.length; i++) ops[i] = enc.encode(history[i]!);
+  return { fs: enc.fs, nodes: enc.nodes, ops };
 }
 
 /**

@@ -11,8 +11,8 @@ describe('escaping', () => {
     expect(s).not.toMatch(/<|>|\u2028|\u2029/);
     expect(JSON.parse(s)).toEqual(v);
   });
-  it('survives bigints and non-finite numbers', () => {
-    expect(JSON.parse(jsonForScript({ n: 10n, x: Infinity }))).toEqual({ n: '10', x: 'Infinity' });
+  it('survives bigints (tagged, every digit kept) and non-finite numbers', () => {
+    expect(JSON.parse(jsonForScript({ n: 9007199254740993n, x: Infinity }))).toEqual({ n: { $n: '9007199254740993' }, x: 'Infinity' });
   });
   it('neutralises </script inside trusted inline code', () => {
     expect(inlineScript('var s = "</script>"; // <!-- x')).toBe('var s = "<\\/script>"; // <\\!-- x');
@@ -20,5 +20,8 @@ describe('escaping', () => {
   it('shows values compactly with a cap', () => {
     expect(showValue([1, 'a'])).toBe('[1,"a"]');
     expect(showValue('x'.repeat(300), 10)).toHaveLength(10);
+  });
+  it('shows integers beyond 2^53 with every digit', () => {
+    expect(showValue([9007199254740993n, { k: -18446744073709551617n }])).toBe('[9007199254740993,{"k":-18446744073709551617}]');
   });
 });

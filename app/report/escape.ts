@@ -31,9 +31,12 @@ export function jsonForScript(value: unknown): string {
   return json.replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 
-/** BigInts (from EDN readers) and non-finite numbers must not break JSON.stringify. */
+/**
+ * Integers beyond 2^53 (bigints) travel to the page as {"$n": "digits"}, which its client shows
+ * exactly (see compactValue in data.ts); non-finite numbers must not break JSON.stringify.
+ */
 function jsonReplacer(_k: string, v: unknown): unknown {
-  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'bigint') return { $n: v.toString() };
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   return v;
 }

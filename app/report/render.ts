@@ -1,10 +1,12 @@
 // renderReport: one self-contained HTML page (no network, works from file://) for a run or a
 // check. Verdict first, then what was tested, "jump to the first anomaly", the timeline, latency
-// and throughput, each checker's evidence, and the virtualized history. Pure: data in, string out.
+// and throughput, each checker's evidence, and the virtualized history. Pure: data in, text out,
+// the history streamed in one pass (renderReportTo) so that a huge one is never held twice.
 
 import { createHash } from 'node:crypto';
+import type { History, Op } from '../../src/history.js';
 import { reportAssets } from './assets.js';
-import { checkerResults, collectAnomalies, encodeHistory, faultWindows, type ReportInput } from './data.js';
+import { checkerResults, collectAnomalies, faultWindowsOf, HistoryEncoder, type ReportInput } from './data.js';
 import { escapeHtml as h, inlineScript, inlineStyle, jsonForScript } from './escape.js';
 import { renderCheckerSections, renderTestFacts, renderVerdictTable, verdictClass, verdictWord } from './sections.js';
 
@@ -12,15 +14,39 @@ function sha256(s: string): string {
   return createHash('sha256').update(s, 'utf8').digest('base64');
 }
 
+/** The history as the page needs it: its size, last time, nemesis ops, and one pass over every op. */
+export interface ReportHistory {
+  length: number;
+  lastTime: number;
+  nemesis: History;
+  forEach(each: (op: Op) => void): void;
+}
+
+/** A ReportHistory over a history in memory. */
+export function historyView(history: History): ReportHistory {
+  return {
+    length: history.length,
+    lastTime: history.length ? history[history.length - 1]!.time : 0,
+    nemesis: history.filter((op) => op.process === 'nemesis'),
+    forEach: (each) => history.forEach((op) => each(op)),
+  };
+}
+
 export function renderReport(input: ReportInput): string {
-  const { test, results, history } = input;
+  const parts: string[] = [];
+  renderReportTo(input, historyView(input.history), (s) => parts.push(s));
+  return parts.join('');
+}
+
+/** The page, handed to `write` in pieces; the history's ops are encoded one by one. */
+export function renderReportTo(input: Omit<ReportInput, 'history'>, history: ReportHistory, write: (s: string) => void): void {
+  const { test, results } = input;
   const assets = reportAssets();
   const anomalies = collectAnomalies(results, history.length);
-  const windows = faultWindows(history, test.windows);
-  const lastTime = history.length ? history[history.length - 1]!.time : 0;
+  const windows = faultWindowsOf(history.nemesis, history.lastTime, test.windows);
+  const lastTime = history.lastTime;
   const historyFile = input.historyFile ?? 'history.jsonl';
   const data = {
-    ...encodeHistory(history),
     windows,
     anomalies: anomalies.slice(0, 10_000),
     concurrency: typeof test.concurrency === 'number' ? test.concurrency : 0,
@@ -55,7 +81,7 @@ export function renderReport(input: ReportInput): string {
   // Defense in depth: only our two inline scripts (by hash) may run; no network at all.
   const csp = `default-src 'none'; script-src ${scripts.map((s) => `'sha256-${sha256(s)}'`).join(' ')}; style-src 'unsafe-inline'; img-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'`;
 
-  return `<!doctype html>
+  write(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${h(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -87,11 +113,19 @@ export function renderReport(input: ReportInput): string {
 <div class="hrow head"><span>line</span><span>time (s)</span><span>process</span><span>type</span><span>f</span><span>value</span><span>node</span><span>error</span></div>
 <div id="hist"><div id="hist-inner"></div></div></section>
 </main>
-<script type="application/json" id="fl-data">${jsonForScript(data)}</script>
+<script type="application/json" id="fl-data">{"ops":[`);
+  // The ops first, one at a time; the names they intern follow them.
+  const enc = new HistoryEncoder();
+  let sep = '';
+  history.forEach((op) => {
+    write(sep + jsonForScript(enc.encode(op)));
+    sep = ',';
+  });
+  write(`],"fs":${jsonForScript(enc.fs)},"nodes":${jsonForScript(enc.nodes)},${jsonForScript(data).slice(1)}</script>
 <script>${scripts[0]}</script>
 <script>${scripts[1]}</script>
 </body></html>
-`;
+`);
 }
 
 function safeColor(c: string): string {

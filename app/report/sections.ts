@@ -7,6 +7,7 @@ import { renderTxnAnomaly, findTxnAnomalies } from './cycle-view.js';
 import { checkerResults, type RunTestInfo } from './data.js';
 import { isElementList, renderElements } from './element-table.js';
 import { escapeHtml as h, showValue } from './escape.js';
+import { stringifyJson } from '../../src/json.js';
 import { renderStatTables } from './stat-tables.js';
 import { isWitness, renderWitness } from './witness-view.js';
 
@@ -84,7 +85,7 @@ const MAX_JSON = 200_000;
 function rawJson(r: unknown): string {
   let s: string;
   try {
-    s = JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2) ?? 'null';
+    s = stringifyJson(r, 2);
   } catch (e) {
     s = `(cannot show: ${(e as Error).message})`;
   }

@@ -1,83 +1,20 @@
 // The results browser behind `faultline serve`: lists every run under the results folder (a run
 // is a directory holding test.json), coloured by verdict, and serves their reports and files.
-// Bound to 127.0.0.1 unless told otherwise; paths outside the results folder are refused.
+// The list comes from an index refreshed in the background (run-index.ts), never from a walk per
+// request. Bound to 127.0.0.1 unless told otherwise; requests whose Host header does not name
+// this server are refused (host-check.ts); nothing outside the results folder is served or
+// embedded in a report built on demand (no `..`, no symlink leaving it, no outside `source`).
 
-import { createReadStream, existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, relative, resolve, sep } from 'node:path';
-import type { Validity } from '../../src/protocols.js';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { escapeHtml as h } from '../report/escape.js';
 import { writeReport } from '../report/write.js';
+import { RunIndex, type RunSummary } from './run-index.js';
+import { allowedHostnames, hostAllowed } from './host-check.js';
 
-export interface RunSummary {
-  /** Path relative to the results folder, with '/' separators. */
-  path: string;
-  name: string;
-  /** ISO time the run started (or the directory's mtime). */
-  time: string;
-  /** 'none' while results.json does not exist yet (running or crashed). */
-  verdict: Validity | 'none';
-  db?: string;
-  workload?: string;
-  nemesis?: string[];
-  seed?: number;
-  kind?: string;
-}
-
-function readJsonSafe(file: string): Record<string, unknown> | undefined {
-  try {
-    const v = JSON.parse(readFileSync(file, 'utf8'));
-    return v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Every run directory under root (depth-limited), newest first. */
-export function listRuns(root: string, maxDepth = 6): RunSummary[] {
-  const out: RunSummary[] = [];
-  const walk = (dir: string, depth: number) => {
-    let entries: string[];
-    try {
-      entries = readdirSync(dir);
-    } catch {
-      return;
-    }
-    if (entries.includes('test.json')) {
-      const test = readJsonSafe(join(dir, 'test.json')) ?? {};
-      const results = readJsonSafe(join(dir, 'results.json'));
-      const v = results?.valid;
-      const rel = relative(root, dir).split(sep).join('/');
-      out.push({
-        path: rel,
-        name: typeof test.name === 'string' ? test.name : rel || '.',
-        time: typeof test.startedAt === 'string' ? test.startedAt : statSync(dir).mtime.toISOString(),
-        verdict: v === true || v === false || v === 'unknown' ? v : 'none',
-        ...(typeof test.db === 'string' ? { db: test.db } : {}),
-        ...(typeof test.workload === 'string' ? { workload: test.workload } : {}),
-        ...(Array.isArray(test.nemesis) ? { nemesis: test.nemesis.map(String) } : {}),
-        ...(typeof test.seed === 'number' ? { seed: test.seed } : {}),
-        ...(typeof test.kind === 'string' ? { kind: test.kind } : {}),
-      });
-      return; // a run does not contain runs
-    }
-    if (depth >= maxDepth) return;
-    for (const e of entries.sort()) {
-      if (e.startsWith('.') || e === 'node_modules') continue;
-      const p = join(dir, e);
-      try {
-        // Skip symlinks: `latest` points at a run listed already (and links may leave the folder).
-        const st = lstatSync(p);
-        if (st.isDirectory() && !st.isSymbolicLink()) walk(p, depth + 1);
-      } catch {
-        /* vanished while listing */
-      }
-    }
-  };
-  walk(root, 0);
-  return out.sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : a.path.localeCompare(b.path)));
-}
+export { listRuns, RunIndex, type RunSummary } from './run-index.js';
 
 const VERDICT: Record<string, [string, string]> = {
   true: ['valid', '#1b8a4a'],
@@ -118,7 +55,15 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-/** Resolve a URL path under root, or undefined if it escapes root (.., symlinks, NUL). */
+/** Whether `p` is `root` or inside it. */
+function inside(root: string, p: string): boolean {
+  return p === root || p.startsWith(root + sep);
+}
+
+/**
+ * Resolve a URL path under root, or undefined if it escapes root (.., NUL, or a symlink anywhere
+ * along the path: the deepest existing ancestor's real path must lie inside root too).
+ */
 export function safeResolve(root: string, urlPath: string): string | undefined {
   let decoded: string;
   try {
@@ -129,10 +74,13 @@ export function safeResolve(root: string, urlPath: string): string | undefined {
   if (decoded.includes('\0') || decoded.split(/[\\/]/).includes('..')) return undefined;
   const realRoot = realpathSync(root);
   const p = resolve(realRoot, '.' + (decoded.startsWith('/') ? decoded : '/' + decoded));
-  if (p !== realRoot && !p.startsWith(realRoot + sep)) return undefined;
-  if (existsSync(p)) {
-    const real = realpathSync(p);
-    if (real !== realRoot && !real.startsWith(realRoot + sep)) return undefined;
+  if (!inside(realRoot, p)) return undefined;
+  let existing = p;
+  while (!existsSync(existing) && inside(realRoot, dirname(existing)) && existing !== realRoot) existing = dirname(existing);
+  try {
+    if (!inside(realRoot, realpathSync(existing))) return undefined;
+  } catch {
+    return undefined;
   }
   return p;
 }
@@ -141,11 +89,16 @@ export interface ServeOptions {
   root: string;
   host?: string;
   port?: number;
+  /** Further Host-header names to accept (a reverse proxy's name, a machine name). */
+  allowHosts?: string[];
+  /** Background refresh period of the run index (ms). */
+  refreshMs?: number;
 }
 
 export interface RunningServer {
   server: Server;
   url: string;
+  index: RunIndex;
   close(): Promise<void>;
 }
 
@@ -154,21 +107,39 @@ function send(res: ServerResponse, status: number, body: string, type = 'text/pl
   res.end(body);
 }
 
-async function handle(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+interface Ctx {
+  root: string;
+  index: RunIndex;
+  hosts: Set<string>;
+  port: number;
+  /** The run list rendered for the index version it was made from. */
+  page?: { version: number; html: string; json: string };
+}
+
+async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (!hostAllowed(req.headers.host, ctx.hosts, ctx.port)) {
+    return send(res, 421, 'misdirected request: the Host header does not name this server (add it with --allow-host NAME)');
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
   const url = new URL(req.url ?? '/', 'http://localhost');
-  if (url.pathname === '/' || url.pathname === '/index.html') return send(res, 200, renderRunList(listRuns(root), root), TYPES['.html']);
-  if (url.pathname === '/runs.json') return send(res, 200, JSON.stringify(listRuns(root)), TYPES['.json']);
+  const root = ctx.root;
+  if (url.pathname === '/' || url.pathname === '/index.html' || url.pathname === '/runs.json') {
+    await ctx.index.ready;
+    const runs = ctx.index.list();
+    if (ctx.page?.version !== ctx.index.version) ctx.page = { version: ctx.index.version, html: renderRunList(runs, root), json: JSON.stringify(runs) };
+    return url.pathname === '/runs.json' ? send(res, 200, ctx.page.json, TYPES['.json']) : send(res, 200, ctx.page.html, TYPES['.html']);
+  }
   if (!url.pathname.startsWith('/r/')) return send(res, 404, 'not found');
   const file = safeResolve(root, url.pathname.slice(2));
   if (!file) return send(res, 403, 'forbidden: outside the results folder');
-  // Reports are built on demand for runs that have results but no report yet (or an older one).
+  // Reports are built on demand for runs that have results but no report yet (or an older one),
+  // from files inside the results folder only.
   if (file.endsWith(`${sep}report.html`)) {
     const dir = file.slice(0, -'/report.html'.length);
     const results = join(dir, 'results.json');
     if (existsSync(results) && (!existsSync(file) || statSync(file).mtimeMs < statSync(results).mtimeMs)) {
       try {
-        await writeReport(dir);
+        await writeReport(dir, { within: realpathSync(root) });
       } catch (e) {
         return send(res, 500, `cannot build the report: ${(e as Error).message}`);
       }
@@ -190,15 +161,31 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
 export function serveResults(opts: ServeOptions): Promise<RunningServer> {
   const root = resolve(opts.root);
   const host = opts.host ?? '127.0.0.1';
+  const index = new RunIndex(root, { intervalMs: opts.refreshMs });
+  const ctx: Ctx = { root, index, hosts: allowedHostnames(host, opts.allowHosts), port: 0 };
   const server = createServer((req, res) => {
-    handle(root, req, res).catch((e) => send(res, 500, `error: ${(e as Error).message}`));
+    handle(ctx, req, res).catch((e) => send(res, 500, `error: ${(e as Error).message}`));
   });
   return new Promise((ok, fail) => {
-    server.once('error', fail);
+    server.once('error', (e) => {
+      index.close();
+      fail(e);
+    });
     server.listen(opts.port ?? 0, host, () => {
       const a = server.address() as AddressInfo;
+      ctx.port = a.port;
       const shownHost = a.family === 'IPv6' ? `[${a.address}]` : a.address;
-      ok({ server, url: `http://${shownHost}:${a.port}`, close: () => new Promise((c) => server.close(() => c())) });
+      ok({
+        server,
+        url: `http://${shownHost}:${a.port}`,
+        index,
+        close: () =>
+          new Promise((c) => {
+            index.close();
+            server.close(() => c());
+            server.closeAllConnections();
+          }),
+      });
     });
   });
 }

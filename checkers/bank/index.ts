@@ -5,8 +5,9 @@ import type { History } from '../../src/history.js';
 import type { AnomalyRef, CheckResult } from '../../src/protocols.js';
 import { badInput } from '../../src/errors.js';
 import { clientRecords, firstAnomalies, optBool, optExactNum, optList } from '../op-pairs.js';
-import { mergingOptions, registerChecker } from '../registry.js';
+import { defineChecker, mergingOptions } from '../registry.js';
 import { addNumbers, isNumeric, sameValue, showValue, valueKey, type ValueKey } from '../values.js';
+import { opt } from '../../src/plugin/options.js';
 
 export interface BankOptions {
   /** The conserved total; default: the sum most reads agree on (reported as inferred). */
@@ -93,9 +94,14 @@ export function checkBank(history: History, opts: BankOptions = {}): CheckResult
   };
 }
 
-registerChecker({
+defineChecker({
   name: 'bank',
-  description: 'bank transfers: every read conserves the total, no negative balances unless allowed',
+  options: {
+    total: opt.json({ doc: 'the total every read must sum to (default: the first ok read)' }),
+    negativeBalances: opt.boolean({ default: false, doc: 'allow negative balances' }),
+    accounts: opt.json({ doc: 'the accounts, as a JSON list (default: those seen)' }),
+  },
+  doc: 'bank transfers: every read conserves the total, no negative balances unless allowed',
   create: mergingOptions('bank', (h, a) => checkBank(h, { total: optExactNum(a.total), negativeBalances: optBool(a.negativeBalances), accounts: optList(a.accounts) })),
   format(r) {
     const errs = (r.errors as { index: number; message: string }[]) ?? [];

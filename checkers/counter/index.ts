@@ -9,8 +9,9 @@ import type { History } from '../../src/history.js';
 import type { AnomalyRef, CheckResult } from '../../src/protocols.js';
 import { badInput } from '../../src/errors.js';
 import { clientRecords, firstAnomalies, optBool, optExactNum, optStr } from '../op-pairs.js';
-import { mergingOptions, registerChecker } from '../registry.js';
+import { defineChecker, mergingOptions } from '../registry.js';
 import { addNumbers, isNumeric, sameValue, showValue } from '../values.js';
+import { opt } from '../../src/plugin/options.js';
 
 export interface CounterOptions {
   /** The counter's initial value (default 0). */
@@ -105,9 +106,15 @@ export function checkCounter(history: History, opts: CounterOptions = {}): Check
   };
 }
 
-registerChecker({
+defineChecker({
   name: 'counter',
-  description: 'grow-only and PN counters: every read within the bounds of acknowledged and attempted adds',
+  options: {
+    initial: opt.json({ doc: 'the initial value (default 0)' }),
+    addF: opt.string({ default: 'add', doc: 'the f of increments' }),
+    readF: opt.string({ default: 'read', doc: 'the f of reads' }),
+    eventual: opt.boolean({ doc: 'reads may be stale; only final reads are exact' }),
+  },
+  doc: 'grow-only and PN counters: every read within the bounds of acknowledged and attempted adds',
   create: mergingOptions('counter', (h, a) => checkCounter(h, { initial: optExactNum(a.initial), addF: optStr(a.addF), readF: optStr(a.readF), eventual: optBool(a.eventual) })),
   format(r) {
     const lines = [String(r.summary ?? '')];

@@ -4,6 +4,7 @@
 
 import type { AnomalyRef, CheckResult, CycleStep, TxnAnomaly, Validity } from '../../src/protocols.js';
 import type { History } from '../../src/history.js';
+import { checkpoint } from '../../src/budget.js';
 import { AnomalySink, txnOp, type Analysis } from './anomalies.js';
 import { findCycles, type Cycle } from './cycles.js';
 import { ALL, freeze, KIND_NAMES, PROC, RT } from './graph.js';
@@ -58,9 +59,11 @@ export function checkElle(history: History, workload: WorkloadKind, opts: ElleOp
     ? analyzeListAppend(txns, sink)
     : analyzeRwRegister(txns, sink, { sequentialKeys: opts.sequentialKeys, linearizableKeys: opts.linearizableKeys });
   const t1 = Date.now();
+  checkpoint('analysing transactions');
   addProcessEdges(txns, analysis.edges);
   addRealtimeEdges(txns, analysis.edges);
   const graph = freeze(txns.n, analysis.edges);
+  checkpoint('building the dependency graph');
   const t2 = Date.now();
   const search = findCycles(graph, {
     kinds: ALL,

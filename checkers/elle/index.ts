@@ -1,8 +1,8 @@
 // Registers the Elle-style transactional checkers: `list-append` and `rw-register`.
-// Options (from the CLI or a workload): consistencyModel (default strict-serializable),
-// timeLimitMs, maxExamples, maxStates, and for rw-register sequentialKeys / linearizableKeys.
+// Options: see `declared` (and the generic time budget).
 
-import { registerChecker } from '../registry.js';
+import { defineChecker } from '../registry.js';
+import { opt } from '../../src/plugin/options.js';
 import type { CheckOptions, Checker } from '../../src/protocols.js';
 import { badArgument } from '../../src/errors.js';
 import { checkElle, type ElleOptions } from './check.js';
@@ -15,38 +15,33 @@ export { checkElle, type ElleOptions, type ElleResult } from './check.js';
 export { formatElle } from './format.js';
 export { judgeModels, modelNames, canonicalModel } from './models.js';
 
+const declared = {
+  consistencyModel: opt.string({ default: 'strict-serializable', placeholder: 'MODEL', doc: 'the consistency model the history must satisfy (docs/elle.md lists them)' }),
+  maxExamples: opt.number({ integer: true, min: 1, doc: 'examples kept per anomaly type' }),
+  maxStates: opt.number({ integer: true, min: 1, doc: 'search states for per-key version orders before giving up' }),
+  sequentialKeys: opt.boolean({ doc: 'rw-register: each key is sequentially consistent (derive version orders from process order)' }),
+  linearizableKeys: opt.boolean({ doc: 'rw-register: each key is linearizable (derive version orders from real time)' }),
+};
+
+/** The Elle options of a call (declared ones arrive parsed; the budget is generic). */
 function options(o: CheckOptions): ElleOptions {
-  const num = (name: string): number | undefined => {
-    const v = o[name];
-    if (v === undefined || v === null) return undefined;
-    const n = typeof v === 'string' ? Number(v) : v;
-    if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) throw badArgument(`${name} must be a positive number, got ${JSON.stringify(v)}`, name);
-    return n;
-  };
-  const bool = (name: string): boolean | undefined => {
-    const v = o[name];
-    if (v === undefined || v === null) return undefined;
-    if (typeof v === 'boolean') return v;
-    if (v === 'true') return true;
-    if (v === 'false') return false;
-    throw badArgument(`${name} must be true or false, got ${JSON.stringify(v)}`, name);
-  };
-  const model = o.consistencyModel ?? o['consistency-model'];
+  const model = o.consistencyModel;
   if (model !== undefined && typeof model !== 'string') throw badArgument('consistencyModel must be a model name', 'consistencyModel');
   return {
     consistencyModel: model === undefined ? undefined : canonicalModel(model),
     timeLimitMs: timeLimitMs(o.timeLimitMs, 'timeLimitMs'),
-    maxExamples: num('maxExamples'),
-    maxStates: num('maxStates'),
-    sequentialKeys: bool('sequentialKeys'),
-    linearizableKeys: bool('linearizableKeys'),
+    maxExamples: o.maxExamples as number | undefined,
+    maxStates: o.maxStates as number | undefined,
+    sequentialKeys: o.sequentialKeys as boolean | undefined,
+    linearizableKeys: o.linearizableKeys as boolean | undefined,
   };
 }
 
 function plugin(kind: WorkloadKind, description: string): void {
-  registerChecker({
+  defineChecker({
     name: kind,
-    description,
+    doc: description,
+    options: declared,
     create(createOpts) {
       const base = options(createOpts);
       const checker: Checker = {

@@ -2,6 +2,7 @@
 // invocation, in invocation order, in flat typed arrays so that a million txns stay cheap.
 // Malformed micro-ops are user errors (BAD_INPUT naming the history index), never crashes.
 
+import { checkpoint } from '../../src/budget.js';
 import { badInput } from '../../src/errors.js';
 import type { History, ProcessId } from '../../src/history.js';
 import { showValue, valueKey } from '../values.js';
@@ -42,6 +43,7 @@ export function collectTxns(history: History, kind: WorkloadKind): Txns {
   const mops: MicroOp[][] = [];
   const events: number[] = [];
   for (let i = 0; i < history.length; i++) {
+    if ((i & 4095) === 4095) checkpoint('collecting transactions');
     const op = history[i]!;
     if (op.process === 'nemesis' || op.f !== 'txn') continue;
     if (op.type === 'invoke') {

@@ -1,16 +1,16 @@
 // The `linearizable` checker plugin: registers itself and the Porcupine history formats, and
 // re-exports the API (checkLinearizable, the Model type, the built-in models by name).
 
-import { registerChecker } from '../registry.js';
+import { defineChecker } from '../registry.js';
 import type { CheckOptions } from '../../src/protocols.js';
 import { badArgument } from '../../src/errors.js';
 import { checkLinearizable, type LinearizableOptions } from './check.js';
 import { formatLinearizable } from './format.js';
 import { timeLimitMs } from '../budget.js';
-import { optJsonValue } from '../op-pairs.js';
 import { models } from './models/index.js';
 import './porcupine-format.js';
 import { warmPool } from '../../src/parallel/pool.js';
+import { opt } from '../../src/plugin/options.js';
 
 export { checkLinearizable, resolveModel, type LinearizableOptions, type LinearizableResult } from './check.js';
 export { formatLinearizable } from './format.js';
@@ -21,39 +21,34 @@ export { Search } from './search.js';
 export { prepare } from './prepare.js';
 export { porcupineEtcdFormat, porcupineKvFormat } from './porcupine-format.js';
 
-// Options may come from code (typed) or from `--opt key=value` on the CLI (strings).
-function bool(v: unknown, name: string): boolean | undefined {
-  if (v === undefined || typeof v === 'boolean') return v;
-  if (v === 'true' || v === 'false') return v === 'true';
-  throw badArgument(`${name} must be true or false, got ${JSON.stringify(v)}`, `--opt ${name}`);
-}
-
-function num(v: unknown, name: string): number | undefined {
-  if (v === undefined || typeof v === 'number') return v;
-  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
-  throw badArgument(`${name} must be a number, got ${JSON.stringify(v)}`, `--opt ${name}`);
-}
+// The options this checker declares (parsed from `--opt key=value` or given typed by code).
+const options = {
+  model: opt.json({ doc: `the model: ${Object.keys(models).join(', ')} (or a Model object from code)`, default: 'cas-register' }),
+  partition: opt.boolean({ doc: "split the history by the model's partition (e.g. by key) and check the parts independently (default: true)" }),
+  independent: opt.json({ doc: "'auto' (default), true or false: treat [key, value] ops as independent registers" }),
+  witness: opt.boolean({ doc: 'search a small witness of a violation (default: true)' }),
+  witnessTimeMs: opt.number({ min: 1, unit: 'ms', doc: 'time for the witness search' }),
+  init: opt.json({ doc: "the model's initial value (JSON; big integers stay exact)" }),
+  workers: opt.number({ integer: true, min: 0, doc: 'worker threads for partitions (default: cores - 1; 0: none)' }),
+};
 
 function optionsFrom(base: CheckOptions, opts: CheckOptions): LinearizableOptions {
   const o = { ...base, ...opts };
   const model = o.model ?? 'cas-register';
   if (typeof model !== 'string' && (typeof model !== 'object' || model === null)) throw badArgument('model must be a model name', '--model');
-  const independent = o.independent === 'auto' ? 'auto' : bool(o.independent, 'independent');
   return {
+    ...(o as Partial<LinearizableOptions>),
     model: model as LinearizableOptions['model'],
-    partition: bool(o.partition, 'partition'),
-    independent,
+    independent: o.independent as LinearizableOptions['independent'],
     timeLimitMs: timeLimitMs(o.timeLimitMs, '--opt timeLimitMs'),
-    memoryLimitBytes: num(o.memoryLimitBytes, 'memoryLimitBytes'),
-    witness: bool(o.witness, 'witness'),
-    witnessTimeMs: num(o.witnessTimeMs, 'witnessTimeMs'),
-    init: optJsonValue(o.init, '--opt init'),
+    memoryLimitBytes: o.memoryLimitBytes as number | undefined,
   };
 }
 
-registerChecker({
+defineChecker({
   name: 'linearizable',
-  description: `linearizability (Wing & Gong + Lowe memo, split by key); --model ${Object.keys(models).join('|')}`,
+  doc: `linearizability (Wing & Gong + Lowe memo, split by key); --model ${Object.keys(models).join('|')}`,
+  options,
   create(base) {
     // Start the worker pool now, in the background: by the time a history has been read (or a
     // run has ended) it is up, and a multi-key check runs on every core (FAULTLINE_WORKERS=0: off).

@@ -10,7 +10,7 @@ import { createRng, type Rng } from '../../src/rng.js';
 import { checkLinearizable, formatLinearizable, models, prepare, type Model, type ModelOp } from './index.js';
 import { simulateRegister } from './sim-register.js';
 import { RELAXED_SUFFIX, windowFrom, withConstrained } from './witness.js';
-import { getChecker } from '../registry.js';
+import { createChecker } from '../registry.js';
 
 // ---------------------------------------------------------------- reference checker
 
@@ -408,14 +408,14 @@ describe('initial values (--opt init)', () => {
   it('registers start nil, or at the value given, as JSON from the command line', async () => {
     expect(checkLinearizable(h, { model: 'multi-register' }).valid).toBe(false);
     expect(checkLinearizable(h, { model: 'multi-register', init: { x: 0, y: 0 } }).valid).toBe(true);
-    const plugin = getChecker('linearizable')!.create({});
-    expect((await plugin.check(h, { model: 'multi-register', init: '{"x":0,"y":0}' })).valid).toBe(true);
+    // Options given as command-line text are parsed against the checker's declaration.
+    expect((await createChecker('linearizable', { model: 'multi-register', init: '{"x":0,"y":0}' }).check(h, {})).valid).toBe(true);
     const reg: History = [
       { index: 0, time: 0, type: 'invoke', process: 0, f: 'read', value: null },
       { index: 1, time: 1, type: 'ok', process: 0, f: 'read', value: 0 },
     ];
     expect(checkLinearizable(reg, { model: 'cas-register' }).valid).toBe(false);
-    expect((await plugin.check(reg, { model: 'cas-register', init: '0' })).valid).toBe(true);
+    expect((await createChecker('linearizable', { model: 'cas-register', init: '0' }).check(reg, {})).valid).toBe(true);
   });
 
   it('refuses an initial value for a model without one, naming the option', () => {

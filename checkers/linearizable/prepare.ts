@@ -7,6 +7,7 @@
 //   The porcupine-etcd reader sets it for `:fail :cas`, as Porcupine's etcd model requires.
 // - `info` (or no completion) is a crash: open to the end of the history.
 
+import { checkpoint } from '../../src/budget.js';
 import { badInput } from '../../src/errors.js';
 import { isClientOp, pairOps, type History } from '../../src/history.js';
 import { isPair, type Model, type ModelOp, type Partition } from './model.js';
@@ -26,6 +27,8 @@ export interface Prepared {
   counts: { ops: number; failedDropped: number; crashedReadsDropped: number; pruned: number; crashed: number };
 }
 
+const PREPARING = 'preparing the linearizability check';
+
 export function prepare(history: History, model: Model<unknown>, opts: PrepareOptions = {}): Prepared {
   // The search orders events by `index`: it must follow the history's order.
   for (let i = 1; i < history.length; i++) {
@@ -36,7 +39,9 @@ export function prepare(history: History, model: Model<unknown>, opts: PrepareOp
   if (doubleInvokes.length) throw badInput(`process ${doubleInvokes[0]!.process} invokes again while its previous op is open`, `history op ${doubleInvokes[0]!.index}`);
   const counts = { ops: 0, failedDropped: 0, crashedReadsDropped: 0, pruned: 0, crashed: 0 };
   let ops: ModelOp[] = [];
+  let steps = 0;
   for (const { invoke, complete } of pairs) {
+    if ((++steps & 4095) === 0) checkpoint(PREPARING);
     if (complete?.type === 'fail' && complete.observed !== true) {
       counts.failedDropped++;
       continue;
@@ -60,7 +65,8 @@ export function prepare(history: History, model: Model<unknown>, opts: PrepareOp
     (opts.independent === true ||
       ((opts.independent ?? 'auto') === 'auto' && ops.length > 0 && ops.every((op) => isPair(op.value) && (op.f !== 'cas' || isPair(op.value[1])))));
   if (independent) {
-    ops = ops.map((op) => {
+    ops = ops.map((op, i) => {
+      if ((i & 4095) === 4095) checkpoint(PREPARING);
       if (!isPair(op.value)) throw badInput(`expected a [key value] tuple, got ${showValue(op.value, 80)}`, `history op ${op.index}`);
       return { ...op, key: op.value[0], value: op.value[1], output: isPair(op.output) ? op.output[1] : op.output };
     });

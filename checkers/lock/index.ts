@@ -12,9 +12,10 @@
 import type { History } from '../../src/history.js';
 import type { AnomalyRef, CheckResult } from '../../src/protocols.js';
 import { clientRecords, firstAnomalies, optStr, show, type OpRecord } from '../op-pairs.js';
-import { mergingOptions, registerChecker } from '../registry.js';
+import { defineChecker, mergingOptions } from '../registry.js';
 import { canonicalJson } from '../values.js';
 import { checkFencing, type FencingReport } from './fencing.js';
+import { opt } from '../../src/plugin/options.js';
 
 interface Hold { lock: string; process: number; start: number; end: number; startNs: number; endNs: number | null; acquire: OpRecord; release?: OpRecord }
 
@@ -139,9 +140,13 @@ export function checkLock(history: History, opts: { acquireF?: string; releaseF?
   };
 }
 
-registerChecker({
+defineChecker({
   name: 'lock',
-  description: 'mutex: no two processes hold the lock at once (overlaps with holders, times, leases); fenced writes never accept a stale token',
+  options: {
+    acquireF: opt.string({ default: 'acquire', doc: 'the f of acquires' }),
+    releaseF: opt.string({ default: 'release', doc: 'the f of releases' }),
+  },
+  doc: 'mutex: no two processes hold the lock at once (overlaps with holders, times, leases); fenced writes never accept a stale token',
   create: mergingOptions('lock', (h, a) => checkLock(h, { acquireF: optStr(a.acquireF), releaseF: optStr(a.releaseF) })),
   format: (r) => [String(r.summary ?? ''), ...(r.anomalies ?? []).slice(0, 10).map((a) => `  history index ${a.index}: ${a.message}`)].join('\n'),
 });

@@ -5,7 +5,8 @@ import type { History } from '../../src/history.js';
 import type { CheckResult, FaultWindowSpec } from '../../src/protocols.js';
 import { clientRecords, optNum, quantiles } from '../op-pairs.js';
 import { faultWindows } from '../../src/fault-windows.js';
-import { mergingOptions, registerChecker } from '../registry.js';
+import { defineChecker, mergingOptions } from '../registry.js';
+import { opt } from '../../src/plugin/options.js';
 
 export { faultWindows } from '../../src/fault-windows.js';
 
@@ -55,9 +56,13 @@ export function checkPerf(history: History, opts: { windows?: FaultWindowSpec[];
 
 const ms = (ns: number | undefined): string => (ns === undefined ? '-' : `${(ns / 1e6).toFixed(1)}ms`);
 
-registerChecker({
+defineChecker({
   name: 'perf',
-  description: 'latency quantiles per function and fault window, throughput over time (always valid)',
+  options: {
+    windows: opt.json({ doc: "fault window specs (default: the run's, else from the nemesis ops)" }),
+    bucketNs: opt.number({ min: 1, doc: 'throughput bucket in ns (default: about 200 buckets)' }),
+  },
+  doc: 'latency quantiles per function and fault window, throughput over time (always valid)',
   create: mergingOptions('perf', (h, a) => {
     const specs = Array.isArray(a.windows) ? (a.windows as FaultWindowSpec[]) : undefined;
     return checkPerf(h, { windows: specs ?? (a.test?.windows as FaultWindowSpec[] | undefined), bucketNs: optNum(a.bucketNs) });

@@ -10,7 +10,8 @@
 import type { History } from '../../src/history.js';
 import type { AnomalyRef, CheckOptions, CheckResult } from '../../src/protocols.js';
 import { clientRecords, firstAnomalies, optBool, show, valueKey, type OpRecord, type ValueKey } from '../op-pairs.js';
-import { mergingOptions, registerChecker } from '../registry.js';
+import { defineChecker, mergingOptions } from '../registry.js';
+import { opt } from '../../src/plugin/options.js';
 
 interface Deq { rec: OpRecord; value: unknown }
 
@@ -176,16 +177,17 @@ export function checkQueue(history: History): CheckResult {
 
 const fmt = (r: CheckResult): string => [String(r.summary ?? ''), ...(r.anomalies ?? []).slice(0, 10).map((a) => `  history index ${a.index}: ${a.message}`)].join('\n');
 
-registerChecker({
+defineChecker({
   name: 'total-queue',
-  description: 'queue: every acknowledged enqueue dequeued, nothing unexpected (allowDuplicates=false: exactly once)',
+  options: { allowDuplicates: opt.boolean({ default: true, doc: 'false: exactly-once delivery (a duplicate is invalid)' }) },
+  doc: 'queue: every acknowledged enqueue dequeued, nothing unexpected (allowDuplicates=false: exactly once)',
   create: mergingOptions('total-queue', (h, a) => checkTotalQueue(h, { allowDuplicates: optBool(a.allowDuplicates) })),
   format: fmt,
 });
 
-registerChecker({
+defineChecker({
   name: 'queue',
-  description: 'unordered queue: dequeues return enqueued, not yet dequeued elements; no false empties',
+  doc: 'unordered queue: dequeues return enqueued, not yet dequeued elements; no false empties',
   create: (_opts: CheckOptions) => ({ name: 'queue', check: (h) => checkQueue(h) }),
   format: fmt,
 });

@@ -6,7 +6,7 @@
 import type { History } from '../../src/history.js';
 import type { CheckOptions, CheckResult, LinearizabilityWitness } from '../../src/protocols.js';
 import { optBool, optJsonValue, optNum, optStr } from '../op-pairs.js';
-import { mergingOptions, registerChecker } from '../registry.js';
+import { defineChecker, mergingOptions } from '../registry.js';
 import { buildProblem, describeOp, WRITE, type ScOp, type ScProblem } from './problem.js';
 import { mergeKeyOrders } from './merge.js';
 import { closeUnderProducers, searchWithPrefixes } from './prefix.js';
@@ -15,6 +15,7 @@ import { searchSC } from './search.js';
 import { explain, shrink, witnessOpOf } from './witness.js';
 import { showValue } from '../values.js';
 import { timeLimitMs } from '../budget.js';
+import { opt } from '../../src/plugin/options.js';
 
 export interface SequentialOptions extends CheckOptions {
   model?: string;
@@ -151,9 +152,15 @@ export async function checkSequential(history: History, opts: SequentialOptions 
   return invalid(p, failing, start, deadline, states, perKey);
 }
 
-export const sequentialPlugin = {
+export const sequentialPlugin = defineChecker({
   name: 'sequential',
-  description: 'sequential consistency of register / cas-register / kv histories (one total order respecting process order)',
+  options: {
+    model: opt.string({ default: 'cas-register', doc: 'register, cas-register or kv' }),
+    keyed: opt.boolean({ doc: 'values are [key, value]: a map of registers (default: detected)' }),
+    maxStates: opt.number({ integer: true, min: 1, doc: 'search states before giving up (unknown)' }),
+    init: opt.json({ doc: 'the initial value (JSON; big integers stay exact)' }),
+  },
+  doc: 'sequential consistency of register / cas-register / kv histories (one total order respecting process order)',
   create: mergingOptions('sequential', (h, a) => checkSequential(h, { ...a, model: optStr(a.model), keyed: optBool(a.keyed), maxStates: optNum(a.maxStates), init: optJsonValue(a.init, '--opt init') })),
   format(result: CheckResult): string {
     const lines = [String(result.summary ?? '')];
@@ -163,6 +170,4 @@ export const sequentialPlugin = {
     if (s) lines.push(`(${s.states ?? 0} states explored in ${s.ms ?? 0} ms)`);
     return lines.join('\n');
   },
-};
-
-registerChecker(sequentialPlugin);
+});

@@ -4,16 +4,21 @@
 
 import type { CheckResult, ElementOutcome } from '../../src/protocols.js';
 import { optBool, optNum, optStr, show } from '../op-pairs.js';
-import { mergingOptions, registerChecker } from '../registry.js';
+import { defineChecker, mergingOptions } from '../registry.js';
 import { checkConvergenceHistory } from './convergence.js';
 import { checkSet } from './simple-set.js';
 import { checkSetFull } from './set-full.js';
+import { opt } from '../../src/plugin/options.js';
+
+const addFOption = opt.string({ doc: "the f of adds (default: 'add', or 'broadcast' in Maelstrom's histories)" });
+const readFOption = opt.string({ default: 'read', doc: 'the f of reads' });
 
 const ms = (ns: unknown): string => (typeof ns === 'number' ? `${(ns / 1e6).toFixed(1)} ms` : '-');
 
-registerChecker({
+defineChecker({
   name: 'set',
-  description: 'set: the final read contains every acknowledged add and nothing never added',
+  options: { addF: addFOption, readF: readFOption },
+  doc: 'set: the final read contains every acknowledged add and nothing never added',
   create: mergingOptions('set', (h, a) => checkSet(h, { addF: optStr(a.addF), readF: optStr(a.readF) })),
   format(r) {
     const lines = [String(r.summary ?? '')];
@@ -39,18 +44,25 @@ function formatFull(r: CheckResult): string {
   return lines.join('\n');
 }
 
-registerChecker({
+defineChecker({
   name: 'set-full',
-  description: 'eventual consistency of a set: per-element stable/stale/lost/never-read, visibility latency, convergence',
+  options: {
+    linearizable: opt.boolean({ default: false, doc: 'an element must stay visible from its add on (no stale reads allowed)' }),
+    maxElements: opt.number({ integer: true, min: 1, doc: 'elements analysed in detail, at most' }),
+    addF: addFOption,
+    readF: readFOption,
+  },
+  doc: 'eventual consistency of a set: per-element stable/stale/lost/never-read, visibility latency, convergence',
   create: mergingOptions('set-full', (h, a) =>
     checkSetFull(h, { linearizable: optBool(a.linearizable), maxElements: optNum(a.maxElements), addF: optStr(a.addF), readF: optStr(a.readF) }),
   ),
   format: formatFull,
 });
 
-registerChecker({
+defineChecker({
   name: 'convergence',
-  description: 'final reads from every node (after healing) agree and include every acknowledged add',
+  options: { addF: addFOption, readF: readFOption },
+  doc: 'final reads from every node (after healing) agree and include every acknowledged add',
   create: mergingOptions('convergence', (h, a) => checkConvergenceHistory(h, optStr(a.addF), optStr(a.readF))),
   format: (r) => String(r.summary ?? ''),
 });

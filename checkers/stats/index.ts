@@ -8,7 +8,8 @@ import type { History } from '../../src/history.js';
 import type { CheckOptions, CheckResult, Validity } from '../../src/protocols.js';
 import { badArgument } from '../../src/errors.js';
 import { clientRecords } from '../op-pairs.js';
-import { registerChecker } from '../registry.js';
+import { defineChecker } from '../registry.js';
+import { opt } from '../../src/plugin/options.js';
 
 export interface Counts { count: number; ok: number; fail: number; info: number }
 
@@ -78,9 +79,10 @@ function statsOptions(o: CheckOptions): StatsOptions {
   return { availability: parseAvailability(a) };
 }
 
-registerChecker({
+defineChecker({
   name: 'stats',
-  description: 'ok/fail/info counts per function; unknown if a function never succeeds, invalid below --availability',
+  options: { availability: opt.string({ placeholder: 'FRACTION|total', doc: "the fraction of client ops that must complete ok ('total': all); below it the verdict is invalid" }) },
+  doc: 'ok/fail/info counts per function; unknown if a function never succeeds, invalid below --availability',
   create: (base: CheckOptions) => ({ name: 'stats', check: (h, o) => checkStats(h, statsOptions({ ...base, ...o })) }),
   format(r) {
     const byF = (r.byF as Record<string, Counts>) ?? {};

@@ -3,8 +3,9 @@
 import type { History } from '../../src/history.js';
 import type { AnomalyRef, CheckResult } from '../../src/protocols.js';
 import { clientRecords, firstAnomalies, optStr, show, valueKey, type ValueKey } from '../op-pairs.js';
-import { mergingOptions, registerChecker } from '../registry.js';
+import { defineChecker, mergingOptions } from '../registry.js';
 import { isNumeric } from '../values.js';
+import { opt } from '../../src/plugin/options.js';
 
 export function checkUniqueIds(history: History, f = 'generate'): CheckResult {
   const seen = new Map<ValueKey, number>(); // id → first history index
@@ -47,9 +48,10 @@ export function checkUniqueIds(history: History, f = 'generate'): CheckResult {
   };
 }
 
-registerChecker({
+defineChecker({
   name: 'unique-ids',
-  description: 'unique id generation: no id returned twice',
+  doc: 'unique id generation: no id returned twice',
+  options: { f: opt.string({ default: 'generate', doc: 'the f of the ops that return an id' }) },
   create: mergingOptions('unique-ids', (h, a) => checkUniqueIds(h, optStr(a.f) ?? 'generate')),
   format(r) {
     const d = (r.duplicated as { id: unknown; count: number }[]) ?? [];

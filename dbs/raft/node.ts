@@ -4,11 +4,19 @@
 // and is answered when its entry is committed and applied, so the service is linearizable.
 // Term, vote and log persist in the node's data directory, so SIGKILL + restart recovers.
 // Followers forward requests to the leader they know; with no known leader they answer error 11
-// (temporarily unavailable, definite: nothing was done). A leader that loses leadership answers
-// its pending requests with error 13 (crash, indefinite): they may still commit.
+// (temporarily unavailable, definite: nothing was done). A follower cut off from the leader but
+// not from a peer that hears it (bridge and ring partitions: it cannot win an election, since
+// that peer refuses its pre-vote) relays through that peer, which names its leader in the
+// refusal; without it, a node with a majority in reach would refuse service for as long as the
+// partition lasts. A follower that knows no leader at all holds a request up to 400 ms for one
+// (an election in progress) before it answers 11. A leader that loses leadership answers its
+// pending requests with error 13 (crash, indefinite): they may still commit.
 //
-// Check-quorum: a leader that has not heard from a majority for 500 ms steps down, so a leader
+// Check-quorum: a leader that has not heard from a majority for 750 ms steps down, so a leader
 // cut off by a partition stops taking requests (clients get error 11 instead of timeouts).
+// Timeouts are judged only after the input that arrived meanwhile was read: on a loaded machine
+// a node's timer often fires after a stall, with the leader's heartbeats (or the followers'
+// acks) waiting unread in its pipe, and judging first deposed healthy leaders.
 // Pre-vote: a node campaigns only if a majority would vote for it, so a node rejoining after a
 // partition does not depose a healthy leader by bumping terms.
 //
@@ -32,17 +40,28 @@ import { NodeRuntime } from '../builtin/node-runtime.js';
 import { RaftStorage } from './storage.js';
 
 
-const ELECTION_MIN_MS = 150;
-const ELECTION_MAX_MS = 300;
+// Timeouts leave room for a loaded 2-core machine, where a node or the router may stall for a
+// hundred milliseconds and more: 150-300 ms elections and a 500 ms check-quorum deposed healthy
+// leaders there (seen at load 35-45).
+const ELECTION_MIN_MS = 250;
+const ELECTION_MAX_MS = 500;
 const HEARTBEAT_MS = 50;
 /** A leader that heard from no majority for this long steps down (check-quorum). */
-const CHECK_QUORUM_MS = 500;
+const CHECK_QUORUM_MS = 750;
 /** An unanswered AppendEntries is re-sent with entries after this long. */
 const RESEND_MS = 100;
 const MAX_BATCH = 200;
 const TICK_MS = 10;
 /** early-ack bug only: how often the leader ships new entries. */
 const LAZY_SHIP_MS = 1000;
+/** A request travels at most this many node-to-node hops (follower → relay → leader). */
+const MAX_HOPS = 2;
+/**
+ * A follower that knows no leader holds a client request this long for one to turn up before it
+ * answers "no leader known": an election in progress ends well within it, and the answer still
+ * comes before a client's usual 1 s timeout, so a node that stays cut off fails definitely.
+ */
+const LEADER_WAIT_MS = 400;
 
 type Role = 'follower' | 'candidate' | 'leader';
 
@@ -74,6 +93,10 @@ let preVoteTerm = 0;
 let preVotes = new Set<string>();
 /** When we last heard from a leader of the current term (pre-votes are refused shortly after). */
 let lastLeaderContact = 0;
+/** Follower without a leader in reach: a peer that hears one (named in its pre-vote refusal). */
+let relay: { via: string; until: number } | null = null;
+/** Client requests waiting for a leader to be known (LEADER_WAIT_MS). */
+let held: Array<{ request: Body; respond: (b: Body) => void; until: number }> = [];
 const nextIndex = new Map<string, number>();
 const matchIndex = new Map<string, number>();
 const lastSent = new Map<string, number>();
@@ -174,6 +197,7 @@ function becomeLeader(): void {
   store.append({ term: store.term, op: null });
   broadcast(true);
   advanceCommit();
+  releaseHeld();
 }
 
 // ---------------------------------------------------------------- replication (leader)
@@ -272,27 +296,54 @@ function serve(body: Body, respond: (b: Body) => void): void {
 function onClientRequest(m: Message): void {
   const respond = (b: Body): void => rt.reply(m, b);
   if (role === 'leader') return serve(m.body, respond);
-  if (leaderId && leaderId !== rt.nodeId) {
-    const { msg_id: _drop, ...inner } = m.body;
-    rt.rpc(leaderId, { type: 'forward', request: inner }, (reply) => {
-      const { in_reply_to: _r, msg_id: _m, ...rest } = reply;
-      respond(rest as Body);
-    });
-    return; // no reply from the leader: the client times out (indefinite), as it must
+  const { msg_id: _drop, ...inner } = m.body;
+  if (forwardTo(inner, 1, respond)) return;
+  held.push({ request: inner, respond, until: now() + LEADER_WAIT_MS });
+}
+
+/** Serves or forwards held requests once a leader is known; answers the expired ones. */
+function releaseHeld(): void {
+  if (held.length === 0) return;
+  const t = now();
+  const still: typeof held = [];
+  for (const h of held) {
+    if (role === 'leader') serve(h.request, h.respond);
+    else if (forwardTo(h.request, 1, h.respond)) continue;
+    else if (t >= h.until) h.respond({ type: 'error', code: ERR.temporarilyUnavailable, text: 'no leader known' });
+    else still.push(h);
   }
-  respond({ type: 'error', code: ERR.temporarilyUnavailable, text: 'no leader known' });
+  held = still;
+}
+
+/**
+ * Passes a request on towards the leader: to the leader we hear, or through a peer that hears
+ * one. False when there is nowhere to send it. With no reply the client times out
+ * (indefinite), as it must: the leader may have taken the request.
+ */
+function forwardTo(request: Body, hops: number, respond: (b: Body) => void): boolean {
+  const relayOk = relay !== null && relay.until > now() && role === 'follower';
+  const dest = leaderId && leaderId !== rt.nodeId ? leaderId : relayOk ? relay!.via : null;
+  if (dest === null || hops > MAX_HOPS) return false;
+  rt.rpc(dest, { type: 'forward', request, hops }, (reply) => {
+    const { in_reply_to: _r, msg_id: _m, ...rest } = reply;
+    respond(rest as Body);
+  });
+  return true;
 }
 
 for (const t of ['read', 'write', 'cas', 'add']) rt.on(t, onClientRequest);
 
 rt.on('forward', (m) => {
   const respond = (b: Body): void => rt.reply(m, b);
-  if (role !== 'leader') return respond({ type: 'error', code: ERR.temporarilyUnavailable, text: `${rt.nodeId} is not the leader` });
   const req = m.body.request;
   if (typeof req !== 'object' || req === null || typeof (req as Body).type !== 'string') {
     return respond({ type: 'error', code: ERR.malformedRequest, text: 'forward without a request' });
   }
-  serve(req as Body, respond);
+  if (role === 'leader') return serve(req as Body, respond);
+  // A relay: pass it on to the leader we hear (never back where it came from).
+  const hops = typeof m.body.hops === 'number' ? m.body.hops : MAX_HOPS;
+  if (leaderId !== m.src && forwardTo(req as Body, hops + 1, respond)) return;
+  respond({ type: 'error', code: ERR.temporarilyUnavailable, text: `${rt.nodeId} is not the leader` });
 });
 
 rt.on('raft_status', (m) => {
@@ -319,14 +370,21 @@ rt.on('pre_vote', (m) => {
   const upToDate = b.last_term > store.lastTerm() || (b.last_term === store.lastTerm() && b.last_index >= store.lastIndex);
   const leaderAlive = role === 'leader' || (leaderId !== null && now() - lastLeaderContact < ELECTION_MIN_MS);
   const granted = b.term > store.term && upToDate && !leaderAlive;
-  rt.send(m.src, { type: 'pre_vote_ok', term: b.term, current_term: store.term, granted });
+  // A refusal because we hear a leader names it: the asker may relay its requests through us.
+  const leader = leaderAlive && !granted ? leaderId : null;
+  rt.send(m.src, { type: 'pre_vote_ok', term: b.term, current_term: store.term, granted, leader });
 });
 
 rt.on('pre_vote_ok', (m) => {
-  const b = m.body as Body & { term: number; current_term: number; granted: boolean };
+  const b = m.body as Body & { term: number; current_term: number; granted: boolean; leader?: string | null };
   if (b.current_term > store.term && role !== 'leader') {
     becomeFollower(b.current_term, `pre-vote reply from ${m.src}`);
     return;
+  }
+  if (!b.granted && typeof b.leader === 'string' && b.leader !== rt.nodeId && role === 'follower' && leaderId === null) {
+    // Valid until the next pre-vote round would have renewed it, and a little longer.
+    relay = { via: m.src, until: now() + 2 * ELECTION_MAX_MS };
+    releaseHeld();
   }
   if (role === 'leader' || b.term !== preVoteTerm || preVoteTerm !== store.term + 1 || !b.granted) return;
   preVotes.add(m.src);
@@ -358,7 +416,9 @@ rt.on('append_entries', (m) => {
   if (b.term > store.term || role !== 'follower') becomeFollower(b.term, `append from leader ${m.src}`);
   leaderId = m.src;
   lastLeaderContact = now();
+  relay = null;
   resetElectionTimer();
+  releaseHeld();
   if (b.prev_index > store.lastIndex) return reply({ success: false, conflict_index: store.lastIndex + 1 });
   const have = store.log[b.prev_index]!.term;
   if (have !== b.prev_term) {
@@ -410,6 +470,7 @@ rt.on('append_entries_ok', (m) => {
 
 function tick(): void {
   const t = now();
+  releaseHeld();
   if (role === 'leader') {
     if (rt.nodeIds.length > 1) {
       let heard = 1;
@@ -438,5 +499,7 @@ rt.run(() => {
   if (store.recovered) rt.log(`recovered term ${store.term}, vote ${store.votedFor}, ${store.lastIndex} log entries`);
   if (bug) rt.log(`BUG ENABLED: ${bug}: ${RAFT_BUGS[bug]}`);
   resetElectionTimer();
-  setInterval(tick, TICK_MS);
+  // Judge timeouts after reading what arrived while we waited (setImmediate runs after the I/O
+  // poll): see the header.
+  setInterval(() => setImmediate(tick), TICK_MS);
 });

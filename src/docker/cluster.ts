@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { FaultlineError } from '../errors.js';
-import { connectDocker, dockerError, dockerName, isGoneOrUnchanged, LABEL, NODE_LABEL, RUN_LABEL } from './engine.js';
+import { connectDocker, dockerError, dockerName, isGoneOrUnchanged, LABEL, NODE_LABEL, OWNER_LABEL, RUN_LABEL } from './engine.js';
+import { ownerToken } from '../owner.js';
 import { onTeardown } from './teardown.js';
 import { demux, execIn, type ExecResult } from './exec.js';
 import { waitFor, type WaitStrategy } from './wait.js';
@@ -71,7 +72,7 @@ export class DockerCluster {
 
   /** Labels of every resource of this run. */
   labels(node?: string): Record<string, string> {
-    return { [LABEL]: '1', [RUN_LABEL]: this.runId, ...(node ? { [NODE_LABEL]: node } : {}) };
+    return { [LABEL]: '1', [RUN_LABEL]: this.runId, [OWNER_LABEL]: ownerToken(), ...(node ? { [NODE_LABEL]: node } : {}) };
   }
 
   containerName(node: string): string {
@@ -341,6 +342,8 @@ export async function removeRun(d: Docker, runId?: string, networkLingerMs = 0):
   await Promise.all(
     cs.map(async (c) => {
       try {
+        // A paused node is resumed before it is killed (its processes get their SIGKILL awake).
+        if (c.State === 'paused') await d.getContainer(c.Id).unpause().catch(() => undefined);
         await d.getContainer(c.Id).remove({ force: true, v: true });
       } catch (e) {
         if (!isGoneOrUnchanged(e) && !/already in progress/.test(String((e as Error)?.message))) throw e;

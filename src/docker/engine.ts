@@ -9,6 +9,8 @@ import { FaultlineError } from '../errors.js';
 export const LABEL = 'faultline';
 /** The run a resource belongs to. */
 export const RUN_LABEL = 'faultline.run';
+/** The process that owns the run (src/owner.ts token): sweep leaves runs whose owner still runs. */
+export const OWNER_LABEL = 'faultline.owner';
 /** The node a container or volume belongs to. */
 export const NODE_LABEL = 'faultline.node';
 /** Hash of the recipe an image was built from (images are cached by it). */

@@ -6,7 +6,7 @@
 
 import type { Op } from '../history.js';
 import type { GenContext, GenResult, Generator, OpSpec, PlannedOp, Thread } from './core.js';
-import { fillIn, restrict, soonest, threadOf } from './context.js';
+import { fillIn, oldestLastOp, restrict, soonest, threadOf } from './context.js';
 
 /** Anything that can act as a generator: a generator, one op spec, a function of the context, a sequence. */
 export type GenLike = Generator | OpSpec | ((ctx: GenContext) => OpSpec | null) | readonly GenLike[] | null;
@@ -185,14 +185,28 @@ export function timeLimit(seconds: number, g: GenLike): Generator | null {
   return gen === null ? null : new TimeLimitGen(seconds, gen);
 }
 
+/**
+ * How far a spaced schedule may fall behind and still catch up. Timers fire late (a millisecond at
+ * best in Node, far more on a loaded machine, where faultline stalls for a few hundred ms at
+ * times), so a schedule that restarted from "now" after every late op would lose that lateness
+ * each time: 1,000 ops/s asked gave about 450. Counting from the scheduled time instead lets the
+ * ops that are due go out as threads free up, like a token bucket holding at most this much
+ * time; a schedule that is further behind (every thread was busy for longer) forgives the rest.
+ */
+const CATCH_UP_NS = 1e9;
+
 class SpacedGen implements Generator {
   constructor(private readonly dt: number, private readonly random: boolean, private readonly gen: Generator, private readonly next?: number) {}
   op(ctx: GenContext): GenResult {
     const res = this.gen.op(ctx);
     if (res === null) return null;
     if ('pending' in res) return pending(new SpacedGen(this.dt, this.random, res.gen, this.next));
-    const t = Math.max(res.op.time, this.next ?? ctx.time);
-    const after = t + (this.random ? ctx.rng.next() * 2 * this.dt : this.dt);
+    // The slot this op takes: the scheduled one, unless the inner op wants a later time or the
+    // schedule is more than CATCH_UP_NS behind.
+    const earliest = res.op.time > ctx.time ? res.op.time : ctx.time - CATCH_UP_NS;
+    const slot = Math.max(earliest, this.next ?? ctx.time);
+    const after = slot + (this.random ? ctx.rng.next() * 2 * this.dt : this.dt);
+    const t = Math.max(slot, res.op.time);
     const op: PlannedOp = t === res.op.time ? res.op : { ...res.op, time: t };
     return { op, gen: res.gen === null ? null : new SpacedGen(this.dt, this.random, res.gen, after) };
   }
@@ -212,6 +226,33 @@ export function stagger(seconds: number, g: GenLike): Generator | null {
 export function delay(seconds: number, g: GenLike): Generator | null {
   const gen = lift(g);
   return gen === null ? null : new SpacedGen(seconds * NS, false, gen);
+}
+
+class AfterGen implements Generator {
+  constructor(private readonly seconds: number | ((ctx: GenContext) => number), private readonly gen: Generator, private readonly at?: number) {}
+  op(ctx: GenContext): GenResult {
+    // The start time is fixed at the first ask and kept in the successor, which the controller
+    // adopts with the pending answer (an op planned later would be re-asked of this one).
+    if (this.at === undefined) {
+      const s = typeof this.seconds === 'number' ? this.seconds : this.seconds(ctx);
+      return pending(new AfterGen(this.seconds, this.gen, ctx.time + s * NS));
+    }
+    const res = this.gen.op(ctx);
+    if (res === null) return null;
+    if ('pending' in res) return pending(new AfterGen(this.seconds, res.gen, this.at));
+    if (res.op.time >= this.at) return res;
+    return { op: { ...res.op, time: this.at }, gen: res.gen };
+  }
+  update(ctx: GenContext, ev: Op): Generator | null {
+    const g = this.gen.update(ctx, ev);
+    return g === null ? null : new AfterGen(this.seconds, g, this.at);
+  }
+}
+
+/** `gen`, from `seconds` (a number, or drawn from the context) after it is first asked. */
+export function after(seconds: number | ((ctx: GenContext) => number), g: GenLike): Generator | null {
+  const gen = lift(g);
+  return gen === null ? null : new AfterGen(seconds, gen);
 }
 
 /** Parks one thread for `seconds` (not recorded in the history). */
@@ -252,7 +293,9 @@ class AnyGen implements Generator {
   op(ctx: GenContext): GenResult {
     const gens = this.gens;
     const results = gens.map((g) => g.op(ctx));
-    const best = soonest(results.map((res, i) => ({ res, i })));
+    // Ties go to the generator with the longest-idle free thread, else to a random one weighted
+    // by the free threads each may use (a generator restricted to some threads counts those).
+    const best = soonest(results.map((res, i) => ({ res, i, ...freeThreadsOf(gens[i]!, ctx) })), ctx.rng);
     if (best === null || best.res === null) return null;
     // Pending generators adopt their new state; the ones whose ops were not chosen keep theirs.
     const next: Generator[] = [];
@@ -343,6 +386,9 @@ class OnThreadsGen implements Generator {
     }
     return restrict(ctx, v.mine);
   }
+  viewOf(ctx: GenContext): GenContext {
+    return this.view(ctx);
+  }
   op(ctx: GenContext): GenResult {
     const res = this.gen.op(this.view(ctx));
     if (res === null) return null;
@@ -355,6 +401,12 @@ class OnThreadsGen implements Generator {
     const g = this.gen.update(this.view(ctx), ev);
     return g === null ? null : g === this.gen ? this : new OnThreadsGen(this.v, g);
   }
+}
+
+/** The free threads of `ctx` a generator may use: their number and the longest idle (to break ties). */
+function freeThreadsOf(g: Generator, ctx: GenContext): { weight: number; lastOpAt: number | undefined } {
+  const view = g instanceof OnThreadsGen ? g.viewOf(ctx) : ctx;
+  return { weight: view.freeThreads.length, lastOpAt: oldestLastOp(view) };
 }
 
 /** Restricts a generator to the threads that satisfy `pred`; it sees only their events. */

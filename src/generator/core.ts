@@ -19,6 +19,12 @@ export interface GenContext {
   readonly workers: ReadonlyMap<Thread, ProcessId>;
   /** The reverse: the thread running each current process. */
   readonly processThreads: ReadonlyMap<ProcessId, Thread>;
+  /**
+   * When each thread last started an op (ns since test start; 0 before its first). With it, an
+   * op that any free thread could run goes to the free thread whose last op is oldest (round
+   * robin over the threads that are free); without it, to a random one.
+   */
+  readonly lastOpAt?: ReadonlyMap<Thread, number>;
   readonly rng: Rng;
 }
 

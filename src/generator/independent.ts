@@ -3,7 +3,7 @@
 // its generator for the key is exhausted. Values are wrapped as [key, value] tuples.
 
 import type { GenContext, Generator, Thread } from './core.js';
-import { restrict, soonest, threadOf } from './context.js';
+import { oldestLastOp, restrict, soonest, threadOf, type Candidate } from './context.js';
 import { lift, type GenLike } from './combinators.js';
 
 interface Group {
@@ -30,7 +30,7 @@ export function concurrentGenerator(opts: ConcurrentOptions): Generator {
       let gs = groups ?? formGroups(ctx, opts.perKey);
       let nk = nextKey;
       // Refill groups whose key generator is exhausted, before choosing.
-      const candidates: Array<{ res: ReturnType<Generator['op']>; i: number }> = [];
+      const candidates: Candidate[] = [];
       const fresh = gs.slice();
       for (let i = 0; i < fresh.length; i++) {
         let g = fresh[i]!;
@@ -53,13 +53,15 @@ export function concurrentGenerator(opts: ConcurrentOptions): Generator {
             fresh[i] = g;
             continue;
           }
-          candidates.push({ res, i });
+          // The group whose free thread has waited longest goes first (or, untracked, a group
+          // drawn in proportion to its free threads): no group starves while it has threads free.
+          candidates.push({ res, i, weight: view.freeThreads.length, lastOpAt: oldestLastOp(view) });
           break;
         }
       }
       gs = fresh;
       if (gs.every((g) => g.gen === null)) return null;
-      const best = soonest(candidates);
+      const best = soonest(candidates, ctx.rng);
       if (best === null || best.res === null || 'pending' in best.res) return { pending: true, gen: make(gs, nk) };
       const chosen = gs[best.i]!;
       const next = gs.slice();

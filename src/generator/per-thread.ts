@@ -2,7 +2,7 @@
 // every process (eachProcess: a crashed process's replacement starts a fresh copy).
 
 import type { GenContext, Generator, Thread } from './core.js';
-import { restrict, soonest, threadOf } from './context.js';
+import { oldestLastOp, restrict, soonest, threadOf, type Candidate } from './context.js';
 import { lift, type GenLike } from './combinators.js';
 
 interface Copy {
@@ -19,7 +19,7 @@ function perThread(original: Generator, byProcess: boolean, copies: ReadonlyMap<
   };
   return {
     op(ctx) {
-      const candidates: Array<{ res: ReturnType<Generator['op']>; i: number }> = [];
+      const candidates: Candidate[] = [];
       const threads = ctx.allThreads;
       let live = 0;
       for (let i = 0; i < threads.length; i++) {
@@ -28,10 +28,11 @@ function perThread(original: Generator, byProcess: boolean, copies: ReadonlyMap<
         if (g === null) continue;
         live++;
         if (!ctx.freeThreads.includes(t)) continue;
-        candidates.push({ res: g.op(restrict(ctx, [t])), i });
+        const view = restrict(ctx, [t]);
+        candidates.push({ res: g.op(view), i, lastOpAt: oldestLastOp(view) });
       }
       if (live === 0) return null;
-      const best = soonest(candidates);
+      const best = soonest(candidates, ctx.rng);
       if (best === null || best.res === null || 'pending' in best.res) return { pending: true, gen: perThread(original, byProcess, copies) };
       const t = threads[best.i]!;
       const next = new Map(copies);

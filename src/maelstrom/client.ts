@@ -1,8 +1,9 @@
 // A client endpoint (c1, c2, ...) on the Router: sends a request to a node with a fresh msg_id and
 // awaits the reply. A timeout or an indefinite Maelstrom error is an RpcIndefinite (the op may
-// have happened: record `info`); a definite error is an RpcDefinite (record `fail`).
+// have happened: record `info`); a definite error is an RpcDefinite (record `fail`), and so is a
+// request that no node process took before the timeout (its node was not running).
 
-import { errorName, isDefinite, type Body } from './protocol.js';
+import { ERR, errorName, isDefinite, type Body } from './protocol.js';
 import type { Router } from './router.js';
 
 /** The request surely did not take effect. */
@@ -28,6 +29,9 @@ export class RpcIndefinite extends Error {
 }
 
 let nextClientNumber = 1;
+
+/** How often a request to a node that is not running is offered again. */
+const RECONNECT_MS = 50;
 
 export class MaelstromClient {
   readonly id: string;
@@ -55,14 +59,28 @@ export class MaelstromClient {
   async request(dest: string, body: Omit<Body, 'msg_id'>, timeoutMs: number): Promise<Body> {
     if (this.closed) throw new RpcDefinite(14, 'client closed');
     const msgId = this.nextMsgId++;
-    const reply = await new Promise<Body | null>((resolve) => {
+    const msg = { src: this.id, dest, body: { ...body, msg_id: msgId } as Body };
+    const reply = await new Promise<Body | null | 'refused'>((resolve) => {
+      // A node that is not running takes nothing: like a client reconnecting until its deadline,
+      // keep offering the request (the node may be restarted meanwhile); never taken, it surely
+      // did not happen. Refusing at once instead gave a killed node's clients most of the ops.
+      let retry: NodeJS.Timeout | undefined;
       const timer = setTimeout(() => {
+        clearInterval(retry);
         this.waiting.delete(msgId);
-        resolve(null);
+        resolve(retry === undefined ? null : 'refused');
       }, timeoutMs);
-      this.waiting.set(msgId, { resolve, timer });
-      this.router.send({ src: this.id, dest, body: { ...body, msg_id: msgId } as Body });
+      this.waiting.set(msgId, { resolve: (b) => { clearInterval(retry); resolve(b); }, timer });
+      if (this.router.send(msg) === 'unroutable') {
+        retry = setInterval(() => {
+          if (this.router.send(msg) !== 'unroutable') {
+            clearInterval(retry);
+            retry = undefined;
+          }
+        }, RECONNECT_MS);
+      }
     });
+    if (reply === 'refused') throw new RpcDefinite(ERR.temporarilyUnavailable, `connection refused: ${dest} is not running`);
     if (reply === null) throw new RpcIndefinite('timeout', `no reply from ${dest} within ${timeoutMs} ms`);
     if (reply.type === 'error') {
       const code = typeof reply.code === 'number' ? reply.code : -1;

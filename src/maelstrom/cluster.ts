@@ -2,13 +2,18 @@
 // newline-delimited JSON on stdin/stdout, wires it into the Router, sends `init` and awaits
 // `init_ok`. Process faults are real signals: SIGKILL (+ restart from the node's data dir),
 // SIGSTOP/SIGCONT. Each node runs in its own directory `<dir>/nodes/<node>/` (cwd and
-// FAULTLINE_NODE_DIR) with its stderr in node.log. Teardown kills every process by pid; a
-// process-wide safety net kills survivors if faultline itself exits or is interrupted.
+// FAULTLINE_NODE_DIR) with its stderr in node.log, in a session of its own (a Ctrl-C in the
+// terminal reaches faultline, which heals and tears down, not the nodes). Every node carries its
+// run id and owner in its environment, so `faultline sweep` finds the nodes of a dead run (a
+// paused one cannot see its stdin close). Teardown resumes and kills every process by pid; the
+// cluster's cleanup (src/signals.ts) does the same on a signal outside a run and at exit.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { FaultlineError } from '../errors.js';
+import { OWNER_ENV, ownerToken, RUN_ENV } from '../owner.js';
+import { registerCleanup } from '../signals.js';
 import type { Logger } from '../protocols.js';
 import { encodeMessage, LineSplitter, parseMessage, type Message } from './protocol.js';
 import type { Router } from './router.js';
@@ -22,8 +27,13 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   router: Router;
   log?: Logger;
-  /** How long a node may take to answer init (ms). */
+  /**
+   * How long a node may take to answer init (ms; default 30 s). Generous: a node that exits is
+   * noticed at once, but five nodes loading through tsx on a busy 2-core machine took over 10 s.
+   */
   initTimeoutMs?: number;
+  /** The run this cluster belongs to: labels every node process (FAULTLINE_RUN) for sweep. */
+  runId?: string;
 }
 
 export type NodeStatus = 'running' | 'paused' | 'dead';
@@ -42,36 +52,18 @@ interface NodeProc {
 /** The endpoint that sends `init`; client endpoints are c1, c2, ... */
 export const INIT_CLIENT = 'c0';
 
-// ---------------------------------------------------------------- process-wide safety net
-
-const live = new Set<ChildProcess>();
-let netInstalled = false;
-
-function killAllSync(): void {
-  for (const p of live) {
+/** SIGCONT then SIGKILL: a stopped process is resumed before it is killed. */
+export function resumeAndKill(pid: number): void {
+  for (const sig of ['SIGCONT', 'SIGKILL'] as const) {
     try {
-      if (p.pid !== undefined) {
-        process.kill(p.pid, 'SIGKILL');
-      }
+      process.kill(pid, sig);
     } catch {
       // already gone
     }
   }
 }
 
-function installSafetyNet(): void {
-  if (netInstalled) return;
-  netInstalled = true;
-  process.on('exit', killAllSync);
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    const handler = (): void => {
-      killAllSync();
-      // If nobody else handles the signal, keep its default meaning: exit.
-      if (process.listenerCount(sig) <= 1) process.exit(sig === 'SIGINT' ? 130 : sig === 'SIGTERM' ? 143 : 129);
-    };
-    process.on(sig, handler);
-  }
-}
+let clusterSeq = 0;
 
 // ---------------------------------------------------------------- cluster
 
@@ -82,9 +74,14 @@ export class Cluster {
   /** Every pid this cluster ever spawned (tests check none survives). */
   readonly spawnedPids: number[] = [];
   private closed = false;
+  private readonly unregister: () => void;
 
   constructor(private readonly opts: ClusterOptions) {
-    installSafetyNet();
+    // Outside a run (or on a second Ctrl-C), the process-wide cleanup kills what is left.
+    this.unregister = registerCleanup(`nodes ${opts.runId ?? `cluster-${++clusterSeq}`} (${process.pid})`, {
+      sync: () => this.killAllSync(),
+      async: () => this.teardown(),
+    });
     opts.router.register(INIT_CLIENT, 'client', (m) => {
       const w = m.body.in_reply_to !== undefined ? this.initWaiters.get(m.body.in_reply_to) : undefined;
       if (w) w(m);
@@ -127,16 +124,20 @@ export class Cluster {
     try {
       proc = spawn(this.opts.command, this.opts.args, {
         cwd: dir,
-        env: { ...process.env, ...this.opts.env, FAULTLINE_NODE_DIR: dir },
+        env: {
+          ...process.env,
+          ...this.opts.env,
+          FAULTLINE_NODE_DIR: dir,
+          ...(this.opts.runId ? { [RUN_ENV]: this.opts.runId, [OWNER_ENV]: ownerToken() } : {}),
+        },
         stdio: ['pipe', 'pipe', logFd],
-        detached: false,
+        detached: true,
       });
     } catch (e) {
       closeSync(logFd);
       throw new FaultlineError('UNSUPPORTED', `cannot start ${this.opts.command}: ${(e as Error).message}`, id);
     }
     const spawnError = new Promise<Error>((resolve) => proc.once('error', resolve));
-    live.add(proc);
     const np: NodeProc = {
       id,
       proc,
@@ -149,7 +150,6 @@ export class Cluster {
         const finish = (how: string): void => {
           if (done) return;
           done = true;
-          live.delete(proc);
           if (this.nodes.get(id) === np) {
             np.status = 'dead';
             this.opts.router.unregister(id);
@@ -187,17 +187,31 @@ export class Cluster {
       this.opts.router.send(m);
     });
     proc.stdout!.on('data', (chunk: Buffer) => splitter.push(chunk));
+    // Messages routed to the node in one turn of the event loop go down its pipe in one write
+    // (a write per message made the pipe writes most of faultline's CPU at 1,000 ops/s).
+    let queued: string[] = [];
     this.opts.router.register(id, 'node', (m) => {
-      if (np.status !== 'dead') proc.stdin!.write(encodeMessage(m));
+      if (np.status === 'dead') return;
+      if (queued.length === 0) {
+        setImmediate(() => {
+          const text = queued.join('');
+          queued = [];
+          if (np.status !== 'dead') proc.stdin!.write(text);
+        });
+      }
+      queued.push(encodeMessage(m));
     });
 
     // init / init_ok
     const msgId = this.nextInitId++;
-    const timeoutMs = this.opts.initTimeoutMs ?? 10_000;
+    // Generous, and judged only after reading what arrived meanwhile (setImmediate runs after the
+    // I/O poll): on a loaded 2-core machine starting five nodes took over 10 s, and spawning
+    // blocks this process, so a timer could expire with the node's init_ok unread in its pipe.
+    const timeoutMs = this.opts.initTimeoutMs ?? 30_000;
     let timer: NodeJS.Timeout | undefined;
     const reply = new Promise<Message>((resolve) => this.initWaiters.set(msgId, resolve));
     const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      timer = setTimeout(() => setImmediate(() => resolve('timeout')), timeoutMs);
     });
     proc.stdin!.write(
       encodeMessage({ src: INIT_CLIENT, dest: id, body: { type: 'init', msg_id: msgId, node_id: id, node_ids: this.opts.nodeIds } }),
@@ -226,12 +240,17 @@ export class Cluster {
     np.killed = true;
     np.status = 'dead';
     this.opts.router.unregister(id);
-    try {
-      np.proc.kill('SIGKILL');
-    } catch {
-      // gone already
-    }
+    resumeAndKill(np.pid);
     await np.exited;
+  }
+
+  /** Resumes and kills every live node now, without waiting (signals, exit). */
+  killAllSync(): void {
+    for (const np of this.nodes.values()) {
+      if (np.status === 'dead' || np.pid < 0) continue;
+      np.killed = true;
+      resumeAndKill(np.pid);
+    }
   }
 
   async pause(id: string): Promise<void> {
@@ -253,6 +272,7 @@ export class Cluster {
     this.closed = true;
     await Promise.all([...this.nodes.keys()].map((id) => this.kill(id)));
     this.opts.router.unregister(INIT_CLIENT);
+    this.unregister();
   }
 }
 

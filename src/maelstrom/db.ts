@@ -51,6 +51,7 @@ export class MaelstromDb implements Db {
       env: this.spec.env,
       router: this.router,
       log: test.log,
+      runId: test.runId,
     });
     try {
       await this.cluster.startAll();

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from './protocol.js';
 import { Router } from './router.js';
+import { MaelstromClient } from './client.js';
 
 function setup(seed = 1) {
   const r = new Router(seed);
@@ -10,7 +11,7 @@ function setup(seed = 1) {
   r.register('n2', 'node', (m) => got.n2.push(m));
   r.register('n3', 'node', (m) => got.n3.push(m));
   r.register('c1', 'client', (m) => got.c1.push(m));
-  const send = (src: string, dest: string, type = 'x'): void => r.send({ src, dest, body: { type } });
+  const send = (src: string, dest: string, type = 'x') => r.send({ src, dest, body: { type } });
   return { r, got, send };
 }
 
@@ -79,10 +80,28 @@ describe('Router', () => {
     r.close();
   });
 
-  it('counts messages to unknown or dead endpoints as unroutable', () => {
+  it('counts messages to unknown or dead endpoints as unroutable, and says so to the sender', () => {
     const { r, send } = setup();
     r.unregister('n3');
-    send('n1', 'n3');
+    expect(send('n1', 'n3')).toBe('unroutable');
     expect(r.stats.unroutable).toBe(1);
+    expect(send('n1', 'n2')).toBe('delivered');
+    r.partition({ n2: ['n1'] });
+    expect(send('n1', 'n2')).toBe('partitioned');
+  });
+
+  it('a request no node process took fails definitely at the timeout; one taken late is answered', async () => {
+    const { r } = setup();
+    r.unregister('n3');
+    const c = new MaelstromClient(r);
+    await expect(c.request('n3', { type: 'read', key: 1 }, 200)).rejects.toMatchObject({ name: 'RpcDefinite', code: 11, text: 'connection refused: n3 is not running' });
+    // The node comes back while the client still offers the request: it is delivered and answered.
+    const answered = c.request('n3', { type: 'read', key: 2 }, 3000);
+    await new Promise((ok) => setTimeout(ok, 150));
+    r.register('n3', 'node', (m) => r.send({ src: 'n3', dest: m.src, body: { type: 'read_ok', value: 7, in_reply_to: m.body.msg_id } }));
+    await expect(answered).resolves.toMatchObject({ type: 'read_ok', value: 7 });
+    // A node that is up but silent (paused, or the reply lost) still times out: maybe done.
+    await expect(c.request('n1', { type: 'read', key: 1 }, 50)).rejects.toMatchObject({ name: 'RpcIndefinite', code: 'timeout' });
+    c.close();
   });
 });

@@ -10,6 +10,9 @@ import type { Message } from './protocol.js';
 
 export type EndpointKind = 'node' | 'client';
 
+/** What became of a message. */
+export type Fate = 'delivered' | 'partitioned' | 'lost' | 'unroutable';
+
 export interface RouterStats {
   sent: number;
   delivered: number;
@@ -41,7 +44,7 @@ export class Router {
   private readonly timers = new Set<NodeJS.Timeout>();
   readonly stats: RouterStats = { sent: 0, delivered: 0, partitioned: 0, lost: 0, unroutable: 0, byType: {} };
   /** Optional tap (for debugging and tests): sees every message and what happened to it. */
-  onMessage?: (m: Message, fate: 'delivered' | 'partitioned' | 'lost' | 'unroutable') => void;
+  onMessage?: (m: Message, fate: Fate) => void;
 
   constructor(seed = 0) {
     this.rng = createRng(seed);
@@ -99,7 +102,12 @@ export class Router {
     this.delayNodes = null;
   }
 
-  send(m: Message): void {
+  /**
+   * Routes a message. Returns what became of it ('delayed': delivered later), so that a client can
+   * tell at once that its node is not running: a process co-located with a dead node gets
+   * "connection refused" straight away, not a timeout.
+   */
+  send(m: Message): Fate | 'delayed' {
     this.stats.sent++;
     this.stats.byType[m.body.type] = (this.stats.byType[m.body.type] ?? 0) + 1;
     const src = this.endpoints.get(m.src);
@@ -117,24 +125,26 @@ export class Router {
             this.deliverNow(m);
           }, d);
           this.timers.add(t);
-          return;
+          return 'delayed';
         }
       }
     }
-    this.deliverNow(m);
+    return this.deliverNow(m);
   }
 
-  private deliverNow(m: Message): void {
+  private deliverNow(m: Message): Fate {
     const dst = this.endpoints.get(m.dest);
     if (!dst) return this.drop(m, 'unroutable');
     this.stats.delivered++;
     this.onMessage?.(m, 'delivered');
     dst.deliver(m);
+    return 'delivered';
   }
 
-  private drop(m: Message, fate: 'partitioned' | 'lost' | 'unroutable'): void {
+  private drop(m: Message, fate: Exclude<Fate, 'delivered'>): Fate {
     this.stats[fate]++;
     this.onMessage?.(m, fate);
+    return fate;
   }
 
   /** Cancels delayed messages in flight (at teardown). */

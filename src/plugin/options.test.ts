@@ -60,3 +60,14 @@ describe('option docs', () => {
     expect(describeOptions({ 'timeout-ms': specs['timeout-ms'] }, '  ')).toEqual(['  timeout-ms=number >= 100 (ms)  request timeout (default: 5000)']);
   });
 });
+
+describe('json options', () => {
+  const init = { init: opt.json({ doc: 'initial value' }) };
+  const parse = (raw: string) => parseOptions(init, { init: raw }, { flag: '--opt', owner: 'checker x' }).init;
+  it('keeps integers beyond 2^53 exact and refuses them where JSON.parse would round them', () => {
+    expect(parse('9007199254740993')).toBe(9007199254740993n);
+    expect(parse('-12')).toBe(-12);
+    expect(parse('[1,2]')).toEqual([1, 2]);
+    expect(() => parse('{"x":9007199254740993}')).toThrow('--opt init: expected JSON without integers beyond 2^53');
+  });
+});

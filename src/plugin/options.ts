@@ -133,16 +133,30 @@ export const opt = {
     );
   },
 
-  /** JSON, or a bare word taken as a string (`init={"x":0}`, `init=5`, `init=foo`). */
+  /**
+   * JSON, or a bare word taken as a string (`init={"x":0}`, `init=5`, `init=foo`). An integer
+   * literal beyond 2^53 stays exact (a bigint); inside a JSON structure, where JSON.parse would
+   * round it, it is refused rather than silently changed. Values from code pass as they are.
+   */
   json<D = undefined>(s: Common<D>): Option<unknown, NoInfer<D>> {
     return make('json', 'JSON', s, (raw) => {
       if (typeof raw !== 'string') return raw;
+      const t = raw.trim();
+      if (/^-?(0|[1-9]\d*)$/.test(t)) {
+        const n = Number(t);
+        return Number.isSafeInteger(n) ? n : BigInt(t);
+      }
+      let parsed: unknown;
       try {
-        return JSON.parse(raw) as unknown;
+        parsed = JSON.parse(t) as unknown;
       } catch {
         return raw;
       }
-    }, (v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+      const rounded = (x: unknown): boolean =>
+        typeof x === 'number' ? Number.isInteger(x) && !Number.isSafeInteger(x) : Array.isArray(x) ? x.some(rounded) : !!x && typeof x === 'object' && Object.values(x).some(rounded);
+      if (rounded(parsed)) return expected('JSON without integers beyond 2^53 (JSON.parse would round them: give a big integer alone, or as a string)', raw);
+      return parsed;
+    }, (v) => (typeof v === 'string' ? v : typeof v === 'bigint' ? v.toString() : JSON.stringify(v)));
   },
 };
 

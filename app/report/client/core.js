@@ -35,8 +35,20 @@
     var s;
     if (v === null || v === undefined) s = '';
     else if (typeof v === 'string') s = v;
-    else { try { s = JSON.stringify(v); } catch (e) { s = String(v); } }
+    else {
+      try { s = JSON.stringify(v); } catch (e) { s = String(v); }
+      // Integers beyond 2^53 come as {"$n": "digits"} and "$" keys with one more "$" (see
+      // compactValue in data.ts): only then the slower exact rendering.
+      if (s.indexOf('"$') >= 0) s = exact(v);
+    }
     return s.length > max ? s.slice(0, max - 1) + '\u2026' : s;
+  }
+  function exact(v) {
+    if (v === null || typeof v !== 'object') return JSON.stringify(v) || 'null';
+    if (Array.isArray(v)) return '[' + v.map(exact).join(',') + ']';
+    var ks = Object.keys(v);
+    if (ks.length === 1 && ks[0] === '$n' && typeof v.$n === 'string') return v.$n;
+    return '{' + ks.map(function (k) { return JSON.stringify(k.charAt(0) === '$' ? k.slice(1) : k) + ':' + exact(v[k]); }).join(',') + '}';
   }
   function secs(ns) { return (ns / 1e9).toFixed(3); }
   function describe(idx) {
