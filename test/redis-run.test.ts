@@ -31,7 +31,7 @@ describe('faultline run --db redis', () => {
   }, 300_000);
 
   it('sentinel without faults is valid', async () => {
-    const r = await runAndClean([...sentinel, '--nemesis', 'none', '--time-limit', '10', '--seed', '1']);
+    const r = await runAndClean([...sentinel, '--nemesis', 'none', '--time-limit', '5', '--seed', '1']);
     expect(r.code, r.out).toBe(0);
   }, 240_000);
 

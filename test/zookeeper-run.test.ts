@@ -2,7 +2,8 @@
 // can be stale, so a register is sequentially consistent but not linearizable (made
 // deterministic here: isolate a follower, write through the leader, read through the follower);
 // with reads=sync the register stays linearizable under partitions and clock faults. Clock faults
-// are real: a bumped node's server logs with the skewed time. Nothing is left behind.
+// are real: a bumped node's server logs with the skewed time. An existing ensemble given by address
+// is driven but never faulted. Nothing is left behind.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -72,6 +73,17 @@ describe('a ZooKeeper ensemble driven directly', () => {
     expect(seq.valid).toBe(true);
   }, 120_000);
 
+  it('as an existing ensemble given by hosts: driven and judged, and faults on it are refused up front', async () => {
+    const hosts = nodes.map((n) => `${n}=${db.endpoint(n).host}:${db.endpoint(n).port}`).join(',');
+    const ok = await runAndClean(['--db', 'zookeeper', '--db-option', `hosts=${hosts}`, '--db-option', 'reads=sync', '--workload', 'register', '--nemesis', 'none', '--time-limit', '5', '--seed', '2'], 120_000);
+    expect(ok.code, ok.out).toBe(0);
+    const r = await runAndClean(['--db', 'zookeeper', '--db-option', `hosts=${hosts}`, '--workload', 'register', '--nemesis', 'partition', '--time-limit', '5'], 60_000);
+    expect(r.code, r.out).toBe(254);
+    expect(r.out).toMatch(/cannot cut the network between nodes/);
+    expect(r.out).toMatch(/db zookeeper \(existing cluster\)/);
+    expect(r.dir).toBe('');
+  }, 180_000);
+
   it("clock faults are real: a bumped node's server logs with the skewed time", async () => {
     const skewMs = 3_600_000;
     await db.clock.bump(test, 'n1', skewMs);
@@ -98,12 +110,12 @@ describe('a ZooKeeper ensemble driven directly', () => {
 
 describe('faultline run --db zookeeper', () => {
   it('register with reads=sync stays linearizable under partitions and clock skew', async () => {
-    const r = await runAndClean(['--db', 'zookeeper', '--db-option', 'reads=sync', '--workload', 'register', '--nemesis', 'partition,clock', '--time-limit', '15', '--seed', '3'], 600_000);
+    const r = await runAndClean(['--db', 'zookeeper', '--db-option', 'reads=sync', '--workload', 'register', '--nemesis', 'partition,clock', '--time-limit', '10', '--seed', '3'], 600_000);
     expect(r.code, r.out).toBe(0);
   }, 600_000);
 
   it('register without sync under partitions is sequentially consistent (both checkers run)', async () => {
-    const r = await runAndClean(['--db', 'zookeeper', '--workload', 'register', '--nemesis', 'partition', '--time-limit', '15', '--seed', '1'], 600_000);
+    const r = await runAndClean(['--db', 'zookeeper', '--workload', 'register', '--nemesis', 'partition', '--time-limit', '10', '--seed', '1'], 600_000);
     // Linearizable or not depends on whether a read hit a cut-off follower in time (bench/zookeeper-register.ts
     // measures the seed sweep); the deterministic stale read is above. Either way, never unknown or crashed.
     expect([0, 1], r.out).toContain(r.code);
