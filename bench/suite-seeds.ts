@@ -58,7 +58,8 @@ for (const name of a.config!) {
     if (dir && existsSync(join(dir, 'results.json'))) {
       const res = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { results?: Record<string, Record<string, unknown>> };
       const set = res.results?.set;
-      if (set) notes.push(`${(set.lost as unknown[] | undefined)?.length ?? 0} lost of ${String(set.summary ?? '').match(/(\d+) acknowledged/)?.[1] ?? '?'} acknowledged adds`);
+      // The count from the summary: the listed elements are capped (results.json keeps the first 1000).
+      if (set) notes.push(`${String(set.summary ?? '').match(/(\d+) lost/)?.[1] ?? '?'} lost of ${String(set.summary ?? '').match(/(\d+) acknowledged/)?.[1] ?? '?'} acknowledged adds`);
       const lock = res.results?.lock;
       if (lock) {
         const f = lock.fencing as { caught: unknown[]; staleAccepted: unknown[] } | undefined;
