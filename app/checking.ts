@@ -47,7 +47,8 @@ export function chooseChecker(o: CheckSpec): { name: string; checker: Checker; o
   if (o.consistencyModel) opts.consistencyModel = o.consistencyModel;
   if (o.timeLimit !== undefined) opts.timeLimitMs = o.timeLimit * 1000;
   if (o.memoryLimit !== undefined) opts.memoryLimitBytes = o.memoryLimit * 1024 * 1024;
-  if (o.availability !== undefined) opts.availability = o.availability;
+  // The stats checker declares availability as text (a fraction or 'total'), as --opt gives it.
+  if (o.availability !== undefined) opts.availability = String(o.availability);
   if (o.partition === false) opts.partition = false;
   let name = o.checker;
   // A workload's checker composes several: its options are those any checker declares.

@@ -13,3 +13,11 @@ export function timeLimitMs(v: unknown, where = 'timeLimitMs'): number | undefin
   }
   return n;
 }
+
+/** A memory budget in bytes from code or `--opt` (number or numeric string); undefined when not given. */
+export function memoryLimitBytes(v: unknown, where = 'memoryLimitBytes'): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  if (!Number.isFinite(n) || n <= 0) throw badArgument(`the memory limit must be a positive number of bytes, got ${typeof v === 'string' ? `'${v}'` : String(v)}`, where);
+  return n;
+}

@@ -8,6 +8,7 @@ import { checkers, lookup } from '../src/plugin/registry.js';
 import { parseOptions } from '../src/plugin/options.js';
 import { FaultlineError } from '../src/errors.js';
 import type { CheckerPlugin } from '../src/plugin/kinds.js';
+import { memoryLimitBytes, timeLimitMs } from './budget.js';
 
 export { checkers, defineChecker } from '../src/plugin/registry.js';
 export type { CheckerPlugin } from '../src/plugin/kinds.js';
@@ -27,6 +28,9 @@ export function checkerOptions(plugins: readonly CheckerPlugin[], raw: Readonly<
   const own = Object.fromEntries(Object.entries(raw).filter(([k]) => !GENERIC_CHECK_OPTIONS.includes(k)));
   const declared = new Set(plugins.flatMap((p) => Object.keys(p.options ?? {})));
   const out: CheckOptions = { ...generic };
+  // Budgets are parsed here, once: the reader's budget is built from them before any checker runs.
+  if (generic.timeLimitMs !== undefined) out.timeLimitMs = timeLimitMs(generic.timeLimitMs, `${flag} timeLimitMs`);
+  if (generic.memoryLimitBytes !== undefined) out.memoryLimitBytes = memoryLimitBytes(generic.memoryLimitBytes, `${flag} memoryLimitBytes`);
   for (const p of plugins) {
     const mine = Object.fromEntries(Object.entries(own).filter(([k]) => k in (p.options ?? {})));
     const parsed = parseOptions(p.options ?? {}, mine, { flag, owner: `checker ${p.name}`, foreign: declared });

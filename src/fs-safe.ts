@@ -120,3 +120,24 @@ export function writeFileSafe(file: string, data: string | Uint8Array, where?: s
     throw ioError(`write ${abs}`, e, where ?? abs);
   }
 }
+
+/**
+ * Writes what `produce` emits to `file` in pieces of about 1 MiB: a report or history too big to
+ * hold as one string (V8 caps strings near 512 MiB) is never built whole.
+ */
+export function writeStreamed(file: string, produce: (emit: (s: string) => void) => void): void {
+  const fd = openSync(file, 'w');
+  try {
+    let buf = '';
+    produce((s) => {
+      buf += s;
+      if (buf.length > 1 << 20) {
+        writeSync(fd, buf);
+        buf = '';
+      }
+    });
+    writeSync(fd, buf);
+  } finally {
+    closeSync(fd);
+  }
+}

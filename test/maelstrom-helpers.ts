@@ -1,6 +1,8 @@
 // Shared helpers for the Maelstrom cluster tests: start a db from its plugin, ask Raft nodes who
 // leads, poll until a condition holds, and check that no spawned process survived.
 
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createDb } from '../src/plugin/plan.js';
 import '../app/builtins.js';
 import { MaelstromClient } from '../src/maelstrom/client.js';
@@ -77,4 +79,21 @@ export function isolate(nodes: string[], node: string): Record<string, string[]>
   const g: Record<string, string[]> = { [node]: nodes.filter((n) => n !== node) };
   for (const n of nodes) if (n !== node) g[n] = [node];
   return g;
+}
+
+const HOLDER = fileURLToPath(new URL('./fixtures/hold-cluster.ts', import.meta.url));
+
+/** A process that starts a built-in cluster (test/fixtures/hold-cluster.ts) and holds it: its pids and run id. */
+export async function holdCluster(args: string[]): Promise<{ holder: ChildProcess; pids: number[]; runId: string }> {
+  const holder = spawn(process.execPath, ['--import', 'tsx', HOLDER, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    holder.stdout!.on('data', (c: Buffer) => {
+      buf += c.toString();
+      if (buf.includes('\n')) resolve(buf.split('\n')[0]!);
+    });
+    holder.once('exit', (code) => reject(new Error(`holder exited early with ${code}`)));
+  });
+  const { pids, runId } = JSON.parse(line) as { pids: number[]; runId: string };
+  return { holder, pids, runId };
 }

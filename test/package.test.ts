@@ -49,15 +49,22 @@ describe('the packed package in an empty project', () => {
   it('runs the example suite from its folder: valid without the bug, invalid with it', async () => {
     await prepareDocker();
     const suite = join(project, 'kv-suite');
-    const run = (extra: string[]) =>
-      execa('npx', ['--no-install', 'faultline', 'run', '--db', 'pykv', '--nemesis', 'partition', '--nemesis-option', 'partition=one', '--time-limit', '15', '--seed', '3', '--out', join(project, 'results'), ...extra], {
+    const run = (extra: string[], seed = '3') =>
+      execa('npx', ['--no-install', 'faultline', 'run', '--db', 'pykv', '--nemesis', 'partition', '--nemesis-option', 'partition=one', '--time-limit', '15', '--seed', seed, '--out', join(project, 'results'), ...extra], {
         cwd: suite, reject: false, timeout: 600_000, env: { FORCE_COLOR: '0' },
       });
     const good = await run([]);
     expect(good.exitCode, good.stderr + good.stdout).toBe(0);
-    const bad = await run(['--bug', 'local-reads']);
-    expect(bad.exitCode, bad.stderr + bad.stdout).toBe(1);
-    expect(bad.stdout).toMatch(/linearizable: INVALID/);
+    // Local reads are stale only when a partitioned node's client reads what the others have
+    // since written: likely in 15 s, not certain. Seeds are tried until one shows it.
+    const bad: string[] = [];
+    for (const seed of ['3', '4', '5']) {
+      const r = await run(['--bug', 'local-reads'], seed);
+      expect([0, 1], r.stderr + r.stdout).toContain(r.exitCode);
+      bad.push(r.stdout);
+      if (r.exitCode === 1) break;
+    }
+    expect(bad.at(-1), bad.join('\n---\n')).toMatch(/linearizable: INVALID/);
     // The same suite from elsewhere, named with --suite, appears in the plugin list.
     const listed = await npx(['plugins', '--suite', join(suite, 'faultline.config.js')]);
     expect(listed.stdout).toMatch(/pykv: pykv \(examples\/kv-suite\)/);

@@ -3,28 +3,11 @@
 // label in their environment, resumes and kills them; without --run it leaves runs whose owner
 // still lives alone, with --run it removes that run even so.
 
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { faultline } from './cli-helpers.js';
-import { alive, waitFor } from './maelstrom-helpers.js';
+import { alive, holdCluster, waitFor } from './maelstrom-helpers.js';
 
-const HOLDER = fileURLToPath(new URL('./fixtures/hold-cluster.ts', import.meta.url));
-
-async function holdCluster(args: string[]): Promise<{ holder: ReturnType<typeof spawn>; pids: number[]; runId: string }> {
-  const holder = spawn(process.execPath, ['--import', 'tsx', HOLDER, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    holder.stdout!.on('data', (c: Buffer) => {
-      buf += c.toString();
-      if (buf.includes('\n')) resolve(buf.split('\n')[0]!);
-    });
-    holder.once('exit', (code) => reject(new Error(`holder exited early with ${code}`)));
-  });
-  const { pids, runId } = JSON.parse(line) as { pids: number[]; runId: string };
-  return { holder, pids, runId };
-}
 
 function state(pid: number): string | undefined {
   try {

@@ -2,11 +2,11 @@
 // with a named checker, a model, or the checker of a workload; optionally write a report.
 
 import type { Command } from 'commander';
-import { closeSync, copyFileSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { formatNames, locateOpError, opToJson, readHistory, streamHistory, TextSource, writeHistoryJsonl, type ReadHistory } from '../../src/history-io.js';
 import { badArgument, envErrno, FaultlineError, ioError } from '../../src/errors.js';
-import { checkWritableDir } from '../../src/fs-safe.js';
+import { checkWritableDir, writeStreamed } from '../../src/fs-safe.js';
 import { Budget, BudgetExhausted, releaseMemory, withBudget } from '../../src/budget.js';
 import type { CheckOptions, CheckResult, Checker, TestInfo } from '../../src/protocols.js';
 import { getChecker, checkerNames } from '../../checkers/index.js';
@@ -163,20 +163,7 @@ function exhausted(e: BudgetExhausted): CheckResult {
 /** history.jsonl for a report when the check ended before the history was read whole. */
 function copyAsJsonl(path: string, format: string, dest: string): void {
   mkdirSync(dirname(dest), { recursive: true });
-  const fd = openSync(dest, 'w');
-  try {
-    let buf = '';
-    streamHistory(TextSource.file(path), { format }, (op) => {
-      buf += opToJson(op) + '\n';
-      if (buf.length > 1 << 20) {
-        writeSync(fd, buf);
-        buf = '';
-      }
-    });
-    writeSync(fd, buf);
-  } finally {
-    closeSync(fd);
-  }
+  writeStreamed(dest, (emit) => streamHistory(TextSource.file(path), { format }, (op) => emit(opToJson(op) + '\n')));
 }
 
 /** Writes test.json, results.json, report.html (and history.jsonl unless written) into `dir`; returns the report's path. */

@@ -10,5 +10,6 @@ import { register as report } from './report.js';
 import { register as serve } from './serve.js';
 import { register as testAll } from './test-all.js';
 import { register as plugins } from './plugins.js';
+import { register as merge } from './merge.js';
 
-export const commands: Array<(program: Command) => void> = [run, check, images, sweep, report, serve, testAll, plugins];
+export const commands: Array<(program: Command) => void> = [run, check, images, sweep, report, serve, testAll, merge, plugins];

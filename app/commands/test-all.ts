@@ -9,6 +9,10 @@ import { checkWritableDir } from '../../src/fs-safe.js';
 import { onStop } from '../../src/signals.js';
 import { checkCiTargets, reportCi, overallValidity } from '../ci/index.js';
 import { expandMatrix, readMatrixConfig, runMatrix, type CellOptions } from '../ci/matrix.js';
+import { githubMatrix, parseShard, shardCells, type Shard } from '../ci/shard.js';
+import { writeManifest, type ManifestRun } from '../ci/manifest.js';
+import { resolve } from 'node:path';
+import { badArgument } from '../../src/errors.js';
 import type { FailOn } from '../ci/gate.js';
 import { writeReport } from '../report/write.js';
 import { choiceOption } from './options.js';
@@ -63,37 +67,56 @@ export function register(program: Command): void {
     .option('--out <dir>', 'results root directory (overrides the config)')
     .option('--junit <file>', 'write a JUnit XML report (one testcase per workload × nemesis × checker)')
     .option('--fail-on <what>', 'invalid | unknown: which verdicts give a non-zero exit', choiceOption('--fail-on', ['invalid', 'unknown']), 'unknown')
-    .option('--dry-run', 'print the matrix and exit')
+    .option('--dry-run', 'print the matrix (or this shard of it) and exit')
+    .option('--shard <K/N>', 'run only slice K of N (cells dealt out round-robin); merge the slices with `faultline merge`', (v: string) => parseShard(v))
+    .option('--emit <what>', "print the job matrix and exit: 'github-matrix' (JSON for strategy.matrix, one job per shard)", choiceOption('--emit', ['github-matrix']))
+    .option('--shards <n>', 'with --emit: the number of jobs (default: one per cell, at most 256)', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw badArgument(`expected a positive integer, got '${v}'`, '--shards');
+      return n;
+    })
     .option('--verbose', 'show each run\'s progress')
-    .action(async (file: string, o: { out?: string; junit?: string; failOn: FailOn; dryRun?: boolean; verbose?: boolean }) => {
+    .action(async (file: string, o: { out?: string; junit?: string; failOn: FailOn; dryRun?: boolean; verbose?: boolean; shard?: Shard; emit?: 'github-matrix'; shards?: number }) => {
       const config = readMatrixConfig(file);
       if (o.out) config.out = o.out;
       const cells = expandMatrix(config);
       validateCells(cells, file);
       const label = (c: (typeof cells)[number]) => `${c.db} ${c.workload} nemesis=${c.nemesis.join('+') || 'none'} seed=${c.seed}`;
-      if (o.dryRun) {
-        for (const c of cells) say(label(c));
-        say(`${cells.length} runs`);
+      if (o.shards !== undefined && !o.emit) throw badArgument('--shards goes with --emit (test-all --shard K/N runs one slice)', '--shards');
+      if (o.emit) {
+        say(JSON.stringify(githubMatrix(cells.map(label), o.shards)));
         return;
       }
-      checkWritableDir(config.out ?? 'results', o.out ? '--out' : `${file}: out`);
+      const mine = shardCells(cells, o.shard);
+      const of = o.shard ? ` (shard ${o.shard.k}/${o.shard.n} of ${cells.length} cells)` : '';
+      if (o.dryRun) {
+        for (const { cell } of mine) say(label(cell));
+        say(`${mine.length} runs${of}`);
+        return;
+      }
+      const root = resolve(config.out ?? 'results');
+      checkWritableDir(root, o.out ? '--out' : `${file}: out`);
       checkCiTargets({ junit: o.junit });
       // A signal stops the current cell cleanly (the run's own handling) and the matrix with it.
       let interrupted = false;
       const unsubscribe = onStop(() => (interrupted = true));
-      say(`faultline test-all: ${cells.length} runs`);
+      say(`faultline test-all: ${mine.length} runs${of}`);
+      // The manifest is rewritten after each cell: `faultline merge` combines those of the shards.
+      const done: ManifestRun[] = [];
       const runs = await runMatrix(
-        cells,
+        mine.map((x) => x.cell),
         (c) => runTest({ ...c, quiet: !o.verbose, afterStore: writeReport }),
         (r, c, i) => {
           const v = r.crash !== undefined ? 'CRASHED' : WORD[String(r.results?.valid)];
           const where = r.crash !== undefined ? r.crash.split('\n')[0] : `${r.dir}/report.html`;
-          say(`[${i + 1}/${cells.length}] ${v} ${label(c)}  ${where}`);
+          say(`[${i + 1}/${mine.length}] ${v} ${label(c)}  ${where}`);
+          done.push({ ...r, index: mine[i]!.index, label: label(c) });
+          writeManifest(root, { faultline: 'test-all', config: resolve(file), cells: cells.length, ...(o.shard ? { shard: o.shard } : {}), runs: done });
         },
         () => interrupted,
       );
       unsubscribe();
-      if (interrupted) say(`\ninterrupted after ${runs.length} of ${cells.length} runs`);
+      if (interrupted) say(`\ninterrupted after ${runs.length} of ${mine.length} runs`);
       const worst = overallValidity(runs);
       say(`\nworst verdict: ${WORD[String(worst)]!.trim()}`);
       let code: number;

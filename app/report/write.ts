@@ -4,7 +4,8 @@
 // from its file (twice: facts first, then the ops), so a history of millions of ops is never in
 // memory, neither as ops nor as one page-sized string.
 
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, realpathSync, statSync, writeSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { writeStreamed } from '../../src/fs-safe.js';
 import { join, relative, sep } from 'node:path';
 import { FaultlineError, badInput } from '../../src/errors.js';
 import type { History, Op } from '../../src/history.js';
@@ -115,19 +116,6 @@ export async function writeReport(dir: string, opts: ReadRunOptions = {}): Promi
   const { historyPath, historyFormat, ...meta } = readRunMeta(dir, opts);
   const history = streamedHistory(historyPath, historyFormat);
   const out = join(dir, 'report.html');
-  const fd = openSync(out, 'w');
-  try {
-    let buf = '';
-    renderReportTo(meta, history, (s) => {
-      buf += s;
-      if (buf.length > 1 << 20) {
-        writeSync(fd, buf);
-        buf = '';
-      }
-    });
-    writeSync(fd, buf);
-  } finally {
-    closeSync(fd);
-  }
+  writeStreamed(out, (emit) => renderReportTo(meta, history, emit));
   return out;
 }

@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import type Docker from 'dockerode';
 import { FaultlineError } from '../errors.js';
 import { connectDocker, dockerError, LABEL, RECIPE_LABEL } from './engine.js';
+import { withBuildLock } from './build-lock.js';
 
 /** docker/ at the repository root: recipes live there. */
 export const RECIPES_DIR = fileURLToPath(new URL('../../docker/', import.meta.url));
@@ -77,6 +78,14 @@ export async function ensureBaseImage(opts: BuildOptions = {}): Promise<string> 
   const hash = await recipeHash(dir);
   const ref = `faultline/base:${hash}`;
   if (!opts.force && (await imageExists(d, ref))) return ref;
+  return withBuildLock(ref, async () => {
+    // Another process may have built it while this one waited for the lock.
+    if (!opts.force && (await imageExists(d, ref))) return ref;
+    return buildBase(d, dir, hash, ref, log);
+  });
+}
+
+async function buildBase(d: Docker, dir: string, hash: string, ref: string, log: ImageLog): Promise<string> {
   if (!(await commandExists('debootstrap'))) {
     throw new FaultlineError('DOCKER', 'debootstrap is needed to build the base image without a registry; run `bash docker/setup-engine.sh` or set FAULTLINE_BASE_IMAGE=debian:bookworm-slim', ref);
   }
@@ -123,6 +132,13 @@ export async function ensureImage(name: string, dir: string, opts: BuildOptions 
   const hash = await recipeHash(dir, `base=${base}`);
   const ref = `faultline/${name}:${hash}`;
   if (!opts.force && (await imageExists(d, ref))) return ref;
+  return withBuildLock(ref, async () => {
+    if (!opts.force && (await imageExists(d, ref))) return ref;
+    return buildImage(d, name, dir, base, hash, ref, log);
+  });
+}
+
+async function buildImage(d: Docker, name: string, dir: string, base: string, hash: string, ref: string, log: ImageLog): Promise<string> {
   log.info(`building image ${ref} from ${base}`);
   const files = await listFiles(dir);
   try {

@@ -95,6 +95,8 @@ export async function executePlan(plan: RunPlan): Promise<RunOutcome> {
     progress.setPhase('workload');
     progress.start();
     let phaseShown = 'workload';
+    // The time limit counts from the workload's first op, not from setup (which may take long).
+    const workloadStart = now();
     await runController({
       concurrency,
       generator: phases(main, heal, ...final),
@@ -111,7 +113,7 @@ export async function executePlan(plan: RunPlan): Promise<RunOutcome> {
         history.push(op);
         writer.append(op);
         progress.record(op);
-        if (now() / 1e9 > timeLimitS && phaseShown === 'workload') {
+        if ((now() - workloadStart) / 1e9 > timeLimitS && phaseShown === 'workload') {
           phaseShown = 'heal and final phase';
           progress.phase = phaseShown;
         }
