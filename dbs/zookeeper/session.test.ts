@@ -19,7 +19,7 @@ interface FakeZk {
 const SESSION = 0x1234n;
 
 /** Answers a new session's handshake; a resumed session is told it expired (timeout 0). */
-function fakeZk(o: { closeAfterMs?: number }): Promise<FakeZk> {
+function fakeZk(o: { closeAfterMs?: number; garbleReplies?: boolean }): Promise<FakeZk> {
   const fake: FakeZk = { port: 0, connects: [], pings: [], server: createServer() };
   fake.server.on('connection', (c: Socket) => {
     let buf = Buffer.alloc(0);
@@ -43,6 +43,14 @@ function fakeZk(o: { closeAfterMs?: number }): Promise<FakeZk> {
           c.write(reply);
           if (asked === 0n && o.closeAfterMs !== undefined) setTimeout(() => c.end(), o.closeAfterMs);
         } else if (frame.readInt32BE(0) === -2) fake.pings.push(Date.now());
+        else if (o.garbleReplies) {
+          // A reply header (xid, zxid, err) whose error code is none ZooKeeper has.
+          const reply = Buffer.alloc(4 + 16);
+          reply.writeInt32BE(16, 0);
+          reply.writeInt32BE(frame.readInt32BE(0), 4);
+          reply.writeInt32BE(-1174208512, 16);
+          c.write(reply);
+        }
       }
     });
   });
@@ -87,5 +95,12 @@ describe('a frozen ZooKeeper session', () => {
     const pings = fake.pings.filter((t) => t >= from).length;
     expect(pings).toBeGreaterThanOrEqual(3);
     expect(pings).toBeLessThanOrEqual(6);
+  });
+
+  it('a reply the library cannot decode fails the call (a lost connection), it does not crash the process', async () => {
+    const fake = await fakeZk({ garbleReplies: true });
+    const s = await ZkSession.open(`127.0.0.1:${fake.port}`, { sessionTimeoutMs: 900, timeoutMs: 1000 });
+    cleanup.push(() => (s.close(), fake.server.close()));
+    await expect(s.getData('/x')).rejects.toThrow(/getData/);
   });
 });

@@ -63,6 +63,7 @@ export class ZkSession {
   static open(host: string, opts: SessionOptions): Promise<ZkSession> {
     const client = zk().createClient(host, { sessionTimeout: opts.sessionTimeoutMs, spinDelay: 200, retries: 0 });
     const s = new ZkSession(client, host, opts);
+    s.guardDecoding();
     client.on('expired', () => (s.expired = true));
     // Establishing a session takes a round trip through the leader: allow more than one request's budget.
     const connectMs = Math.max(10_000, opts.timeoutMs * 3);
@@ -160,6 +161,26 @@ export class ZkSession {
       }
     };
     return this.call('sync', (cb) => this.manager().queue(request, (e) => cb(e)));
+  }
+
+  /**
+   * The library decodes replies inside its socket's data listener and throws there on a reply it
+   * cannot decode (seen under partitions and clock faults: "Unknown code: -1174208512"), which
+   * crashes the whole process. A reply we cannot read means the connection is broken: drop it, as
+   * the library itself does on an unknown op code; its pending calls then fail with a connection
+   * loss and it reconnects. (The library binds the instance's handler at each connect.)
+   */
+  private guardDecoding(): void {
+    const m = this.manager() as ConnectionManager & { onSocketData(b: Buffer): void; pendingBuffer?: Buffer | null };
+    const decode = Object.getPrototypeOf(m).onSocketData as (this: ConnectionManager, b: Buffer) => void;
+    m.onSocketData = function (this: typeof m, b: Buffer) {
+      try {
+        decode.call(this, b);
+      } catch {
+        this.pendingBuffer = null;
+        this.socket?.destroy();
+      }
+    };
   }
 
   private manager(): ConnectionManager {
