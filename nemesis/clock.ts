@@ -1,7 +1,8 @@
-// Clock faults through the Db's Clock (libfaketime in containers): bump nodes' clocks by a
-// random offset, strobe them (flip back and forth quickly for a while), reset to real time.
-// A db whose server does not honour skew (Go servers such as etcd read the clock without libc)
-// declares `clock.supported = false`, and the fault is refused up front, never skipped.
+// Clock faults through the Db's Clock (in containers: libfaketime, or clockshift for servers that
+// bypass libc, such as Go's etcd): bump nodes' wall clocks by a random offset, strobe them (flip
+// back and forth quickly for a while), reset to real time. A db whose server does not honour
+// skew declares `clock.supported = false` with the reason, and the fault is refused up front,
+// never skipped.
 // Ops: bump-clock, strobe-clock, reset-clock.
 
 import { FaultlineError } from '../src/errors.js';
@@ -81,7 +82,7 @@ export function clockNemesis(db: Db, clock: Clock, s: ClockSettings): Nemesis {
 
 export const clockPlugin = defineNemesis({
   name: 'clock',
-  doc: 'clock skew through libfaketime: bump, strobe, reset (refused for dbs whose servers ignore it, e.g. etcd)',
+  doc: "wall-clock skew (libfaketime, or clockshift for Go servers): bump, strobe, reset (refused where a db's server cannot be skewed)",
   options: clockOptions,
   requires: ['clock'],
   create: ({ db, intervalS, options }) =>

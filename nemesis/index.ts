@@ -8,3 +8,6 @@ import './pause.js';
 import './packet.js';
 import './clock.js';
 import './stall.js';
+import './power.js';
+import './corrupt.js';
+import './disk-full.js';

@@ -1,6 +1,7 @@
 // Pieces every backend of a declared system shares: a Net that forwards to the backend's
 // iptables net once it exists (faults are declared before setup, applied after), and a Clock that
-// moves a node's wall clock by rewriting the libfaketime offset file its processes read.
+// moves a node's wall clock by rewriting the offset file its processes read (libfaketime or
+// clockshift).
 
 import { FaultlineError } from './errors.js';
 import type { Clock, Net } from './protocols.js';
@@ -25,13 +26,16 @@ export function faketimeOffset(ms: number): string {
 }
 
 /**
- * The clock of a system: through libfaketime where the server honours it (`write` puts a node's
- * offset where its processes read it), else refused with the system's reason.
+ * The clock of a system: through libfaketime where the server honours it, or clockshift for
+ * servers that bypass libc (both read the offset `write` puts where the node's processes read
+ * it), else refused with the system's reason. A backend that cannot run clockshift passes
+ * `noClockshift`, the reason it refuses such systems.
  */
-export function systemClock(clock: SystemSpec['clock'], write: (node: string, offsetMs: number) => Promise<void>): Clock {
-  if (clock !== 'libfaketime') {
-    const refuse = (): Promise<never> => Promise.reject(new FaultlineError('UNSUPPORTED', `clock faults: ${clock.unsupported}`, '--nemesis clock'));
-    return { supported: false, reason: clock.unsupported, bump: refuse, reset: refuse };
+export function systemClock(clock: SystemSpec['clock'], write: (node: string, offsetMs: number) => Promise<void>, noClockshift?: string): Clock {
+  const reason = typeof clock === 'object' ? clock.unsupported : clock === 'clockshift' ? noClockshift : undefined;
+  if (reason !== undefined) {
+    const refuse = (): Promise<never> => Promise.reject(new FaultlineError('UNSUPPORTED', `clock faults: ${reason}`, '--nemesis clock'));
+    return { supported: false, reason, bump: refuse, reset: refuse };
   }
   const offsets = new Map<string, number>();
   return {

@@ -4,6 +4,7 @@
 import type { History, Op, OpType } from './history.js';
 import type { Generator, OpSpec } from './generator/core.js';
 import type { Rng } from './rng.js';
+import type { Storage } from './storage-faults.js';
 import { BudgetExhausted } from './budget.js';
 
 // ---------------------------------------------------------------- verdicts
@@ -160,6 +161,14 @@ export interface Db {
   readonly clock?: Clock;
   /** Copy node logs into `dir`; returns the paths written. */
   collectLogs?(test: Test, dir: string): Promise<string[]>;
+  /** Faults on the nodes' storage: power failures, corrupted files, a full disk (storage-faults.ts). */
+  readonly storage?: Storage;
+  /**
+   * Told while the run is planned, before setup, which capabilities its faults use and their
+   * options (`--nemesis-option`), so the db can lay its nodes out for them (a data directory
+   * on lazyfs for power failures, a small disk for disk-full).
+   */
+  prepareFaults?(capabilities: readonly string[], options: Readonly<Record<string, unknown>>): void;
 }
 
 /** A grudge: for each node, the set of nodes whose messages it drops. */

@@ -52,10 +52,17 @@ export interface SystemSpec<O = unknown> {
   /** Nodes that currently believe they lead; absent when the system has no primaries. */
   primaries?(nodes: NodeExec, test: Test, options: O): Promise<string[]>;
   /**
-   * Clock faults: 'libfaketime' when the server reads time through libc (C, Java servers), or the
-   * reason they are refused (Go servers read the clock through the vDSO).
+   * Clock faults: 'libfaketime' when the server reads time through libc (C, Java servers);
+   * 'clockshift' for servers that bypass libc (Go servers read the clock through the vDSO):
+   * faultline hides the vDSO and answers their clock system calls (docker/common/clockshift);
+   * or the reason they are refused.
    */
-  readonly clock: 'libfaketime' | { unsupported: string };
+  readonly clock: 'libfaketime' | 'clockshift' | { unsupported: string };
+  /**
+   * The files a corruption fault may damage, by kind: kind → glob relative to dataPath
+   * (several globs separated by spaces), e.g. { wal: 'member/wal/*.wal', snapshot: 'member/snap/*.snap' }.
+   */
+  readonly dataFiles?: Readonly<Record<string, string>>;
   /** Log files inside the node, collected beside its stdout/stderr. */
   readonly logFiles?: readonly string[];
   /** Give clients this long to close before nodes go (some close slowly while still connecting). */

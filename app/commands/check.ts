@@ -124,8 +124,11 @@ async function judge(path: string, format: string, checker: Checker, opts: Check
     if (e instanceof BudgetExhausted) return { result: exhausted(e), historyWritten: false };
     throw e;
   }
+  let historyWritten = false;
   if (outDir) {
     const dest = join(outDir, 'history.jsonl');
+    // A failed write here is not the end: the verdict comes first, and storing the outputs
+    // afterwards tries again and reports the error then (the verdict above stands).
     try {
       mkdirSync(outDir, { recursive: true });
       // The report links ops to lines of history.jsonl: keep the original file when it is one.
@@ -134,9 +137,9 @@ async function judge(path: string, format: string, checker: Checker, opts: Check
       if (read.format === 'jsonl' && read.lines[n - 1] === n) {
         if (path !== dest) copyFileSync(path, dest);
       } else writeHistoryJsonl(dest, read.history);
+      historyWritten = true;
     } catch (e) {
-      if (e instanceof FaultlineError || !envErrno(e)) throw e;
-      throw ioError('write the history', e, dest);
+      if (!envErrno(e) && !(e instanceof FaultlineError && e.code === 'IO')) throw e;
     }
   }
   // What the reading left of the budget is the checker's.
@@ -153,7 +156,7 @@ async function judge(path: string, format: string, checker: Checker, opts: Check
     if (e instanceof BudgetExhausted) result = exhausted(e);
     else throw locateOpError(e, read);
   }
-  return { result, historyWritten: !!outDir };
+  return { result, historyWritten };
 }
 
 function exhausted(e: BudgetExhausted): CheckResult {

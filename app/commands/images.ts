@@ -1,9 +1,13 @@
 // `faultline images build [--system NAME] [--force]`: builds the registry-free base image and
-// the per-system node images (cached by recipe hash, so a second call is instant).
+// the per-system node images, and the node-tools image (lazyfs, clockshift) storage and clock
+// faults put into nodes; all cached by recipe hash, so a second call is instant.
 
 import type { Command } from 'commander';
 import { ensureBaseImage, ensureSystemImage, systems } from '../../src/docker/images.js';
 import { ensureSystemImageFor } from '../../src/docker/system-image.js';
+import { ensureNodeToolsImage } from '../../src/docker/node-tools.js';
+
+const NODE_TOOLS = 'node-tools';
 import { dbs } from '../../src/plugin/registry.js';
 import { FaultlineError } from '../../src/errors.js';
 import { note, say } from '../output.js';
@@ -24,8 +28,13 @@ export function register(program: Command): void {
       // Declared systems (db plugins built on a SystemSpec), then recipe folders under docker/.
       const declared = new Map(dbs.all().flatMap((p) => (p.system ? [[p.system.name, p.system] as const] : [])));
       const recipes = (await systems()).filter((s) => !declared.has(s));
-      const wanted = o.baseOnly ? [] : o.system ? [o.system] : [...declared.keys(), ...recipes];
+      const wanted = o.baseOnly ? [] : o.system ? [o.system] : [...declared.keys(), ...recipes, NODE_TOOLS];
       for (const s of wanted) {
+        // The tools storage and clock faults put into nodes (lazyfs, clockshift): not a system.
+        if (s === NODE_TOOLS) {
+          say(await ensureNodeToolsImage({ force: o.force, log, base: o.base }));
+          continue;
+        }
         const spec = declared.get(s);
         if (!spec && !recipes.includes(s)) throw new FaultlineError('BAD_ARGUMENT', `no system '${s}' (known: ${[...declared.keys(), ...recipes].join(', ')})`, '--system');
         const opts = { force: o.force, log, base: o.base };

@@ -14,8 +14,8 @@ describe('plugin docs', () => {
   it('derives workloads from clients and faults from capabilities', () => {
     const etcd = dbRows().find((r) => r.name === 'etcd')!;
     expect(etcd.workloads).toEqual(['register', 'set', 'lock', 'list-append']);
-    // etcd is a Go server: clock faults are not among the faults it takes.
-    expect(etcd.faults).toEqual(['kill', 'packet', 'partition', 'pause', 'stall']);
+    // etcd is a Go server: its clock faults go through clockshift; its containers take storage faults.
+    expect(etcd.faults).toEqual(['bitflip', 'clock', 'disk-full', 'kill', 'packet', 'partition', 'pause', 'power', 'stall', 'truncate']);
     expect(pluginHelp()).toMatch(/raft: .*\n {4}workloads: register, set\n {4}faults: kill, packet, partition, pause, stall\n {4}bugs \(--bug\): stale-read, early-ack/);
   });
 });

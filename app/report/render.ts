@@ -9,6 +9,7 @@ import { reportAssets } from './assets.js';
 import { checkerResults, collectAnomalies, faultWindowsOf, HistoryEncoder, type ReportInput } from './data.js';
 import { escapeHtml as h, inlineScript, inlineStyle, jsonForScript } from './escape.js';
 import { renderCheckerSections, renderTestFacts, renderVerdictTable, verdictClass, verdictWord } from './sections.js';
+import { renderStorageFaults } from './storage-faults.js';
 
 function sha256(s: string): string {
   return createHash('sha256').update(s, 'utf8').digest('base64');
@@ -107,6 +108,7 @@ export function renderReportTo(input: Omit<ReportInput, 'history'>, history: Rep
 </section>
 <section id="charts-section"><h2>Latency and throughput</h2><div class="legend">${windowLegend ? `fault windows: ${windowLegend}` : 'no fault windows'}</div><div id="charts" class="charts"><div id="latency"></div><div id="throughput"></div></div></section>
 <section id="checkers"><h2>Evidence</h2>${renderCheckerSections(results)}</section>
+${renderStorageFaults(history.nemesis)}
 <section id="history"><h2>History <span class="muted">(${history.length} entries; L = line in ${h(historyFile)})</span></h2>
 <div class="tl-bar"><input id="hist-filter" type="search" placeholder="filter: words, or p:3 f:read type:fail node:n1" size="48" aria-label="filter the history"><span id="hist-filter-info" class="muted"></span></div>
 <pre id="selected-op" class="text muted">Select an op: click it in the timeline, a history row, or any op link.</pre>

@@ -1,6 +1,8 @@
 // The etcd suite: Debian's etcd-server 3.4 in containers (3 nodes by default), or an existing
-// cluster given by address, with clients bound to one node each. Clock faults are refused: etcd
-// is a Go program and reads the clock through the vDSO, so libfaketime cannot skew it.
+// cluster given by address, with clients bound to one node each. etcd is a Go program and reads
+// the clock through the vDSO, which libfaketime cannot reach: clock faults go through clockshift
+// (the vDSO hidden, wall-clock system calls answered with the offset). Its WAL segments, bbolt
+// database and snapshots are the files corruption faults damage.
 
 import { systemDb } from '../../src/system-db.js';
 import { ExternalDb, parseAddresses } from '../../src/external-db.js';
@@ -39,7 +41,8 @@ export const etcdSystem: SystemSpec<Options> = {
   // /health answers true only once the member sees a leader and can serve.
   wait: { http: { port: 2379, path: '/health', body: /"health":\s*"true"/ } },
   primaries: (nodes) => etcdLeaders(nodes.nodes, (n) => etcdUrl({ host: nodes.address(n), port: 2379 })),
-  clock: { unsupported: 'etcd is written in Go and reads the clock through the vDSO, not libc, so libfaketime cannot skew it' },
+  clock: 'clockshift',
+  dataFiles: { wal: 'etcd/member/wal/*.wal', db: 'etcd/member/snap/db', snapshot: 'etcd/member/snap/*.snap' },
   // etcd3 closes a channel that is still connecting only after up to 1 s (a grpc-js workaround).
   teardownGraceMs: 1500,
 };

@@ -49,6 +49,8 @@ export const redisSystem: SystemSpec<RedisSettings> = {
   packages: ['redis-server', 'redis-sentinel', 'redis-tools'],
   clientPort: REDIS_PORT,
   dataPath: DATA,
+  // What the storage faults (power, bitflip/truncate) aim at, relative to dataPath.
+  dataFiles: { aof: 'appendonlydir/*.aof', rdb: 'dump.rdb' },
   // Written before the first start only: Sentinel and REPLICAOF rewrite them after a failover, and a
   // node restarted after a kill comes back with what it last knew.
   files: ({ node, nodes, addresses, options: o }) => ({

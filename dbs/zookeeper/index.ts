@@ -81,6 +81,8 @@ export const zookeeperSystem: SystemSpec<ZkSettings> = {
   imageSteps: ['RUN java -Xshare:dump >/dev/null 2>&1 || true'],
   clientPort: CLIENT_PORT,
   dataPath: DATA,
+  // What the storage faults (power, bitflip/truncate) aim at, relative to dataPath.
+  dataFiles: { txnlog: 'zk-log/version-2/log.*', snapshot: 'zk/version-2/snapshot.*' },
   files: ({ node, nodes, addresses, options }) => ({
     [`${CONF}/zoo.cfg`]: zooCfg(nodes, addresses, options),
     [`${CONF}/log4j.properties`]: LOG4J,

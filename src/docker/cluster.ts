@@ -2,6 +2,8 @@
 // reach each other and the host, nothing else), one container per node with an init, a named
 // volume per node for data that must survive a kill, readiness wait strategies, process faults
 // (kill/start/pause/resume) and log collection. Everything carries `faultline.run=<runId>`.
+// For storage and clock faults the node is laid out differently (node-layout.ts): then the
+// server runs under a supervisor, and kill/start act on the server alone.
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -14,6 +16,8 @@ import { onTeardown } from './teardown.js';
 import { demux, execIn, type ExecResult } from './exec.js';
 import { waitFor, type WaitStrategy } from './wait.js';
 import { tarFiles, untarFirst } from './tar.js';
+import { layoutEnv, layoutHostConfig, needsTools, nodeLayout, wrapCommand, type NodeLayout, type NodeLayoutNeeds } from './node-layout.js';
+import { NODE_CTL, nodeTools } from './node-tools.js';
 
 export type { WaitStrategy } from './wait.js';
 
@@ -43,6 +47,8 @@ export interface ClusterSpec {
   networkLingerMs?: number;
   /** Called after a node's container (re)starts: e.g. to re-apply network rules in its new netns. */
   onStart?: (node: string) => Promise<void>;
+  /** What the run's faults need of the node (supervisor, lazyfs, a small disk, clockshift). */
+  layout?: NodeLayoutNeeds;
   log?: { info(msg: string): void };
 }
 
@@ -62,9 +68,12 @@ export class DockerCluster {
   private pids = new Map<string, number>();
   private unregister: (() => void) | undefined;
   private torn = false;
+  private tools?: Record<string, Buffer>;
+  readonly layout: NodeLayout;
 
   constructor(spec: ClusterSpec) {
     this.spec = spec;
+    this.layout = nodeLayout(spec.dataPath, spec.layout);
     this.runId = spec.runId;
     this.nodes = spec.nodes;
     this.networkName = dockerName('faultline', spec.runId);
@@ -98,6 +107,7 @@ export class DockerCluster {
     this.d = await connectDocker();
     this.unregister = onTeardown(`cluster ${this.runId}`, () => this.down());
     try {
+      if (needsTools(this.layout)) this.tools = await nodeTools({ log: this.spec.log });
       await this.createNetwork();
       await Promise.all(this.nodes.map((n) => this.createNode(n)));
       await Promise.all(this.nodes.map((n) => this.startContainer(n)));
@@ -165,20 +175,26 @@ export class DockerCluster {
   }
 
   private async createNode(node: string): Promise<void> {
-    await this.d.createVolume({ Name: this.volumeName(node), Labels: this.labels(node) });
+    const layout = this.layout;
+    if (!layout.diskBytes) await this.d.createVolume({ Name: this.volumeName(node), Labels: this.labels(node) });
+    const host = layoutHostConfig(layout, this.volumeName(node));
+    const capAdd = [...(this.spec.capAdd ?? []), ...(host.CapAdd ?? [])];
+    const env = { ...this.spec.env?.(node, this.ipOf), ...layoutEnv(layout) };
     const c = await this.d.createContainer({
       name: this.containerName(node),
       Image: this.spec.image,
       Hostname: node,
-      Cmd: this.spec.command(node, this.ipOf),
-      Env: Object.entries(this.spec.env?.(node, this.ipOf) ?? {}).map(([k, v]) => `${k}=${v}`),
+      Cmd: wrapCommand(layout, this.spec.command(node, this.ipOf)),
+      Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
       Labels: this.labels(node),
       StopTimeout: 1,
       HostConfig: {
         NetworkMode: this.networkName,
         Init: this.spec.init ?? false,
-        ...(this.spec.capAdd ? { CapAdd: this.spec.capAdd } : {}),
-        Mounts: [{ Type: 'volume', Source: this.volumeName(node), Target: this.spec.dataPath }],
+        ...(capAdd.length ? { CapAdd: capAdd } : {}),
+        ...(host.Devices ? { Devices: host.Devices } : {}),
+        ...(host.SecurityOpt?.length ? { SecurityOpt: host.SecurityOpt } : {}),
+        Mounts: host.Mounts,
         RestartPolicy: { Name: 'no' },
         LogConfig: { Type: 'json-file', Config: { 'max-size': '50m' } },
       },
@@ -186,6 +202,7 @@ export class DockerCluster {
         EndpointsConfig: { [this.networkName]: { IPAMConfig: { IPv4Address: this.ip(node) }, Aliases: [node] } },
       },
     });
+    if (this.tools) await c.putArchive(tarFiles(this.tools, 0o755), { path: '/' });
     const files = this.spec.files?.(node, this.ipOf);
     if (files && Object.keys(files).length) await c.putArchive(tarFiles(files), { path: '/' });
     this.containers.set(node, c);
@@ -210,7 +227,34 @@ export class DockerCluster {
 
   /** Waits until the node passes the cluster's wait strategy (or `strategy`). */
   async waitReady(node: string, strategy: WaitStrategy = this.spec.wait, timeoutMs = this.spec.readyTimeoutMs ?? 60_000): Promise<void> {
-    await waitFor(this, node, strategy, timeoutMs);
+    // A supervised server can exit while its container runs on: watch the server.
+    const target = this.layout.supervised ? { ip: (n: string) => this.ip(n), exec: this.exec.bind(this), logs: this.logs.bind(this), state: (n: string) => this.serverState(n) } : this;
+    await waitFor(target, node, strategy, timeoutMs);
+  }
+
+  /** Runs faultline's node-ctl in a supervised node; its `key=value` lines, or DOCKER naming the command and the error. */
+  async ctl(node: string, args: string[], timeoutMs = 30_000): Promise<Array<[string, string]>> {
+    if (!this.layout.supervised) throw new FaultlineError('INTERNAL', `node-ctl ${args[0]}: node ${node} is not supervised`, node);
+    const r = await this.exec(node, ['sh', NODE_CTL, ...args], timeoutMs);
+    const pairs = r.stdout
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as [string, string]);
+    const err = pairs.find(([k]) => k === 'error');
+    if (r.exitCode !== 0 || err) throw new FaultlineError('DOCKER', `node-ctl ${args[0]} failed (exit ${r.exitCode}): ${err?.[1] ?? (r.stderr.trim() || r.stdout.trim())}`, node);
+    return pairs;
+  }
+
+  /** A supervised server's state: running (pid, since) or down (exit code, since); times in ms since the epoch. */
+  async serverState(node: string): Promise<{ running: boolean; exitCode: number; sinceMs: number }> {
+    const c = await this.state(node);
+    if (!c.running) return { running: false, exitCode: c.exitCode, sinceMs: 0 };
+    const state = (await this.ctl(node, ['status'])).find(([k]) => k === 'state')?.[1] ?? '';
+    const [what, num, since] = state.split(' ');
+    // No state yet: the supervisor is still mounting lazyfs before it starts the server. That is
+    // a server on its way up, not one that exited.
+    if (what !== 'down') return { running: true, exitCode: -1, sinceMs: what === 'running' ? Math.round(Number(since ?? 0) * 1000) : 0 };
+    return { running: false, exitCode: Number(num), sinceMs: Math.round(Number(since ?? 0) * 1000) };
   }
 
   /** PID (on the host) of the node's init process, or undefined when it is not running. */
@@ -223,11 +267,18 @@ export class DockerCluster {
     return { running: s.Running, paused: s.Paused, exitCode: s.ExitCode };
   }
 
-  /** SIGKILL the node's container: all its processes die; the data volume stays. */
+  /**
+   * SIGKILL the node's container: all its processes die; the data volume stays. A supervised
+   * node loses its server's processes only (its mounts and lazyfs live on, as a disk would).
+   */
   async kill(node: string): Promise<void> {
     try {
       const s = await this.state(node);
       if (s.paused) await this.container(node).unpause();
+      if (this.layout.supervised && s.running) {
+        await this.ctl(node, ['stop']);
+        return;
+      }
       await this.container(node).kill({ signal: 'SIGKILL' });
     } catch (e) {
       // 409: already stopped; that is what we wanted.
@@ -240,7 +291,10 @@ export class DockerCluster {
   async start(node: string): Promise<void> {
     const s = await this.state(node);
     if (s.paused) return this.resume(node);
-    if (s.running) return;
+    if (s.running) {
+      if (this.layout.supervised) await this.ctl(node, ['start']);
+      return;
+    }
     await this.startContainer(node);
   }
 

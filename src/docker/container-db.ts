@@ -2,7 +2,8 @@
 // (src/system.ts) becomes a Db whose nodes are containers of the system's generated image, on a
 // labelled bridge network, with data on volumes. Every capability comes from the layer: network
 // partitions, packet loss and rate limits (iptables and tc in each node's netns), kill/start,
-// pause/resume, clock skew through libfaketime where the server honours it, primaries, log
+// pause/resume, clock skew (libfaketime, or clockshift for servers that bypass libc), storage
+// faults (power failures on lazyfs, corrupted files, a full disk: storage.ts), primaries, log
 // collection, labels and sweep. A system plugin declares; this file does.
 
 import { join } from 'node:path';
@@ -13,6 +14,9 @@ import { DockerCluster } from './cluster.js';
 import { DockerNet } from './net.js';
 import { faketimeOffset, forwardingNet, systemClock } from '../fault-tools.js';
 import { ensureSystemImageFor, FAKETIME_FILE } from './system-image.js';
+import { layoutForFaults, type NodeLayoutNeeds } from './node-layout.js';
+import { ClusterStorage } from './storage.js';
+import type { Storage } from '../storage-faults.js';
 
 /** Where the client port of each node is reached. */
 export interface Endpoint {
@@ -29,6 +33,9 @@ export interface Endpoints<O> {
   /** The cluster holds others' data (an existing cluster): keep the run's keys under a prefix. */
   readonly shared?: boolean;
 }
+
+/** lazyfs's own log inside a node (undo errors are explained there). */
+const LAZYFS_LOG = '/var/log/faultline/lazyfs.log';
 
 const LIBFAKETIME = `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu/faketime/libfaketime.so.1`;
 
@@ -49,9 +56,11 @@ export class ContainerDb<O> implements Db, Endpoints<O> {
   readonly clock: Clock;
   readonly net: Net;
   readonly primaries?: (test: Test) => Promise<string[]>;
+  readonly storage: Storage;
   private cluster?: DockerCluster;
   private dnet?: DockerNet;
   private logsCollected = false;
+  private layout: NodeLayoutNeeds = {};
 
   constructor(
     readonly system: SystemSpec<O>,
@@ -64,6 +73,12 @@ export class ContainerDb<O> implements Db, Endpoints<O> {
       if (r.exitCode !== 0) throw new FaultlineError('DOCKER', `could not set the clock offset: ${r.stderr.trim()}`, node);
     });
     if (system.primaries) this.primaries = (test) => system.primaries!(this.nodeExec(), test, options);
+    this.storage = new ClusterStorage(() => this.c(), system.dataFiles);
+  }
+
+  /** Lays the nodes out for the run's faults (called while planning, before setup). */
+  prepareFaults(capabilities: readonly string[], options: Readonly<Record<string, unknown>>): void {
+    this.layout = layoutForFaults(capabilities, options, this.system.clock === 'clockshift');
   }
 
   private notSetUp(): never {
@@ -87,6 +102,7 @@ export class ContainerDb<O> implements Db, Endpoints<O> {
       nodes: test.nodes,
       command: (node, ips) => s.command(this.ctx(node, test, ips)),
       env: (node, ips) => ({ ...(s.clock === 'libfaketime' ? FAKETIME_ENV : {}), ...s.env?.(this.ctx(node, test, ips)) }),
+      layout: this.layout,
       files: s.files ? (node, ips) => s.files!(this.ctx(node, test, ips)) : undefined,
       dataPath: s.dataPath,
       wait: s.wait,
@@ -153,7 +169,8 @@ export class ContainerDb<O> implements Db, Endpoints<O> {
   async collectLogs(_test: Test, dir: string): Promise<string[]> {
     const c = this.c();
     const paths = await c.copyLogs(dir);
-    for (const file of this.system.logFiles ?? []) paths.push(...(await c.copyFile(file, dir)));
+    const files = [...(this.system.logFiles ?? []), ...(c.layout.lazyfs ? [LAZYFS_LOG] : [])];
+    for (const file of files) paths.push(...(await c.copyFile(file, dir)));
     this.logsCollected = true;
     return paths.sort();
   }

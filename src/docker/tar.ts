@@ -44,14 +44,22 @@ export function tarFiles(files: Readonly<Record<string, string | Buffer>>, mode 
 
 /** The content of the first regular file in a tar archive (what `getArchive` of one file returns). */
 export function untarFirst(tar: Buffer): Buffer {
+  for (const f of untarAll(tar)) return f.data;
+  return Buffer.alloc(0);
+}
+
+/** Every regular file of a ustar archive: its path (prefix joined) and content. */
+export function* untarAll(tar: Buffer): Generator<{ path: string; data: Buffer }> {
+  const text = (h: Buffer, off: number, len: number) => h.toString('utf8', off, off + len).replace(/\0.*$/s, '');
   for (let off = 0; off + 512 <= tar.length; ) {
     const h = tar.subarray(off, off + 512);
     if (h.every((b) => b === 0)) break;
-    const size = parseInt(h.toString('utf8', 124, 136).replace(/\0.*$/, '').trim() || '0', 8);
+    const size = parseInt(text(h, 124, 12).trim() || '0', 8);
     const type = String.fromCharCode(h[156]!);
     const start = off + 512;
-    if (type === '0' || type === '\0') return tar.subarray(start, start + size);
+    const prefix = text(h, 345, 155);
+    const name = text(h, 0, 100);
+    if (type === '0' || type === '\0') yield { path: prefix ? `${prefix}/${name}` : name, data: tar.subarray(start, start + size) };
     off = start + Math.ceil(size / 512) * 512;
   }
-  return Buffer.alloc(0);
 }

@@ -16,6 +16,9 @@ export const CAPABILITIES = {
   clock: "skew nodes' clocks",
   primaries: 'name the current primaries',
   logs: 'collect node logs',
+  power: 'cut the power of nodes (lose writes never fsynced)',
+  corrupt: "corrupt files in nodes' data directories",
+  'disk-full': "fill nodes' disks",
 } as const;
 
 export type Capability = keyof typeof CAPABILITIES;
@@ -41,6 +44,12 @@ function lacking(db: Db, c: Capability): string | undefined | false {
       return !db.primaries && '';
     case 'logs':
       return !db.collectLogs && '';
+    case 'power':
+      return !db.storage?.powerFail && (db.storage?.unsupported?.power ?? '');
+    case 'corrupt':
+      return !(db.storage?.corrupt && !db.storage.unsupported?.corrupt) && (db.storage?.unsupported?.corrupt ?? '');
+    case 'disk-full':
+      return !(db.storage?.fill && db.storage.free) && (db.storage?.unsupported?.['disk-full'] ?? '');
   }
 }
 

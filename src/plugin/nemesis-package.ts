@@ -97,10 +97,14 @@ export function buildNemesis(names: string[], b: NemesisBuild): NemesisPackage |
     );
   }
   if (plugins.length === 0) return null;
-  const pkgs = plugins.map((p) => {
+  const parsed = plugins.map((p) => {
     const options = parseOptions(p.options ?? {}, b.options, { flag: '--nemesis-option', owner: `nemesis ${p.name}`, foreign: declared });
-    requireCapabilities(b.db, typeof p.requires === 'function' ? p.requires(options) : p.requires, `--nemesis ${p.name}`);
-    return p.create({ db: b.db, intervalS: b.intervalS, options });
+    const needs = typeof p.requires === 'function' ? p.requires(options) : p.requires;
+    requireCapabilities(b.db, needs, `--nemesis ${p.name}`);
+    return { p, options, needs };
   });
+  // The db lays its nodes out for the faults before anything is created (e.g. lazyfs for power).
+  b.db.prepareFaults?.([...new Set(parsed.flatMap((x) => x.needs))], Object.assign({}, ...parsed.map((x) => x.options)));
+  const pkgs = parsed.map(({ p, options }) => p.create({ db: b.db, intervalS: b.intervalS, options }));
   return combinePackages(pkgs, b.intervalS);
 }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { FaultlineError } from '../errors.js';
 import type { Clock, Db, Net, Test } from '../protocols.js';
 import type { NodeContext, NodeExec, SystemSpec } from '../system.js';
+import type { Storage } from '../storage-faults.js';
 import { IptablesNet } from '../iptables-net.js';
 import { faketimeOffset, forwardingNet, systemClock } from '../fault-tools.js';
 import { waitFor, type Waitable } from '../docker/wait.js';
@@ -34,6 +35,15 @@ export class SshDb<O> implements Db, Endpoints<O> {
   readonly net: Net;
   readonly clock: Clock;
   readonly primaries?: (test: Test) => Promise<string[]>;
+  /** Storage faults need a data directory faultline controls (lazyfs, a small tmpfs): containers only. */
+  readonly storage: Storage = {
+    unsupported: {
+      power: 'power failures need the data directory on lazyfs, which faultline mounts only in containers; on machines over SSH it would need FUSE and root on each host, and a real power cut is out of its reach',
+      corrupt: 'file corruption runs only in containers (on machines over SSH faultline does not stop servers and edit their files)',
+      'disk-full': 'a full disk needs a small file system faultline owns, which it makes only in containers',
+    },
+    restart: () => Promise.reject(new FaultlineError('UNSUPPORTED', 'storage faults run only in containers')),
+  };
   private readonly conns = new Map<string, SshConnection>();
   private readonly byNode: Map<string, SshTarget>;
   private inet?: IptablesNet;
@@ -51,7 +61,9 @@ export class SshDb<O> implements Db, Endpoints<O> {
       throw new FaultlineError('UNSUPPORTED', `the SSH backend wipes a node's data directory at setup; ${system.dataPath} is not under ${REMOTE_ROOT}`, system.name);
     }
     this.net = forwardingNet(() => this.inet ?? this.notSetUp());
-    this.clock = systemClock(system.clock, (node, ms) => this.conn(node).upload(`${this.runDir()}/faketime`, faketimeOffset(ms), { sudo: true }));
+    this.clock = systemClock(system.clock, (node, ms) => this.conn(node).upload(`${this.runDir()}/faketime`, faketimeOffset(ms), { sudo: true }),
+      "its server bypasses libc, and clockshift (which shifts such servers' clocks) runs only in containers",
+    );
     if (system.primaries) this.primaries = (test) => system.primaries!(this.nodeExec(), test, options);
   }
 
