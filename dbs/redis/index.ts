@@ -25,6 +25,9 @@ import { openRedis } from './connection.js';
  * holds: the server deadlocks on a futex before it listens (seen with gdb; preload order and
  * MALLOC_CONF do not avoid it).
  */
+/** Configuration files (Sentinel rewrites its own). */
+const CONF = '/etc/faultline/redis';
+
 export const CLOCK_REFUSED =
   "redis-server 7.0 deadlocks at start under libfaketime: jemalloc's init calls clock_gettime holding its mutex, libfaketime's lazy init then fails a dlsym (__ftime) whose error message glibc allocates with jemalloc's malloc, which waits on that same mutex";
 
@@ -54,13 +57,14 @@ export const redisSystem: SystemSpec<RedisSettings> = {
   // Written before the first start only: Sentinel and REPLICAOF rewrite them after a failover, and a
   // node restarted after a kill comes back with what it last knew.
   files: ({ node, nodes, addresses, options: o }) => ({
-    [`${DATA}/redis.conf`]: redisConf(o, nodes, addresses, node),
-    ...(o.topology === 'sentinel' ? { [`${DATA}/sentinel.conf`]: sentinelConf(o, nodes, addresses) } : {}),
+    // Outside the data directory: under power faults lazyfs is mounted over it after these are put in.
+    [`${CONF}/redis.conf`]: redisConf(o, nodes, addresses, node),
+    ...(o.topology === 'sentinel' ? { [`${CONF}/sentinel.conf`]: sentinelConf(o, nodes, addresses) } : {}),
   }),
   // With Sentinel, one beside each server, as deployments co-locate them.
   command: ({ options: o }) => o.topology === 'sentinel'
-    ? ['sh', '-c', 'redis-sentinel "$1/sentinel.conf" & exec redis-server "$1/redis.conf"', 'sh', DATA]
-    : ['redis-server', `${DATA}/redis.conf`],
+    ? ['sh', '-c', 'redis-sentinel "$1/sentinel.conf" & exec redis-server "$1/redis.conf"', 'sh', CONF]
+    : ['redis-server', `${CONF}/redis.conf`],
   wait: { command: ['redis-cli', '-p', String(REDIS_PORT), 'ping'] },
   afterStart: (nodes, test, o) => (o.topology === 'sentinel' ? waitForSentinels(nodes, test) : Promise.resolve()),
   // Every Redlock instance is a primary: none is "the" primary.
