@@ -7,3 +7,7 @@ import './maelstrom/index.js';
 import './etcd/index.js';
 import './zookeeper/index.js';
 import './redis/index.js';
+import './paxos/index.js';
+import './rabbitmq/index.js';
+import './nats/index.js';
+import './kafka/index.js';

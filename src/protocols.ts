@@ -300,6 +300,12 @@ export interface Workload {
   readonly name: string;
   generator: Generator;
   finalGenerator?: Generator;
+  /**
+   * Seconds to wait after healing before the final phase, unless the run sets its own
+   * (`--recovery-wait`); default 3. Maelstrom's workloads wait 10 s, as Maelstrom does, so that
+   * replicas that converge by gossip have time to.
+   */
+  recoveryS?: number;
   checker: Checker;
 }
 

@@ -88,7 +88,9 @@ export async function sweep(runId?: string): Promise<SweepReport> {
     docker = r;
     for (const k of r.kept) if (kept.get(k.runId) !== 'alive') kept.set(k.runId, k.owner);
   } catch (e) {
-    if (!(e instanceof FaultlineError && e.code === 'DOCKER')) throw e;
+    // No local engine: nothing of Docker to sweep. A remote engine the user named must answer.
+    const { isRemoteEngine } = await import('./docker/engine.js');
+    if (!(e instanceof FaultlineError && (e.code === 'DOCKER' || e.code === 'UNREACHABLE')) || isRemoteEngine()) throw e;
     dockerSkipped = e.message;
   }
   // Host rules of a run still holding resources are left; orphaned rules of any other run go.

@@ -23,8 +23,10 @@ export interface NodeContext<O> {
 /** A command inside a node, for primaries and readiness probes: argv, never a shell string from input. */
 export interface NodeExec {
   exec(node: string, cmd: string[], timeoutMs?: number): Promise<{ exitCode: number; stdout: string; stderr: string }>;
-  /** The node's address. */
+  /** The node's address (as other nodes reach it). */
   address(node: string): string;
+  /** Where this machine reaches a node's port (differs from address:port on a remote Docker engine). */
+  reach(node: string, port: number): { host: string; port: number };
   readonly nodes: readonly string[];
 }
 
@@ -47,6 +49,13 @@ export interface SystemSpec<O = unknown> {
   /** When a node counts as ready. */
   readonly wait: WaitStrategy;
   readonly readyTimeoutMs?: number;
+  /**
+   * After a fault is undone (a node started or resumed, the network healed), wait up to this long
+   * until every running node passes `wait` again, so the next phase (e.g. final reads) meets a
+   * serving cluster. For servers that stay unavailable a while after a fault (a RabbitMQ node
+   * paused by pause_minority, JetStream electing leaders). Containers only; default: no wait.
+   */
+  readonly recoveryWaitMs?: number;
   /** Runs once every node is ready: cluster formation (joins, replicas, schema). */
   afterStart?(nodes: NodeExec, test: Test, options: O): Promise<void>;
   /** Nodes that currently believe they lead; absent when the system has no primaries. */

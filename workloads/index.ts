@@ -7,3 +7,5 @@ import './counter.js';
 import './lock.js';
 import './txn-workloads.js';
 import './queue.js';
+import './maelstrom.js';
+import './kafka.js';

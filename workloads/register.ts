@@ -8,13 +8,13 @@ import { checkerFor, workloadChecker } from './checkers.js';
 import { opt, type OptionValues } from '../src/plugin/options.js';
 import { defineWorkload, type WorkloadContext } from './registry.js';
 
-const options = {
+export const registerOptions = {
   'ops-per-key': opt.number({ integer: true, min: 1, default: 100, doc: 'operations on a key before it is retired for a fresh one' }),
   'threads-per-key': opt.number({ integer: true, min: 1, doc: 'client threads sharing a key (default: the node count, at least 2, at most the concurrency)' }),
   values: opt.number({ integer: true, min: 1, default: 5, doc: 'values are drawn from 0..values-1 (few values: more cas successes and more ambiguity)' }),
 };
 
-export function registerWorkloadFor(opts: WorkloadContext<OptionValues<typeof options>>): Workload {
+export function registerWorkloadFor(opts: WorkloadContext<OptionValues<typeof registerOptions>>): Workload {
   const opsPerKey = opts.options['ops-per-key'];
   const perKey = opts.options['threads-per-key'] ?? Math.min(opts.concurrency, Math.max(2, opts.nodes.length));
   const values = opts.options.values;
@@ -31,6 +31,6 @@ export function registerWorkloadFor(opts: WorkloadContext<OptionValues<typeof op
 defineWorkload({
   name: 'register',
   doc: 'read/write/cas on independent keys; linearizability (cas-register model, per key)',
-  options,
+  options: registerOptions,
   create: registerWorkloadFor,
 });

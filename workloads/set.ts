@@ -8,11 +8,11 @@ import { checkerFor, workloadChecker } from './checkers.js';
 import { opt, type OptionValues } from '../src/plugin/options.js';
 import { defineWorkload, type WorkloadContext } from './registry.js';
 
-const options = {
+export const setOptions = {
   'read-every': opt.number({ integer: true, min: 1, default: 10, doc: 'one operation in this many is a read (reads show when elements become visible)' }),
 };
 
-export function setWorkload(opts: WorkloadContext<OptionValues<typeof options>>): Workload {
+export function setWorkload(opts: WorkloadContext<OptionValues<typeof setOptions>>): Workload {
   const readEvery = opts.options['read-every'];
   let next = 0;
   // Reads during the run show when elements become visible (set-full); adds are unique.
@@ -30,7 +30,7 @@ export function setWorkload(opts: WorkloadContext<OptionValues<typeof options>>)
 
 defineWorkload({
   name: 'set',
-  options,
+  options: setOptions,
   doc: 'unique adds, reads, and final reads from every node after healing; set-full analysis and convergence',
   create: setWorkload,
 });

@@ -12,14 +12,15 @@ import { opt, type OptionValues } from '../src/plugin/options.js';
 import { canonicalModel, modelNames } from '../checkers/elle/models.js';
 import { defineWorkload, type WorkloadContext } from './registry.js';
 
-const options = {
+export const txnOptions = {
   'key-count': opt.number({ integer: true, min: 1, default: 10, doc: 'keys in use at once' }),
   'max-txn-length': opt.number({ integer: true, min: 1, default: 4, doc: 'micro-ops per transaction, at most' }),
   'max-writes-per-key': opt.number({ integer: true, min: 1, default: 32, doc: 'writes to a key before it is retired for a fresh one' }),
   'consistency-model': opt.string({ default: 'strict-serializable', placeholder: 'MODEL', doc: `the model the history is judged against: ${modelNames().filter((m) => !m.startsWith('strong-')).join(', ')}, and strong-* variants (default: what the db promises, else strict-serializable)` }),
 };
 
-function txnWorkload(name: 'list-append' | 'rw-register', make: (o: TxnGenOptions) => TxnGen, opts: WorkloadContext<OptionValues<typeof options>>): Workload {
+/** `name` is the workload's name; `checker` the Elle checker judging it. */
+export function txnWorkload(name: string, checker: 'list-append' | 'rw-register', make: (o: TxnGenOptions) => TxnGen, opts: WorkloadContext<OptionValues<typeof txnOptions>>): Workload {
   const gen = make({
     keyCount: opts.options['key-count'],
     maxTxnLength: opts.options['max-txn-length'],
@@ -29,20 +30,20 @@ function txnWorkload(name: 'list-append' | 'rw-register', make: (o: TxnGenOption
   return {
     name,
     generator: fn((ctx) => ({ f: 'txn', value: gen.next(ctx.rng) })),
-    checker: workloadChecker({ [name]: checkerFor(name, { consistencyModel }) }),
+    checker: workloadChecker({ [checker]: checkerFor(checker, { consistencyModel }) }),
   };
 }
 
 defineWorkload({
   name: 'list-append',
-  options,
+  options: txnOptions,
   doc: "Elle's list-append transactions; isolation anomalies (consistency-model option, default strict-serializable)",
-  create: (o) => txnWorkload('list-append', listAppendTxns, o),
+  create: (o) => txnWorkload('list-append', 'list-append', listAppendTxns, o),
 });
 
 defineWorkload({
   name: 'rw-register',
-  options,
+  options: txnOptions,
   doc: "Elle's read/write register transactions; isolation anomalies",
-  create: (o) => txnWorkload('rw-register', rwRegisterTxns, o),
+  create: (o) => txnWorkload('rw-register', 'rw-register', rwRegisterTxns, o),
 });

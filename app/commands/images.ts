@@ -11,17 +11,20 @@ const NODE_TOOLS = 'node-tools';
 import { dbs } from '../../src/plugin/registry.js';
 import { FaultlineError } from '../../src/errors.js';
 import { note, say } from '../output.js';
+import { addEngineOption, addEngineSshOptions, configureEngineFrom, type EngineFlags } from './engine-options.js';
 
 export function register(program: Command): void {
   const images = program.command('images').description('Container images for Docker-backed databases');
-  images
-    .command('build')
+  const build = images.command('build');
+  addEngineSshOptions(addEngineOption(build));
+  build
     .description('Build the base image (debootstrap, no registry) and the images of every system, or of one')
     .option('--system <name>', 'build only this system (e.g. etcd)')
     .option('--base-only', 'build only the base image (system images are then built by the first run that needs them)')
     .option('--force', 'rebuild even if an image with the same recipe hash exists')
     .option('--base <image>', 'base image to build systems on (e.g. debian:bookworm-slim where a registry is reachable)')
-    .action(async (o: { system?: string; force?: boolean; base?: string; baseOnly?: boolean }) => {
+    .action(async (o: EngineFlags & { system?: string; force?: boolean; base?: string; baseOnly?: boolean }) => {
+      configureEngineFrom(o);
       const log = { info: (m: string) => note(`images: ${m}`) };
       const t0 = Date.now();
       if (!o.base) say(await ensureBaseImage({ force: o.force, log }));

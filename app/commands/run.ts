@@ -7,7 +7,8 @@ import { executePlan, prepareRun } from '../../src/run.js';
 import { dbs, nemeses, workloads } from '../../src/plugin/registry.js';
 import { pluginHelp } from './plugin-help.js';
 import { addSshOptions, sshClusterFrom } from './ssh-options.js';
-import { EXIT } from '../../src/errors.js';
+import { addEngineOption, configureEngineFrom } from './engine-options.js';
+import { badArgument, EXIT } from '../../src/errors.js';
 import { checkWritableDir } from '../../src/fs-safe.js';
 import { getChecker } from '../../checkers/index.js';
 import { parseAvailability } from '../../checkers/stats/index.js';
@@ -21,6 +22,7 @@ import type { CheckResult } from '../../src/protocols.js';
 export function register(program: Command): void {
   const cmd = program.command('run');
   addSshOptions(cmd);
+  addEngineOption(cmd);
   cmd
     .description('run a test: workload + faults against a cluster, then check the history')
     .option('--db <name>', `database: ${dbs.names().join(', ')} (default: raft; maelstrom with --bin)`)
@@ -28,7 +30,8 @@ export function register(program: Command): void {
     .option('--workload <name>', `workload: ${workloads.names().join(', ')}`, 'register')
     .option('--nemesis <list>', `faults, comma-separated: ${nemeses.names().join(', ')}; or none`, 'partition,kill')
     .option('--nodes <n>', 'number of nodes', intOption('--nodes'))
-    .option('--concurrency <n>', 'client threads', intOption('--concurrency'))
+    .option('--node-count <n>', 'number of nodes (Maelstrom\'s name for --nodes)', intOption('--node-count'))
+    .option('--concurrency <n>', "client threads: a number, or Nn for N per node (Jepsen's 3n)", concurrencyOption)
     .option('--rate <r>', 'client ops per second, in total (default 1000)', numberOption('--rate'))
     .option('--time-limit <s>', 'seconds of workload', numberOption('--time-limit'), 30)
     .option('--seed <n>', 'random seed (default: random, printed)', intOption('--seed'))
@@ -41,29 +44,37 @@ export function register(program: Command): void {
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--fail-on <what>', 'invalid | unknown: which verdicts give a non-zero exit', choiceOption('--fail-on', ['invalid', 'unknown']), 'unknown')
     .option('--availability <fraction>', "the fraction of client ops that must succeed, 0..1 or 'total' (below it: invalid; without it a function that never succeeded is unknown)", (s: string) => parseAvailability(s, '--availability')!)
+    .option('--recovery-wait <s>', "seconds to wait after healing before the final reads (default: the workload's: 10 for Maelstrom's workloads, else 3)", numberOption('--recovery-wait'))
+    .option('--topology <name>', "broadcast: the topology told to the nodes (line, grid, tree, tree2-4, total); same as --workload-option topology=NAME")
+    .option('--latency <ms>', "Maelstrom's --latency: mean latency of node-to-node messages; same as --db-option latency=MS", numberOption('--latency'))
+    .option('--latency-dist <dist>', 'constant | uniform | exponential; same as --db-option latency-dist=DIST', choiceOption('--latency-dist', ['constant', 'uniform', 'exponential']))
+    .option('--log-stderr', "print the nodes' stderr lines in the progress output; same as --db-option log-stderr=true")
     .option('--quiet', 'no progress output')
     .addHelpText('after', () => pluginHelp())
     .action(async (opts) => {
       // Options and plugins first (a refused run leaves nothing behind), then the output places.
+      configureEngineFrom(opts);
       const plan = prepareRun({
         db: opts.db,
         bin: opts.bin,
         workload: opts.workload,
         nemesis: listOption(opts.nemesis),
-        nodes: opts.nodes,
-        concurrency: opts.concurrency,
+        nodes: nodeCount(opts.nodes, opts.nodeCount),
+        concurrency: opts.concurrency?.threads,
+        concurrencyPerNode: opts.concurrency?.perNode,
         rate: opts.rate,
         timeLimitS: opts.timeLimit,
         seed: opts.seed,
         bug: opts.bug,
-        dbOptions: opts.dbOption,
+        dbOptions: { ...opts.dbOption, ...defined({ latency: opts.latency, 'latency-dist': opts.latencyDist, 'log-stderr': opts.logStderr ? 'true' : undefined }) },
         nemesisOptions: opts.nemesisOption,
         nemesisIntervalS: opts.nemesisInterval,
-        workloadOptions: opts.workloadOption,
+        workloadOptions: { ...opts.workloadOption, ...defined({ topology: opts.topology }) },
         ssh: sshClusterFrom(opts),
         out: opts.out,
         quiet: opts.quiet,
         availability: opts.availability,
+        quiesceS: opts.recoveryWait,
         afterStore: writeReport,
       });
       checkWritableDir(opts.out, '--out');
@@ -87,6 +98,22 @@ export function register(program: Command): void {
       }
       process.exitCode = outcome.interrupted ? EXIT.crash : code;
     });
+}
+
+/** `--concurrency 10` (threads) or `--concurrency 3n` (threads per node, Jepsen's syntax). */
+function concurrencyOption(s: string): { threads?: number; perNode?: number } {
+  const m = /^\s*(\d+)\s*(n?)\s*$/.exec(s);
+  if (!m || Number(m[1]) === 0) throw badArgument(`expected a positive integer or Nn (N threads per node), got '${s}'`, '--concurrency');
+  return m[2] ? { perNode: Number(m[1]) } : { threads: Number(m[1]) };
+}
+
+function nodeCount(nodes: number | undefined, nodeCount: number | undefined): number | undefined {
+  if (nodes !== undefined && nodeCount !== undefined && nodes !== nodeCount) throw badArgument(`--nodes ${nodes} and --node-count ${nodeCount} disagree`, '--node-count');
+  return nodes ?? nodeCount;
+}
+
+function defined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
 /** Checker-specific explanations (witnesses, cycles, lost elements) for the invalid parts. */

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { sweep } from '../../src/sweep.js';
 import { sweepHosts } from '../../src/ssh/sweep.js';
 import { addSshOptions, sshClusterFrom, type SshFlags } from './ssh-options.js';
+import { addEngineOption, configureEngineFrom } from './engine-options.js';
 import { note, say } from '../output.js';
 
 export function register(program: Command): void {
@@ -14,7 +15,9 @@ export function register(program: Command): void {
     .description('Remove the node processes, Docker containers, networks, volumes and iptables rules of faultline runs whose owner process is gone (or of one run); with --nodes-file/--node, what runs left on those machines')
     .option('--run <id>', 'only what this run left, even if its owner still runs (its run id, in test.json)');
   addSshOptions(cmd);
-  cmd.action(async (o: SshFlags & { run?: string }) => {
+  addEngineOption(cmd);
+  cmd.action(async (o: SshFlags & { run?: string; dockerHost?: string }) => {
+      configureEngineFrom(o);
       const hosts = sshClusterFrom(o);
       if (hosts) {
         for (const h of await sweepHosts(hosts, o.run)) {

@@ -6,6 +6,7 @@ import type { CheckResult, TxnAnomaly, Validity } from '../../src/protocols.js';
 import { renderTxnAnomaly, findTxnAnomalies } from './cycle-view.js';
 import { checkerResults, type RunTestInfo } from './data.js';
 import { isElementList, renderElements } from './element-table.js';
+import { isOffsetTimelines, renderOffsetTimelines } from './offset-timeline.js';
 import { escapeHtml as h, showValue } from './escape.js';
 import { stringifyJson } from '../../src/json.js';
 import { renderStatTables } from './stat-tables.js';
@@ -102,6 +103,7 @@ function evidence(r: CheckResult, depth: number, budget: { n: number }): string 
   if (!witnesses.length && typeof r.text === 'string') out.push(`<pre class="text">${h(r.text)}</pre>`);
   out.push(renderTxnGroups(findTxnAnomalies(r), r.anomalyCounts, budget));
   for (const key of ['elements', 'outcomes']) if (isElementList(r[key])) out.push(renderElements(r[key] as never));
+  if (isOffsetTimelines(r.offsetTimelines)) out.push(renderOffsetTimelines(r.offsetTimelines));
   out.push(renderStatTables(r));
   if (depth < 3 && r.results && typeof r.results === 'object') {
     // Per-key sub-results: show the failing ones (a run may have thousands of valid keys).

@@ -3,7 +3,7 @@
 
 import { builtinNodeCommand } from './command.js';
 import { MaelstromDb } from '../../src/maelstrom/db.js';
-import { maelstromClients, maelstromDbOptions } from '../../src/maelstrom/db-options.js';
+import { maelstromClients, maelstromDbOptions, maelstromSpecOptions } from '../../src/maelstrom/db-options.js';
 import type { MaelstromWorkload } from '../../src/maelstrom/workload-client.js';
 import { defineDb } from '../../src/plugin/registry.js';
 
@@ -30,7 +30,7 @@ export function defineBuiltinDb(spec: BuiltinSpec) {
     eventuallyConsistent: spec.eventuallyConsistent,
     create({ nodes, bug, options }) {
       const { command, args } = builtinNodeCommand(spec.program, bug);
-      return new MaelstromDb({ name: spec.name, command, args, nodes, workloads: spec.workloads, requestTimeoutMs: options['timeout-ms'], raftStatus: spec.raftStatus });
+      return new MaelstromDb({ name: spec.name, command, args, nodes, workloads: spec.workloads, ...maelstromSpecOptions(options), raftStatus: spec.raftStatus });
     },
     clients: maelstromClients(spec.workloads),
   });

@@ -40,7 +40,7 @@ export const etcdSystem: SystemSpec<Options> = {
   ],
   // /health answers true only once the member sees a leader and can serve.
   wait: { http: { port: 2379, path: '/health', body: /"health":\s*"true"/ } },
-  primaries: (nodes) => etcdLeaders(nodes.nodes, (n) => etcdUrl({ host: nodes.address(n), port: 2379 })),
+  primaries: (nodes) => etcdLeaders(nodes.nodes, (n) => etcdUrl(nodes.reach(n, 2379))),
   clock: 'clockshift',
   dataFiles: { wal: 'etcd/member/wal/*.wal', db: 'etcd/member/snap/db', snapshot: 'etcd/member/snap/*.snap' },
   // etcd3 closes a channel that is still connecting only after up to 1 s (a grpc-js workaround).

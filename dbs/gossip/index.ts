@@ -8,7 +8,7 @@ defineBuiltinDb({
   name: 'gossip',
   doc: 'built-in gossip-replicated grow-only set and PN-counter (eventually consistent)',
   program: new URL('./node.js', import.meta.url),
-  workloads: ['set', 'counter'],
+  workloads: ['set', 'counter', 'g-set', 'g-counter', 'pn-counter'],
   bugs: GOSSIP_BUGS,
   defaultNodes: 3,
   eventuallyConsistent: true,

@@ -1,6 +1,7 @@
 // Db plugin `maelstrom` (`faultline run --bin PROGRAM`): any program, in any language, that
-// speaks Maelstrom's protocol on stdin/stdout (lin-kv read/write/cas, g-set add/read,
-// pn-counter add/read). Each node is one process of PROGRAM, run in its own data directory.
+// speaks Maelstrom's protocol on stdin/stdout, under every Maelstrom workload (echo, broadcast,
+// g-set, g-counter, pn-counter, lin-kv, txn-list-append, txn-rw-register, unique-ids) and
+// faultline's own register/set/counter. Nodes reach Maelstrom's services by name. Each node is one process of PROGRAM, run in its own data directory.
 
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -8,7 +9,8 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { badArgument } from '../../src/errors.js';
 import { MaelstromDb } from '../../src/maelstrom/db.js';
-import { maelstromClients, maelstromDbOptions } from '../../src/maelstrom/db-options.js';
+import { maelstromClients, maelstromDbOptions, maelstromSpecOptions } from '../../src/maelstrom/db-options.js';
+import { MAELSTROM_WORKLOADS } from '../../src/maelstrom/workload-client.js';
 import { opt } from '../../src/plugin/options.js';
 import { defineDb } from '../../src/plugin/registry.js';
 
@@ -37,7 +39,7 @@ export function binCommand(bin: string, extraArgs: string[] = []): { command: st
   }
 }
 
-const WORKLOADS = ['register', 'set', 'counter'] as const;
+const WORKLOADS = MAELSTROM_WORKLOADS;
 
 defineDb({
   name: 'maelstrom',
@@ -47,10 +49,12 @@ defineDb({
     args: opt.string({ doc: 'extra command-line arguments for PROGRAM, space-separated', placeholder: '"arg ..."' }),
   },
   defaultNodes: 3,
+  // The program's own bug switches: `--bug NAME` reaches every node as $FAULTLINE_BUG.
+  anyBug: true,
   create({ nodes, bug, bin, options }) {
     if (!bin) throw badArgument('db maelstrom needs --bin PROGRAM', '--bin');
     const { command, args } = binCommand(bin, options.args?.split(/\s+/).filter(Boolean) ?? []);
-    return new MaelstromDb({ name: 'maelstrom', command, args, env: bug ? { FAULTLINE_BUG: bug } : undefined, nodes, workloads: WORKLOADS, requestTimeoutMs: options['timeout-ms'] });
+    return new MaelstromDb({ name: 'maelstrom', command, args, env: bug ? { FAULTLINE_BUG: bug } : undefined, nodes, workloads: WORKLOADS, ...maelstromSpecOptions(options) });
   },
   clients: maelstromClients(WORKLOADS),
 });

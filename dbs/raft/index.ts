@@ -8,7 +8,7 @@ defineBuiltinDb({
   name: 'raft',
   doc: 'built-in Raft-replicated key-value store and set (linearizable unless a --bug is switched on)',
   program: new URL('./node.js', import.meta.url),
-  workloads: ['register', 'set'],
+  workloads: ['register', 'set', 'lin-kv', 'g-set'],
   bugs: RAFT_BUGS,
   defaultNodes: 5,
   raftStatus: true,

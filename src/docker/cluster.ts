@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { FaultlineError } from '../errors.js';
-import { connectDocker, dockerError, dockerName, isGoneOrUnchanged, LABEL, NODE_LABEL, OWNER_LABEL, RUN_LABEL } from './engine.js';
+import { connectDocker, dockerError, dockerName, engineHostname, isGoneOrUnchanged, isRemoteEngine, LABEL, NODE_LABEL, OWNER_LABEL, RUN_LABEL } from './engine.js';
 import { ownerToken } from '../owner.js';
 import { onTeardown } from './teardown.js';
 import { demux, execIn, type ExecResult } from './exec.js';
@@ -30,6 +30,14 @@ export interface ClusterSpec {
   env?: (node: string, ips: Readonly<Record<string, string>>) => Record<string, string>;
   /** Linux capabilities the containers get (e.g. NET_ADMIN for test hosts that run their own iptables). */
   capAdd?: string[];
+  /** More HostConfig for the containers (test fixtures: security options, capabilities dropped). */
+  hostConfig?: Record<string, unknown>;
+  /**
+   * Ports clients connect to. On a remote engine the bridge addresses are not routable from here,
+   * so these are published on the engine's host (a fixed host port per node for the whole run,
+   * so a killed and restarted node is found where it was) and `reach` names host:port.
+   */
+  publish?: readonly number[];
   /** Files (path → content) put into each node's container before it first starts: config files. */
   files?: (node: string, ips: Readonly<Record<string, string>>) => Record<string, string>;
   /** Mount point of the node's data volume (kept across kill/start). */
@@ -68,6 +76,10 @@ export class DockerCluster {
   private pids = new Map<string, number>();
   private unregister: (() => void) | undefined;
   private torn = false;
+  /** Published host port of each node's client ports (remote engines only). */
+  private hostPorts = new Map<string, Map<number, number>>();
+  /** The engine runs on another machine: publish ports, run network faults through exec. */
+  readonly remote: boolean;
   private tools?: Record<string, Buffer>;
   readonly layout: NodeLayout;
 
@@ -77,6 +89,7 @@ export class DockerCluster {
     this.runId = spec.runId;
     this.nodes = spec.nodes;
     this.networkName = dockerName('faultline', spec.runId);
+    this.remote = isRemoteEngine();
   }
 
   /** Labels of every resource of this run. */
@@ -98,6 +111,17 @@ export class DockerCluster {
     return ip;
   }
 
+  /**
+   * Where this machine reaches a node's port: its bridge address on a local engine, the published
+   * port on the engine's host when the engine is remote.
+   */
+  reach(node: string, port: number): { host: string; port: number } {
+    if (!this.remote) return { host: this.ip(node), port };
+    const hp = this.hostPorts.get(node)?.get(port);
+    if (hp === undefined) throw new FaultlineError('INTERNAL', `port ${port} of ${node} is not published (the engine at ${engineHostname()} is remote; declare it as a client port)`, node);
+    return { host: engineHostname(), port: hp };
+  }
+
   get ips(): Readonly<Record<string, string>> {
     return this.ipOf;
   }
@@ -110,7 +134,7 @@ export class DockerCluster {
       if (needsTools(this.layout)) this.tools = await nodeTools({ log: this.spec.log });
       await this.createNetwork();
       await Promise.all(this.nodes.map((n) => this.createNode(n)));
-      await Promise.all(this.nodes.map((n) => this.startContainer(n)));
+      await Promise.all(this.nodes.map((n) => this.startContainer(n, true)));
       await Promise.all(this.nodes.map((n) => this.waitReady(n)));
     } catch (e) {
       await this.down().catch(() => {});
@@ -177,8 +201,25 @@ export class DockerCluster {
   private async createNode(node: string): Promise<void> {
     const layout = this.layout;
     if (!layout.diskBytes) await this.d.createVolume({ Name: this.volumeName(node), Labels: this.labels(node) });
+    await this.createContainer(node, 0);
+  }
+
+  /** Host ports tried for a node's published ports: spread by run and node, moved on by `attempt`. */
+  private pickHostPorts(node: string, attempt: number): Map<number, number> {
+    let h = 0;
+    for (const c of `${this.runId}/${node}`) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+    const ports = this.spec.publish ?? [];
+    // 20000-44999: below the usual ephemeral range, so outgoing connections rarely hold them.
+    return new Map(ports.map((p, i) => [p, 20000 + ((h + attempt * 7919 + i * 101) % 25000)]));
+  }
+
+  private async createContainer(node: string, attempt: number): Promise<void> {
+    const publish = this.remote && this.spec.publish?.length ? this.pickHostPorts(node, attempt) : undefined;
+    if (publish) this.hostPorts.set(node, publish);
+    const layout = this.layout;
     const host = layoutHostConfig(layout, this.volumeName(node));
-    const capAdd = [...(this.spec.capAdd ?? []), ...(host.CapAdd ?? [])];
+    // A remote engine's nodes get their iptables rules through docker exec, which needs NET_ADMIN.
+    const capAdd = [...new Set([...(this.spec.capAdd ?? []), ...(host.CapAdd ?? []), ...(this.remote ? ['NET_ADMIN'] : [])])];
     const env = { ...this.spec.env?.(node, this.ipOf), ...layoutEnv(layout) };
     const c = await this.d.createContainer({
       name: this.containerName(node),
@@ -188,12 +229,15 @@ export class DockerCluster {
       Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
       Labels: this.labels(node),
       StopTimeout: 1,
+      ...(publish ? { ExposedPorts: Object.fromEntries([...publish.keys()].map((p) => [`${p}/tcp`, {}])) } : {}),
       HostConfig: {
         NetworkMode: this.networkName,
         Init: this.spec.init ?? false,
         ...(capAdd.length ? { CapAdd: capAdd } : {}),
         ...(host.Devices ? { Devices: host.Devices } : {}),
         ...(host.SecurityOpt?.length ? { SecurityOpt: host.SecurityOpt } : {}),
+        ...(publish ? { PortBindings: Object.fromEntries([...publish].map(([p, hp]) => [`${p}/tcp`, [{ HostPort: String(hp) }]])) } : {}),
+        ...this.spec.hostConfig,
         Mounts: host.Mounts,
         RestartPolicy: { Name: 'no' },
         LogConfig: { Type: 'json-file', Config: { 'max-size': '50m' } },
@@ -214,14 +258,23 @@ export class DockerCluster {
     return c;
   }
 
-  private async startContainer(node: string): Promise<void> {
-    try {
-      await this.container(node).start();
-    } catch (e) {
-      if (!isGoneOrUnchanged(e)) throw dockerError('start', e, node);
+  private async startContainer(node: string, first = false): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.container(node).start();
+        break;
+      } catch (e) {
+        if (isGoneOrUnchanged(e)) break;
+        // Another process holds the host port we picked: try other ports (first start only; later
+        // the node keeps its ports, and a port taken while it was down is an error worth seeing).
+        if (!(first && this.hostPorts.has(node) && attempt < 8 && /port is already allocated|address already in use/i.test(String((e as Error)?.message)))) throw dockerError('start', e, node);
+        await this.container(node).remove({ force: true }).catch(() => undefined);
+        await this.createContainer(node, attempt);
+      }
     }
     const info = await this.container(node).inspect();
-    this.pids.set(node, info.State.Pid);
+    // A remote engine's PIDs are another machine's: nothing here may nsenter them.
+    if (!this.remote) this.pids.set(node, info.State.Pid);
     await this.spec.onStart?.(node);
   }
 
@@ -318,6 +371,8 @@ export class DockerCluster {
     } catch (e) {
       if (!isGoneOrUnchanged(e) && (e as { statusCode?: number })?.statusCode !== 409) throw dockerError('resume', e, node);
     }
+    // Through a remote engine, rules are set by exec, which a frozen node refuses: catch up now.
+    if (this.remote) await this.spec.onStart?.(node);
   }
 
   /** Runs a command inside the node (docker exec). */

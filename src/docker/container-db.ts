@@ -12,6 +12,7 @@ import type { Clock, Db, Net, Test } from '../protocols.js';
 import type { NodeContext, NodeExec, SystemSpec } from '../system.js';
 import { DockerCluster } from './cluster.js';
 import { DockerNet } from './net.js';
+import { probedPorts } from './wait.js';
 import { faketimeOffset, forwardingNet, systemClock } from '../fault-tools.js';
 import { ensureSystemImageFor, FAKETIME_FILE } from './system-image.js';
 import { layoutForFaults, type NodeLayoutNeeds } from './node-layout.js';
@@ -67,7 +68,9 @@ export class ContainerDb<O> implements Db, Endpoints<O> {
     readonly options: O,
   ) {
     this.name = system.name;
-    this.net = forwardingNet(() => this.dnet ?? this.notSetUp());
+    // A healed network ends when the system serves again (its recovery wait, if any).
+    const fwd = forwardingNet(() => this.dnet ?? this.notSetUp());
+    this.net = { ...fwd, heal: async (t) => { await fwd.heal(t); await this.recovered(t, t.nodes); } };
     this.clock = systemClock(system.clock, async (node, ms) => {
       const r = await this.c().exec(node, ['sh', '-c', 'printf "%s" "$1" > "$2"', 'sh', faketimeOffset(ms), FAKETIME_FILE]);
       if (r.exitCode !== 0) throw new FaultlineError('DOCKER', `could not set the clock offset: ${r.stderr.trim()}`, node);
@@ -105,6 +108,7 @@ export class ContainerDb<O> implements Db, Endpoints<O> {
       layout: this.layout,
       files: s.files ? (node, ips) => s.files!(this.ctx(node, test, ips)) : undefined,
       dataPath: s.dataPath,
+      publish: [...new Set([s.clientPort, ...probedPorts(s.wait)])],
       wait: s.wait,
       readyTimeoutMs: s.readyTimeoutMs ?? 60_000,
       onStart: async (node) => this.dnet?.reapply(node),
@@ -130,7 +134,7 @@ export class ContainerDb<O> implements Db, Endpoints<O> {
   }
 
   endpoint(node: string): Endpoint {
-    return { host: this.c().ip(node), port: this.system.clientPort };
+    return this.c().reach(node, this.system.clientPort);
   }
 
   /** The cluster, for tests and system hooks that need more than the Db protocol. */
@@ -144,6 +148,7 @@ export class ContainerDb<O> implements Db, Endpoints<O> {
     return {
       exec: (node, cmd, timeoutMs) => c().exec(node, cmd, timeoutMs),
       address: (node) => c().ip(node),
+      reach: (node, port) => c().reach(node, port),
       get nodes() {
         return c().nodes;
       },
@@ -154,16 +159,40 @@ export class ContainerDb<O> implements Db, Endpoints<O> {
     return this.c().kill(node);
   }
 
-  start(_test: Test, node: string): Promise<void> {
-    return this.c().start(node);
+  async start(test: Test, node: string): Promise<void> {
+    await this.c().start(node);
+    await this.recovered(test, [node]);
   }
 
   pause(_test: Test, node: string): Promise<void> {
     return this.c().pause(node);
   }
 
-  resume(_test: Test, node: string): Promise<void> {
-    return this.c().resume(node);
+  async resume(test: Test, node: string): Promise<void> {
+    await this.c().resume(node);
+    await this.recovered(test, [node]);
+  }
+
+  /**
+   * The system's recovery wait (SystemSpec.recoveryWaitMs): every running, unpaused node of
+   * `nodes` passes the wait strategy again, or the time is up (then a warning, not an error: the
+   * fault op has done its part, and what the cluster does next is what the test observes).
+   */
+  private async recovered(test: Test, nodes: readonly string[]): Promise<void> {
+    const ms = this.system.recoveryWaitMs;
+    if (!ms) return;
+    const c = this.c();
+    await Promise.all(
+      nodes.map(async (n) => {
+        try {
+          const s = await c.state(n);
+          if (!s.running || s.paused) return;
+          await c.waitReady(n, this.system.wait, ms);
+        } catch (e) {
+          test.log.warn(`${this.name}: ${n} not serving again within ${ms} ms of the fault ending: ${(e as Error).message.split('\n')[0]}`);
+        }
+      }),
+    );
   }
 
   async collectLogs(_test: Test, dir: string): Promise<string[]> {

@@ -1,7 +1,10 @@
 // Container images without a registry: a Debian base made with debootstrap and `docker import`,
 // and one image per system built from docker/<system>/Dockerfile on top of it. Images are tagged
 // and labelled with a hash of their recipe, so they are built once and rebuilt only when the
-// recipe (or the base under it) changes.
+// recipe (or the base under it) changes. On a remote engine the base is imported through the API
+// (the debootstrap tarball streams over the engine connection); a system image is built on this
+// machine's engine when one answers and loaded into the remote one (`docker save | docker load`
+// through the API), else built on the remote engine itself.
 
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
@@ -12,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import type Docker from 'dockerode';
 import { FaultlineError } from '../errors.js';
-import { connectDocker, dockerError, LABEL, RECIPE_LABEL } from './engine.js';
+import { connectDocker, docker, dockerError, engineTarget, isRemoteEngine, LABEL, localDocker, RECIPE_LABEL } from './engine.js';
 import { withBuildLock } from './build-lock.js';
 
 /** docker/ at the repository root: recipes live there. */
@@ -32,6 +35,8 @@ export interface BuildOptions {
    * With a registry, e.g. 'debian:bookworm-slim' (env FAULTLINE_BASE_IMAGE).
    */
   base?: string;
+  /** The engine to build on (default: the configured one). */
+  engine?: Docker;
 }
 
 /** sha256 over every file of a recipe directory (paths and contents), 12 hex digits. */
@@ -70,15 +75,20 @@ async function imageExists(d: Docker, ref: string): Promise<boolean> {
   }
 }
 
+/** The reference of faultline's base image for the current recipe (built or not). */
+export async function baseImageRef(): Promise<string> {
+  return `faultline/base:${await recipeHash(join(RECIPES_DIR, 'base'))}`;
+}
+
 /** Builds (or finds) faultline's registry-free Debian base image; returns its reference. */
 export async function ensureBaseImage(opts: BuildOptions = {}): Promise<string> {
   const log = opts.log ?? quiet;
-  const d = await connectDocker();
+  const d = opts.engine ?? (await connectDocker());
+  const ref = await baseImageRef();
+  const hash = ref.slice('faultline/base:'.length);
   const dir = join(RECIPES_DIR, 'base');
-  const hash = await recipeHash(dir);
-  const ref = `faultline/base:${hash}`;
   if (!opts.force && (await imageExists(d, ref))) return ref;
-  return withBuildLock(ref, async () => {
+  return withBuildLock(lockKey(d, ref), async () => {
     // Another process may have built it while this one waited for the lock.
     if (!opts.force && (await imageExists(d, ref))) return ref;
     return buildBase(d, dir, hash, ref, log);
@@ -127,15 +137,33 @@ export async function ensureSystemImage(system: string, opts: BuildOptions = {})
  */
 export async function ensureImage(name: string, dir: string, opts: BuildOptions = {}): Promise<string> {
   const log = opts.log ?? quiet;
-  const d = await connectDocker();
-  const base = opts.base ?? process.env.FAULTLINE_BASE_IMAGE ?? (await ensureBaseImage(opts));
+  const d = opts.engine ?? (await connectDocker());
+  const base = opts.base ?? process.env.FAULTLINE_BASE_IMAGE ?? (await baseImageRef());
   const hash = await recipeHash(dir, `base=${base}`);
   const ref = `faultline/${name}:${hash}`;
   if (!opts.force && (await imageExists(d, ref))) return ref;
-  return withBuildLock(ref, async () => {
+  const here = opts.engine ? undefined : await localDocker();
+  if (here) {
+    // Built (or found) on this machine's engine under its own lock, then shipped under the remote one's.
+    await ensureImage(name, dir, { ...opts, engine: here });
+    return withBuildLock(lockKey(d, ref), async () => {
+      if (!opts.force && (await imageExists(d, ref))) return ref;
+      log.info(`loading ${ref} into the engine at ${engineTarget().url}`);
+      await transferImage(here, d, ref);
+      log.info(`loaded ${ref}`);
+      return ref;
+    });
+  }
+  if (!opts.base && !process.env.FAULTLINE_BASE_IMAGE) await ensureBaseImage({ ...opts, engine: d });
+  return withBuildLock(lockKey(d, ref), async () => {
     if (!opts.force && (await imageExists(d, ref))) return ref;
     return buildImage(d, name, dir, base, hash, ref, log);
   });
+}
+
+/** Build locks are per engine: a remote engine's image is not this machine's. */
+function lockKey(d: Docker, ref: string): string {
+  return isRemoteEngine() && d === docker() ? `${engineTarget().url} ${ref}` : ref;
 }
 
 async function buildImage(d: Docker, name: string, dir: string, base: string, hash: string, ref: string, log: ImageLog): Promise<string> {
@@ -152,6 +180,18 @@ async function buildImage(d: Docker, name: string, dir: string, base: string, ha
   }
   log.info(`built ${ref}`);
   return ref;
+}
+
+/** Copies an image from one engine to another through their APIs (save, then load). */
+export async function transferImage(from: Docker, to: Docker, ref: string): Promise<void> {
+  try {
+    const tar = (await from.getImage(ref).get()) as NodeJS.ReadableStream;
+    const stream = (await to.loadImage(tar as never, { quiet: true })) as NodeJS.ReadableStream;
+    await followProgress(to, stream);
+  } catch (e) {
+    throw dockerError(`loading ${ref} into ${engineTarget().url}`, e, ref);
+  }
+  if (!(await imageExists(to, ref))) throw new FaultlineError('DOCKER', `the engine at ${engineTarget().url} did not keep the loaded image`, ref);
 }
 
 async function listFiles(dir: string): Promise<string[]> {

@@ -2,7 +2,7 @@
 // loss adds a statistic rule, everything is tagged with the run, heal and fast clear it.
 
 import { describe, expect, it } from 'vitest';
-import { DockerNet, nsenter } from './net.js';
+import { DockerNet, nsenter, withInput } from './net.js';
 import { overlaps } from './cluster.js';
 import type { Test } from '../protocols.js';
 
@@ -30,6 +30,45 @@ describe('DockerNet rules', () => {
 
   it('refuses a loss probability outside [0, 1]', async () => {
     await expect(new DockerNet(host).loss(test, 1.5)).rejects.toThrow(/\[0, 1\]/);
+  });
+});
+
+describe('DockerNet on a remote engine', () => {
+  // No host PID to enter there: commands run by exec inside the node, their input passed as an
+  // argument (and piped by sh), and a frozen or stopped node (409) counts as down until it runs.
+  it('runs the rules through exec with the input as an argument, and skips a paused node', async () => {
+    const calls: { node: string; cmd: string[] }[] = [];
+    const paused = new Set(['n3']);
+    const remote = {
+      ...host,
+      remote: true,
+      pid: () => 4242, // a remote PID: must never be entered
+      exec: async (node: string, cmd: string[]) => {
+        if (paused.has(node)) throw Object.assign(new Error(`Container ${node} is paused, unpause the container before exec`), { statusCode: 409 });
+        calls.push({ node, cmd });
+        return { exitCode: 0, stdout: '', stderr: '' };
+      },
+    };
+    const net = new DockerNet(remote);
+    await net.partition(test, { n1: ['n3'], n3: ['n1'] });
+    const n1 = calls.filter((c) => c.node === 'n1');
+    expect(n1.length).toBeGreaterThan(0);
+    const restore = n1.find((c) => c.cmd.includes('iptables-restore'));
+    expect(restore?.cmd.slice(0, 2)).toEqual(['sh', '-c']);
+    expect(restore?.cmd[4]).toContain('-A INPUT -s 10.213.5.13 -m comment --comment faultline:r1 -j DROP');
+    expect(calls.some((c) => c.node === 'n3')).toBe(false);
+    // Resumed: the wanted rules are set then.
+    paused.clear();
+    await net.reapply('n3');
+    expect(calls.find((c) => c.node === 'n3' && c.cmd.includes('iptables-restore'))?.cmd[4]).toContain('-s 10.213.5.11');
+  });
+
+  it('the sh pipe hands the input to the command unchanged', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const input = "*filter\n-A INPUT -s 10.0.0.1 -m comment --comment 'a b' -j DROP\nCOMMIT\n";
+    const [cmd, ...args] = withInput(['cat'], input);
+    const out = execFileSync(cmd!, args, { encoding: 'utf8' });
+    expect(out).toBe(input);
   });
 });
 

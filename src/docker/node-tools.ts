@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
 import { FaultlineError } from '../errors.js';
-import { connectDocker, dockerError, LABEL, RECIPE_LABEL, RUN_LABEL } from './engine.js';
+import { connectDocker, dockerError, LABEL, localDocker, RECIPE_LABEL, RUN_LABEL } from './engine.js';
 import { ensureBaseImage, RECIPES_DIR, type BuildOptions } from './images.js';
 import { untarAll } from './tar.js';
 import { withBuildLock } from './build-lock.js';
@@ -56,7 +56,7 @@ function followBuild(d: Docker, stream: NodeJS.ReadableStream): Promise<void> {
 
 /** Builds (or finds) the node-tools image; returns its reference. */
 export async function ensureNodeToolsImage(opts: BuildOptions = {}): Promise<string> {
-  const d = await connectDocker();
+  const d = opts.engine ?? (await connectDocker());
   const base = opts.base ?? process.env.FAULTLINE_BASE_IMAGE ?? (await ensureBaseImage(opts));
   const files = await contextFiles();
   const h = createHash('sha256').update(`base=${base}\0`);
@@ -90,8 +90,10 @@ let cached: Promise<Record<string, Buffer>> | undefined;
  */
 export function nodeTools(opts: BuildOptions = {}): Promise<Record<string, Buffer>> {
   cached ??= (async () => {
-    const ref = await ensureNodeToolsImage(opts);
-    const d = await connectDocker();
+    // The binaries are copied into nodes, so with a remote engine they are built on this machine's
+    // engine when it has one of the same architecture (localDocker), where apt is known to work.
+    const d = (await localDocker()) ?? (await connectDocker());
+    const ref = await ensureNodeToolsImage({ ...opts, engine: d });
     // Labelled as a run of its own, so `faultline sweep` removes it if we are killed meanwhile.
     const c = await d.createContainer({ Image: ref, Labels: { [LABEL]: '1', [RUN_LABEL]: 'node-tools' }, Cmd: ['true'] });
     const out: Record<string, Buffer> = {};

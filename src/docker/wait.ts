@@ -16,12 +16,19 @@ export type WaitStrategy =
 /** What a wait strategy needs from a cluster. */
 export interface Waitable {
   ip(node: string): string;
+  /** Where this machine reaches a node's port (a published port on a remote engine); default ip:port. */
+  reach?(node: string, port: number): { host: string; port: number };
   exec(node: string, cmd: string[], timeoutMs?: number): Promise<ExecResult>;
   logs(node: string, tail?: number): Promise<string>;
   state(node: string): Promise<{ running: boolean; exitCode: number }>;
 }
 
 const POLL_MS = 100;
+
+/** The ports a strategy probes from this machine (published on a remote engine). */
+export function probedPorts(s: WaitStrategy): number[] {
+  return 'port' in s ? [s.port] : 'http' in s ? [s.http.port] : [];
+}
 
 export function describe(s: WaitStrategy): string {
   if ('port' in s) return `port ${s.port}`;
@@ -56,9 +63,11 @@ export async function waitFor(c: Waitable, node: string, s: WaitStrategy, timeou
 }
 
 async function probe(c: Waitable, node: string, s: WaitStrategy): Promise<boolean> {
-  if ('port' in s) return tcpOpen(c.ip(node), s.port);
+  const at = (port: number) => (c.reach ? c.reach(node, port) : { host: c.ip(node), port });
+  if ('port' in s) return tcpOpen(at(s.port).host, at(s.port).port);
   if ('http' in s) {
-    const res = await fetch(`http://${c.ip(node)}:${s.http.port}${s.http.path}`, { signal: AbortSignal.timeout(1000) });
+    const { host, port } = at(s.http.port);
+    const res = await fetch(`http://${host}:${port}${s.http.path}`, { signal: AbortSignal.timeout(1000) });
     const body = await res.text();
     return res.ok && (!s.http.body || s.http.body.test(body));
   }

@@ -27,6 +27,8 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   router: Router;
   log?: Logger;
+  /** Also pass each stderr line of the nodes to `log` (Maelstrom's --log-stderr). */
+  logStderr?: boolean;
   /**
    * How long a node may take to answer init (ms; default 30 s). Generous: a node that exits is
    * noticed at once, but five nodes loading through tsx on a busy 2-core machine took over 10 s.
@@ -130,7 +132,7 @@ export class Cluster {
           FAULTLINE_NODE_DIR: dir,
           ...(this.opts.runId ? { [RUN_ENV]: this.opts.runId, [OWNER_ENV]: ownerToken() } : {}),
         },
-        stdio: ['pipe', 'pipe', logFd],
+        stdio: ['pipe', 'pipe', this.opts.logStderr ? 'pipe' : logFd],
         detached: true,
       });
     } catch (e) {
@@ -187,6 +189,17 @@ export class Cluster {
       this.opts.router.send(m);
     });
     proc.stdout!.on('data', (chunk: Buffer) => splitter.push(chunk));
+    if (this.opts.logStderr && proc.stderr) {
+      const lines = new LineSplitter((line) => this.opts.log?.info(`${id}: ${line}`));
+      proc.stderr.on('data', (chunk: Buffer) => {
+        try {
+          writeSync(logFd, chunk);
+        } catch {
+          // log closed: the node exited
+        }
+        lines.push(chunk);
+      });
+    }
     // Messages routed to the node in one turn of the event loop go down its pipe in one write
     // (a write per message made the pipe writes most of faultline's CPU at 1,000 ops/s).
     let queued: string[] = [];

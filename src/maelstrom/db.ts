@@ -8,7 +8,9 @@ import { FaultlineError } from '../errors.js';
 import type { Client, Db, Grudge, Net, Test } from '../protocols.js';
 import { MaelstromClient } from './client.js';
 import { Cluster } from './cluster.js';
-import { Router } from './router.js';
+import { Router, type Latency } from './router.js';
+import { startServices } from './services.js';
+import { DEFAULT_TOPOLOGY, topology } from './topology.js';
 import { MaelstromWorkloadClient, type MaelstromWorkload } from './workload-client.js';
 
 export interface MaelstromDbSpec {
@@ -21,6 +23,10 @@ export interface MaelstromDbSpec {
   workloads: readonly MaelstromWorkload[];
   /** Client request timeout (ms): past it an op is indefinite (info). */
   requestTimeoutMs: number;
+  /** Baseline latency of node-to-node messages. */
+  latency?: Latency;
+  /** Echo node stderr lines to the run's log. */
+  logStderr?: boolean;
   /** Ask nodes `raft_status` to find leaders (built-in Raft only). */
   raftStatus?: boolean;
 }
@@ -31,6 +37,8 @@ export class MaelstromDb implements Db {
   router: Router | undefined;
   cluster: Cluster | undefined;
   primaries?: (test: Test) => Promise<string[]>;
+  private stopServices: (() => void) | undefined;
+  private topologySent: Promise<void> | undefined;
 
   constructor(readonly spec: MaelstromDbSpec) {
     this.name = spec.name;
@@ -43,6 +51,9 @@ export class MaelstromDb implements Db {
 
   async setup(test: Test): Promise<void> {
     this.router = new Router(test.seed ?? 0);
+    this.topologySent = undefined;
+    this.router.setLatency(this.spec.latency ?? null);
+    this.stopServices = startServices(this.router, test.seed ?? 0);
     this.cluster = new Cluster({
       nodeIds: this.nodeIds(test),
       dir: test.dir,
@@ -51,6 +62,7 @@ export class MaelstromDb implements Db {
       env: this.spec.env,
       router: this.router,
       log: test.log,
+      logStderr: this.spec.logStderr,
       runId: test.runId,
     });
     try {
@@ -78,6 +90,8 @@ export class MaelstromDb implements Db {
 
   async teardown(_test?: Test): Promise<void> {
     await this.cluster?.teardown();
+    this.stopServices?.();
+    this.stopServices = undefined;
     this.router?.close();
   }
 
@@ -92,7 +106,36 @@ export class MaelstromDb implements Db {
       router: () => this.need().router,
       workload,
       timeoutMs: this.spec.requestTimeoutMs,
+      prepare: workload === 'broadcast' ? (test) => (this.topologySent ??= this.sendTopology(test)) : undefined,
     });
+  }
+
+  /**
+   * Tells every node its neighbours before the broadcast workload starts (Maelstrom's `topology`
+   * message; `--workload-option topology=NAME`, default grid). A node that does not answer
+   * is warned about, not fatal: it may not need a topology.
+   */
+  private async sendTopology(test: Test): Promise<void> {
+    const { router, cluster } = this.need();
+    const opts = test.workloadOptions as Record<string, string> | undefined;
+    const topo = topology(opts?.topology ?? DEFAULT_TOPOLOGY, cluster.nodeIds);
+    const c = new MaelstromClient(router);
+    try {
+      await Promise.all(
+        cluster.nodeIds.map(async (n) => {
+          for (let attempt = 0; attempt < 3; attempt++) {
+            try {
+              await c.request(n, { type: 'topology', topology: topo }, this.spec.requestTimeoutMs);
+              return;
+            } catch (e) {
+              if (attempt === 2) test.log?.warn(`node ${n} did not acknowledge its topology: ${(e as Error).message}`);
+            }
+          }
+        }),
+      );
+    } finally {
+      c.close();
+    }
   }
 
   /** The Router's faults; they act once the db is set up. */

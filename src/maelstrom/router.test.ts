@@ -1,5 +1,5 @@
 // Router faults without processes: partitions per link, random loss, latency; clients exempt.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Message } from './protocol.js';
 import { Router } from './router.js';
 import { MaelstromClient } from './client.js';
@@ -103,5 +103,38 @@ describe('Router', () => {
     // A node that is up but silent (paused, or the reply lost) still times out: maybe done.
     await expect(c.request('n1', { type: 'read', key: 1 }, 50)).rejects.toMatchObject({ name: 'RpcIndefinite', code: 'timeout' });
     c.close();
+  });
+});
+
+describe('Router latency (Maelstrom --latency)', () => {
+  it('delays node-to-node messages by the distribution, leaves client messages alone', () => {
+    vi.useFakeTimers();
+    try {
+      for (const dist of ['constant', 'uniform', 'exponential'] as const) {
+        const r = new Router(5);
+        r.setLatency({ meanMs: 40, dist });
+        const got: { body: string; at: number }[] = [];
+        const t0 = Date.now();
+        r.register('n1', 'node', () => {});
+        r.register('n2', 'node', (m) => got.push({ body: m.body.type, at: Date.now() - t0 }));
+        r.register('c1', 'client', () => {});
+        r.send({ src: 'c1', dest: 'n2', body: { type: 'from-client' } });
+        expect(got.map((g) => g.body)).toEqual(['from-client']);
+        for (let i = 0; i < 200; i++) r.send({ src: 'n1', dest: 'n2', body: { type: 'gossip' } });
+        vi.advanceTimersByTime(2000);
+        const delays = got.filter((g) => g.body === 'gossip').map((g) => g.at);
+        expect(delays.length).toBe(200);
+        const mean = delays.reduce((a, b) => a + b, 0) / delays.length;
+        if (dist === 'constant') expect(new Set(delays)).toEqual(new Set([40]));
+        else expect(Math.min(...delays)).toBeLessThan(20);
+        if (dist === 'uniform') expect(Math.max(...delays)).toBeLessThanOrEqual(80);
+        if (dist === 'exponential') expect(Math.max(...delays)).toBeGreaterThan(80);
+        expect(mean).toBeGreaterThan(30);
+        expect(mean).toBeLessThan(50);
+        r.close();
+      }
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -10,6 +10,12 @@ import type { Message } from './protocol.js';
 
 export type EndpointKind = 'node' | 'client';
 
+/** Maelstrom's --latency: every node-to-node message is delayed by a draw from `dist` of mean `meanMs`. */
+export interface Latency {
+  meanMs: number;
+  dist: 'constant' | 'uniform' | 'exponential';
+}
+
 /** What became of a message. */
 export type Fate = 'delivered' | 'partitioned' | 'lost' | 'unroutable';
 
@@ -41,6 +47,7 @@ export class Router {
   private jitterMs = 0;
   private delayNodes: Set<string> | null = null;
   private readonly rng: Rng;
+  private latency: Latency | null = null;
   private readonly timers = new Set<NodeJS.Timeout>();
   readonly stats: RouterStats = { sent: 0, delivered: 0, partitioned: 0, lost: 0, unroutable: 0, byType: {} };
   /** Optional tap (for debugging and tests): sees every message and what happened to it. */
@@ -93,6 +100,19 @@ export class Router {
     this.delayNodes = nodes && nodes.length ? new Set(nodes) : null;
   }
 
+  /** The baseline latency of node-to-node messages (null: none); faults add to it. */
+  setLatency(l: Latency | null): void {
+    this.latency = l && l.meanMs > 0 ? l : null;
+  }
+
+  private baseDelay(): number {
+    const l = this.latency;
+    if (!l) return 0;
+    if (l.dist === 'constant') return l.meanMs;
+    if (l.dist === 'uniform') return this.rng.next() * 2 * l.meanMs;
+    return -l.meanMs * Math.log(1 - this.rng.next());
+  }
+
   /** Undoes loss and delay (not partitions). */
   fast(): void {
     this.lossP = 0;
@@ -117,16 +137,17 @@ export class Router {
       // A message from a node that just died is still a node message.
       if (this.grudge.get(m.dest)?.has(m.src)) return this.drop(m, 'partitioned');
       if (this.lossP > 0 && touches(this.lossNodes, m) && this.rng.next() < this.lossP) return this.drop(m, 'lost');
-      if (this.delayMs > 0 || this.jitterMs > 0) {
-        if (touches(this.delayNodes, m)) {
-          const d = Math.max(0, this.delayMs + (this.rng.next() * 2 - 1) * this.jitterMs);
-          const t = setTimeout(() => {
-            this.timers.delete(t);
-            this.deliverNow(m);
-          }, d);
-          this.timers.add(t);
-          return 'delayed';
-        }
+      let d = interNode ? this.baseDelay() : 0;
+      if ((this.delayMs > 0 || this.jitterMs > 0) && touches(this.delayNodes, m)) {
+        d += Math.max(0, this.delayMs + (this.rng.next() * 2 - 1) * this.jitterMs);
+      }
+      if (d > 0) {
+        const t = setTimeout(() => {
+          this.timers.delete(t);
+          this.deliverNow(m);
+        }, d);
+        this.timers.add(t);
+        return 'delayed';
       }
     }
     return this.deliverNow(m);

@@ -1,14 +1,32 @@
 // The faultline Client for Maelstrom-protocol clusters: maps workload ops to Maelstrom requests
-// (lin-kv read/write/cas, g-set add/read, pn-counter add/read) and replies back to completions.
-// Definite Maelstrom errors become `fail`, timeouts and indefinite errors become `info`.
+// with Maelstrom's message schemas (lin-kv read/write/cas, g-set and counters add/read, echo,
+// broadcast, txn, generate) and replies back to completions. Definite Maelstrom errors become
+// `fail`, timeouts and indefinite errors become `info`.
 
 import type { Client, Completion, Invocation, Test } from '../protocols.js';
 import { MaelstromClient, RpcDefinite, RpcIndefinite } from './client.js';
 import { ERR, errorName, type Body } from './protocol.js';
 import type { Router } from './router.js';
+import { broadcastOp, echoOp, generateOp, txnOp } from './workload-ops.js';
 
-export type MaelstromWorkload = 'register' | 'set' | 'counter';
-export const MAELSTROM_WORKLOADS: readonly MaelstromWorkload[] = ['register', 'set', 'counter'];
+/** Workload name → the request schema its client speaks. */
+const PROTOCOL = {
+  register: 'kv',
+  'lin-kv': 'kv',
+  set: 'set',
+  'g-set': 'set',
+  counter: 'counter',
+  'g-counter': 'counter',
+  'pn-counter': 'counter',
+  echo: 'echo',
+  broadcast: 'broadcast',
+  'txn-list-append': 'txn',
+  'txn-rw-register': 'txn',
+  'unique-ids': 'generate',
+} as const;
+
+export type MaelstromWorkload = keyof typeof PROTOCOL;
+export const MAELSTROM_WORKLOADS = Object.keys(PROTOCOL) as MaelstromWorkload[];
 
 /** How a completion records a Maelstrom error. */
 export interface MaelstromOpError {
@@ -22,6 +40,8 @@ export interface WorkloadClientOptions {
   router: () => Router;
   workload: MaelstromWorkload;
   timeoutMs: number;
+  /** Run once before the first op of any client (the broadcast workload's topology). */
+  prepare?: (test: Test) => Promise<void>;
 }
 
 export class MaelstromWorkloadClient implements Client {
@@ -31,7 +51,8 @@ export class MaelstromWorkloadClient implements Client {
     private readonly endpoint?: MaelstromClient,
   ) {}
 
-  async open(_test: Test, node: string): Promise<Client> {
+  async open(test: Test, node: string): Promise<Client> {
+    await this.opts.prepare?.(test);
     return new MaelstromWorkloadClient(this.opts, node, new MaelstromClient(this.opts.router()));
   }
 
@@ -42,13 +63,21 @@ export class MaelstromWorkloadClient implements Client {
   async invoke(_test: Test, op: Invocation): Promise<Completion> {
     if (!this.endpoint || !this.node) throw new Error('invoke on a client that was not opened');
     try {
-      switch (this.opts.workload) {
-        case 'register':
+      switch (PROTOCOL[this.opts.workload]) {
+        case 'kv':
           return await this.register(op);
         case 'set':
           return await this.set(op);
         case 'counter':
           return await this.counter(op);
+        case 'echo':
+          return await echoOp(op, (b) => this.req(b));
+        case 'broadcast':
+          return await broadcastOp(op, (b) => this.req(b));
+        case 'txn':
+          return await txnOp(op, (b) => this.req(b));
+        case 'generate':
+          return await generateOp(op, (b) => this.req(b));
       }
     } catch (e) {
       if (e instanceof RpcDefinite) return { type: 'fail', error: opError(e.code, e.text) };

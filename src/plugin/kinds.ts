@@ -35,6 +35,8 @@ export interface DbPlugin<S extends OptionSpecs = OptionSpecs, D extends Db = Db
   readonly defaultNodes: number;
   /** Documented bugs it can switch on (`--bug NAME`), with what each does. */
   readonly bugs?: Readonly<Record<string, string>>;
+  /** Any `--bug NAME` is passed on (an external program defines its own bug switches). */
+  readonly anyBug?: boolean;
   /** Promises only eventual consistency: workloads judge reads as possibly stale, then final reads. */
   readonly eventuallyConsistent?: boolean;
   /** One client factory per supported workload, given the db (set up) and the test. */

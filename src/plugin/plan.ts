@@ -21,6 +21,8 @@ export interface PlanInput {
   nemesis: string[];
   nodes?: number;
   concurrency?: number;
+  /** Client threads per node (Jepsen's `--concurrency 3n`), when `concurrency` is not given. */
+  concurrencyPerNode?: number;
   bug?: string;
   dbOptions?: Record<string, unknown>;
   nemesisOptions?: Record<string, unknown>;
@@ -65,7 +67,7 @@ export interface CreatedDb<D extends Db = Db> {
 /** Builds a db plugin's Db from raw options (as `--db-option` gives them, or typed values). */
 export function createDb<D extends Db = Db>(name: string, o: Pick<PlanInput, 'nodes' | 'bug' | 'bin' | 'dbOptions' | 'ssh'> = {}): CreatedDb<D> & { options: Record<string, unknown> } {
   const plugin = lookup(dbs, name, '--db');
-  if (o.bug !== undefined && !(plugin.bugs && o.bug in plugin.bugs)) {
+  if (o.bug !== undefined && !plugin.anyBug && !(plugin.bugs && o.bug in plugin.bugs)) {
     const known = Object.keys(plugin.bugs ?? {});
     throw new FaultlineError('BAD_ARGUMENT', `db ${name} has no bug '${o.bug}'${known.length ? ` (known: ${known.join(', ')})` : ''}`, '--bug');
   }
@@ -98,7 +100,8 @@ export function planRun(o: PlanInput): Plan {
   }
   positive(o.concurrency, '--concurrency');
   const { db, nodes, options: dbOptions, client } = createDb(dbName, o);
-  const concurrency = o.concurrency ?? Math.max(nodes.length * 2, 5);
+  positive(o.concurrencyPerNode, '--concurrency');
+  const concurrency = o.concurrency ?? (o.concurrencyPerNode !== undefined ? o.concurrencyPerNode * nodes.length : Math.max(nodes.length * 2, 5));
   const workloadRaw = { ...dbPlugin.workloadDefaults?.(o.workload, dbOptions), ...o.workloadOptions };
   const workloadOptions = parseOptions(workloadPlugin.options ?? {}, workloadRaw, { flag: '--workload-option', owner: `workload ${o.workload}` });
   const workload = workloadPlugin.create({ concurrency, nodes, eventual: dbPlugin.eventuallyConsistent, options: workloadOptions });

@@ -90,7 +90,7 @@ export async function executePlan(plan: RunPlan): Promise<RunOutcome> {
 
     const main = any(clients(timeLimit(timeLimitS, stagger(1 / rate, workload.generator))), pkg ? nemesis(timeLimit(timeLimitS, pkg.generator)) : null);
     const heal = pkg?.finalGenerator ? nemesis(pkg.finalGenerator) : null;
-    const final = workload.finalGenerator ? [nemesis(sleep(o.quiesceS ?? 3)), clients(workload.finalGenerator)] : [];
+    const final = workload.finalGenerator ? [nemesis(sleep(o.quiesceS ?? workload.recoveryS ?? 3)), clients(workload.finalGenerator)] : [];
 
     progress.setPhase('workload');
     progress.start();

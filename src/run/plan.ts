@@ -14,7 +14,7 @@ export interface RunOptions extends PlanInput {
   rate?: number;
   timeLimitS?: number;
   seed?: number;
-  /** Seconds to wait after healing, before the final phase. */
+  /** Seconds to wait after healing, before the final phase (`--recovery-wait`; default: the workload's, else 3). */
   quiesceS?: number;
   opTimeoutMs?: number;
   /** Checker budget. */

@@ -21,8 +21,10 @@ export interface SshTarget {
 
 export interface SshAuth {
   user: string;
-  /** Private key file (OpenSSH format). */
+  /** Private key file (OpenSSH format); '' to authenticate through `agent` alone. */
   keyFile: string;
+  /** An SSH agent's socket (SSH_AUTH_SOCK), tried besides the key. */
+  agent?: string;
   /** Check host keys against `knownHosts` (default ~/.ssh/known_hosts); false accepts any key. */
   strictHostKeyChecking: boolean;
   knownHosts?: string;
@@ -54,9 +56,9 @@ export class SshConnection {
 
   static async connect(target: SshTarget, auth: SshAuth): Promise<SshConnection> {
     const where = `node ${target.node} (${auth.user}@${target.host}:${target.port})`;
-    let key: Buffer;
+    let key: Buffer | undefined;
     try {
-      key = readFileSync(auth.keyFile);
+      if (auth.keyFile || !auth.agent) key = readFileSync(auth.keyFile);
     } catch (e) {
       throw new FaultlineError('FILE_NOT_FOUND', `cannot read the SSH key: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, `--ssh-key ${auth.keyFile}`);
     }
@@ -83,7 +85,8 @@ export class SshConnection {
       host: target.host,
       port: target.port,
       username: auth.user,
-      privateKey: key,
+      ...(key ? { privateKey: key } : {}),
+      ...(auth.agent ? { agent: auth.agent } : {}),
       readyTimeout: auth.connectTimeoutMs ?? 10_000,
       hostVerifier,
       keepaliveInterval: 5000,
@@ -92,7 +95,7 @@ export class SshConnection {
       client.once('ready', () => resolve());
       client.once('error', (e: Error & { level?: string; code?: string }) => {
         if (refusal) return reject(refusal);
-        const why = e.level === 'client-authentication' ? `authentication failed for ${auth.user} with ${auth.keyFile}` : (e.code ?? e.message);
+        const why = e.level === 'client-authentication' ? `authentication failed for ${auth.user} with ${auth.keyFile || `the agent at ${auth.agent}`}` : (e.code ?? e.message);
         reject(new FaultlineError('UNREACHABLE', `cannot connect over SSH: ${why}`, where));
       });
       client.connect(config);
@@ -123,6 +126,13 @@ export class SshConnection {
         if (o.input !== undefined) stream.end(o.input);
         else stream.end();
       });
+    });
+  }
+
+  /** Opens a channel running `argv` (stdin/stdout as a duplex stream), for protocols tunnelled over SSH. */
+  channel(argv: readonly string[]): Promise<import('ssh2').ClientChannel> {
+    return new Promise((resolve, reject) => {
+      this.client.exec(shellCommand(argv), (err, stream) => (err ? reject(new FaultlineError('UNREACHABLE', `ssh exec failed: ${err.message}`, `node ${this.target.node}`)) : resolve(stream)));
     });
   }
 

@@ -93,6 +93,7 @@ export class SshDb<O> implements Db, Endpoints<O> {
     return {
       exec: (node, cmd, timeoutMs) => this.conn(node).exec(cmd, { sudo: true, timeoutMs }),
       address: (node) => this.endpoint(node).host,
+      reach: (node, port) => ({ host: this.endpoint(node).host, port }),
       nodes: this.cluster.targets.map((t) => t.node),
     };
   }
