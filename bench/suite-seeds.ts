@@ -1,9 +1,12 @@
 // Seed sweeps of the ZooKeeper and Redis suites' documented behaviours, as the CLI runs them (one
 // child process per run, like a user's): verdict (exit code), wall time, and per configuration
 // what matters: for the ZooKeeper register, the same history judged by the sequential checker
-// too; for Redis Sentinel, how many acknowledged adds were lost. Usage:
-//   npx tsx bench/suite-seeds.ts [--config zk-register|zk-register-sync|redis-sentinel|redis-sentinel-none]...
-//        [--seeds 1-5] [--time-limit 60]
+// too; for Redis Sentinel, how many acknowledged adds were lost; for locks, the overlaps and what
+// the fence caught. Usage:
+//   npx tsx bench/suite-seeds.ts [--config NAME]... [--seeds 1-5] [--time-limit 60]
+// NAME: zk-register, zk-register-sync, redis-sentinel, redis-sentinel-none, and lock runs under
+// stall of the holder (5 s stalls, 2 s leases) or without faults: {zk,etcd,redlock}-lock-stall,
+// {zk,etcd,redlock}-lock-none.
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -26,6 +29,16 @@ const CONFIGS: Record<string, string[]> = {
   'redis-sentinel': ['--db', 'redis', '--db-option', 'topology=sentinel', '--workload', 'set', '--nemesis', 'partition'],
   'redis-sentinel-none': ['--db', 'redis', '--db-option', 'topology=sentinel', '--workload', 'set', '--nemesis', 'none'],
 };
+const LOCK_DBS: Record<string, string[]> = {
+  zk: ['--db', 'zookeeper', '--db-option', 'session-timeout-ms=2000', '--workload-option', 'fenced=true'],
+  etcd: ['--db', 'etcd', '--db-option', 'lock-ttl=2', '--workload-option', 'fenced=true'],
+  redlock: ['--db', 'redis', '--db-option', 'topology=redlock', '--db-option', 'lock-ttl-ms=2000'],
+};
+const STALL = ['--nemesis', 'stall', '--nemesis-interval', '2', '--nemesis-option', 'stall=holder', '--nemesis-option', 'stall-ms=5000'];
+for (const [db, args] of Object.entries(LOCK_DBS)) {
+  CONFIGS[`${db}-lock-stall`] = [...args, '--workload', 'lock', ...STALL];
+  CONFIGS[`${db}-lock-none`] = [...args, '--workload', 'lock', '--nemesis', 'none'];
+}
 const VERDICT: Record<number, string> = { 0: 'valid', 1: 'INVALID', 2: 'unknown', 254: 'bad input', 255: 'crash' };
 
 const [lo, hi] = a.seeds!.split('-').map(Number) as [number, number];
@@ -45,7 +58,13 @@ for (const name of a.config!) {
     if (dir && existsSync(join(dir, 'results.json'))) {
       const res = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { results?: Record<string, Record<string, unknown>> };
       const set = res.results?.set;
-      if (set) notes.push(`${(set.lost as unknown[] | undefined)?.length ?? 0} lost of ${String(set.summary ?? '').match(/(\d+) acknowledged/)?.[1] ?? '?'} acknowledged adds`);
+      // The count from the summary: the listed elements are capped (results.json keeps the first 1000).
+      if (set) notes.push(`${String(set.summary ?? '').match(/(\d+) lost/)?.[1] ?? '?'} lost of ${String(set.summary ?? '').match(/(\d+) acknowledged/)?.[1] ?? '?'} acknowledged adds`);
+      const lock = res.results?.lock;
+      if (lock) {
+        const f = lock.fencing as { caught: unknown[]; staleAccepted: unknown[] } | undefined;
+        notes.push(`${(lock.overlaps as unknown[] | undefined)?.length ?? 0} overlapping acquisitions${f ? `; fence: ${f.caught.length} caught, ${f.staleAccepted.length} stale accepted` : ''}`);
+      }
       const lin = res.results?.linearizable;
       if (lin) notes.push(`linearizable: ${String(lin.valid)}${lin.valid === false ? ' (stale read in the witness)' : ''}`);
       if (name.startsWith('zk-register')) {

@@ -2,26 +2,28 @@
 // can be stale, so a register is sequentially consistent but not linearizable (made
 // deterministic here: isolate a follower, write through the leader, read through the follower);
 // with reads=sync the register stays linearizable under partitions and clock faults. Clock faults
-// are real: a bumped node's server logs with the skewed time. Nothing is left behind.
+// are real: a bumped node's server logs with the skewed time. An existing ensemble given by address
+// is driven but never faulted. Nothing is left behind.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fakeTest, leftovers, prepareDocker, testRunId } from './docker-helpers.js';
 import { root, runAndClean } from './suite-run-helpers.js';
-import { ZookeeperDb } from '../dbs/zookeeper/index.js';
+import { zookeeperSystem } from '../dbs/zookeeper/index.js';
 import { zkSettings } from '../dbs/zookeeper/settings.js';
 import { ZkRegisterClient } from '../dbs/zookeeper/clients.js';
 import { fourLetter } from '../dbs/zookeeper/four-letter.js';
 import { getChecker } from '../checkers/index.js';
 import type { Client, Test } from '../src/protocols.js';
+import { ContainerDb } from '../src/docker/container-db.js';
 import type { Op } from '../src/history.js';
 
 beforeAll(prepareDocker);
 
 describe('a ZooKeeper ensemble driven directly', () => {
   const nodes = ['n1', 'n2', 'n3'];
-  const db = new ZookeeperDb(zkSettings({}));
+  const db = new ContainerDb(zookeeperSystem, zkSettings({}));
   let test: Test;
   beforeAll(async () => {
     test = fakeTest(db, nodes, testRunId('zk'));
@@ -33,10 +35,10 @@ describe('a ZooKeeper ensemble driven directly', () => {
   }, 120_000);
 
   it('a plain read on an isolated follower is stale: not linearizable, yet sequentially consistent', async () => {
-    const [leader] = await db.primaries(test);
+    const [leader] = await db.primaries!(test);
     expect(leader).toBeDefined();
     const follower = nodes.find((n) => n !== leader)!;
-    const cfg = { endpoint: (n: string) => db.endpoint(n), root: `/faultline/${test.runId}`, timeoutMs: 3000, sessionTimeoutMs: 10_000, lockWaitMs: 500 };
+    const cfg = { endpoint: (n: string) => `${db.endpoint(n).host}:${db.endpoint(n).port}`, root: `/faultline/${test.runId}`, timeoutMs: 3000, sessionTimeoutMs: 10_000, lockWaitMs: 500 };
     const w = await new ZkRegisterClient({ ...cfg, reads: 'plain' }).open(test, leader!);
     await w.setup!(test);
     const plain = await new ZkRegisterClient({ ...cfg, reads: 'plain' }).open(test, follower);
@@ -71,17 +73,28 @@ describe('a ZooKeeper ensemble driven directly', () => {
     expect(seq.valid).toBe(true);
   }, 120_000);
 
+  it('as an existing ensemble given by hosts: driven and judged, and faults on it are refused up front', async () => {
+    const hosts = nodes.map((n) => `${n}=${db.endpoint(n).host}:${db.endpoint(n).port}`).join(',');
+    const ok = await runAndClean(['--db', 'zookeeper', '--db-option', `hosts=${hosts}`, '--db-option', 'reads=sync', '--workload', 'register', '--nemesis', 'none', '--time-limit', '5', '--seed', '2'], 120_000);
+    expect(ok.code, ok.out).toBe(0);
+    const r = await runAndClean(['--db', 'zookeeper', '--db-option', `hosts=${hosts}`, '--workload', 'register', '--nemesis', 'partition', '--time-limit', '5'], 60_000);
+    expect(r.code, r.out).toBe(254);
+    expect(r.out).toMatch(/cannot cut the network between nodes/);
+    expect(r.out).toMatch(/db zookeeper \(existing cluster\)/);
+    expect(r.dir).toBe('');
+  }, 180_000);
+
   it("clock faults are real: a bumped node's server logs with the skewed time", async () => {
     const skewMs = 3_600_000;
     await db.clock.bump(test, 'n1', skewMs);
     try {
       // libfaketime re-reads the offset every second; then make the server log a line (it logs 4lw commands).
       await new Promise((r) => setTimeout(r, 2500));
-      const [host, port] = db.endpoint('n1').split(':');
-      await fourLetter(host!, Number(port), 'stat', 5000);
+      const { host, port } = db.endpoint('n1');
+      await fourLetter(host, port, 'stat', 5000);
       let skew = NaN;
       for (let i = 0; i < 50 && Number.isNaN(skew); i++) {
-        const lines = (await db.nodeLog('n1', 50)).split('\n');
+        const lines = (await db.started.logs('n1', 50)).split('\n');
         const line = lines.reverse().find((l) => /Processing stat command/.test(l));
         // "<docker timestamp> <log4j timestamp> ...": Docker's is the real time, log4j's the server's.
         const m = line && /^(\S+)\s+(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),(\d{3})/.exec(line);
@@ -97,12 +110,12 @@ describe('a ZooKeeper ensemble driven directly', () => {
 
 describe('faultline run --db zookeeper', () => {
   it('register with reads=sync stays linearizable under partitions and clock skew', async () => {
-    const r = await runAndClean(['--db', 'zookeeper', '--db-option', 'reads=sync', '--workload', 'register', '--nemesis', 'partition,clock', '--time-limit', '15', '--seed', '3'], 600_000);
+    const r = await runAndClean(['--db', 'zookeeper', '--db-option', 'reads=sync', '--workload', 'register', '--nemesis', 'partition,clock', '--time-limit', '10', '--seed', '3'], 600_000);
     expect(r.code, r.out).toBe(0);
   }, 600_000);
 
   it('register without sync under partitions is sequentially consistent (both checkers run)', async () => {
-    const r = await runAndClean(['--db', 'zookeeper', '--workload', 'register', '--nemesis', 'partition', '--time-limit', '15', '--seed', '1'], 600_000);
+    const r = await runAndClean(['--db', 'zookeeper', '--workload', 'register', '--nemesis', 'partition', '--time-limit', '10', '--seed', '1'], 600_000);
     // Linearizable or not depends on whether a read hit a cut-off follower in time (bench/zookeeper-register.ts
     // measures the seed sweep); the deterministic stale read is above. Either way, never unknown or crashed.
     expect([0, 1], r.out).toContain(r.code);

@@ -10,19 +10,20 @@ export const SENTINEL_PORT = 26379;
 export const MASTER_NAME = 'faultline';
 export const DATA = '/var/lib/faultline/data';
 
+/** The settings the files depend on (the db's options). */
 export interface TopologySettings {
-  topology: Topology;
+  topology: string;
   appendfsync: string;
-  downAfterMs: number;
-  failoverTimeoutMs: number;
+  'down-after-ms': number;
+  'failover-timeout-ms': number;
 }
 
 /** Whether the node starts as a replica of n1 (the initial primary). */
-export function startsAsReplica(t: Topology, nodes: readonly string[], node: string): boolean {
-  return (t === 'replicated' || t === 'sentinel') && node !== nodes[0];
+export function startsAsReplica(s: TopologySettings, nodes: readonly string[], node: string): boolean {
+  return (s.topology === 'replicated' || s.topology === 'sentinel') && node !== nodes[0];
 }
 
-export function redisConf(s: TopologySettings, nodes: readonly string[], ips: Readonly<Record<string, string>>, node: string): string {
+export function redisConf(s: TopologySettings, nodes: readonly string[], addresses: Readonly<Record<string, string>>, node: string): string {
   return [
     'bind 0.0.0.0',
     'protected-mode no',
@@ -32,21 +33,24 @@ export function redisConf(s: TopologySettings, nodes: readonly string[], ips: Re
     `appendfsync ${s.appendfsync}`,
     'save ""',
     // Replication is asynchronous (the documented behaviour under test): no min-replicas guard.
-    ...(startsAsReplica(s.topology, nodes, node) ? [`replicaof ${ips[nodes[0]!]} ${REDIS_PORT}`] : []),
+    ...(startsAsReplica(s, nodes, node) ? [`replicaof ${addresses[nodes[0]!]} ${REDIS_PORT}`] : []),
     'repl-timeout 5',
+    '',
   ].join('\n');
 }
 
-export function sentinelConf(s: TopologySettings, nodes: readonly string[], ips: Readonly<Record<string, string>>): string {
+export function sentinelConf(s: TopologySettings, nodes: readonly string[], addresses: Readonly<Record<string, string>>): string {
   const quorum = Math.floor(nodes.length / 2) + 1;
   return [
     'bind 0.0.0.0',
     'protected-mode no',
     `port ${SENTINEL_PORT}`,
     `dir ${DATA}`,
-    `sentinel monitor ${MASTER_NAME} ${ips[nodes[0]!]} ${REDIS_PORT} ${quorum}`,
-    `sentinel down-after-milliseconds ${MASTER_NAME} ${s.downAfterMs}`,
-    `sentinel failover-timeout ${MASTER_NAME} ${s.failoverTimeoutMs}`,
+    `logfile ${DATA}/sentinel.log`,
+    `sentinel monitor ${MASTER_NAME} ${addresses[nodes[0]!]} ${REDIS_PORT} ${quorum}`,
+    `sentinel down-after-milliseconds ${MASTER_NAME} ${s['down-after-ms']}`,
+    `sentinel failover-timeout ${MASTER_NAME} ${s['failover-timeout-ms']}`,
     `sentinel parallel-syncs ${MASTER_NAME} 1`,
+    '',
   ].join('\n');
 }

@@ -4,17 +4,25 @@
 // session: when the server hears nothing for the session timeout, the session expires and the
 // znode goes, whether or not the holder knows. The znode's sequence number is a fencing token:
 // `write` (the fenced lock workload) stores it in the resource znode only if no higher token is
-// there, so a holder whose session expired is refused once a newer holder wrote.
+// there, so a holder whose session expired is refused once a newer holder wrote. The resource is
+// written through a second session (opened on the first write, with the longest session timeout the
+// servers grant): it stands for the storage service the lock guards, which is not the lock service.
+// Through the lock's own session a stale holder could write nothing at all (its session is gone),
+// so the fence would never be exercised; Kleppmann's stale holder still reaches the storage.
 
 import { FaultlineError } from '../../src/errors.js';
 import type { Completion, Invocation, Test } from '../../src/protocols.js';
-import { codes, zk } from './session.js';
+import { codes, zk, ZkSession } from './session.js';
 import { errorCompletion, isCode, message, ZkClientBase } from './clients.js';
 
 const seqOf = (name: string): number => Number(name.slice(name.lastIndexOf('-') + 1));
 
+/** Asked for the resource's session; servers clamp it to at most 20 ticks (20 s by default). */
+const RESOURCE_SESSION_MS = 20_000;
+
 export class ZkLockClient extends ZkClientBase {
   private held?: { path: string; token: number };
+  private resource?: ZkSession;
   protected fresh(): ZkClientBase {
     return new ZkLockClient(this.cfg);
   }
@@ -95,18 +103,34 @@ export class ZkLockClient extends ZkClientBase {
     }
   }
 
+  /** The resource's session (a connection that fails to open is a definite fail of the write). */
+  private async store(): Promise<ZkSession> {
+    if (this.resource?.expired) {
+      this.resource.close();
+      this.resource = undefined;
+    }
+    this.resource ??= await ZkSession.open(this.s.host, { sessionTimeoutMs: RESOURCE_SESSION_MS, timeoutMs: this.cfg.timeoutMs });
+    return this.resource;
+  }
+
   /** Stores our token in the resource znode unless a higher one is there (versioned setData). */
   private async fencedWrite(): Promise<Completion> {
     const held = this.held;
     if (!held) return { type: 'fail', error: 'not-held' };
     const path = this.path('fenced');
     const { NO_NODE, NODE_EXISTS, BAD_VERSION } = codes();
+    let store: ZkSession;
+    try {
+      store = await this.store();
+    } catch (e) {
+      return errorCompletion(e, true);
+    }
     try {
       for (let attempt = 0; attempt < 5; attempt++) {
         let stored = -1;
         let version = -1;
         try {
-          const r = await this.s.getData(path);
+          const r = await store.getData(path);
           stored = (JSON.parse(r.data?.toString() || '{"token":-1}') as { token: number }).token;
           version = r.stat.version;
         } catch (e) {
@@ -115,8 +139,8 @@ export class ZkLockClient extends ZkClientBase {
         if (stored > held.token) return { type: 'fail', value: { token: held.token, stored }, error: `fenced: token ${held.token} < ${stored}` };
         const data = Buffer.from(JSON.stringify({ token: held.token }));
         try {
-          if (version < 0) await this.s.create(path, data, zk().CreateMode.PERSISTENT);
-          else await this.s.setData(path, data, version);
+          if (version < 0) await store.create(path, data, zk().CreateMode.PERSISTENT);
+          else await store.setData(path, data, version);
           return { type: 'ok', value: { token: held.token } };
         } catch (e) {
           if (!isCode(e, BAD_VERSION) && !isCode(e, NODE_EXISTS)) throw e;
@@ -127,5 +151,21 @@ export class ZkLockClient extends ZkClientBase {
     } catch (e) {
       return errorCompletion(e, false);
     }
+  }
+
+  /** A pause freezes the whole client process: both its sessions. */
+  override freeze(): void {
+    super.freeze();
+    this.resource?.freeze();
+  }
+
+  override thaw(): void {
+    super.thaw();
+    this.resource?.thaw();
+  }
+
+  override async close(): Promise<void> {
+    this.resource?.close();
+    await super.close();
   }
 }

@@ -2,9 +2,11 @@
 // JavaScript node-zookeeper-client (the `zookeeper` package needs node-gyp and a C toolchain at
 // install time, with no Linux prebuilds). Retries are off: a retried create or setData could apply
 // twice. Two additions the library lacks: `sync` (ZooKeeper's op 9), and freeze/thaw, which stop
-// the session's traffic (pings included) as a GC or VM pause of the client process would.
+// the session's traffic (pings included) and hold everything its connection hears until the thaw,
+// as a GC or VM pause of the client process would.
 
 import { createRequire } from 'node:module';
+import type { Socket } from 'node:net';
 import type { Client as ZkClient, Stat } from 'node-zookeeper-client';
 
 const require = createRequire(import.meta.url);
@@ -26,9 +28,20 @@ export class ZkError extends Error {
 /** The parts of the library's connection manager the shims reach into. */
 interface ConnectionManager {
   queue(request: unknown, cb: (e: unknown, response?: { payload?: { path?: string } }) => void): void;
-  socket?: { pause(): void; resume(): void; setTimeout(ms: number, cb?: () => void): void };
+  socket?: Socket;
   pingTimeout: number;
   onSocketTimeout(): void;
+}
+
+/** The connection's events the library acts on (replies, a closed connection, its ping timer). */
+const HELD_EVENTS = ['connect', 'data', 'drain', 'error', 'close', 'timeout'] as const;
+type Listener = (...args: unknown[]) => void;
+
+/** A frozen session: its socket's listeners, set aside, and the events they have not heard yet. */
+interface Held {
+  sock: Socket;
+  listeners: Map<string, Listener[]>;
+  events: Array<[string, unknown[]]>;
 }
 
 export interface SessionOptions {
@@ -38,7 +51,7 @@ export interface SessionOptions {
 }
 
 export class ZkSession {
-  private frozen = false;
+  private held?: Held;
   expired = false;
   private constructor(
     readonly client: ZkClient,
@@ -50,6 +63,7 @@ export class ZkSession {
   static open(host: string, opts: SessionOptions): Promise<ZkSession> {
     const client = zk().createClient(host, { sessionTimeout: opts.sessionTimeoutMs, spinDelay: 200, retries: 0 });
     const s = new ZkSession(client, host, opts);
+    s.guardDecoding();
     client.on('expired', () => (s.expired = true));
     // Establishing a session takes a round trip through the leader: allow more than one request's budget.
     const connectMs = Math.max(10_000, opts.timeoutMs * 3);
@@ -149,26 +163,67 @@ export class ZkSession {
     return this.call('sync', (cb) => this.manager().queue(request, (e) => cb(e)));
   }
 
+  /**
+   * The library decodes replies inside its socket's data listener and throws there on a reply it
+   * cannot decode (seen under partitions and clock faults: "Unknown code: -1174208512"), which
+   * crashes the whole process. A reply we cannot read means the connection is broken: drop it, as
+   * the library itself does on an unknown op code; its pending calls then fail with a connection
+   * loss and it reconnects. (The library binds the instance's handler at each connect.)
+   */
+  private guardDecoding(): void {
+    const m = this.manager() as ConnectionManager & { onSocketData(b: Buffer): void; pendingBuffer?: Buffer | null };
+    const decode = Object.getPrototypeOf(m).onSocketData as (this: ConnectionManager, b: Buffer) => void;
+    m.onSocketData = function (this: typeof m, b: Buffer) {
+      try {
+        decode.call(this, b);
+      } catch {
+        this.pendingBuffer = null;
+        this.socket?.destroy();
+      }
+    };
+  }
+
   private manager(): ConnectionManager {
     return (this.client as unknown as { connectionManager: ConnectionManager }).connectionManager;
   }
 
-  /** Stops all traffic of the session (no reads, no pings): the server sees a silent client. */
+  /**
+   * Stops all traffic of the session: no pings, and nothing its connection hears reaches the
+   * library until the thaw. Pausing the socket is not enough: a paused socket still sees the
+   * server close an idle connection (ZooKeeper does, after the session timeout, rounded to its
+   * connection-expiry interval), the library then reconnects on a fresh socket, revalidates the
+   * session and pings again, so the "frozen" holder keeps its session and its lock.
+   */
   freeze(): void {
-    if (this.frozen) return;
-    this.frozen = true;
     const sock = this.manager().socket;
-    sock?.setTimeout(0);
-    sock?.pause();
+    if (this.held || !sock) return;
+    sock.setTimeout(0);
+    const held: Held = { sock, listeners: new Map(), events: [] };
+    for (const name of HELD_EVENTS) {
+      held.listeners.set(name, sock.rawListeners(name) as Listener[]);
+      sock.removeAllListeners(name);
+      sock.on(name, (...args: unknown[]) => void held.events.push([name, args]));
+    }
+    this.held = held;
   }
 
-  /** Lets the session talk again (buffered input first: the client learns what happened meanwhile). */
+  /** Lets the session run again: first it hears, in order, what came meanwhile (a closed connection: it reconnects). */
   thaw(): void {
-    if (!this.frozen) return;
-    this.frozen = false;
+    const held = this.held;
+    if (!held) return;
+    this.held = undefined;
+    const { sock } = held;
+    for (const name of HELD_EVENTS) {
+      sock.removeAllListeners(name);
+      for (const l of held.listeners.get(name)!) sock.on(name, l);
+    }
+    for (const [name, args] of held.events) sock.emit(name, ...args);
     const m = this.manager();
-    m.socket?.resume();
-    m.socket?.setTimeout(m.pingTimeout, m.onSocketTimeout.bind(m));
+    if (m.socket === sock && !sock.destroyed) {
+      // The library's ping listener is still registered (its timer was off): re-arm the timer only.
+      if (sock.listenerCount('timeout') === 0) sock.once('timeout', () => m.onSocketTimeout());
+      sock.setTimeout(m.pingTimeout);
+    }
   }
 
   close(): void {

@@ -1,14 +1,12 @@
-// ZooKeeper's declared `--db-option` settings and the client of each workload (shared by the
-// container ensemble and an existing one).
+// ZooKeeper's declared `--db-option` settings, and the client configuration every workload's
+// client is built from (the same for an ensemble faultline runs and an existing one).
 
-import type { Client } from '../../src/protocols.js';
+import type { Test } from '../../src/protocols.js';
+import type { Endpoints } from '../../src/docker/container-db.js';
 import { opt, parseOptions, type OptionValues } from '../../src/plugin/options.js';
-import { ZkQueueClient, ZkRegisterClient, ZkSetClient, type ZkClientConfig } from './clients.js';
-import { ZkLockClient } from './lock-recipe.js';
+import type { ZkClientConfig } from './clients.js';
 
-export const ZK_WORKLOADS = ['register', 'set', 'lock', 'queue'] as const;
 export const CLIENT_PORT = 2181;
-export const DATA = '/var/lib/faultline/data';
 
 export const ZK_OPTIONS = {
   reads: opt.enum(['plain', 'sync'], { default: 'plain', doc: 'sync: a sync before every read (linearizable reads); plain: the server answers from its own state' }),
@@ -26,17 +24,18 @@ export function zkSettings(raw: Record<string, string>): ZkSettings {
   return parseOptions(ZK_OPTIONS, raw, { flag: '--db-option', owner: 'db zookeeper' });
 }
 
-/** The client of a workload, or undefined if ZooKeeper has none for it. */
-export function zkClient(workload: string, cfg: ZkClientConfig): Client | undefined {
-  switch (workload) {
-    case 'register': return new ZkRegisterClient(cfg);
-    case 'set': return new ZkSetClient(cfg);
-    case 'lock': return new ZkLockClient(cfg);
-    case 'queue': return new ZkQueueClient(cfg);
-    default: return undefined;
-  }
-}
-
-export function clientConfig(s: ZkSettings, endpoint: (node: string) => string, root: string): ZkClientConfig {
-  return { endpoint, root, reads: s.reads as 'plain' | 'sync', timeoutMs: s['timeout-ms'], sessionTimeoutMs: s['session-timeout-ms'], lockWaitMs: s['lock-wait-ms'] };
+/** The clients' configuration on a db (containers, machines or an existing ensemble); znodes under /faultline/<run id>. */
+export function clientConfig(db: Endpoints<ZkSettings>, test: Test): ZkClientConfig {
+  const s = db.options;
+  return {
+    endpoint: (node) => {
+      const e = db.endpoint(node);
+      return `${e.host}:${e.port}`;
+    },
+    root: `/faultline/${test.runId}`,
+    reads: s.reads as 'plain' | 'sync',
+    timeoutMs: s['timeout-ms'],
+    sessionTimeoutMs: s['session-timeout-ms'],
+    lockWaitMs: s['lock-wait-ms'],
+  };
 }

@@ -14,8 +14,8 @@ import { ensureImage, type BuildOptions } from './images.js';
 /** What faults need inside every node: iptables and tc, libfaketime, an init, ps. */
 export const TOOL_PACKAGES = ['iproute2', 'iptables', 'faketime', 'libfaketime', 'tini', 'ca-certificates', 'procps'] as const;
 
-const apt = (packages: readonly string[]): string =>
-  'RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ' +
+const apt = (packages: readonly string[], before = ''): string =>
+  `RUN ${before}apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ` +
   `${packages.join(' ')} && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb`;
 
 /** Where libfaketime's offset file lives inside a node (read by the preloaded library). */
@@ -27,7 +27,8 @@ export function dockerfileFor(spec: Pick<SystemSpec, 'name' | 'packages' | 'imag
     'ARG BASE=faultline/base:latest',
     'FROM ${BASE}',
     apt(TOOL_PACKAGES),
-    ...(spec.packages.length ? [apt(spec.packages)] : []),
+    // Some post-install scripts (a JRE's update-alternatives) link man pages: the base has no man directories.
+    ...(spec.packages.length ? [apt(spec.packages, 'mkdir -p /usr/share/man/man1 && ')] : []),
     ...(spec.imageSteps ?? []),
     `RUN mkdir -p ${spec.dataPath} /var/log/faultline ${dirname(FAKETIME_FILE)} && echo +0 > ${FAKETIME_FILE}`,
     'ENTRYPOINT ["/usr/bin/tini", "-g", "--"]',
