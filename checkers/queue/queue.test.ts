@@ -30,6 +30,24 @@ describe('total-queue', () => {
     expect(r.duplicated).toEqual([2]);
     expect(r.unexpected).toEqual([9]);
   });
+  it('judges nothing lost when every final drain failed or timed out: unknown, not invalid', () => {
+    const b = base();
+    b.op(1, 'dequeue', null, 'ok', 2);
+    b.op(1, 'drain', null, 'info', null);
+    const r = checkTotalQueue(b.history());
+    expect(r.valid).toBe('unknown');
+    expect(r.lostCount).toBe(0);
+    expect(r.undrained).toEqual([1]);
+    expect(r.summary).toMatch(/1 not dequeued \(no final drain completed: not judged lost\)/);
+    // Something dequeued that was never enqueued is wrong whatever the drain did.
+    b.op(1, 'dequeue', null, 'ok', 9);
+    expect(checkTotalQueue(b.history()).valid).toBe(false);
+    // A completed drain settles it: what it did not return is lost.
+    const c = base();
+    c.op(1, 'drain', null, 'info', null);
+    c.op(1, 'drain', null, 'ok', [2]);
+    expect(checkTotalQueue(c.history()).valid).toBe(false);
+  });
   it('treats values as multisets and allows duplicates unless told otherwise', () => {
     const b = new HistoryBuilder();
     b.op(0, 'enqueue', 7);
