@@ -29,7 +29,7 @@ node bin/faultline.js images build --base-only
 # (src/docker/build-lock.ts) makes the other wait instead of building it twice. FILE gets the pid.
 if [ -n "${FAULTLINE_PREBUILD:-}" ]; then
   mkdir -p results
-  nohup nice -n 19 node bin/faultline.js images build >results/images-prebuild.log 2>&1 &
+  FAULTLINE_BUILD_CPU_SHARES=128 nohup nice -n 19 node bin/faultline.js images build >results/images-prebuild.log 2>&1 &
   echo $! >"$FAULTLINE_PREBUILD"
   echo "test-env: building the system images in the background (results/images-prebuild.log)"
 fi

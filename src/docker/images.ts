@@ -166,13 +166,20 @@ function lockKey(d: Docker, ref: string): string {
   return isRemoteEngine() && d === docker() ? `${engineTarget().url} ${ref}` : ref;
 }
 
+function buildShares(): { cpushares?: number } {
+  const n = Number(process.env.FAULTLINE_BUILD_CPU_SHARES);
+  return Number.isInteger(n) && n >= 2 ? { cpushares: n } : {};
+}
+
 async function buildImage(d: Docker, name: string, dir: string, base: string, hash: string, ref: string, log: ImageLog): Promise<string> {
   log.info(`building image ${ref} from ${base}`);
   const files = await listFiles(dir);
   try {
     const stream = await d.buildImage(
       { context: dir, src: files },
-      { t: ref, buildargs: { BASE: base }, labels: { [LABEL]: '1', [RECIPE_LABEL]: hash }, rm: true, forcerm: true },
+      // FAULTLINE_BUILD_CPU_SHARES (CI's background prebuild): build containers yield the CPU
+      // to the test clusters running meanwhile (the default share is 1024).
+      { t: ref, buildargs: { BASE: base }, labels: { [LABEL]: '1', [RECIPE_LABEL]: hash }, rm: true, forcerm: true, ...buildShares() },
     );
     await followProgress(d, stream);
   } catch (e) {
