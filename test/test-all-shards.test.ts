@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 const BIN = fileURLToPath(new URL('../bin/faultline.js', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'fl-shards-'));
 const cfg = join(tmp, 'matrix.json');
-writeFileSync(cfg, JSON.stringify({ dbs: ['raft'], workloads: ['register', 'set'], nemeses: ['none', 'partition'], seeds: [1, 2], timeLimit: 3, nodes: 3 }));
+writeFileSync(cfg, JSON.stringify({ dbs: ['raft'], workloads: ['register', 'set'], nemeses: ['none', 'partition'], seeds: [1, 2], timeLimit: 2, nodes: 3 }));
 const fl = (args: string[]) => execa('node', [BIN, ...args], { reject: false, env: { FORCE_COLOR: '0', GITHUB_ACTIONS: '' } });
 const junit = (f: string) => readFileSync(f, 'utf8').replace(/ time="[^"]*"/g, '').replace(/ timestamp="[^"]*"/g, '');
 const verdicts = (out: string) => out.split('\n').filter((l) => /^\[\d+\/\d+\] /.test(l)).map((l) => l.replace(/^\[\d+\/\d+\] (\S+) (.*?)  .*$/, '$2 $1')).sort();
