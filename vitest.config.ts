@@ -1,6 +1,7 @@
 // Test configuration: unit tests live next to their code (*.test.ts); integration tests that
-// start real clusters, Docker containers or a browser are in test/. Two projects run side by
-// side, each one file at a time: `docker` (the files that start Docker clusters, and everything
+// start real clusters, Docker containers or a browser are in test/. Two projects, each one file
+// at a time, run side by side by `npm test` (test/run-projects.sh; a plain `vitest run` runs them
+// one after the other): `docker` (the files that start Docker clusters, and everything
 // that mounts filesystems or checks the host for leftovers) and `local` (unit tests, built-in
 // clusters, the CLI, the browser, and two Docker files whose checks are per run). One file of each
 // at once keeps a 2-core machine busy without turning timeouts flaky, and CI under 40 minutes.
@@ -10,6 +11,8 @@ const DOCKER = [
   'docker-cluster', 'docker-sweep', 'etcd-clients', 'etcd-clock', 'etcd-external', 'etcd-run', 'etcd-storage-faults', 'lazyfs',
   'mariadb-run', 'nats-run', 'package', 'postgres-run', 'rabbitmq-run', 'redis-power', 'redis-run', 'remote-engine', 'sql-external',
   'ssh-cluster', 'supervised-node',
+  // Calls `faultline sweep` without --run (dead owners' runs): not beside a test that SIGKILLs a run.
+  'sweep-processes',
 ].map((f) => `test/${f}.test.ts`);
 
 const shared = {
@@ -22,7 +25,6 @@ const shared = {
 
 export default defineConfig({
   test: {
-    maxWorkers: 2,
     reporters: ['default'],
     projects: [
       { test: { ...shared, name: 'docker', include: DOCKER } },
