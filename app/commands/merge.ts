@@ -10,9 +10,8 @@ import { checkCiTargets, overallValidity, reportCi, type FailOn } from '../ci/in
 import { findManifests, mergeManifests, writeManifest } from '../ci/manifest.js';
 import { mergeIndexHtml } from '../ci/merge-index.js';
 import { choiceOption } from './options.js';
+import { cellLine, verdictWord } from './verdict.js';
 import { reportError, say } from '../output.js';
-
-const WORD: Record<string, string> = { true: 'VALID  ', false: 'INVALID', unknown: 'UNKNOWN' };
 
 export function register(program: Command): void {
   program
@@ -29,12 +28,11 @@ export function register(program: Command): void {
       const base = resolve(o.out ?? '.');
       const merged = mergeManifests(files, base);
       for (const r of merged.runs) {
-        const v = r.crash !== undefined ? 'CRASHED' : WORD[String(r.results?.valid)];
-        say(`[${r.index + 1}/${merged.cells}] ${v} ${r.label}  ${r.crash !== undefined ? r.crash.split('\n')[0] : `${r.dir}/report.html`}`);
+        say(cellLine(r, r.index + 1, merged.cells, r.label));
       }
       if (merged.missing.length) say(`\nnot reported by any shard: ${merged.missing.length} of ${merged.cells} cells (${merged.missing.map((i) => i + 1).join(', ')})`);
       const v = worst(overallValidity(merged.runs), merged.missing.length ? 'unknown' : true);
-      say(`\n${files.length} manifests, ${merged.runs.length} runs; worst verdict: ${WORD[String(v)]!.trim()}`);
+      say(`\n${files.length} manifests, ${merged.runs.length} runs; worst verdict: ${verdictWord(v)}`);
       if (o.out) {
         const out = resolve(o.out);
         writeManifest(out, { faultline: 'test-all', config: 'merged', cells: merged.cells, runs: merged.runs });

@@ -16,6 +16,7 @@ import { badArgument } from '../../src/errors.js';
 import type { FailOn } from '../ci/gate.js';
 import { writeReport } from '../report/write.js';
 import { choiceOption } from './options.js';
+import { cellLine, verdictWord } from './verdict.js';
 import { reportError, say } from '../output.js';
 
 /** The config key behind each run option, so errors name the place in the config file. */
@@ -57,7 +58,6 @@ export function validateCells(cells: CellOptions[], file: string): void {
   }
 }
 
-const WORD: Record<string, string> = { true: 'VALID  ', false: 'INVALID', unknown: 'UNKNOWN' };
 
 export function register(program: Command): void {
   program
@@ -107,9 +107,7 @@ export function register(program: Command): void {
         mine.map((x) => x.cell),
         (c) => runTest({ ...c, quiet: !o.verbose, afterStore: writeReport }),
         (r, c, i) => {
-          const v = r.crash !== undefined ? 'CRASHED' : WORD[String(r.results?.valid)];
-          const where = r.crash !== undefined ? r.crash.split('\n')[0] : `${r.dir}/report.html`;
-          say(`[${i + 1}/${mine.length}] ${v} ${label(c)}  ${where}`);
+          say(cellLine(r, i + 1, mine.length, label(c)));
           done.push({ ...r, index: mine[i]!.index, label: label(c) });
           writeManifest(root, { faultline: 'test-all', config: resolve(file), cells: cells.length, ...(o.shard ? { shard: o.shard } : {}), runs: done });
         },
@@ -118,7 +116,7 @@ export function register(program: Command): void {
       unsubscribe();
       if (interrupted) say(`\ninterrupted after ${runs.length} of ${mine.length} runs`);
       const worst = overallValidity(runs);
-      say(`\nworst verdict: ${WORD[String(worst)]!.trim()}`);
+      say(`\nworst verdict: ${verdictWord(worst)}`);
       let code: number;
       try {
         code = reportCi(runs, { junit: o.junit, failOn: o.failOn });
