@@ -6,16 +6,15 @@
 
 import type { History } from '../../src/history.js';
 import type { AnomalyRef, CheckResult } from '../../src/protocols.js';
+import type { CounterOptions } from './index.js';
 import { badInput } from '../../src/errors.js';
 import { clientRecords, firstAnomalies, optExactNum, optStr } from '../op-pairs.js';
 import { defineChecker, mergingOptions } from '../registry.js';
 import { isInteger, showValue } from '../values.js';
 import { opt } from '../../src/plugin/options.js';
 
-export interface FinalCounterOptions {
-  initial?: number | bigint;
-  addF?: string;
-  readF?: string;
+/** The counter's initial value and op names are those of the `counter` checker. */
+export interface FinalCounterOptions extends Pick<CounterOptions, 'initial' | 'addF' | 'readF'> {
   /** Distinct possible sums tracked exactly, at most; beyond, the range [min, max] is used. */
   maxSums?: number;
 }
