@@ -32,7 +32,11 @@ export class AcceptorStore<V> {
           continue; // a torn last line
         }
         if (r.p !== undefined) this.promised = Math.max(this.promised, r.p);
-        if (r.s !== undefined && r.b !== undefined) this.accepted.set(r.s, { ballot: r.b, value: r.v as V });
+        if (r.s !== undefined && r.b !== undefined) {
+          this.accepted.set(r.s, { ballot: r.b, value: r.v as V });
+          // Accepting a ballot promised it (accept() raises `promised` without a `p` record).
+          this.promised = Math.max(this.promised, r.b);
+        }
       }
     }
     this.fd = openSync(path, 'a');
