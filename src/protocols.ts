@@ -105,6 +105,8 @@ export interface TestInfo {
   dbOptions: Record<string, string>;
   /** Effective workload options: the user's `--workload-option`s over the db's implied defaults. */
   workloadOptions?: Record<string, string>;
+  /** Effective fault options: the user's `--nemesis-option`s over the db's defaults for the run's faults. */
+  nemesisOptions?: Record<string, string>;
   startedAt: string;
   versions: Record<string, string>;
   [key: string]: unknown;

@@ -11,7 +11,7 @@ describe('AcceptorStore', () => {
     const dir = mkdtempSync(join(tmpdir(), 'paxos-store-'));
     const s = new AcceptorStore<string>(dir, true);
     s.promise(101);
-    s.accept(1, 101, 'a');
+    s.accept(101, [[1, 'a']]);
     s.close();
     const r = new AcceptorStore<string>(dir, true);
     expect(r.promised).toBe(101);
@@ -25,7 +25,7 @@ describe('AcceptorStore', () => {
     const dir = mkdtempSync(join(tmpdir(), 'paxos-store-'));
     const s = new AcceptorStore<string>(dir, true);
     s.promise(101);
-    s.accept(1, 305, 'b');
+    s.accept(305, [[1, 'b']]);
     s.close();
     const r = new AcceptorStore<string>(dir, true);
     expect(r.promised).toBe(305);
@@ -36,7 +36,7 @@ describe('AcceptorStore', () => {
     const dir = mkdtempSync(join(tmpdir(), 'paxos-store-'));
     const s = new AcceptorStore<string>(dir, false);
     s.promise(101);
-    s.accept(1, 101, 'a');
+    s.accept(101, [[1, 'a']]);
     const r = new AcceptorStore<string>(dir, false);
     expect(r.promised).toBe(0);
     expect(r.accepted.size).toBe(0);

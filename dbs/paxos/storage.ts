@@ -47,14 +47,15 @@ export class AcceptorStore<V> {
     this.write({ p: ballot });
   }
 
-  accept(slot: number, ballot: number, value: V): void {
+  /** Accepts values for slots with one ballot (one write for them all). */
+  accept(ballot: number, entries: readonly (readonly [number, V])[]): void {
     this.promised = Math.max(this.promised, ballot);
-    this.accepted.set(slot, { ballot, value });
-    this.write({ s: slot, b: ballot, v: value });
+    for (const [slot, value] of entries) this.accepted.set(slot, { ballot, value });
+    this.write(...entries.map(([s, v]) => ({ s, b: ballot, v })));
   }
 
-  private write(r: object): void {
-    if (this.fd !== null) writeSync(this.fd, JSON.stringify(r) + '\n');
+  private write(...rs: object[]): void {
+    if (this.fd !== null && rs.length) writeSync(this.fd, rs.map((r) => JSON.stringify(r) + '\n').join(''));
   }
 
   close(): void {
