@@ -2,8 +2,9 @@
 // key) over a replicated log of slots. One stable leader runs phase 1 (prepare/promise) once for
 // all slots with its ballot, learning every value accepted under earlier ballots (it re-proposes,
 // in the same slot, the one with the highest ballot, and no-ops in gaps), then runs phase 2
-// (accept/accepted) per client request. A value is chosen when a majority accepted it; every node
-// applies chosen slots in order. Reads go through the log too, so the service is linearizable.
+// (accept/accepted) per client request (an accept message carries a batch of slots: a new leader
+// re-proposes everything it learned in one, and resends go one message per peer). A value is
+// chosen when a majority accepted it; every node applies chosen slots in order. Reads go through the log too, so the service is linearizable.
 // Followers forward requests to the leader they heard from; with none, error 11 (definite).
 // Ballots are round * 100 + node index + 1, so two nodes never share one.
 //
