@@ -23,16 +23,19 @@ describe('paxos db', () => {
   }, 120_000);
 
   // Every acceptor forgets at once: the next leader's phase 1 learns nothing, the log starts over.
+  // Seed 1 verified (20 s, a kill every ~5 s). A single short run is a sample, not a rate: with
+  // 3 s gaps the restarts of a loaded machine left almost no up-time between kills and nothing
+  // was read back (valid); seed 2 missed as well. Rates: bench/paxos-seeds.ts.
   it('forget-promises: whole-cluster kills lose chosen values (invalid)', async () => {
-    const o = await runTest({ db: 'paxos', workload: 'lin-kv', bug: 'forget-promises', nemesis: ['kill'], nemesisOptions: { kill: 'all' }, nemesisIntervalS: 3, timeLimitS: 15, rate: 300, seed: 1, out, quiet: true });
+    const o = await runTest({ db: 'paxos', workload: 'lin-kv', bug: 'forget-promises', nemesis: ['kill'], nemesisOptions: { kill: 'all' }, nemesisIntervalS: 5, timeLimitS: 20, rate: 300, seed: 1, out, quiet: true });
     expect(o.results.results?.linearizable?.valid).toBe(false);
   }, 120_000);
 
   // Every node comes back knowing no chosen slot; the new leader, skipping phase 1, proposes from
-  // slot 1 over chosen slots instead of learning them. (Leader-only kills catch it less surely in
-  // 15 s: only the slots chosen since the last heartbeat are at stake; seeds 1 and 3 of 1-3.)
+  // slot 1 over chosen slots instead of learning them. Seeds 1 and 2 verified. Leader-only kills
+  // catch it less surely in a short run (only the slots chosen since the last heartbeat are at stake).
   it('skip-phase1: a leader change after whole-cluster kills loses chosen values (invalid)', async () => {
-    const o = await runTest({ db: 'paxos', workload: 'lin-kv', bug: 'skip-phase1', nemesis: ['kill'], nemesisOptions: { kill: 'all' }, nemesisIntervalS: 3, timeLimitS: 15, rate: 300, seed: 1, out, quiet: true });
+    const o = await runTest({ db: 'paxos', workload: 'lin-kv', bug: 'skip-phase1', nemesis: ['kill'], nemesisOptions: { kill: 'all' }, nemesisIntervalS: 5, timeLimitS: 20, rate: 300, seed: 1, out, quiet: true });
     expect(o.results.results?.linearizable?.valid).toBe(false);
   }, 120_000);
 });
