@@ -11,7 +11,7 @@ import { Cluster } from './cluster.js';
 import type { NetRecord } from '../net-facts.js';
 import { NetJournal, NET_LOG_FILE } from './net-journal.js';
 import { Router, type Latency } from './router.js';
-import { startServices } from './services.js';
+import { SERVICE_NAMES, startServices } from './services.js';
 import { DEFAULT_TOPOLOGY, topology } from './topology.js';
 import { MaelstromWorkloadClient, type MaelstromWorkload } from './workload-client.js';
 
@@ -31,6 +31,12 @@ export interface MaelstromDbSpec {
   logStderr?: boolean;
   /** Ask nodes `raft_status` to find leaders (built-in Raft only). */
   raftStatus?: boolean;
+  /**
+   * Partitions reach the services: lin-kv stands beside the first node, seq-kv the second, lww-kv
+   * the third, lin-tso the fourth (wrapping around), and a node cut off from that node cannot
+   * reach the service.
+   */
+  partitionServices?: boolean;
 }
 
 export class MaelstromDb implements Db {
@@ -60,6 +66,10 @@ export class MaelstromDb implements Db {
     this.journal = new NetJournal(join(test.dir, NET_LOG_FILE));
     this.router.record(this.journal, () => test.now());
     this.stopServices = startServices(this.router, test.seed ?? 0);
+    if (this.spec.partitionServices) {
+      const ids = this.nodeIds(test);
+      this.router.placeServices(Object.fromEntries(SERVICE_NAMES.map((svc, i) => [svc, ids[i % ids.length]!])));
+    }
     this.cluster = new Cluster({
       nodeIds: this.nodeIds(test),
       dir: test.dir,

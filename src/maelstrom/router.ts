@@ -1,7 +1,9 @@
 // The message router between Maelstrom nodes and faultline's clients. Every message passes
 // through here, which is where network faults live: per-link partitions (a Grudge), random loss
 // and latency with jitter. Faults apply to node-to-node links only: a client stands for a process
-// co-located with its node, so cutting it off would only turn ops into timeouts.
+// co-located with its node, so cutting it off would only turn ops into timeouts. Services (lin-kv
+// & co.) are outside partitions unless placed beside a node (placeServices): then a node cut off
+// from that node is cut off from the service too, both ways.
 // The router records nothing in the history; it counts messages (NetStats, for the report's
 // messages per op) and, when given a journal, logs each one with its send and delivery times.
 
@@ -44,6 +46,8 @@ export class Router {
   private readonly endpoints = new Map<string, Endpoint>();
   /** dest → sources whose messages dest drops. */
   private grudge = new Map<string, Set<string>>();
+  /** service → the node it stands beside, for partitions (empty: services are never cut off). */
+  private serviceHome = new Map<string, string>();
   private lossP = 0;
   private lossNodes: Set<string> | null = null;
   private delayMs = 0;
@@ -84,6 +88,14 @@ export class Router {
 
   has(id: string): boolean {
     return this.endpoints.has(id);
+  }
+
+  /**
+   * Puts each service beside a node for partitions: a message between a service and a node is
+   * dropped when the grudge drops it between the service's node and that node.
+   */
+  placeServices(home: Readonly<Record<string, string>>): void {
+    this.serviceHome = new Map(Object.entries(home));
   }
 
   /** Replaces the partition: `grudge[a]` lists the nodes whose messages `a` drops. */
@@ -160,6 +172,7 @@ export class Router {
     this.net.sent(group, String(m.body.type));
     const sent = this.clock();
     const interNode = src?.kind === 'node' && dst?.kind === 'node';
+    if (this.serviceHome.size > 0 && this.cutFromService(m, src?.kind, dst?.kind)) return this.drop(m, 'partitioned', sent);
     if (interNode || (src === undefined && dst?.kind === 'node')) {
       // A message from a node that just died is still a node message.
       if (this.grudge.get(m.dest)?.has(m.src)) return this.drop(m, 'partitioned', sent);
@@ -178,6 +191,19 @@ export class Router {
       }
     }
     return this.deliverNow(m, sent);
+  }
+
+  /** Whether a message between a placed service and a node crosses the partition. */
+  private cutFromService(m: Message, src: EndpointKind | undefined, dst: EndpointKind | undefined): boolean {
+    if (src === 'service' && dst === 'node') {
+      const home = this.serviceHome.get(m.src);
+      return home !== undefined && home !== m.dest && (this.grudge.get(m.dest)?.has(home) ?? false);
+    }
+    if (src === 'node' && dst === 'service') {
+      const home = this.serviceHome.get(m.dest);
+      return home !== undefined && home !== m.src && (this.grudge.get(home)?.has(m.src) ?? false);
+    }
+    return false;
   }
 
   private deliverNow(m: Message, sent: number): Fate {
