@@ -38,4 +38,14 @@ describe('paxos db', () => {
     const o = await runTest({ db: 'paxos', workload: 'lin-kv', bug: 'skip-phase1', nemesis: ['kill'], nemesisOptions: { kill: 'all' }, nemesisIntervalS: 5, timeLimitS: 20, rate: 300, seed: 1, out, quiet: true });
     expect(o.results.results?.linearizable?.valid).toBe(false);
   }, 120_000);
+
+  // The same log serves Maelstrom's kafka requests: a correct node keeps every acknowledged send
+  // under partitions and kills; with skip-phase1 a new leader writes over chosen slots, so offsets
+  // are handed out twice and acknowledged sends vanish.
+  it('kafka: valid under partitions and kills; skip-phase1 loses sends (invalid)', async () => {
+    const good = await runTest({ db: 'paxos', workload: 'kafka', nemesis: ['partition', 'kill'], nemesisIntervalS: 3, timeLimitS: 10, seed: 1, out, quiet: true });
+    expect(good.results.results?.kafka?.valid).toBe(true);
+    const bad = await runTest({ db: 'paxos', workload: 'kafka', bug: 'skip-phase1', nemesis: ['kill'], nemesisOptions: { kill: 'all' }, nemesisIntervalS: 5, timeLimitS: 20, seed: 1, out, quiet: true });
+    expect(bad.results.results?.kafka?.valid).toBe(false);
+  }, 180_000);
 });

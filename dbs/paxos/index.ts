@@ -1,5 +1,5 @@
 // Db plugin `paxos`: the built-in Multi-Paxos key-value store (dbs/paxos/node.ts), Maelstrom's
-// lin-kv over N node processes (default 5) behind the fault-injecting Maelstrom router.
+// lin-kv and kafka over N node processes (default 5) behind the fault-injecting Maelstrom router.
 //
 // Its defaults aim the run at what breaks consensus, as a user hunting such bugs would: kills of a
 // majority or of every node (`kill=majority+all`; a quorum system shrugs off minority kills, an
@@ -17,10 +17,10 @@ defineBuiltinDb({
   name: 'paxos',
   doc: 'built-in Multi-Paxos replicated key-value store (linearizable unless a --bug is switched on)',
   program: new URL('./node.js', import.meta.url),
-  workloads: ['register', 'lin-kv'],
+  workloads: ['register', 'lin-kv', 'kafka'],
   bugs: PAXOS_BUGS,
   defaultNodes: 5,
   raftStatus: true,
-  workloadDefaults: () => ({ 'ops-per-key': '2000', 'threads-per-key': '2' }),
+  workloadDefaults: (workload): Record<string, string> => (workload === 'kafka' ? {} : { 'ops-per-key': '2000', 'threads-per-key': '2' }),
   nemesisDefaults: { kill: 'majority+all' },
 });

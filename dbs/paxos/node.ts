@@ -1,5 +1,5 @@
 // The built-in Multi-Paxos key-value node (`--db paxos`): Maelstrom lin-kv (read/write/cas by
-// key) over a replicated log of slots. One stable leader runs phase 1 (prepare/promise) once for
+// key) and kafka (send/poll/commit_offsets/list_committed_offsets) over a replicated log of slots. One stable leader runs phase 1 (prepare/promise) once for
 // all slots with its ballot, learning every value accepted under earlier ballots (it re-proposes,
 // in the same slot, the one with the highest ballot, and no-ops in gaps), then runs phase 2
 // (accept/accepted) per client request (an accept message carries a batch of slots: a new leader
@@ -124,7 +124,7 @@ function propose(entries: [number, Value][]): void {
 function serve(req: Body, respond: (b: Body) => void): void {
   const op = requestToOp(req);
   if (typeof op === 'string' || op.f === 'add' || op.f === 'read-set') {
-    return respond({ type: 'error', code: ERR.malformedRequest, text: typeof op === 'string' ? op : 'paxos serves lin-kv only' });
+    return respond({ type: 'error', code: ERR.malformedRequest, text: typeof op === 'string' ? op : 'paxos serves lin-kv and kafka only' });
   }
   const value: Value = { id: `${rt.nodeId}-${ballot}-${nextValueId++}`, op };
   waiting.set(value.id, respond);
@@ -238,7 +238,7 @@ function onClientRequest(m: Message): void {
   respond({ type: 'error', code: ERR.temporarilyUnavailable, text: 'no leader known' });
 }
 
-for (const t of ['read', 'write', 'cas']) rt.on(t, onClientRequest);
+for (const t of ['read', 'write', 'cas', 'send', 'poll', 'commit_offsets', 'list_committed_offsets']) rt.on(t, onClientRequest);
 
 rt.on('forward', (m) => {
   if (role !== 'leader') return rt.reply(m, { type: 'error', code: ERR.temporarilyUnavailable, text: `${rt.nodeId} is not the leader` });
