@@ -48,6 +48,19 @@ describe('total-queue', () => {
     c.op(1, 'drain', null, 'ok', [2]);
     expect(checkTotalQueue(c.history()).valid).toBe(false);
   });
+  it('a drain that came back ok but incomplete (it ran out of time) does not settle what was lost', () => {
+    const b = base();
+    b.op(1, 'drain', null, 'ok', [2], { error: 'drain incomplete after 4 s' });
+    const r = checkTotalQueue(b.history());
+    expect(r.valid).toBe('unknown');
+    expect(r.undrained).toEqual([1]);
+    expect(r.lostCount).toBe(0);
+    // Another client's drain that did empty the queue settles it.
+    b.op(2, 'drain', null, 'ok', []);
+    const s = checkTotalQueue(b.history());
+    expect(s.valid).toBe(false);
+    expect(s.lost).toEqual([1]);
+  });
   it('treats values as multisets and allows duplicates unless told otherwise', () => {
     const b = new HistoryBuilder();
     b.op(0, 'enqueue', 7);
