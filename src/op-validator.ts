@@ -32,7 +32,7 @@ export class OpValidator {
 
   constructor(private readonly file: string, private readonly emit: (op: Op, line: number) => void) {}
 
-  /** Check one op (`fields` may be reused as the op: readers pass fresh objects). */
+  /** Check one op (the emitted op is a copy of `fields`, see `check`). */
   add(fields: Record<string, unknown>, line: number): void {
     if (!this.decided) {
       this.decided = true;
