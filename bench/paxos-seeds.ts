@@ -1,38 +1,53 @@
-// Seed sweep of the built-in Multi-Paxos target (`--db paxos`, lin-kv): the correct node under
-// partitions and kills, and each bug switch under the fault that exposes it.
-// Usage: npx tsx bench/paxos-seeds.ts [seeds=10] [time-limit-s=20] [config-name-filter]
-// Prints one line per run (config, seed, verdict, ops) as it completes, then totals.
+// Seed sweep of the built-in Multi-Paxos target: `faultline run --db paxos` exactly as a user
+// types it (the CLI's and the paxos plugin's defaults), the correct node and each bug switch,
+// seed by seed. The correct node must be valid in every seed; each bug must be caught (invalid).
+// Usage: npx tsx bench/paxos-seeds.ts [--seeds 1-10] [--configs correct,forget-promises,skip-phase1]
+//          [--out DIR] [-- extra faultline run arguments, e.g. --time-limit 20]
+// Prints one line per run as it completes (config, seed, verdict, wall time, the stats line),
+// then per config: the seeds that came out as expected, out of all.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import '../app/builtins.js';
-import { runTest } from '../src/run.js';
+import { parseArgs } from 'node:util';
+import { PAXOS_BUGS } from '../dbs/paxos/bugs.js';
 
-const seeds = Number(process.argv[2] ?? 10);
-const timeLimitS = Number(process.argv[3] ?? 20);
-const out = mkdtempSync(join(tmpdir(), 'faultline-bench-paxos-'));
+const { values: a, positionals: extra } = parseArgs({
+  allowPositionals: true,
+  options: {
+    seeds: { type: 'string', default: '1-10' },
+    configs: { type: 'string', default: ['correct', ...Object.keys(PAXOS_BUGS)].join(',') },
+    out: { type: 'string' },
+  },
+});
+const [lo, hi] = a.seeds.split('-').map(Number) as [number, number | undefined];
+const seeds = Array.from({ length: (hi ?? lo) - lo + 1 }, (_, i) => lo + i);
+const configs = a.configs.split(',');
+const out = a.out ?? mkdtempSync(join(tmpdir(), 'faultline-bench-paxos-'));
+const cli = new URL('../bin/faultline.js', import.meta.url).pathname;
+const VERDICT: Record<number, string> = { 0: 'valid', 1: 'invalid', 2: 'unknown' };
 
-interface Config { name: string; bug?: string; nemesis: string[]; kill?: string; expect: boolean }
-const configs: Config[] = [
-  { name: 'correct partition,kill', nemesis: ['partition', 'kill'], expect: true },
-  { name: 'skip-phase1 kill=primaries', bug: 'skip-phase1', nemesis: ['kill'], kill: 'primaries', expect: false },
-  // Killing a majority mostly costs availability (no quorum while nodes restart), so the
-  // forgotten promises rarely matter; killing all of them makes every acceptor forget at once.
-  { name: 'forget-promises kill=majority', bug: 'forget-promises', nemesis: ['kill'], kill: 'majority', expect: false },
-  { name: 'forget-promises kill=all', bug: 'forget-promises', nemesis: ['kill'], kill: 'all', expect: false },
-  { name: 'correct kill=all', nemesis: ['kill'], kill: 'all', expect: true },
-].filter((c) => c.name.includes(process.argv[4] ?? ''));
-const tally = new Map<string, number>();
-for (let seed = 1; seed <= seeds; seed++) {
-  for (const c of configs) {
+console.log(`faultline run --db paxos --seed N [--bug B] ${extra.join(' ')}  (results in ${out})`);
+const tally = new Map<string, { expected: number; runs: number; seeds: string[] }>();
+for (const seed of seeds) {
+  for (const config of configs) {
+    const bug = config === 'correct' ? [] : ['--bug', config];
+    const args = [cli, 'run', '--db', 'paxos', '--seed', String(seed), ...bug, '--out', out, '--quiet', ...extra];
     const t0 = Date.now();
-    const o = await runTest({
-      db: 'paxos', workload: 'lin-kv', bug: c.bug, nemesis: c.nemesis, nemesisIntervalS: 3, timeLimitS, rate: 100, seed, out, quiet: true,
-      nemesisOptions: c.kill ? { kill: c.kill } : {},
-    });
-    const stats = o.results.results?.stats as { summary?: string } | undefined;
-    if (String(o.valid) === String(c.expect)) tally.set(c.name, (tally.get(c.name) ?? 0) + 1);
-    console.log(`${c.name.padEnd(32)} seed ${String(seed).padStart(2)}  ${String(o.valid).padEnd(7)} (expect ${c.expect})  ${((Date.now() - t0) / 1000).toFixed(0)} s  ${stats?.summary ?? ''}`);
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const verdict = VERDICT[r.status ?? -1] ?? `exit ${r.status ?? r.signal}`;
+    const expected = config === 'correct' ? verdict === 'valid' : verdict === 'invalid';
+    const t = tally.get(config) ?? { expected: 0, runs: 0, seeds: [] };
+    t.runs++;
+    if (expected) t.expected++;
+    t.seeds.push(`${seed}:${verdict}`);
+    tally.set(config, t);
+    const stats = /stats: \w+ — (.*)/.exec(r.stdout)?.[1] ?? r.stderr.trim().split('\n').pop() ?? '';
+    const why = verdict === 'invalid' ? /linearizable: INVALID — (.*)/.exec(r.stdout)?.[1] ?? '' : '';
+    console.log(`${config.padEnd(16)} seed ${String(seed).padStart(2)}  ${verdict.padEnd(8)} ${((Date.now() - t0) / 1000).toFixed(0).padStart(3)} s  ${stats}${why ? `  [${why}]` : ''}`);
   }
 }
-for (const c of configs) console.log(`${c.name}: ${tally.get(c.name) ?? 0}/${seeds} as expected`);
+for (const [config, t] of tally) {
+  const what = config === 'correct' ? 'valid' : 'caught (invalid)';
+  console.log(`${config}: ${what} in ${t.expected}/${t.runs} seeds  (${t.seeds.join(' ')})`);
+}

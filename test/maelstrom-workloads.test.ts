@@ -5,7 +5,7 @@
 // (stale reads and lost cas races: broken). datomic.py is the transactor of Maelstrom's Datomic
 // tutorial: the root in lin-kv, immutable thunks in lww-kv.
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -53,6 +53,22 @@ describe('Maelstrom workloads on --bin Python programs', () => {
     const bad = await run('kv.py', 'txn-list-append', { args: 'lww-kv' });
     expect(bad.valid).toBe(false);
     expect(part(bad, 'list-append').valid).toBe(false);
+  }, 60_000);
+
+  it('partition-services: a node cut off from the node lin-kv stands beside cannot reach lin-kv (timeouts, no wrong answers)', async () => {
+    const dropped = (o: RunOutcome): number => {
+      const r = JSON.parse(readFileSync(join(o.dir, 'results.json'), 'utf8')) as { net: { groups: { services: { dropped: number } } } };
+      return r.net.groups.services.dropped;
+    };
+    const apart = await runTest({
+      bin: prog('kv.py'), workload: 'lin-kv', nemesis: ['partition'], nemesisIntervalS: 1, timeLimitS: 4, rate: 100, seed: 1, out, quiet: true,
+      nemesisOptions: { partition: 'halves+one' }, // shapes that always cut some node off from n1
+      dbOptions: { 'timeout-ms': '500', args: 'lin-kv', 'partition-services': 'true' },
+    });
+    expect(apart.valid).toBe(true);
+    expect(dropped(apart)).toBeGreaterThan(0);
+    // By default (as in Maelstrom) services stay reachable whatever the partition.
+    expect(dropped(await run('kv.py', 'lin-kv', { args: 'lin-kv' }))).toBe(0);
   }, 60_000);
 
   it("txn-list-append: the tutorial's transactor with immutable thunks in lww-kv and the root in lin-kv is strict-serializable if a missing thunk is read again, not if it is taken as empty", async () => {

@@ -27,16 +27,43 @@ export function faultsOf(p: AnyDbPlugin): string[] {
   return nemeses.all().filter((n) => needs(n).every((c) => caps.includes(c))).map((n) => n.name);
 }
 
+/**
+ * The options a db implies for its runs (with its own options at their defaults): workload
+ * options per workload (workloads sharing them listed together), then fault options.
+ */
+export function defaultsOf(p: AnyDbPlugin): string[] {
+  const out: string[] = [];
+  const kv = (o: Readonly<Record<string, string>>): string => Object.entries(o).map(([k, v]) => `${k}=${v}`).join(', ');
+  if (p.workloadDefaults) {
+    let options;
+    try {
+      options = parseOptions(p.options ?? {}, {}, { flag: '--db-option', owner: `db ${p.name}` });
+    } catch {
+      options = undefined; // a db that needs options to be built: its defaults depend on them
+    }
+    const byDefaults = new Map<string, string[]>();
+    for (const w of options ? Object.keys(p.clients) : []) {
+      const d = kv(p.workloadDefaults(w, options!));
+      if (d) byDefaults.set(d, [...(byDefaults.get(d) ?? []), w]);
+    }
+    for (const [d, ws] of byDefaults) out.push(`workload options ${d} (${ws.join(', ')})`);
+  }
+  if (p.nemesisDefaults && Object.keys(p.nemesisDefaults).length) out.push(`nemesis options ${kv(p.nemesisDefaults)}`);
+  return out;
+}
+
 export interface DbRow {
   name: string;
   doc: string;
   workloads: string[];
   faults: string[];
   bugs: string[];
+  /** What the db implies unless told otherwise (see defaultsOf). */
+  defaults: string[];
 }
 
 export function dbRows(): DbRow[] {
-  return dbs.all().map((p) => ({ name: p.name, doc: p.doc, workloads: Object.keys(p.clients), faults: faultsOf(p), bugs: Object.keys(p.bugs ?? {}) }));
+  return dbs.all().map((p) => ({ name: p.name, doc: p.doc, workloads: Object.keys(p.clients), faults: faultsOf(p), bugs: Object.keys(p.bugs ?? {}), defaults: defaultsOf(p) }));
 }
 
 export function pluginHelp(): string {
@@ -45,6 +72,7 @@ export function pluginHelp(): string {
     const p = dbs.get(r.name)!;
     out.push(`  ${r.name}: ${r.doc}`, `    workloads: ${r.workloads.join(', ')}`, `    faults: ${r.faults.join(', ') || 'none'}`);
     if (r.bugs.length) out.push(`    bugs (--bug): ${r.bugs.join(', ')}`);
+    if (r.defaults.length) out.push(`    defaults: ${r.defaults.join('; ')}`);
     if (p.options && Object.keys(p.options).length) out.push('    options (--db-option):', ...describeOptions(p.options, '      '));
   }
   out.push('', 'Workloads (--workload):');
@@ -82,9 +110,9 @@ export function pluginMarkdown(): string {
     '',
     '## Databases (`--db`)',
     '',
-    '| db | what | workloads | faults | bugs |',
-    '|---|---|---|---|---|',
-    ...dbRows().map((r) => `| \`${r.name}\` | ${cell(r.doc)} | ${r.workloads.join(', ')} | ${r.faults.join(', ') || '—'} | ${r.bugs.join(', ') || '—'} |`),
+    '| db | what | workloads | faults | bugs | defaults |',
+    '|---|---|---|---|---|---|',
+    ...dbRows().map((r) => `| \`${r.name}\` | ${cell(r.doc)} | ${r.workloads.join(', ')} | ${r.faults.join(', ') || '—'} | ${r.bugs.join(', ') || '—'} | ${cell(r.defaults.join('; ')) || '—'} |`),
   ];
   const table = (title: string, flag: string, ps: Array<{ name: string; doc: string; options?: Parameters<typeof describeOptions>[0] }>) => {
     out.push('', `## ${title}`, '');

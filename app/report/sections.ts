@@ -54,6 +54,7 @@ export function renderTestFacts(test: RunTestInfo, historyLength: number, lastTi
   add('bug', test.bug);
   if (test.dbOptions && Object.keys(test.dbOptions).length) add('db options', Object.entries(test.dbOptions).map(([k, v]) => `${k}=${v}`));
   if (test.workloadOptions && Object.keys(test.workloadOptions).length) add('workload options', Object.entries(test.workloadOptions).map(([k, v]) => `${k}=${v}`));
+  if (test.nemesisOptions && Object.keys(test.nemesisOptions).length) add('nemesis options', Object.entries(test.nemesisOptions).map(([k, v]) => `${k}=${v}`));
   add('started', test.startedAt);
   add('finished', test.finishedAt);
   add('duration', fmtDuration(typeof test.durationNs === 'number' ? test.durationNs : lastTimeNs));

@@ -18,6 +18,10 @@ export interface BuiltinSpec {
   eventuallyConsistent?: boolean;
   /** The nodes answer `raft_status`, so the db can name its leader and wait for one. */
   raftStatus?: boolean;
+  /** Workload options its runs imply unless given (see DbPlugin.workloadDefaults). */
+  workloadDefaults?: (workload: string) => Record<string, string>;
+  /** Fault options its runs imply unless given (see DbPlugin.nemesisDefaults). */
+  nemesisDefaults?: Readonly<Record<string, string>>;
 }
 
 export function defineBuiltinDb(spec: BuiltinSpec) {
@@ -28,6 +32,8 @@ export function defineBuiltinDb(spec: BuiltinSpec) {
     bugs: spec.bugs,
     defaultNodes: spec.defaultNodes,
     eventuallyConsistent: spec.eventuallyConsistent,
+    workloadDefaults: spec.workloadDefaults,
+    nemesisDefaults: spec.nemesisDefaults,
     create({ nodes, bug, options }) {
       const { command, args } = builtinNodeCommand(spec.program, bug);
       return new MaelstromDb({ name: spec.name, command, args, nodes, workloads: spec.workloads, ...maelstromSpecOptions(options), raftStatus: spec.raftStatus });

@@ -1,7 +1,9 @@
 // Db plugin `maelstrom` (`faultline run --bin PROGRAM`): any program, in any language, that
 // speaks Maelstrom's protocol on stdin/stdout, under every Maelstrom workload (echo, broadcast,
-// g-set, g-counter, pn-counter, lin-kv, txn-list-append, txn-rw-register, unique-ids) and
-// faultline's own register/set/counter. Nodes reach Maelstrom's services by name. Each node is one process of PROGRAM, run in its own data directory.
+// g-set, g-counter, pn-counter, lin-kv, txn-list-append, txn-rw-register, unique-ids, kafka) and
+// faultline's own register/set/counter. Nodes reach Maelstrom's services by name; partitions reach
+// them too if asked (partition-services). Each node is one process of PROGRAM, run in its own data
+// directory.
 
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -47,6 +49,10 @@ defineDb({
   options: {
     ...maelstromDbOptions,
     args: opt.string({ doc: 'extra command-line arguments for PROGRAM, space-separated', placeholder: '"arg ..."' }),
+    'partition-services': opt.boolean({
+      default: false,
+      doc: "partitions reach Maelstrom's services: lin-kv stands beside the first node, seq-kv the second, lww-kv the third, lin-tso the fourth (wrapping), and a node cut off from that node cannot reach the service",
+    }),
   },
   defaultNodes: 3,
   // The program's own bug switches: `--bug NAME` reaches every node as $FAULTLINE_BUG.
@@ -54,7 +60,7 @@ defineDb({
   create({ nodes, bug, bin, options }) {
     if (!bin) throw badArgument('db maelstrom needs --bin PROGRAM', '--bin');
     const { command, args } = binCommand(bin, options.args?.split(/\s+/).filter(Boolean) ?? []);
-    return new MaelstromDb({ name: 'maelstrom', command, args, env: bug ? { FAULTLINE_BUG: bug } : undefined, nodes, workloads: WORKLOADS, ...maelstromSpecOptions(options) });
+    return new MaelstromDb({ name: 'maelstrom', command, args, env: bug ? { FAULTLINE_BUG: bug } : undefined, nodes, workloads: WORKLOADS, partitionServices: options['partition-services'], ...maelstromSpecOptions(options) });
   },
   clients: maelstromClients(WORKLOADS),
 });

@@ -2,8 +2,9 @@
 // key) over a replicated log of slots. One stable leader runs phase 1 (prepare/promise) once for
 // all slots with its ballot, learning every value accepted under earlier ballots (it re-proposes,
 // in the same slot, the one with the highest ballot, and no-ops in gaps), then runs phase 2
-// (accept/accepted) per client request. A value is chosen when a majority accepted it; every node
-// applies chosen slots in order. Reads go through the log too, so the service is linearizable.
+// (accept/accepted) per client request (an accept message carries a batch of slots: a new leader
+// re-proposes everything it learned in one, and resends go one message per peer). A value is
+// chosen when a majority accepted it; every node applies chosen slots in order. Reads go through the log too, so the service is linearizable.
 // Followers forward requests to the leader they heard from; with none, error 11 (definite).
 // Ballots are round * 100 + node index + 1, so two nodes never share one.
 //
@@ -102,18 +103,22 @@ function becomeLeader(): void {
   for (const acc of promises.values()) {
     for (const [slot, a] of acc) if (!best.has(slot) || best.get(slot)!.ballot < a.ballot) best.set(slot, a);
   }
-  const top = Math.max(applied, ...chosen.keys(), ...best.keys());
+  let top = applied;
+  for (const s of chosen.keys()) top = Math.max(top, s);
+  for (const s of best.keys()) top = Math.max(top, s);
   nextSlot = bug === 'skip-phase1' ? applied + 1 : top + 1;
+  // One accept message for all of them: a node back from a restart may re-propose thousands.
+  const entries: [number, Value][] = [];
   for (let s = applied + 1; s < nextSlot; s++) {
-    if (chosen.has(s)) continue;
-    propose(s, best.get(s)?.value ?? { id: `${rt.nodeId}-noop-${nextValueId++}`, op: null });
+    if (!chosen.has(s)) entries.push([s, best.get(s)?.value ?? { id: `${rt.nodeId}-noop-${nextValueId++}`, op: null }]);
   }
+  if (entries.length) propose(entries);
   heartbeat();
 }
 
-function propose(slot: number, value: Value): void {
-  proposing.set(slot, { value, acks: new Set(), sentAt: Date.now() });
-  toAll({ type: 'accept', ballot, slot, value });
+function propose(entries: [number, Value][]): void {
+  for (const [slot, value] of entries) proposing.set(slot, { value, acks: new Set(), sentAt: Date.now() });
+  toAll({ type: 'accept', ballot, entries });
 }
 
 function serve(req: Body, respond: (b: Body) => void): void {
@@ -123,7 +128,7 @@ function serve(req: Body, respond: (b: Body) => void): void {
   }
   const value: Value = { id: `${rt.nodeId}-${ballot}-${nextValueId++}`, op };
   waiting.set(value.id, respond);
-  propose(nextSlot++, value);
+  propose([[nextSlot++, value]]);
 }
 
 /** Heartbeats also tell followers the slots chosen since the last one (batched, not per slot). */
@@ -177,22 +182,25 @@ function handleLocal(b: Body, from: string = rt.nodeId): void {
     case 'accept': {
       const bb = b.ballot as number;
       if (bb >= store.promised) {
-        store.accept(b.slot as number, bb, b.value as Value);
+        const entries = b.entries as [number, Value][];
+        store.accept(bb, entries);
         if (from !== rt.nodeId && bb > ballot) stepDown(bb, from);
         if (from !== rt.nodeId) (leaderId = from), resetElection();
-        reply({ type: 'accepted', ballot: bb, slot: b.slot, src_node: rt.nodeId });
+        reply({ type: 'accepted', ballot: bb, slots: entries.map(([slot]) => slot), src_node: rt.nodeId });
       } else reply({ type: 'nack', ballot: store.promised });
       return;
     }
     case 'accepted': {
       if (role !== 'leader' || b.ballot !== ballot) return;
-      const p = proposing.get(b.slot as number);
-      if (!p) return;
-      p.acks.add(b.src_node as string);
-      if (p.acks.size >= majority()) {
-        proposing.delete(b.slot as number);
-        unannounced.push([b.slot as number, p.value]);
-        learn(b.slot as number, p.value);
+      for (const slot of b.slots as number[]) {
+        const p = proposing.get(slot);
+        if (!p) continue;
+        p.acks.add(b.src_node as string);
+        if (p.acks.size >= majority()) {
+          proposing.delete(slot);
+          unannounced.push([slot, p.value]);
+          learn(slot, p.value);
+        }
       }
       return;
     }
@@ -248,11 +256,19 @@ rt.run(() => {
     const now = Date.now();
     if (role === 'leader') {
       heartbeat();
+      // Unacknowledged proposals again, in one message per peer.
+      const resend = new Map<string, [number, Value][]>();
       for (const [slot, p] of proposing) {
         if (now - p.sentAt < RESEND_MS) continue;
         p.sentAt = now;
-        for (const n of rt.peers()) if (!p.acks.has(n)) rt.send(n, { type: 'accept', ballot, slot, value: p.value });
+        for (const n of rt.peers()) {
+          if (p.acks.has(n)) continue;
+          const list = resend.get(n) ?? [];
+          list.push([slot, p.value]);
+          resend.set(n, list);
+        }
       }
+      for (const [n, entries] of resend) rt.send(n, { type: 'accept', ballot, entries });
     } else if (now >= electionDeadline) campaign();
   }, HEARTBEAT_MS);
 });

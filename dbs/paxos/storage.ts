@@ -32,7 +32,11 @@ export class AcceptorStore<V> {
           continue; // a torn last line
         }
         if (r.p !== undefined) this.promised = Math.max(this.promised, r.p);
-        if (r.s !== undefined && r.b !== undefined) this.accepted.set(r.s, { ballot: r.b, value: r.v as V });
+        if (r.s !== undefined && r.b !== undefined) {
+          this.accepted.set(r.s, { ballot: r.b, value: r.v as V });
+          // Accepting a ballot promised it (accept() raises `promised` without a `p` record).
+          this.promised = Math.max(this.promised, r.b);
+        }
       }
     }
     this.fd = openSync(path, 'a');
@@ -43,14 +47,15 @@ export class AcceptorStore<V> {
     this.write({ p: ballot });
   }
 
-  accept(slot: number, ballot: number, value: V): void {
+  /** Accepts values for slots with one ballot (one write for them all). */
+  accept(ballot: number, entries: readonly (readonly [number, V])[]): void {
     this.promised = Math.max(this.promised, ballot);
-    this.accepted.set(slot, { ballot, value });
-    this.write({ s: slot, b: ballot, v: value });
+    for (const [slot, value] of entries) this.accepted.set(slot, { ballot, value });
+    this.write(...entries.map(([s, v]) => ({ s, b: ballot, v })));
   }
 
-  private write(r: object): void {
-    if (this.fd !== null) writeSync(this.fd, JSON.stringify(r) + '\n');
+  private write(...rs: object[]): void {
+    if (this.fd !== null && rs.length) writeSync(this.fd, rs.map((r) => JSON.stringify(r) + '\n').join(''));
   }
 
   close(): void {

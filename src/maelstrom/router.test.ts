@@ -27,6 +27,33 @@ describe('Router', () => {
     expect(r.stats.delivered).toBe(3);
   });
 
+  it('leaves services outside partitions, unless placed beside a node: then they share its links', () => {
+    const { r, got, send } = setup();
+    const svc: Message[] = [];
+    r.register('lin-kv', 'service', (m) => svc.push(m));
+    r.partition({ n1: ['n2'], n2: ['n1'] });
+    send('n2', 'lin-kv');
+    expect(svc).toHaveLength(1);
+    r.placeServices({ 'lin-kv': 'n1' });
+    send('n2', 'lin-kv'); // n1 drops n2's messages, so lin-kv beside n1 does too
+    send('n3', 'lin-kv');
+    send('n1', 'lin-kv');
+    expect(svc.map((m) => m.src)).toEqual(['n2', 'n3', 'n1']);
+    send('lin-kv', 'n2');
+    send('lin-kv', 'n3');
+    expect(got.n2).toHaveLength(0);
+    expect(got.n3).toHaveLength(1);
+    // One direction at a time, as between nodes.
+    r.partition({ n1: ['n2'] });
+    send('lin-kv', 'n2');
+    send('n2', 'lin-kv');
+    expect(got.n2).toHaveLength(1);
+    expect(svc).toHaveLength(3);
+    r.heal();
+    send('n2', 'lin-kv');
+    expect(svc).toHaveLength(4);
+  });
+
   it('drops messages along grudges only, one direction at a time, until healed', () => {
     const { r, got, send } = setup();
     r.partition({ n1: ['n2'] }); // n1 drops what n2 sends; n2 still hears n1

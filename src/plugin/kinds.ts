@@ -45,6 +45,11 @@ export interface DbPlugin<S extends OptionSpecs = OptionSpecs, D extends Db = Db
   readonly system?: SystemSpec<never>;
   /** Workload options this db implies by default (e.g. the consistency model an isolation level promises). */
   workloadDefaults?(workload: string, options: OptionValues<S>): Record<string, string>;
+  /**
+   * Fault options this db implies by default, under `--nemesis-option` (e.g. which nodes a kill
+   * hits); only the options of the run's faults apply. Listed in help.
+   */
+  readonly nemesisDefaults?: Readonly<Record<string, string>>;
   /** Node names when the options fix them (an existing cluster's endpoints); else n1..nN. */
   nodeNames?(ctx: DbContext<OptionValues<S>>): string[] | undefined;
   create(ctx: DbContext<OptionValues<S>>): D;

@@ -13,6 +13,8 @@ import { once } from '../generator/index.js';
 const client: Client = { open: async () => client, invoke: async () => ({ type: 'ok' }) };
 const net: Net = { partition: async () => {}, heal: async () => {}, loss: async () => {}, fast: async () => {} };
 let setups = 0;
+/** The shape plan-cut was last created with. */
+let cutShape: string | undefined;
 
 class PlanDb implements Db {
   readonly name = 'plan-db';
@@ -42,6 +44,16 @@ defineDb({
   workloadDefaults: (_w, o): Record<string, string> => (o.level ? { model: o.level } : {}),
 });
 
+// The same db, declaring the fault options its runs imply.
+defineDb({
+  name: 'plan-db-faulty',
+  doc: 'a db with fault defaults',
+  defaultNodes: 3,
+  create: () => new PlanDb('local'),
+  clients: { 'plan-w': () => client },
+  nemesisDefaults: { 'cut-shape': 'one' },
+});
+
 defineWorkload({
   name: 'plan-w',
   doc: 'a workload for planning tests',
@@ -55,7 +67,7 @@ defineNemesis({
   doc: 'partitions',
   options: { 'cut-shape': opt.enum(['halves', 'one'], { default: 'halves', doc: 'shape' }) },
   requires: ['partition'],
-  create: ({ intervalS }) => faultPackage({ name: 'plan-cut', nemesis: { fs: ['a', 'b'], invoke: async () => ({ type: 'info' }) }, intervalS, start: ['a'], stop: 'b', color: '#000' }),
+  create: ({ intervalS, options }) => (cutShape = options['cut-shape']) && faultPackage({ name: 'plan-cut', nemesis: { fs: ['a', 'b'], invoke: async () => ({ type: 'info' }) }, intervalS, start: ['a'], stop: 'b', color: '#000' }),
 });
 defineNemesis({
   name: 'plan-freeze',
@@ -74,6 +86,18 @@ describe('planRun', () => {
     expect(p.workload.name).toBe('plan-w:strict');
     expect(p.nemesis?.name).toBe('plan-cut');
     expect(setups).toBe(0);
+  });
+
+  it("puts the db's fault defaults under the user's fault options, for the run's faults only", () => {
+    const faulty = { ...base, db: 'plan-db-faulty' };
+    expect(planRun({ ...faulty, nemesis: ['plan-cut'] }).nemesisOptions).toEqual({ 'cut-shape': 'one' });
+    expect(cutShape).toBe('one');
+    expect(planRun({ ...faulty, nemesis: ['plan-cut'], nemesisOptions: { 'cut-shape': 'halves' } }).nemesisOptions).toEqual({ 'cut-shape': 'halves' });
+    expect(cutShape).toBe('halves');
+    // A run without the fault the default belongs to is no error, and records no such option.
+    expect(planRun({ ...faulty, nemesis: [] }).nemesisOptions).toEqual({});
+    expect(planRun({ ...base, nemesis: ['plan-cut'] }).nemesisOptions).toEqual({});
+    expect(cutShape).toBe('halves'); // plan-db declares none: the nemesis's own default
   });
 
   it("puts the db's workload defaults under the user's workload options", () => {

@@ -7,7 +7,7 @@
 import { FaultlineError } from '../errors.js';
 import type { Client, Db, NemesisPackage, Test, Workload } from '../protocols.js';
 import { parseOptions } from './options.js';
-import { dbs, lookup, workloads } from './registry.js';
+import { dbs, lookup, nemeses, workloads } from './registry.js';
 import type { AnyDbPlugin, WorkloadPlugin } from './kinds.js';
 import { buildNemesis } from './nemesis-package.js';
 import type { SshCluster } from '../ssh/ssh-db.js';
@@ -45,6 +45,8 @@ export interface Plan {
   nemesis: NemesisPackage | null;
   /** Workload options as given, with the db's defaults under them (recorded in test.json). */
   workloadOptions: Record<string, unknown>;
+  /** Fault options as given, with the db's defaults under them (recorded in test.json). */
+  nemesisOptions: Record<string, unknown>;
   /** The nemesis names actually used ('none' dropped). */
   faults: string[];
   /** Makes the workload's client for this db (once the db is set up). */
@@ -106,6 +108,13 @@ export function planRun(o: PlanInput): Plan {
   const workloadOptions = parseOptions(workloadPlugin.options ?? {}, workloadRaw, { flag: '--workload-option', owner: `workload ${o.workload}` });
   const workload = workloadPlugin.create({ concurrency, nodes, eventual: dbPlugin.eventuallyConsistent, options: workloadOptions });
   const faults = o.nemesis.filter((n) => n && n !== 'none');
-  const nemesis = buildNemesis(faults, { db, intervalS: o.nemesisIntervalS ?? 5, options: o.nemesisOptions ?? {} });
-  return { dbName, dbPlugin, db, nodes, concurrency, workloadPlugin, workload, workloadOptions: workloadRaw, nemesis, faults, client: (test) => client(o.workload, test) };
+  const nemesisOptions = { ...nemesisDefaultsFor(dbPlugin, faults), ...o.nemesisOptions };
+  const nemesis = buildNemesis(faults, { db, intervalS: o.nemesisIntervalS ?? 5, options: nemesisOptions });
+  return { dbName, dbPlugin, db, nodes, concurrency, workloadPlugin, workload, workloadOptions: workloadRaw, nemesis, nemesisOptions, faults, client: (test) => client(o.workload, test) };
+}
+
+/** The db's default fault options that belong to one of these faults (a default for kill is no error in a partition-only run). */
+function nemesisDefaultsFor(dbPlugin: AnyDbPlugin, faults: string[]): Record<string, string> {
+  const declared = new Set(faults.flatMap((n) => Object.keys(lookup(nemeses, n, '--nemesis').options ?? {})));
+  return Object.fromEntries(Object.entries(dbPlugin.nemesisDefaults ?? {}).filter(([k]) => declared.has(k)));
 }

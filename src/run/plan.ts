@@ -85,6 +85,7 @@ export function prepareRun(o: RunOptions): RunPlan {
     ...(o.availability !== undefined ? { availability: o.availability } : {}),
     dbOptions: stringValues(o.dbOptions),
     workloadOptions: stringValues(plan.workloadOptions),
+    ...(Object.keys(plan.nemesisOptions).length ? { nemesisOptions: stringValues(plan.nemesisOptions) } : {}),
     startedAt: new Date().toISOString(),
     versions: { faultline: faultlineVersion(), node: process.version },
     kind: 'run',
