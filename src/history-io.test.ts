@@ -100,3 +100,14 @@ describe('history files', () => {
     expect(() => parseHistory('hello', 'x.txt')).toThrow(/cannot tell the history format/);
   });
 });
+
+describe('validated ops', () => {
+  it('are copies of the parsed fields in their order, with index and time completed; a __proto__ field stays a field', () => {
+    const h = parseHistory('{"type":"invoke","f":"write","process":0,"value":1,"node":"n1","__proto__":{"polluted":true}}\n{"type":"ok","f":"write","process":0,"value":1}\n', 'h.jsonl');
+    expect(Object.keys(h[0]!)).toEqual(['type', 'f', 'process', 'value', 'node', '__proto__', 'index', 'time']);
+    expect(h[0]!.node).toBe('n1');
+    expect(Object.getPrototypeOf(h[0]!)).toBe(Object.prototype);
+    expect((h[0] as Record<string, unknown>).polluted).toBeUndefined();
+    expect(h.map((op) => [op.index, op.time])).toEqual([[0, 0], [1, 1]]);
+  });
+});

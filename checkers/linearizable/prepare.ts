@@ -9,7 +9,7 @@
 
 import { checkpoint } from '../../src/budget.js';
 import { badInput } from '../../src/errors.js';
-import { isClientOp, pairOps, type History } from '../../src/history.js';
+import type { History } from '../../src/history.js';
 import { isPair, type Model, type ModelOp, type Partition } from './model.js';
 import { showValue, valueKey, type ValueKey } from '../values.js';
 
@@ -30,35 +30,49 @@ export interface Prepared {
 const PREPARING = 'preparing the linearizability check';
 
 export function prepare(history: History, model: Model<unknown>, opts: PrepareOptions = {}): Prepared {
-  // The search orders events by `index`: it must follow the history's order.
-  for (let i = 1; i < history.length; i++) {
-    if (!(history[i]!.index > history[i - 1]!.index)) throw badInput(`op indices must increase along the history (op ${history[i - 1]!.index} is followed by op ${history[i]!.index})`, `history op ${i}`);
-  }
-  const { pairs, orphans, doubleInvokes } = pairOps(history.filter(isClientOp));
-  if (orphans.length) throw badInput(`a completion (${orphans[0]!.type} ${orphans[0]!.f}) without an invocation by process ${orphans[0]!.process}`, `history op ${orphans[0]!.index}`);
-  if (doubleInvokes.length) throw badInput(`process ${doubleInvokes[0]!.process} invokes again while its previous op is open`, `history op ${doubleInvokes[0]!.index}`);
+  // One pass (this runs on every check, so it allocates only the ops it returns): the order
+  // check, Jepsen's pairing (a completion completes its process's open invocation) and the model
+  // ops, in invocation order. Errors keep their precedence: order, then orphan, then double invoke.
+  const slots: (ModelOp | null)[] = [];
+  const open = new Map<number, number>(); // process → its open op's slot
+  let orphan: { op: History[number] } | undefined;
+  let doubleInvoke: History[number] | undefined;
   const counts = { ops: 0, failedDropped: 0, crashedReadsDropped: 0, pruned: 0, crashed: 0 };
-  let ops: ModelOp[] = [];
-  let steps = 0;
-  for (const { invoke, complete } of pairs) {
-    if ((++steps & 4095) === 0) checkpoint(PREPARING);
-    if (complete?.type === 'fail' && complete.observed !== true) {
-      counts.failedDropped++;
+  let prevIndex = -Infinity;
+  for (let i = 0; i < history.length; i++) {
+    const op = history[i]!;
+    if (!(op.index > prevIndex)) throw badInput(`op indices must increase along the history (op ${history[i - 1]!.index} is followed by op ${op.index})`, `history op ${i}`);
+    prevIndex = op.index;
+    if ((i & 4095) === 4095) checkpoint(PREPARING);
+    if (typeof op.process !== 'number') continue; // the nemesis
+    if (op.type === 'invoke') {
+      if (doubleInvoke === undefined && open.has(op.process)) doubleInvoke = op;
+      open.set(op.process, slots.length);
+      slots.push({ index: op.index, completeIndex: null, process: op.process, f: op.f, value: op.value, output: undefined, status: 'info', call: op.time, ret: null });
       continue;
     }
-    const done = complete && complete.type !== 'info' ? complete : undefined;
-    ops.push({
-      index: invoke.index,
-      completeIndex: done ? done.index : null,
-      process: invoke.process,
-      f: invoke.f,
-      value: invoke.value,
-      output: done ? done.value : undefined,
-      status: !done ? 'info' : done.type === 'fail' ? 'fail' : 'ok',
-      call: invoke.time,
-      ret: done ? done.time : null,
-    });
+    const slot = open.get(op.process);
+    if (slot === undefined) {
+      orphan ??= { op };
+      continue;
+    }
+    open.delete(op.process);
+    if (op.type === 'info') continue; // crashed: stays open to the end
+    const m = slots[slot]!;
+    if (op.type === 'fail' && op.observed !== true) {
+      counts.failedDropped++;
+      slots[slot] = null;
+      continue;
+    }
+    m.completeIndex = op.index;
+    m.output = op.value;
+    m.status = op.type === 'fail' ? 'fail' : 'ok';
+    m.ret = op.time;
   }
+  if (orphan) throw badInput(`a completion (${orphan.op.type} ${orphan.op.f}) without an invocation by process ${orphan.op.process}`, `history op ${orphan.op.index}`);
+  if (doubleInvoke) throw badInput(`process ${doubleInvoke.process} invokes again while its previous op is open`, `history op ${doubleInvoke.index}`);
+  let ops: ModelOp[] = [];
+  for (const m of slots) if (m !== null) ops.push(m);
 
   const independent =
     !model.keyed &&

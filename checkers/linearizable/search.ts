@@ -232,6 +232,15 @@ export class Search<S> {
         // to the front of any linearization keeps every state and real-time order): commit to it.
         this.freshScan = false;
         const forced = this.forcedReadOnly();
+        if (forced < 0) {
+          // A pending read can never become legal again: this configuration is dead.
+          const idx = this.ops[this.deadRead]!.completeIndex!;
+          if (idx > this.furthestBlock) this.furthestBlock = idx;
+          if (this.explain) this.noteBlock(this.deadRead);
+          if (this.depth === 0) return this.finish('fail', steps);
+          this.pop();
+          continue;
+        }
         if (forced > 0) {
           if (!this.enter(forced, false, this.state, null, 0, 1)) this.mustBacktrack = true;
           else if (this.linearizedCompleted === this.nCompleted) return this.finish('ok', steps);
@@ -321,21 +330,63 @@ export class Search<S> {
     return false;
   }
 
-  /** The first pending read-only op legal in the current state (its call entry), or 0. */
+  /**
+   * The first pending read-only op legal in the current state (its call entry), or 0; -1 if a
+   * pending read-only op (called before the first pending return) is doomed in this state and no
+   * op that could still come before it resets it (`deadRead` says which): see `rescuable`.
+   */
   private forcedReadOnly(): number {
     const next = this.next;
     const state = this.state;
     const illegalAt = this.illegalAt;
+    const doomedAt = this.doomedAt;
+    const model = this.model;
     let e = next[0]!;
     for (; e !== 0 && this.isCall[e]; e = next[e]!) {
       const p = this.entryOp[e]!;
-      if (!this.readOnly[p] || illegalAt[p] === state) continue;
-      if (this.model.step(state, this.ops[p]!) !== undefined) return e;
-      illegalAt[p] = state; // states are immutable: the same object gives the same answer
+      if (!this.readOnly[p]) continue;
+      if (illegalAt[p] !== state) {
+        if (model.step(state, this.ops[p]!) !== undefined) return e;
+        illegalAt[p] = state; // states are immutable: the same object gives the same answer
+        doomedAt[p] = model.doomed?.(state, this.ops[p]!) ? state : undefined;
+      }
+      if (doomedAt[p] === state && !this.rescuable(p)) {
+        this.deadRead = p;
+        return -1;
+      }
     }
-    this.doomRead = e !== 0 && this.model.doomed ? this.doomable(e) : -1;
+    this.doomRead = e !== 0 && model.doomed ? this.doomable(e) : -1;
     return 0;
   }
+
+  /**
+   * Whether an op not yet linearized that may still come before read-only op `read` (invoked
+   * before its return: real-time order puts every later one after it) could reset it. If none
+   * can, a state doomed for `read` stays doomed (model.doomed is monotone under non-reset ops)
+   * until `read` must be linearized: every extension of the configuration fails.
+   */
+  private rescuable(read: number): boolean {
+    const model = this.model;
+    if (!model.resets) return false;
+    const rop = this.ops[read]!;
+    const limit = rop.completeIndex!;
+    for (let e = this.next[0]!; e !== 0 && this.entryIndex[e]! < limit; e = this.next[e]!) {
+      if (this.isCall[e] && this.entryOp[e] !== read && model.resets(this.ops[this.entryOp[e]!]!, rop)) return true;
+    }
+    for (let c = 0; c < this.nClasses; c++) {
+      for (let q = this.classStart[c]! + this.classPtr[c]!; q < this.classStart[c + 1]!; q++) {
+        const op = this.ops[this.classOps[q]!]!;
+        if (op.index >= limit) break;
+        if (model.resets(op, rop)) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Per read-only op: the last state object it was found doomed in (see forcedReadOnly). */
+  private readonly doomedAt: unknown[] = [];
+  /** The read-only op that made forcedReadOnly answer -1. */
+  private deadRead = -1;
 
   /**
    * The blocking return is entry r. If its op is read-only and no candidate before r (completed
