@@ -15,6 +15,13 @@ import { opt } from '../../src/plugin/options.js';
 
 interface Deq { rec: OpRecord; value: unknown }
 
+/**
+ * A drain that saw the queue empty. A client reports a drain it could not finish (its time ran
+ * out while messages were pending or the server did not answer) as `ok` with an error: what it
+ * took counts as dequeued, but it says nothing about what is left in the queue.
+ */
+const completedDrain = (r: OpRecord): boolean => r.f === 'drain' && r.type === 'ok' && r.complete?.error === undefined;
+
 function dequeued(recs: OpRecord[]): Deq[] {
   const out: Deq[] = [];
   for (const r of recs) {
@@ -72,10 +79,11 @@ export function checkTotalQueue(history: History, opts: { allowDuplicates?: bool
     for (let i = 0; i < extra; i++) recovered.push(valueOf.get(k));
   }
   for (const [k, n] of crashed) if (!acked.has(k)) for (let i = 0; i < Math.min(n, dequeues.get(k) ?? 0); i++) recovered.push(valueOf.get(k));
-  // A history with a final drain that never completed (every drain failed or timed out) never
-  // saw what was left in the queue: its undequeued elements may still be there. They are not
-  // lost, but not judged either: unknown. (Without any drain, Jepsen's rule: undequeued is lost.)
-  const undrained = recs.some((r) => r.f === 'drain') && !recs.some((r) => r.f === 'drain' && r.type === 'ok');
+  // A history with a final drain that never completed (every drain failed, timed out or ran out
+  // of time with messages pending) never saw what was left in the queue: its undequeued elements
+  // may still be there. They are not lost, but not judged either: unknown. (Without any drain,
+  // Jepsen's rule: undequeued is lost.)
+  const undrained = recs.some((r) => r.f === 'drain') && !recs.some(completedDrain);
   if (lost.length && !undrained) {
     const last = history.length ? history[history.length - 1]!.index : 0;
     anomalies.push({ index: last, message: `${lost.length} acknowledged enqueues never dequeued, e.g. ${show(lost[0])}` });
@@ -113,7 +121,7 @@ export function checkQueue(history: History): CheckResult {
   let sureCount = 0;
   let uncertainDequeues = 0; // dequeues in flight or crashed: each may have taken one element
   const anomalies: AnomalyRef[] = [];
-  const hasDrain = recs.some((r) => r.f === 'drain' && r.type === 'ok');
+  const hasDrain = recs.some(completedDrain);
   let deq = 0;
   for (const { end, r } of evs) {
     if (r.f === 'enqueue') {
