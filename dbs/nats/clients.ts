@@ -234,7 +234,10 @@ export class NatsQueueClient extends NatsClient {
       case 'dequeue':
         try {
           const got = await this.take(await this.conn());
-          if (got === 'unserved') return { type: 'fail', error: 'the pull went unanswered: the consumer has no leader' };
+          if (got === 'unserved') {
+            await this.drop();
+            return { type: 'fail', error: 'the pull went unanswered: the consumer has no leader' };
+          }
           return { type: 'ok', value: got ? got.value : null };
         } catch (e) {
           // Nothing was delivered to us, or it was and goes back after its ack wait.
