@@ -31,8 +31,14 @@ const configs: Config[] = [
   { name: 'lin-kv over lww-kv', bin: 'kv.py', workload: 'lin-kv', args: 'lww-kv', expect: false },
   { name: 'txn-list-append over lin-kv', bin: 'kv.py', workload: 'txn-list-append', args: 'lin-kv', expect: true },
   { name: 'txn-list-append over lww-kv', bin: 'kv.py', workload: 'txn-list-append', args: 'lww-kv', expect: false },
+  { name: 'txn-list-append datomic thunks', bin: 'datomic.py', workload: 'txn-list-append', expect: true },
+  { name: 'txn-list-append datomic no-thunk-retry', bin: 'datomic.py', workload: 'txn-list-append', bug: 'no-thunk-retry', expect: false },
   { name: 'txn-rw-register over lin-kv', bin: 'kv.py', workload: 'txn-rw-register', args: 'lin-kv', expect: true },
   { name: 'txn-rw-register over lww-kv', bin: 'kv.py', workload: 'txn-rw-register', args: 'lww-kv', expect: false },
+  { name: 'kafka single leader', bin: 'kafka.py', workload: 'kafka', expect: true },
+  { name: 'kafka local-log', bin: 'kafka.py', workload: 'kafka', bug: 'local-log', expect: false },
+  { name: 'kafka over lin-kv', bin: 'kafka.py', workload: 'kafka', args: 'lin-kv', expect: true },
+  { name: 'kafka over lww-kv', bin: 'kafka.py', workload: 'kafka', args: 'lww-kv', expect: false },
 ];
 
 for (const c of configs.filter((x) => x.name.includes(filter))) {

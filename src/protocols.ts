@@ -6,6 +6,7 @@ import type { Generator, OpSpec } from './generator/core.js';
 import type { Rng } from './rng.js';
 import type { Storage } from './storage-faults.js';
 import { BudgetExhausted } from './budget.js';
+import type { NetRecord } from './net-facts.js';
 
 // ---------------------------------------------------------------- verdicts
 
@@ -173,6 +174,11 @@ export interface Db {
   prepareFaults?(capabilities: readonly string[], options: Readonly<Record<string, unknown>>): void;
   /** A transaction coordinator faultline runs for the db's clients (two-phase commit), to crash and restart. */
   readonly coordinator?: Coordinator;
+  /**
+   * What the db's own network carried during the run (a Db that routes messages itself, as the
+   * Maelstrom clusters do): read after teardown, stored in results.json as `net` (per client op).
+   */
+  netRecord?(): NetRecord | undefined;
 }
 
 /**

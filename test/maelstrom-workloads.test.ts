@@ -2,7 +2,8 @@
 // (test/fixtures/maelstrom/), run through `faultline run --bin` under partitions: each correct
 // program is judged valid and each deliberately broken one invalid, as Maelstrom would judge them.
 // kv.py also exercises the services: it keeps its data in lin-kv (correct) or lww-kv / seq-kv
-// (stale reads and lost cas races: broken).
+// (stale reads and lost cas races: broken). datomic.py is the transactor of Maelstrom's Datomic
+// tutorial: the root in lin-kv, immutable thunks in lww-kv.
 import { fileURLToPath } from 'node:url';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,6 +51,15 @@ describe('Maelstrom workloads on --bin Python programs', () => {
     expect(good.valid).toBe(true);
     expect(part(good, 'list-append').valid).toBe(true);
     const bad = await run('kv.py', 'txn-list-append', { args: 'lww-kv' });
+    expect(bad.valid).toBe(false);
+    expect(part(bad, 'list-append').valid).toBe(false);
+  }, 60_000);
+
+  it("txn-list-append: the tutorial's transactor with immutable thunks in lww-kv and the root in lin-kv is strict-serializable if a missing thunk is read again, not if it is taken as empty", async () => {
+    const good = await run('datomic.py', 'txn-list-append');
+    expect(good.valid).toBe(true);
+    expect(part(good, 'list-append').valid).toBe(true);
+    const bad = await run('datomic.py', 'txn-list-append', { bug: 'no-thunk-retry' });
     expect(bad.valid).toBe(false);
     expect(part(bad, 'list-append').valid).toBe(false);
   }, 60_000);

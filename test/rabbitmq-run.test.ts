@@ -51,8 +51,23 @@ describe('faultline run --db rabbitmq', () => {
     const nodes = ['n1', 'n2', 'n3'];
     const db = createDb<ContainerDb<RabbitOptions>>('rabbitmq', { dbOptions: {} }).db;
     const test = fakeTest(db, nodes, testRunId('rmq'));
-    await db.setup(test);
+    // Each step's duration goes to stderr: on a loaded machine this test is the slowest of the
+    // file, and a timeout should say which step took the time.
+    const t0 = Date.now();
+    // Each step also has its own limit, so a stuck step fails the test by name, not by timeout.
+    const step = async <T>(what: string, f: () => Promise<T>, limitS = 150): Promise<T> => {
+      const t = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      const stuck = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${limitS} s`)), limitS * 1000)));
+      try {
+        return await Promise.race([f(), stuck]);
+      } finally {
+        clearTimeout(timer);
+        process.stderr.write(`rabbitmq classic/quorum: ${what} took ${((Date.now() - t) / 1000).toFixed(1)} s (${((Date.now() - t0) / 1000).toFixed(0)} s in)\n`);
+      }
+    };
     try {
+      await step('setup', () => db.setup(test));
       const client = async (queue: 'classic' | 'quorum', node: string): Promise<Client> => {
         const shim = { options: { ...db.options, queue }, endpoint: (n: string) => db.endpoint(n) };
         return new RabbitQueueClient(shim, `${queue}-q`).open(test, node);
@@ -66,21 +81,31 @@ describe('faultline run --db rabbitmq', () => {
         return r;
       };
       // Both queues are declared through n1: the classic one lives there, the quorum one is led from there.
-      for (const q of ['classic', 'quorum'] as const) await (await client(q, 'n1')).setup!(test);
+      await step('declaring the queues', async () => {
+        for (const q of ['classic', 'quorum'] as const) {
+          const c = await client(q, 'n1');
+          await c.setup!(test);
+          await c.close?.(test);
+        }
+      });
       const via2 = { classic: await client('classic', 'n2'), quorum: await client('quorum', 'n2') };
-      for (const q of ['classic', 'quorum'] as const) for (let i = 0; i < 20; i++) expect((await call(via2[q], q, 'enqueue', i)).type).toBe('ok');
+      await step('enqueueing', async () => {
+        for (const q of ['classic', 'quorum'] as const) for (let i = 0; i < 20; i++) expect((await call(via2[q], q, 'enqueue', i)).type).toBe('ok');
+      });
 
-      await db.kill(test, 'n1');
+      await step('killing n1', () => db.kill(test, 'n1'));
       // Quorum: a new leader among n2, n3 serves within seconds.
       let fromQuorum: { type: string; value?: unknown } = { type: 'fail' };
-      for (let t = Date.now(); Date.now() - t < 30_000 && fromQuorum.type !== 'ok'; ) fromQuorum = await call(via2.quorum, 'quorum', 'dequeue', null);
+      await step('a quorum dequeue', async () => {
+        for (let t = Date.now(); Date.now() - t < 30_000 && fromQuorum.type !== 'ok'; ) fromQuorum = await call(via2.quorum, 'quorum', 'dequeue', null);
+      });
       expect(fromQuorum).toEqual({ type: 'ok', value: 0 });
       // Classic: its only copy is on n1.
       expect((await call(via2.classic, 'classic', 'dequeue', null)).type).toBe('fail');
 
-      await db.start(test, 'n1');
+      await step('restarting n1', () => db.start(test, 'n1'));
       const drained = { classic: [] as unknown[], quorum: [] as unknown[] };
-      for (const q of ['classic', 'quorum'] as const) {
+      for (const q of ['classic', 'quorum'] as const) await step(`draining the ${q} queue`, async () => {
         const c = await client(q, 'n2');
         for (let t = Date.now(); Date.now() - t < 60_000; ) {
           const r = await call(c, q, 'drain', null);
@@ -88,12 +113,12 @@ describe('faultline run --db rabbitmq', () => {
           if (drained[q].length >= (q === 'classic' ? 20 : 19)) break;
         }
         await c.close?.(test);
-      }
+      });
       expect(new Set(drained.classic)).toEqual(new Set(Array.from({ length: 20 }, (_, i) => i)));
       for (const q of ['classic', 'quorum'] as const) expect(checkTotalQueue(histories[q]!, { allowDuplicates: true }).valid, q).toBe(true);
       for (const c of Object.values(via2)) await c.close?.(test);
     } finally {
-      await db.teardown(test as Test);
+      await step('teardown', () => db.teardown(test as Test));
     }
     expect(await leftovers(test.runId)).toEqual([]);
   }, 420_000);

@@ -12,6 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../app/report/write.js';
 import { bigRun, nonLinearizableRun, xssRun, XSS } from './report-fixtures.js';
+import { broadcastNetRun } from './net-fixtures.js';
 
 const BIN = fileURLToPath(new URL('../bin/faultline.js', import.meta.url));
 const CHROMIUM = process.env.FAULTLINE_CHROMIUM ?? '/usr/bin/chromium';
@@ -147,6 +148,54 @@ describe('report in Chromium', () => {
     await page.waitForFunction(() => document.querySelectorAll('.hrow').length < 200 && !!document.querySelector('.hrow[data-index="99999"]'));
     await page.screenshot({ path: join(SHOTS, 'report-100k.png') });
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('draws the message diagram, pages and zooms through 3,000 messages, and follows a jump to the anomaly', async () => {
+    const { dir, anomalyIndex } = broadcastNetRun(join(tmp, 'net'), 3000, true);
+    const { page, errors, requests } = await open(await writeReport(dir));
+    // Drawn once the section comes near the viewport.
+    await page.locator('#net-section').scrollIntoViewIfNeeded();
+    await page.waitForSelector('body[data-net="1"]');
+    expect(await page.textContent('#ld-count')).toMatch(/^\(\d{4} messages\)$/);
+    const range = async (): Promise<[number, number, number]> => {
+      const m = /^([\d.]+)–([\d.]+) s: (\d+) messages/.exec((await page.textContent('#ld-info')) ?? '');
+      expect(m, 'the diagram says which window it shows').not.toBeNull();
+      return [Number(m![1]), Number(m![2]), Number(m![3])];
+    };
+    const first = await range();
+    expect(first[2]).toBeGreaterThan(10);
+    // Paging moves the window later; zooming out shows more messages.
+    await page.click('#ld-later');
+    await page.waitForFunction((t0) => !document.getElementById('ld-info')!.textContent!.startsWith(t0), first[0].toFixed(3));
+    const later = await range();
+    expect(later[0]).toBeGreaterThan(first[0]);
+    await page.click('#ld-out');
+    await page.click('#ld-out');
+    await page.waitForFunction((n) => Number(/: (\d+) messages/.exec(document.getElementById('ld-info')!.textContent!)?.[1]) > n, later[2]);
+    // Hovering an arrow tells what the message was.
+    const box = (await page.locator('#lamport').boundingBox())!;
+    let tip = '';
+    for (let y = 40; y < box.height && !tip; y += 3) {
+      await page.mouse.move(box.x + box.width * 0.6, box.y + y);
+      if (await page.isVisible('#ld-tip')) tip = (await page.textContent('#ld-tip')) ?? '';
+    }
+    expect(tip).toMatch(/^(broadcast|broadcast_ok|read|read_ok|gossip) +[cn]\d+ → [cn]\d+\nsent at /);
+    // The wheel zooms in.
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const before = await range();
+    await page.mouse.wheel(0, -400);
+    await page.waitForFunction((span) => { const m = /^([\d.]+)–([\d.]+) s/.exec(document.getElementById('ld-info')!.textContent!); return !!m && Number(m[2]) - Number(m[1]) < span; }, before[1] - before[0]);
+    await page.screenshot({ path: join(SHOTS, 'report-messages.png') });
+    // Jumping to the anomaly moves the diagram to the op's time.
+    await page.click('#jump-first');
+    expect((await highlighted(page)).index).toBe(anomalyIndex);
+    const opTime = await page.evaluate((i) => Number(document.querySelector(`.hrow[data-index="${i}"] span:nth-child(2)`)!.textContent), anomalyIndex);
+    await page.waitForFunction((t) => { const m = /^([\d.]+)–([\d.]+) s/.exec(document.getElementById('ld-info')!.textContent!); return !!m && Number(m[1]) <= t && t <= Number(m[2]); }, opTime);
+    expect(await page.isEnabled('#ld-op')).toBe(true);
+    await page.locator('#net-section').screenshot({ path: join(SHOTS, 'report-messages-anomaly.png') });
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
     await page.close();
   });
 

@@ -16,6 +16,6 @@ describe('plugin docs', () => {
     expect(etcd.workloads).toEqual(['register', 'set', 'lock', 'list-append']);
     // etcd is a Go server: its clock faults go through clockshift; its containers take storage faults.
     expect(etcd.faults).toEqual(['bitflip', 'clock', 'disk-full', 'kill', 'packet', 'partition', 'pause', 'power', 'stall', 'truncate']);
-    expect(pluginHelp()).toMatch(/raft: .*\n {4}workloads: register, set, lin-kv, g-set\n {4}faults: kill, packet, partition, pause, stall\n {4}bugs \(--bug\): stale-read, early-ack/);
+    expect(pluginHelp()).toMatch(/raft: .*\n {4}workloads: register, set, lin-kv, g-set, kafka\n {4}faults: kill, packet, partition, pause, stall\n {4}bugs \(--bug\): stale-read, early-ack/);
   });
 });

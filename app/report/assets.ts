@@ -12,7 +12,7 @@ export interface ReportAssets {
   uplotCss: string;
 }
 
-const CLIENT_PARTS = ['core.js', 'table.js', 'timeline.js', 'charts.js'];
+const CLIENT_PARTS = ['core.js', 'table.js', 'timeline.js', 'lamport.js', 'charts.js'];
 
 let cached: ReportAssets | undefined;
 

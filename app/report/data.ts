@@ -29,6 +29,8 @@ export interface ReportInput {
   logs?: string[];
   /** Other relative links (test.json, results.json). */
   files?: string[];
+  /** Path of the run's message log (net.jsonl), drawn as a Lamport diagram. */
+  netLog?: string;
 }
 
 export { faultWindows, faultWindowsOf, defaultWindowSpecs, type FaultWindow } from '../../src/fault-windows.js';

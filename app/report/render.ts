@@ -10,6 +10,8 @@ import { checkerResults, collectAnomalies, faultWindowsOf, HistoryEncoder, type 
 import { escapeHtml as h, inlineScript, inlineStyle, jsonForScript } from './escape.js';
 import { renderCheckerSections, renderTestFacts, renderVerdictTable, verdictClass, verdictWord } from './sections.js';
 import { renderStorageFaults } from './storage-faults.js';
+import { readNetLog, type EmbeddedNet } from './net-data.js';
+import { renderNetSection } from './net-view.js';
 
 function sha256(s: string): string {
   return createHash('sha256').update(s, 'utf8').digest('base64');
@@ -107,6 +109,7 @@ export function renderReportTo(input: Omit<ReportInput, 'history'>, history: Rep
 <div id="timeline-wrap"><canvas id="timeline" height="200"></canvas><div id="tl-tip"></div></div>
 </section>
 <section id="charts-section"><h2>Latency and throughput</h2><div class="legend">${windowLegend ? `fault windows: ${windowLegend}` : 'no fault windows'}</div><div id="charts" class="charts"><div id="latency"></div><div id="throughput"></div></div></section>
+${renderNetSection(results, input.netLog !== undefined)}
 <section id="checkers"><h2>Evidence</h2>${renderCheckerSections(results)}</section>
 ${renderStorageFaults(history.nemesis)}
 <section id="history"><h2>History <span class="muted">(${history.length} entries; L = line in ${h(historyFile)})</span></h2>
@@ -119,15 +122,30 @@ ${renderStorageFaults(history.nemesis)}
   // The ops first, one at a time; the names they intern follow them.
   const enc = new HistoryEncoder();
   let sep = '';
+  // The first anomaly's time: the message diagram's window when the log is too long for a page.
+  let focusNs: number | undefined;
+  let at = 0;
   history.forEach((op) => {
+    if (first && at++ === first.index) focusNs = op.time;
     write(sep + jsonForScript(enc.encode(op)));
     sep = ',';
   });
   write(`],"fs":${jsonForScript(enc.fs)},"nodes":${jsonForScript(enc.nodes)},${jsonForScript(data).slice(1)}</script>
-<script>${scripts[0]}</script>
+`);
+  if (input.netLog !== undefined) write(`<script type="application/json" id="fl-net">${jsonForScript(netData(input.netLog, focusNs))}</script>\n`);
+  write(`<script>${scripts[0]}</script>
 <script>${scripts[1]}</script>
 </body></html>
 `);
+}
+
+/** The embedded messages, or why there are none (an unreadable log must not cost the report). */
+function netData(file: string, focusNs: number | undefined): EmbeddedNet | { error: string } {
+  try {
+    return readNetLog(file, focusNs);
+  } catch (e) {
+    return { error: `cannot read ${file}: ${(e as Error).message}` };
+  }
 }
 
 function safeColor(c: string): string {

@@ -85,8 +85,9 @@ function readRunMeta(dir: string, opts: ReadRunOptions): RunMeta {
     historyFormat = 'auto';
     historyFile = relative(dir, test.source).split('\\').join('/');
   }
-  const files = ['test.json', 'results.json'].filter((f) => ok(join(dir, f)));
-  return { test, results, historyPath, historyFormat, historyFile, files, logs: nodeLogs(dir) };
+  const files = ['test.json', 'results.json', 'net.jsonl'].filter((f) => ok(join(dir, f)));
+  const netLog = ok(join(dir, 'net.jsonl')) ? join(dir, 'net.jsonl') : undefined;
+  return { test, results, historyPath, historyFormat, historyFile, files, logs: nodeLogs(dir), ...(netLog ? { netLog } : {}) };
 }
 
 /** Load what a report needs from a run directory, the history in memory. Missing test.json or results.json are tolerated (an interrupted run). */

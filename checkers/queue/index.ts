@@ -15,13 +15,6 @@ import { opt } from '../../src/plugin/options.js';
 
 interface Deq { rec: OpRecord; value: unknown }
 
-/**
- * A drain that saw the queue empty. A client reports a drain it could not finish (its time ran
- * out while messages were pending or the server did not answer) as `ok` with an error: what it
- * took counts as dequeued, but it says nothing about what is left in the queue.
- */
-const completedDrain = (r: OpRecord): boolean => r.f === 'drain' && r.type === 'ok' && r.complete?.error === undefined;
-
 function dequeued(recs: OpRecord[]): Deq[] {
   const out: Deq[] = [];
   for (const r of recs) {
@@ -32,6 +25,13 @@ function dequeued(recs: OpRecord[]): Deq[] {
   }
   return out;
 }
+
+/**
+ * A drain that emptied the queue: ok, and not marked incomplete. A client whose drain ran out of
+ * time reports what it got as `ok` with an `error` saying so: those elements were dequeued, but
+ * the queue was not seen empty.
+ */
+const drainedAll = (r: OpRecord): boolean => r.f === 'drain' && r.type === 'ok' && !r.complete?.error;
 
 export function checkTotalQueue(history: History, opts: { allowDuplicates?: boolean } = {}): CheckResult {
   // Multisets (Jepsen's): the same value may legitimately be enqueued, and dequeued, twice.
@@ -79,11 +79,11 @@ export function checkTotalQueue(history: History, opts: { allowDuplicates?: bool
     for (let i = 0; i < extra; i++) recovered.push(valueOf.get(k));
   }
   for (const [k, n] of crashed) if (!acked.has(k)) for (let i = 0; i < Math.min(n, dequeues.get(k) ?? 0); i++) recovered.push(valueOf.get(k));
-  // A history with a final drain that never completed (every drain failed, timed out or ran out
-  // of time with messages pending) never saw what was left in the queue: its undequeued elements
-  // may still be there. They are not lost, but not judged either: unknown. (Without any drain,
-  // Jepsen's rule: undequeued is lost.)
-  const undrained = recs.some((r) => r.f === 'drain') && !recs.some(completedDrain);
+  // A history with a final drain that never completed (every drain failed, timed out, or came
+  // back ok but saying it could not empty the queue) never saw what was left in the queue: its
+  // undequeued elements may still be there. They are not lost, but not judged either: unknown.
+  // (Without any drain, Jepsen's rule: undequeued is lost.)
+  const undrained = recs.some((r) => r.f === 'drain') && !recs.some(drainedAll);
   if (lost.length && !undrained) {
     const last = history.length ? history[history.length - 1]!.index : 0;
     anomalies.push({ index: last, message: `${lost.length} acknowledged enqueues never dequeued, e.g. ${show(lost[0])}` });
@@ -121,7 +121,7 @@ export function checkQueue(history: History): CheckResult {
   let sureCount = 0;
   let uncertainDequeues = 0; // dequeues in flight or crashed: each may have taken one element
   const anomalies: AnomalyRef[] = [];
-  const hasDrain = recs.some(completedDrain);
+  const hasDrain = recs.some(drainedAll);
   let deq = 0;
   for (const { end, r } of evs) {
     if (r.f === 'enqueue') {

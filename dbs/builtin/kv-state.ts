@@ -1,15 +1,18 @@
-// The state machine behind the Raft node: a key-value map (Maelstrom lin-kv: read, write, cas)
-// and a grow-only set (Maelstrom g-set: add, read). Deterministic, so every replica that applies
+// The state machine behind the Raft node: a key-value map (Maelstrom lin-kv: read, write, cas),
+// a grow-only set (Maelstrom g-set: add, read) and Kafka-style logs (Maelstrom kafka, in
+// kafka-state.ts). Deterministic, so every replica that applies
 // the same log reaches the same state. Results are Maelstrom reply bodies.
 
 import { ERR, type Body } from '../../src/maelstrom/protocol.js';
+import { isKafkaRead, KafkaLogs, kafkaRequestToOp, type KafkaOp } from './kafka-state.js';
 
 export type KvOp =
   | { f: 'read'; key: unknown }
   | { f: 'write'; key: unknown; value: unknown }
   | { f: 'cas'; key: unknown; from: unknown; to: unknown }
   | { f: 'add'; element: unknown }
-  | { f: 'read-set' };
+  | { f: 'read-set' }
+  | KafkaOp;
 
 /** Turns a client request body into an op, or returns why it is malformed. */
 export function requestToOp(b: Body): KvOp | string {
@@ -26,24 +29,26 @@ export function requestToOp(b: Body): KvOp | string {
       if (!('element' in b)) return 'add needs element (this node has no counter)';
       return { f: 'add', element: b.element };
     default:
-      return `unsupported request type ${b.type}`;
+      return kafkaRequestToOp(b) ?? `unsupported request type ${b.type}`;
   }
 }
 
 export function isReadOp(op: KvOp): boolean {
-  return op.f === 'read' || op.f === 'read-set';
+  return op.f === 'read' || op.f === 'read-set' || isKafkaRead(op);
 }
 
 export class KvState {
   private readonly kv = new Map<string, unknown>();
   /** Elements by their JSON text (so 1 and "1" stay distinct). */
   private readonly set = new Map<string, unknown>();
+  private kafka = new KafkaLogs();
 
   /** An independent copy (for speculative execution). */
   clone(): KvState {
     const c = new KvState();
     for (const [k, v] of this.kv) c.kv.set(k, v);
     for (const [k, v] of this.set) c.set.set(k, v);
+    c.kafka = this.kafka.clone();
     return c;
   }
 
@@ -73,6 +78,8 @@ export class KvState {
         return { type: 'add_ok' };
       case 'read-set':
         return { type: 'read_ok', value: [...this.set.values()] };
+      default:
+        return this.kafka.apply(op);
     }
   }
 }

@@ -1,6 +1,6 @@
 // Db plugin `maelstrom` (`faultline run --bin PROGRAM`): any program, in any language, that
 // speaks Maelstrom's protocol on stdin/stdout, under every Maelstrom workload (echo, broadcast,
-// g-set, g-counter, pn-counter, lin-kv, txn-list-append, txn-rw-register, unique-ids) and
+// g-set, g-counter, pn-counter, lin-kv, txn-list-append, txn-rw-register, unique-ids, kafka) and
 // faultline's own register/set/counter. Nodes reach Maelstrom's services by name. Each node is one process of PROGRAM, run in its own data directory.
 
 import { accessSync, constants, existsSync, statSync } from 'node:fs';

@@ -1,7 +1,8 @@
 // The reference Raft key-value node, faultline's default target. One OS process per node,
-// speaking Maelstrom's protocol on stdin/stdout. Serves Maelstrom lin-kv (read/write/cas by key)
-// and g-set (add/read) requests; every request, reads included, goes through the replicated log
-// and is answered when its entry is committed and applied, so the service is linearizable.
+// speaking Maelstrom's protocol on stdin/stdout. Serves Maelstrom lin-kv (read/write/cas by key),
+// g-set (add/read) and kafka (send/poll/commit_offsets/list_committed_offsets) requests; every
+// request, reads included, goes through the replicated log and is answered when its entry is
+// committed and applied, so the service is linearizable.
 // Term, vote and log persist in the node's data directory, so SIGKILL + restart recovers.
 // Followers forward requests to the leader they know; with no known leader they answer error 11
 // (temporarily unavailable, definite: nothing was done). A follower cut off from the leader but
@@ -26,12 +27,13 @@
 //   keeps its leader role: it refuses writes it could not commit (error 11), but goes on serving
 //   reads while the majority elects a new leader and accepts new writes: stale reads.
 //   Breaks linearizability; caught by the register workload under --nemesis partition.
-// - early-ack: the leader answers write, cas and add requests as soon as they are in its log in
-//   memory (with the result they will have once applied), and writes new entries to its disk and
-//   ships them to followers lazily, in batches every second; cut off from the majority, it keeps
-//   leading and acknowledging. If it is killed, or partitioned away, before a majority stored the
+// - early-ack: the leader answers write, cas, add, send and commit requests as soon as they are
+//   in its log in memory (with the result they will have once applied), and writes new entries to
+//   its disk and ships them to followers lazily, in batches every second; cut off from the
+//   majority, it keeps leading and acknowledging. If it is killed, or partitioned away, before a majority stored the
 //   entries, they are gone (a new leader overwrites them; a restarted leader never had them):
-//   acknowledged writes are lost. Breaks linearizability (register) and loses set elements.
+//   acknowledged writes are lost. Breaks linearizability (register), loses set elements and
+//   kafka sends (their offsets handed out again).
 
 import { ERR, type Body, type Message } from '../../src/maelstrom/protocol.js';
 import { RAFT_BUGS } from './bugs.js';
@@ -331,7 +333,7 @@ function forwardTo(request: Body, hops: number, respond: (b: Body) => void): boo
   return true;
 }
 
-for (const t of ['read', 'write', 'cas', 'add']) rt.on(t, onClientRequest);
+for (const t of ['read', 'write', 'cas', 'add', 'send', 'poll', 'commit_offsets', 'list_committed_offsets']) rt.on(t, onClientRequest);
 
 rt.on('forward', (m) => {
   const respond = (b: Body): void => rt.reply(m, b);

@@ -6,11 +6,12 @@
 // server runs under a supervisor, and kill/start act on the server alone.
 
 import { mkdir, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { FaultlineError } from '../errors.js';
 import { connectDocker, dockerError, dockerName, engineHostname, isGoneOrUnchanged, isRemoteEngine, LABEL, NODE_LABEL, OWNER_LABEL, RUN_LABEL } from './engine.js';
+import { createRunNetwork } from './subnet.js';
+import { removeRun } from './remove-run.js';
 import { ownerToken } from '../owner.js';
 import { onTeardown } from './teardown.js';
 import { demux, execIn, type ExecResult } from './exec.js';
@@ -61,8 +62,6 @@ export interface ClusterSpec {
 }
 
 /** Subnets tried: 10.213.0.0/24 .. 10.213.255.0/24, starting at a run-specific offset. */
-const SUBNET_PREFIX = [10, 213] as const;
-
 export class DockerCluster {
   readonly runId: string;
   readonly nodes: readonly string[];
@@ -143,59 +142,10 @@ export class DockerCluster {
   }
 
   private async createNetwork(): Promise<void> {
-    const taken = await this.takenSubnets();
-    let h = 0;
-    for (const c of this.runId) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-    let lastErr: unknown;
-    for (let i = 0; i < 256; i++) {
-      const third = (h + i) % 256;
-      const subnet = `${SUBNET_PREFIX[0]}.${SUBNET_PREFIX[1]}.${third}.0/24`;
-      if (taken.some((t) => overlaps(t, subnet))) continue;
-      try {
-        await this.d.createNetwork({
-          Name: this.networkName,
-          Driver: 'bridge',
-          CheckDuplicate: true,
-          Labels: this.labels(),
-          IPAM: { Driver: 'default', Config: [{ Subnet: subnet, Gateway: `${SUBNET_PREFIX[0]}.${SUBNET_PREFIX[1]}.${third}.1` }] },
-          // No masquerading: nodes cannot reach the outside world, only each other and the host.
-          Options: { 'com.docker.network.bridge.enable_ip_masquerade': 'false' },
-        });
-        this.subnet = subnet;
-        this.gateway = `${SUBNET_PREFIX[0]}.${SUBNET_PREFIX[1]}.${third}.1`;
-        this.nodes.forEach((n, j) => (this.ipOf[n] = `${SUBNET_PREFIX[0]}.${SUBNET_PREFIX[1]}.${third}.${11 + j}`));
-        return;
-      } catch (e) {
-        // Another run took this subnet between our check and our create: try the next one.
-        if (/overlap/i.test(String((e as Error)?.message))) {
-          lastErr = e;
-          continue;
-        }
-        throw e;
-      }
-    }
-    throw dockerError('no free subnet in 10.213.0.0/16 for the cluster network', lastErr);
-  }
-
-  /** Subnets of existing Docker networks and of the host's routes. */
-  private async takenSubnets(): Promise<string[]> {
-    const out: string[] = [];
-    for (const n of await this.d.listNetworks()) {
-      for (const c of n.IPAM?.Config ?? []) if (c.Subnet && c.Subnet.includes('.')) out.push(c.Subnet);
-    }
-    try {
-      // /proc/net/route: hex little-endian destination and mask.
-      for (const line of readFileSync('/proc/net/route', 'utf8').split('\n').slice(1)) {
-        const f = line.trim().split(/\s+/);
-        if (f.length < 8 || f[1] === '00000000') continue;
-        const ip = hexIp(f[1]!);
-        const bits = popcount(parseInt(f[7]!, 16));
-        out.push(`${ip}/${bits}`);
-      }
-    } catch {
-      // not Linux: Docker's own overlap check still applies
-    }
-    return out;
+    const net = await createRunNetwork(this.d, { name: this.networkName, runId: this.runId, labels: this.labels(), nodes: this.nodes });
+    this.subnet = net.subnet;
+    this.gateway = net.gateway;
+    this.ipOf = { ...net.ips };
   }
 
   private async createNode(node: string): Promise<void> {
@@ -442,68 +392,4 @@ export class DockerCluster {
     await removeRun(d, this.runId, this.spec.networkLingerMs ?? 0);
     this.unregister?.();
   }
-}
-
-/** Removes every container, volume and network labelled with the run (or all faultline ones). */
-export async function removeRun(d: Docker, runId?: string, networkLingerMs = 0): Promise<{ containers: number; volumes: number; networks: number }> {
-  const filter = JSON.stringify({ label: [runId ? `${RUN_LABEL}=${runId}` : RUN_LABEL] });
-  const cs = await d.listContainers({ all: true, filters: filter });
-  await Promise.all(
-    cs.map(async (c) => {
-      try {
-        // A paused node is resumed before it is killed (its processes get their SIGKILL awake).
-        if (c.State === 'paused') await d.getContainer(c.Id).unpause().catch(() => undefined);
-        await d.getContainer(c.Id).remove({ force: true, v: true });
-      } catch (e) {
-        if (!isGoneOrUnchanged(e) && !/already in progress/.test(String((e as Error)?.message))) throw e;
-      }
-    }),
-  );
-  const vs = (await d.listVolumes({ filters: filter })).Volumes ?? [];
-  await Promise.all(
-    vs.map(async (v) => {
-      try {
-        await d.getVolume(v.Name).remove();
-      } catch (e) {
-        if (!isGoneOrUnchanged(e)) throw e;
-      }
-    }),
-  );
-  const ns = await d.listNetworks({ filters: filter });
-  if (ns.length && cs.length && networkLingerMs > 0) await new Promise((r) => setTimeout(r, networkLingerMs));
-  for (const n of ns) {
-    try {
-      await d.getNetwork(n.Id).remove();
-    } catch (e) {
-      if (!isGoneOrUnchanged(e)) throw e;
-    }
-  }
-  return { containers: cs.length, volumes: vs.length, networks: ns.length };
-}
-
-function hexIp(h: string): string {
-  const n = parseInt(h, 16);
-  return [n & 255, (n >>> 8) & 255, (n >>> 16) & 255, (n >>> 24) & 255].join('.');
-}
-
-function popcount(n: number): number {
-  let c = 0;
-  for (let x = n >>> 0; x; x &= x - 1) c++;
-  return c;
-}
-
-function toRange(cidr: string): [number, number] {
-  const [ip, bitsS] = cidr.split('/');
-  const bits = Number(bitsS ?? 32);
-  const n = (ip ?? '0.0.0.0').split('.').reduce((a, o) => a * 256 + Number(o), 0);
-  const size = 2 ** (32 - bits);
-  const start = Math.floor(n / size) * size;
-  return [start, start + size - 1];
-}
-
-/** Whether two IPv4 CIDR blocks share an address. */
-export function overlaps(a: string, b: string): boolean {
-  const [a0, a1] = toRange(a);
-  const [b0, b1] = toRange(b);
-  return a0 <= b1 && b0 <= a1;
 }

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { DockerNet, nsenter, withInput } from './net.js';
-import { overlaps } from './cluster.js';
+import { overlaps } from './subnet.js';
 import type { Test } from '../protocols.js';
 
 const ips: Record<string, string> = { n1: '10.213.5.11', n2: '10.213.5.12', n3: '10.213.5.13' };

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import type Docker from 'dockerode';
 import { connectDocker, OWNER_LABEL, RUN_LABEL } from './engine.js';
-import { removeRun } from './cluster.js';
+import { removeRun } from './remove-run.js';
 import { ownerState, type OwnerState } from '../owner.js';
 
 export interface SweepResult {

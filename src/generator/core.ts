@@ -55,6 +55,9 @@ export type GenResult =
   | { pending: true; gen: Generator }
   | null;
 
+/** The answer "nothing now, maybe later", continuing with `gen`. */
+export const pending = (gen: Generator): GenResult => ({ pending: true, gen });
+
 export interface Generator {
   /** The next op, 'pending' (nothing now, maybe later), or null (exhausted). Must not mutate. */
   op(ctx: GenContext): GenResult;

@@ -3,6 +3,7 @@
 
 export * from './core.js';
 export * from './combinators.js';
+export * from './timing.js';
 export * from './per-thread.js';
 export * from './independent.js';
 export * from './schedule.js';

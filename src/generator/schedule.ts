@@ -1,7 +1,8 @@
 // Nemesis schedules: start a fault, wait, stop it, wait, and again (Jepsen's usual nemesis cycle).
 
 import type { Generator, OpSpec } from './core.js';
-import { after, any, cycle, flipFlop, once, repeat, sleep, stagger, type GenLike } from './combinators.js';
+import { any, cycle, flipFlop, once, repeat, sleep, type GenLike } from './combinators.js';
+import { after, stagger } from './timing.js';
 
 export interface CycleOptions {
   /** Seconds between a start and its stop, and between a stop and the next start. */

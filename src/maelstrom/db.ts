@@ -8,6 +8,8 @@ import { FaultlineError } from '../errors.js';
 import type { Client, Db, Grudge, Net, Test } from '../protocols.js';
 import { MaelstromClient } from './client.js';
 import { Cluster } from './cluster.js';
+import type { NetRecord } from '../net-facts.js';
+import { NetJournal, NET_LOG_FILE } from './net-journal.js';
 import { Router, type Latency } from './router.js';
 import { startServices } from './services.js';
 import { DEFAULT_TOPOLOGY, topology } from './topology.js';
@@ -39,6 +41,7 @@ export class MaelstromDb implements Db {
   primaries?: (test: Test) => Promise<string[]>;
   private stopServices: (() => void) | undefined;
   private topologySent: Promise<void> | undefined;
+  private journal: NetJournal | undefined;
 
   constructor(readonly spec: MaelstromDbSpec) {
     this.name = spec.name;
@@ -53,6 +56,9 @@ export class MaelstromDb implements Db {
     this.router = new Router(test.seed ?? 0);
     this.topologySent = undefined;
     this.router.setLatency(this.spec.latency ?? null);
+    // Every message, timed in the history's clock, for the report's diagram (net.jsonl).
+    this.journal = new NetJournal(join(test.dir, NET_LOG_FILE));
+    this.router.record(this.journal, () => test.now());
     this.stopServices = startServices(this.router, test.seed ?? 0);
     this.cluster = new Cluster({
       nodeIds: this.nodeIds(test),
@@ -93,6 +99,12 @@ export class MaelstromDb implements Db {
     this.stopServices?.();
     this.stopServices = undefined;
     this.router?.close();
+  }
+
+  /** The messages this run's network carried (counts by group and type; where the log went). */
+  netRecord(): NetRecord | undefined {
+    if (!this.router) return undefined;
+    return { ...this.router.net.record(), ...(this.journal ? { log: this.journal.info() } : {}) };
   }
 
   private need(): { router: Router; cluster: Cluster } {

@@ -121,7 +121,7 @@ export function startServices(router: Router, seed: number): () => void {
   };
   let ts = 0;
   const serve = (name: string, handle: (m: Message) => Reply): void => {
-    router.register(name, 'client', (m) => {
+    router.register(name, 'service', (m) => {
       if (m.body.msg_id === undefined) return; // nothing to answer
       const reply = { ...handle(m), in_reply_to: m.body.msg_id } as Body;
       // Answer on a later turn, as a remote service would (and never re-entering the router).

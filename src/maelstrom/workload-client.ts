@@ -1,13 +1,14 @@
 // The faultline Client for Maelstrom-protocol clusters: maps workload ops to Maelstrom requests
 // with Maelstrom's message schemas (lin-kv read/write/cas, g-set and counters add/read, echo,
-// broadcast, txn, generate) and replies back to completions. Definite Maelstrom errors become
-// `fail`, timeouts and indefinite errors become `info`.
+// broadcast, txn, generate, kafka send/poll/commit_offsets/list_committed_offsets) and replies
+// back to completions. Definite Maelstrom errors become `fail`, timeouts and indefinite errors
+// become `info`.
 
 import type { Client, Completion, Invocation, Test } from '../protocols.js';
 import { MaelstromClient, RpcDefinite, RpcIndefinite } from './client.js';
 import { ERR, errorName, type Body } from './protocol.js';
 import type { Router } from './router.js';
-import { broadcastOp, echoOp, generateOp, txnOp } from './workload-ops.js';
+import { broadcastOp, echoOp, generateOp, kafkaOp, txnOp } from './workload-ops.js';
 
 /** Workload name → the request schema its client speaks. */
 const PROTOCOL = {
@@ -23,6 +24,7 @@ const PROTOCOL = {
   'txn-list-append': 'txn',
   'txn-rw-register': 'txn',
   'unique-ids': 'generate',
+  kafka: 'kafka',
 } as const;
 
 export type MaelstromWorkload = keyof typeof PROTOCOL;
@@ -78,6 +80,8 @@ export class MaelstromWorkloadClient implements Client {
           return await txnOp(op, (b) => this.req(b));
         case 'generate':
           return await generateOp(op, (b) => this.req(b));
+        case 'kafka':
+          return await kafkaOp(op, (b) => this.req(b));
       }
     } catch (e) {
       if (e instanceof RpcDefinite) return { type: 'fail', error: opError(e.code, e.text) };

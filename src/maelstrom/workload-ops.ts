@@ -1,5 +1,5 @@
-// Maelstrom's request schemas for the echo, broadcast, txn (txn-list-append, txn-rw-register)
-// and unique-ids workloads, as op → request → completion. A reply that breaks the schema is
+// Maelstrom's request schemas for the echo, broadcast, txn (txn-list-append, txn-rw-register),
+// unique-ids and kafka workloads, as op → request → completion. A reply that breaks the schema is
 // recorded `info` with a malformed-request error (the request may have taken effect); a reply
 // that follows it is recorded as is, and the checker judges it.
 
@@ -63,4 +63,47 @@ export async function generateOp(op: Invocation, req: Req): Promise<Completion> 
   const r = await req({ type: 'generate' });
   if (!('id' in r) || r.id === null || r.id === undefined) return malformed('generate_ok has no id');
   return { type: 'ok', value: r.id };
+}
+
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isOffset = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
+
+/**
+ * kafka: send {key, msg} → send_ok {offset}; poll {offsets} → poll_ok {msgs: {k: [[offset, msg],
+ * ...]}}; commit_offsets {offsets} → commit_offsets_ok; list_committed_offsets {keys} →
+ * list_committed_offsets_ok {offsets}. Completions carry the request's fields plus the reply's
+ * (the shapes of checkers/kafka/ops.ts), so the checker sees what was asked and what came back.
+ */
+export async function kafkaOp(op: Invocation, req: Req): Promise<Completion> {
+  const v = (isObj(op.value) ? op.value : {}) as { key?: unknown; msg?: unknown; offsets?: unknown; keys?: unknown };
+  switch (op.f) {
+    case 'send': {
+      const r = await req({ type: 'send', key: v.key, msg: v.msg });
+      if (!isOffset(r.offset)) return malformed(`send_ok offset is ${JSON.stringify(r.offset)}, not an integer`);
+      return { type: 'ok', value: { key: v.key, msg: v.msg, offset: r.offset } };
+    }
+    case 'poll': {
+      const r = await req({ type: 'poll', offsets: v.offsets });
+      // A key with no messages may be left out (Maelstrom's schema); a missing map means none.
+      const msgs = r.msgs ?? {};
+      if (!isObj(msgs)) return malformed('poll_ok msgs is not a map of keys to [[offset, msg], ...]');
+      for (const [k, pairs] of Object.entries(msgs)) {
+        if (!Array.isArray(pairs) || !pairs.every((p) => Array.isArray(p) && p.length === 2 && isOffset(p[0]))) {
+          return malformed(`poll_ok msgs of key ${JSON.stringify(k)} is not a list of [offset, msg] pairs`);
+        }
+      }
+      return { type: 'ok', value: { offsets: v.offsets, msgs } };
+    }
+    case 'commit_offsets':
+      await req({ type: 'commit_offsets', offsets: v.offsets });
+      return { type: 'ok', value: { offsets: v.offsets } };
+    case 'list_committed_offsets': {
+      const r = await req({ type: 'list_committed_offsets', keys: v.keys });
+      const offsets = r.offsets ?? {};
+      if (!isObj(offsets) || !Object.values(offsets).every(isOffset)) return malformed('list_committed_offsets_ok offsets is not a map of keys to integer offsets');
+      return { type: 'ok', value: { keys: v.keys, offsets } };
+    }
+    default:
+      return unsupported('kafka', op.f);
+  }
 }

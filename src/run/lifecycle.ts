@@ -20,6 +20,7 @@ import { Progress } from '../progress.js';
 import { onStop } from '../signals.js';
 import type { RunPlan } from './plan.js';
 import { openWorkers } from './workers.js';
+import { runFacts } from './run-facts.js';
 
 export interface RunOutcome {
   dir: string;
@@ -144,6 +145,8 @@ export async function executePlan(plan: RunPlan): Promise<RunOutcome> {
       results = { valid: 'unknown', error: `checker crashed: ${(e as Error)?.stack ?? String(e)}` };
     }
   }
+  // Network counts and convergence time go beside the verdict (they never change it).
+  results = { ...results, ...runFacts(db, history, (m) => progress.line(`warning: ${m}`)) };
   const interrupted = stop?.kind === 'interrupted';
   const finished = { ...info, windows, durationNs: now(), finishedAt: new Date().toISOString(), interrupted, ...(stop ? { stopped: stop } : {}) };
   const stored = store(dir, runId, finished, results, history, writer.error);

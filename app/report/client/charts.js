@@ -1,4 +1,4 @@
-// Report client, part 4 of 4: marks the page ready, then draws latency (points + quantile lines)
+// Report client, part 5 of 5: marks the page ready, then draws latency (points + quantile lines)
 // and throughput with uPlot, fault windows shaded.
   performance.mark('fl-ready');
   document.body.setAttribute('data-ready', '1');

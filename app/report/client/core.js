@@ -1,4 +1,4 @@
-// Report client, part 1 of 4 (core): reads the embedded history (JSON, never HTML) and pairs
+// Report client, part 1 of 5 (core): reads the embedded history (JSON, never HTML) and pairs
 // invocations with completions. The parts are concatenated into one function scope by
 // app/report/assets.ts: history values reach the DOM only through textContent.
   performance.mark('fl-start');

@@ -1,4 +1,4 @@
-// Report client, part 2 of 4: the virtualized history table with its filter, and selecting /
+// Report client, part 2 of 5: the virtualized history table with its filter, and selecting /
 // jumping to an op (#op-N links, "Jump to the first anomaly").
   // ------------------------------------------------------------------ history table (virtual)
   var ROW = 22;
@@ -136,6 +136,7 @@
     }
     if (opts.center) centerOn(idx);
     drawTimeline();
+    netFollow(idx);
     if (('#op-' + idx) !== location.hash) history.replaceState(null, '', '#op-' + idx);
   }
   function fromHash() {

@@ -1,4 +1,4 @@
-// Report client, part 3 of 4: the zoomable timeline (canvas, rasterized per pixel column so a
+// Report client, part 3 of 5: the zoomable timeline (canvas, rasterized per pixel column so a
 // million ops redraw quickly), and witness hover highlighting.
   // ------------------------------------------------------------------ timeline (canvas)
   var canvas = document.getElementById('timeline');
