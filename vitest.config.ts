@@ -9,8 +9,8 @@ import { defineConfig } from 'vitest/config';
 
 const DOCKER = [
   'docker-cluster', 'docker-sweep', 'etcd-clients', 'etcd-clock', 'etcd-external', 'etcd-run', 'etcd-storage-faults', 'lazyfs',
-  'mariadb-run', 'nats-run', 'package', 'postgres-run', 'rabbitmq-run', 'redis-power', 'redis-run', 'remote-engine', 'sql-external',
-  'ssh-cluster', 'supervised-node',
+  'mariadb-run', 'nats-power', 'nats-run', 'package', 'postgres-power', 'postgres-run', 'rabbitmq-run', 'redis-power', 'redis-run', 'remote-engine', 'sql-external',
+  'ssh-cluster', 'supervised-node', 'zookeeper-power',
   // Calls `faultline sweep` without --run (dead owners' runs): not beside a test that SIGKILLs a run.
   'sweep-processes',
 ].map((f) => `test/${f}.test.ts`);

@@ -1,7 +1,7 @@
 // Seed sweep of storage faults through the CLI (issue 18's "seeds 1-5" expectations): for each
 // db/workload/nemesis/seed, one `faultline run` and a line with the verdict, the exit code, how
 // many power failures/corruptions/fills ran, what lazyfs held at risk in total, and how servers
-// came back. Runs one after the other (the machine is shared).
+// came back, and the workload checkers' summaries (what was lost). Runs one after the other (the machine is shared).
 // Usage: npm run bench:storage-faults -- [--db etcd] [--workloads register,set]
 //        [--nemesis power] [--seeds 1-5] [--time-limit 20] [-- extra run flags]
 
@@ -38,11 +38,15 @@ for (const workload of workloads) {
     const restarts = nem.flatMap((o) => (o.value?.restarts as Array<{ outcome: string }>) ?? []);
     const outcomes = restarts.reduce<Record<string, number>>((m, x) => ((m[x.outcome] = (m[x.outcome] ?? 0) + 1), m), {});
     const verdict = /verdict: (\w+)/.exec(r.stdout + r.stderr)?.[1] ?? '?';
+    // The workload's own checkers' summaries (lost, unexpected...), without stats and perf.
+    const resultsFile = runs.length ? join(testDir, runs[0]!, 'results.json') : '';
+    const checked = resultsFile && existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as { results?: Record<string, { summary?: string }> }).results ?? {} : {};
+    const summaries = Object.entries(checked).filter(([k]) => k !== 'stats' && k !== 'perf').map(([, v]) => String(v?.summary ?? ''));
     console.log(
       [`${db}/${workload}/${nemesis} seed ${seed}`, `exit ${r.status}`, verdict, `${((Date.now() - t0) / 1000).toFixed(0)} s`,
         `faults ${nem.filter((o) => !/^(power-on|restart-|free-disk)/.test(o.f)).length}`,
         `power: ${failures.length} (unsynced files at risk ${failures.reduce((s, f) => s + (f.atRisk?.unsyncedFiles ?? 0), 0)}, names ${failures.reduce((s, f) => s + (f.atRisk?.pendingNamespaceOps ?? 0), 0)}, undo failed ${failures.filter((f) => !f.ok).length})`,
-        `restarts ${JSON.stringify(outcomes)}`, `nemesis errors ${nem.filter((o) => o.error !== undefined).length}`, runs.length ? join(testDir, runs[0]!) : ''].join(' | '),
+        `restarts ${JSON.stringify(outcomes)}`, ...summaries, `nemesis errors ${nem.filter((o) => o.error !== undefined).length}`, runs.length ? join(testDir, runs[0]!) : ''].join(' | '),
     );
   }
 }

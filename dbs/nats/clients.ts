@@ -50,15 +50,15 @@ abstract class NatsClient implements Client {
     return c;
   }
 
-  protected async conn(): Promise<NatsConnection> {
+  protected async conn(timeoutMs = this.timeoutMs): Promise<NatsConnection> {
     if (this.nc && !this.nc.isClosed()) return this.nc;
     const e = this.db.endpoint(this.node);
-    this.nc = await nats().connect({ servers: `${e.host}:${e.port}`, timeout: this.timeoutMs, reconnect: false, name: `faultline-${this.node}` });
+    this.nc = await nats().connect({ servers: `${e.host}:${e.port}`, timeout: timeoutMs, reconnect: false, name: `faultline-${this.node}` });
     return this.nc;
   }
 
-  protected js(nc: NatsConnection): JetStreamClient {
-    return nc.jetstream({ timeout: this.timeoutMs });
+  protected js(nc: NatsConnection, timeoutMs = this.timeoutMs): JetStreamClient {
+    return nc.jetstream({ timeout: timeoutMs });
   }
 
   protected async drop(): Promise<void> {
@@ -221,12 +221,11 @@ export class NatsQueueClient extends NatsClient {
     const replicas = this.db.options.replicas;
     await this.retrySetup(test, `work-queue stream ${QUEUE_STREAM} (${replicas} replicas)`, async (jsm) => {
       await jsm.streams.add({ name: QUEUE_STREAM, subjects: ['fq'], num_replicas: replicas, storage: nats().StorageType.File, retention: nats().RetentionPolicy.Workqueue });
-      // Unacked deliveries (a client that crashed) come back after 2 s.
-      await jsm.consumers.add(QUEUE_STREAM, { durable_name: QUEUE_CONSUMER, ack_policy: nats().AckPolicy.Explicit, ack_wait: 2e9, max_deliver: -1 });
+      await addConsumer(jsm);
     });
   }
 
-  async invoke(_test: Test, op: Invocation): Promise<Completion> {
+  async invoke(test: Test, op: Invocation): Promise<Completion> {
     switch (op.f) {
       case 'enqueue': {
         const r = await this.publish('fq', op.value);
@@ -235,6 +234,10 @@ export class NatsQueueClient extends NatsClient {
       case 'dequeue':
         try {
           const got = await this.take(await this.conn());
+          if (got === 'unserved') {
+            await this.drop();
+            return { type: 'fail', error: 'the pull went unanswered: the consumer has no leader' };
+          }
           return { type: 'ok', value: got ? got.value : null };
         } catch (e) {
           // Nothing was delivered to us, or it was and goes back after its ack wait.
@@ -242,52 +245,123 @@ export class NatsQueueClient extends NatsClient {
           return { type: 'fail', error: message(e) };
         }
       case 'drain':
-        return this.drain();
+        return this.drain(test);
       default:
         return { type: 'fail', error: `the nats queue client has no op ${op.f}` };
     }
   }
 
-  /** One message without waiting (null when none is ready), acked; reported even if the ack is lost. */
-  private async take(nc: NatsConnection): Promise<{ value: unknown } | null> {
+  /**
+   * One message without waiting, acked (reported even if the ack is lost); null when none is
+   * ready, 'unserved' when nothing answered the pull in time (the consumer has no leader right
+   * now, or no longer exists).
+   */
+  private async take(nc: NatsConnection, timeoutMs = this.timeoutMs): Promise<{ value: unknown } | null | 'unserved'> {
     let m;
     try {
-      m = await this.js(nc).pull(QUEUE_STREAM, QUEUE_CONSUMER);
+      m = await this.js(nc, timeoutMs).pull(QUEUE_STREAM, QUEUE_CONSUMER);
     } catch (e) {
       if (code(e) === '404' || code(e) === '408') return null;
+      // No responders, or a JetStream API that took the pull and never answered (no stream or
+      // consumer behind it): nothing was delivered to us, or it was and goes back after its ack wait.
+      if (neverStored(e) || code(e) === 'TIMEOUT') return 'unserved';
       throw e;
     }
     const value = JSON.parse(new TextDecoder().decode(m.data)) as unknown;
-    await m.ackAck({ timeout: Math.min(1000, this.timeoutMs) }).catch(() => false);
+    await m.ackAck({ timeout: Math.min(1000, timeoutMs) }).catch(() => false);
     return { value };
   }
 
   /**
    * Takes messages until the consumer has none pending and none awaiting an ack (a crashed
-   * client's deliveries come back after the ack wait), reconnecting after errors, within 4 s.
+   * client's deliveries come back after the ack wait), reconnecting after errors, within the
+   * drain's budget (under the run's 5 s op timeout). After power failures JetStream may have
+   * lost a stream's or consumer's metadata (its meta log was never fsynced): a consumer that the
+   * cluster no longer knows is created again (the messages are still in the stream); a stream
+   * it no longer knows, answered by the meta leader again and again over a second or more, is
+   * an empty queue, so the drain completes and what was acknowledged is lost. An incomplete
+   * drain is `ok` (what it took was taken) with an error: the checker does not count it as a
+   * completed drain.
    */
-  private async drain(): Promise<Completion> {
+  private async drain(test: Test): Promise<Completion> {
     const out: unknown[] = [];
-    const deadline = Date.now() + 4000;
+    const t0 = Date.now();
+    const deadline = t0 + DRAIN_BUDGET_MS;
     let last = '';
-    let done = false;
-    while (!done && Date.now() < deadline) {
+    let streamGoneSince: number | undefined;
+    let streamGoneAnswers = 0;
+    // Every request gets what is left of the budget at most, so the drain answers in time.
+    const budget = (): number => Math.max(200, Math.min(this.timeoutMs, deadline - Date.now() - 150));
+    while (Date.now() < deadline) {
       try {
-        const nc = await this.conn();
-        const got = await this.take(nc);
-        if (got) {
+        const nc = await this.conn(budget());
+        // A short pull (none while the stream is reported gone): when nothing answers, ask the
+        // stream and consumer what is going on.
+        const got = streamGoneSince === undefined ? await this.take(nc, Math.min(1000, budget())) : 'unserved';
+        if (got && got !== 'unserved') {
           out.push(got.value);
           continue;
         }
-        const info = await (await nc.jetstreamManager({ timeout: this.timeoutMs })).consumers.info(QUEUE_STREAM, QUEUE_CONSUMER);
-        if (info.num_pending === 0 && info.num_ack_pending === 0) done = true;
-        else await sleep(250);
+        const jsm = await nc.jetstreamManager({ timeout: budget(), checkAPI: false });
+        const state = await queueState(jsm);
+        if (state === 'no-stream') {
+          streamGoneSince ??= Date.now();
+          streamGoneAnswers++;
+          if (streamGoneAnswers >= 3 && Date.now() - streamGoneSince >= 1000) {
+            test.log.warn(`nats: stream ${QUEUE_STREAM} no longer exists (the meta leader answered 'stream not found' ${streamGoneAnswers} times over ${Date.now() - streamGoneSince} ms): every message left in it is gone`);
+            return { type: 'ok', value: out };
+          }
+          last = `stream ${QUEUE_STREAM} not found`;
+          await sleep(300);
+          continue;
+        }
+        streamGoneSince = undefined;
+        streamGoneAnswers = 0;
+        if (state === 'no-consumer') {
+          test.log.warn(`nats: consumer ${QUEUE_CONSUMER} of stream ${QUEUE_STREAM} no longer exists: creating it again to drain the stream`);
+          await addConsumer(jsm);
+          continue;
+        }
+        if (got === null && state.pending === 0 && state.ackPending === 0) return { type: 'ok', value: out };
+        last = got === 'unserved' ? 'the consumer did not answer (no leader yet)' : `${state.pending} pending, ${state.ackPending} awaiting acks`;
+        await sleep(250);
       } catch (e) {
         last = message(e);
         await this.drop();
         await sleep(200);
       }
     }
-    return { type: 'ok', value: out, ...(done ? {} : { error: `drain incomplete after 4 s${last ? `: ${last}` : ''}` }) };
+    return { type: 'ok', value: out, error: `drain incomplete after ${((Date.now() - t0) / 1000).toFixed(1)} s${last ? `: ${last}` : ''}` };
   }
+}
+
+/** The drain's time: it must end (and report what it took) before the run's 5 s op timeout. */
+const DRAIN_BUDGET_MS = 4200;
+
+const apiErr = (e: unknown): number | undefined => (e as { api_error?: { err_code?: number } })?.api_error?.err_code;
+const STREAM_NOT_FOUND = 10059;
+const CONSUMER_NOT_FOUND = 10014;
+
+/** The work queue's consumer state, or which of stream and consumer the cluster no longer knows. */
+async function queueState(jsm: JetStreamManager): Promise<{ pending: number; ackPending: number } | 'no-stream' | 'no-consumer'> {
+  try {
+    const info = await jsm.consumers.info(QUEUE_STREAM, QUEUE_CONSUMER);
+    return { pending: info.num_pending, ackPending: info.num_ack_pending };
+  } catch (e) {
+    if (apiErr(e) === STREAM_NOT_FOUND) return 'no-stream';
+    if (apiErr(e) !== CONSUMER_NOT_FOUND) throw e;
+  }
+  // The consumer is unknown: is the stream? (Asked separately: a stream-level answer.)
+  try {
+    await jsm.streams.info(QUEUE_STREAM);
+    return 'no-consumer';
+  } catch (e) {
+    if (apiErr(e) === STREAM_NOT_FOUND) return 'no-stream';
+    throw e;
+  }
+}
+
+async function addConsumer(jsm: JetStreamManager): Promise<void> {
+  // Unacked deliveries (a client that crashed) come back after 2 s.
+  await jsm.consumers.add(QUEUE_STREAM, { durable_name: QUEUE_CONSUMER, ack_policy: nats().AckPolicy.Explicit, ack_wait: 2e9, max_deliver: -1 });
 }

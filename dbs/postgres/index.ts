@@ -20,12 +20,13 @@ const options = {
   isolation: isolationOption('read-committed', "PostgreSQL's own"),
   replicas: opt.number({ integer: true, min: 0, max: 8, doc: 'streaming replicas of the primary n1 (default: --nodes minus one)' }),
   synchronous: opt.enum(['on', 'off'], { default: 'off', doc: 'commits return once every replica has applied them (synchronous_commit=remote_apply)' }),
+  fsync: opt.enum(['on', 'off'], { default: 'on', doc: "the server's fsync setting: off acknowledges commits it never forced to disk (what a power failure then loses)" }),
   url: opt.string({ placeholder: 'postgres://user@host:5432/db', doc: 'test an existing server instead (tables in a per-run schema; faults refused)' }),
   'timeout-ms': timeoutOption(),
 };
 type Options = OptionValues<typeof options>;
 
-const postgresSystem = pgSystem<Options>('replicated', (o) => o.synchronous === 'on');
+const postgresSystem = pgSystem<Options>('replicated', (o) => o.synchronous === 'on', (o) => o.fsync === 'on');
 
 const serversOf = (o: { url?: string }) => (o.url === undefined ? undefined : parseAddresses(o.url, { where: '--db-option url', defaultPort: PG_PORT, schemes: ['postgres', 'postgresql'] }));
 
@@ -48,6 +49,7 @@ defineDb({
     if (servers) {
       if (servers.length > 1) throw misfit('url', `one server per run (got ${servers.length}); two-phase commit across servers is --db postgres-2pc`);
       if (o.replicas !== undefined || o.synchronous === 'on') throw misfit(o.replicas !== undefined ? 'replicas' : 'synchronous', 'replication is set up only on servers faultline starts, not with url=');
+      if (o.fsync === 'off') throw misfit('fsync', 'server settings are made only on servers faultline starts, not with url=');
       return new ExternalDb({ name: 'postgres', nodes: servers, options: o, timeoutMs: o['timeout-ms'], cleanup: dropPgSchema, probe: (e) => pgProbe(e, o['timeout-ms']) });
     }
     if (o.synchronous === 'on' && nodes < 2) throw misfit('synchronous', 'synchronous replication needs replicas (replicas=N, or --nodes N+1)');

@@ -39,9 +39,10 @@ exec setpriv --reuid=postgres --regid=postgres --init-groups ${BIN}/postgres -D 
 
 /**
  * Replicated: n1 is the primary and every other node streams from it (synchronously where the
- * options say so); independent: each node stands alone.
+ * options say so); independent: each node stands alone. `fsync`: whether the server fsyncs (its
+ * default, on; off only to show what a power failure then costs).
  */
-export function pgSystem<O>(layout: 'replicated' | 'independent', synchronous: (o: O) => boolean = () => false): SystemSpec<O> {
+export function pgSystem<O>(layout: 'replicated' | 'independent', synchronous: (o: O) => boolean = () => false, fsync: (o: O) => boolean = () => true): SystemSpec<O> {
   const replicated = layout === 'replicated';
   return {
     name: 'postgres',
@@ -59,6 +60,8 @@ export function pgSystem<O>(layout: 'replicated' | 'independent', synchronous: (
         'max_prepared_transactions=64', 'jit=off', 'wal_level=replica', 'max_wal_senders=10',
         'wal_keep_size=64MB', 'hot_standby=on', 'deadlock_timeout=200ms', 'log_min_messages=warning',
         'log_line_prefix=%m [%p] ', 'unix_socket_directories=/run/postgresql',
+        // Written out, so a run's command line shows it; off also skips the fsync of commits.
+        `fsync=${fsync(options) ? 'on' : 'off'}`,
         // Commits return once every replica has applied them.
         ...(synchronous(options) && replicas > 0 ? [`synchronous_standby_names=ANY ${replicas} (*)`, 'synchronous_commit=remote_apply'] : []),
       ];

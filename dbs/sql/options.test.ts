@@ -27,6 +27,8 @@ describe('postgres options', () => {
     expect(() => createDb('postgres', { dbOptions: { url: 'http://x' } })).toThrow(/--db-option url \(n1\): 'http:\/\/x': expected a postgres or postgresql URL/);
     expect(() => createDb('postgres', { dbOptions: { url: 'postgres://a/x,postgres://b/x' } })).toThrow(/--db-option url: one server per run \(got 2\); two-phase commit across servers is --db postgres-2pc/);
     expect(() => createDb('postgres', { dbOptions: { url: 'postgres://a/x', replicas: '1' } })).toThrow(/--db-option replicas: replication is set up only on servers faultline starts/);
+    expect(() => createDb('postgres', { dbOptions: { url: 'postgres://a/x', fsync: 'off' } })).toThrow(/--db-option fsync: server settings are made only on servers faultline starts/);
+    expect(() => createDb('postgres', { dbOptions: { fsync: 'sometimes' } })).toThrow(/--db-option fsync: expected one of on, off/);
   });
   it('an existing server by URL: its login and database kept, every fault refused', () => {
     const { db, nodes } = createDb('postgres', { dbOptions: { url: 'pg=postgres://u:p%40ss@db.example:6432/app' } });

@@ -73,6 +73,16 @@ export abstract class ZkClientBase implements Client {
     if (this.cfg.reads === 'sync') await this.s.sync(path);
   }
 
+  /** A znode's children; none when the znode does not exist (the server says so: definite). */
+  protected async children(path: string): Promise<string[]> {
+    try {
+      return await this.s.getChildren(path);
+    } catch (e) {
+      if (isCode(e, codes().NO_NODE)) return [];
+      throw e;
+    }
+  }
+
   abstract invoke(test: Test, op: Invocation): Promise<Completion>;
 
   freeze(): void {
@@ -176,7 +186,9 @@ export class ZkSetClient extends ZkClientBase {
       }
       if (op.f === 'read') {
         await this.beforeRead(this.path('set'));
-        const els = (await this.s.getChildren(this.path('set'))).map((c) => JSON.parse(c) as unknown);
+        // The set is the children of a znode made at setup; if the ensemble no longer has that
+        // znode (lost after power failures), the set it answers for is empty.
+        const els = (await this.children(this.path('set'))).map((c) => JSON.parse(c) as unknown);
         els.sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : JSON.stringify(a).localeCompare(JSON.stringify(b))));
         return { type: 'ok', value: els };
       }
@@ -205,7 +217,7 @@ export class ZkQueueClient extends ZkClientBase {
     const { NO_NODE } = codes();
     for (;;) {
       await this.beforeRead(this.path('queue'));
-      const children = (await this.s.getChildren(this.path('queue'))).sort();
+      const children = (await this.children(this.path('queue'))).sort();
       if (children.length === 0) return undefined;
       for (const c of children) {
         const p = this.path(`queue/${c}`);

@@ -16,7 +16,12 @@ import { ZkQueueClient, ZkRegisterClient, ZkSetClient } from './clients.js';
 import { ZkLockClient } from './lock-recipe.js';
 
 const DATA = '/var/lib/faultline/data';
-const CONF = `${DATA}/conf`;
+/**
+ * Configuration lives outside the data directory: under the power fault lazyfs is mounted over
+ * the data directory (hiding whatever was put there before) and a power failure drops its
+ * unsynced files. The node's id is copied into dataDir (where ZooKeeper reads it) at each start.
+ */
+const CONF = '/etc/faultline/zookeeper';
 /** Only the server's own jars: /usr/share/java holds several SLF4J bindings, and log4j 1.2 is the one wanted. */
 const JARS = ['zookeeper', 'zookeeper-jute', 'slf4j-api', 'slf4j-log4j12', 'log4j-1.2', 'commons-cli', 'commons-io', 'metrics-core', 'snappy-java',
   'jackson-core', 'jackson-databind', 'jackson-annotations', 'netty-buffer', 'netty-codec', 'netty-common', 'netty-handler', 'netty-resolver',
@@ -86,10 +91,12 @@ export const zookeeperSystem: SystemSpec<ZkSettings> = {
   files: ({ node, nodes, addresses, options }) => ({
     [`${CONF}/zoo.cfg`]: zooCfg(nodes, addresses, options),
     [`${CONF}/log4j.properties`]: LOG4J,
-    [`${DATA}/zk/myid`]: `${nodes.indexOf(node) + 1}\n`,
+    [`${CONF}/myid`]: `${nodes.indexOf(node) + 1}\n`,
   }),
   // A lean JVM for a small shared machine; the configuration directory first on the classpath.
+  // The id goes into dataDir first (idempotent: the same file on every start).
   command: ({ options }) => [
+    'sh', '-c', `mkdir -p ${DATA}/zk && cp ${CONF}/myid ${DATA}/zk/myid && exec "$@"`, 'zookeeper',
     'java', `-Xmx${options['heap-mb']}m`, '-Xms32m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:CICompilerCount=1', '-XX:ActiveProcessorCount=1', '-Xshare:auto',
     `-Dlog4j.configuration=file:${CONF}/log4j.properties`,
     '-cp', [CONF, ...JARS.map((j) => `/usr/share/java/${j}.jar`)].join(':'), 'org.apache.zookeeper.server.quorum.QuorumPeerMain', `${CONF}/zoo.cfg`,
