@@ -143,26 +143,27 @@ export function embedValue(v: unknown): unknown {
 }
 
 /** Encodes ops one at a time (a streamed history), interning f and node names. */
+/** The index of `s` in `list` (a table of strings the report refers to by number), added if new. */
+export function intern(s: string, list: string[], map: Map<string, number>): number {
+  let i = map.get(s);
+  if (i === undefined) {
+    i = list.length;
+    list.push(s);
+    map.set(s, i);
+  }
+  return i;
+}
+
 export class HistoryEncoder {
   readonly fs: string[] = [];
   readonly nodes: string[] = [];
   private readonly fIdx = new Map<string, number>();
   private readonly nodeIdx = new Map<string, number>();
 
-  private intern(s: string, list: string[], map: Map<string, number>): number {
-    let i = map.get(s);
-    if (i === undefined) {
-      i = list.length;
-      list.push(s);
-      map.set(s, i);
-    }
-    return i;
-  }
-
   encode(op: Op): EncodedOp {
     const proc = op.process === 'nemesis' ? -1 : typeof op.process === 'number' ? op.process : -2;
-    const node = typeof op.node === 'string' ? this.intern(op.node, this.nodes, this.nodeIdx) : -1;
-    const row: EncodedOp = [op.time, TYPE_CODE[op.type] ?? 0, proc, this.intern(String(op.f), this.fs, this.fIdx), compactValue(op.value ?? null)];
+    const node = typeof op.node === 'string' ? intern(op.node, this.nodes, this.nodeIdx) : -1;
+    const row: EncodedOp = [op.time, TYPE_CODE[op.type] ?? 0, proc, intern(String(op.f), this.fs, this.fIdx), compactValue(op.value ?? null)];
     // Node and error only when present: most ops have neither, and the page parses less.
     if (op.error !== undefined && op.error !== null) row.push(node, compactValue(op.error));
     else if (node >= 0) row.push(node);

@@ -5,6 +5,7 @@
 // page says which part it shows. Malformed lines are skipped and counted, never fatal.
 
 import { readFileSync } from 'node:fs';
+import { intern } from './data.js';
 
 /** One message as embedded: [sentUs, atUs (-1: never arrived), src, dest, type, fate, msg_id (-1), in_reply_to (-1)]. */
 export type EncodedMessage = [number, number, number, number, number, number, number, number];
@@ -72,15 +73,6 @@ export function readNetLog(file: string, focusNs?: number, max = MAX_EMBEDDED_ME
   const shown = lines.slice(from, from + max);
   const endpoints: string[] = [];
   const types: string[] = [];
-  const idx = (list: string[], map: Map<string, number>, s: string): number => {
-    let i = map.get(s);
-    if (i === undefined) {
-      i = list.length;
-      list.push(s);
-      map.set(s, i);
-    }
-    return i;
-  };
   const epMap = new Map<string, number>();
   const tyMap = new Map<string, number>();
   const us = (ns: number): number => Math.round(ns / 1000);
@@ -89,9 +81,9 @@ export function readNetLog(file: string, focusNs?: number, max = MAX_EMBEDDED_ME
     return [
       us(l.sent),
       l.at === null ? -1 : us(l.at),
-      idx(endpoints, epMap, l.src),
-      idx(endpoints, epMap, l.dest),
-      idx(types, tyMap, String(l.type)),
+      intern(l.src, endpoints, epMap),
+      intern(l.dest, endpoints, epMap),
+      intern(String(l.type), types, tyMap),
       fate < 0 ? FATES.indexOf('lost') : fate,
       typeof l.msg_id === 'number' ? l.msg_id : -1,
       typeof l.in_reply_to === 'number' ? l.in_reply_to : -1,
