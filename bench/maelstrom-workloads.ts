@@ -27,6 +27,7 @@ const configs: Config[] = [
   { name: 'pn-counter', bin: 'gossip.py', workload: 'pn-counter', args: 'counter 2', expect: true },
   { name: 'pn-counter no-retry', bin: 'gossip.py', workload: 'pn-counter', args: 'counter 2', bug: 'no-retry', expect: false, recoveryS: 2 },
   { name: 'g-counter', bin: 'gossip.py', workload: 'g-counter', args: 'counter 2', expect: true },
+  { name: 'g-counter no-retry', bin: 'gossip.py', workload: 'g-counter', args: 'counter 2', bug: 'no-retry', expect: false, recoveryS: 2 },
   { name: 'lin-kv over lin-kv', bin: 'kv.py', workload: 'lin-kv', args: 'lin-kv', expect: true },
   { name: 'lin-kv over lww-kv', bin: 'kv.py', workload: 'lin-kv', args: 'lww-kv', expect: false },
   { name: 'txn-list-append over lin-kv', bin: 'kv.py', workload: 'txn-list-append', args: 'lin-kv', expect: true },
