@@ -12,8 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureNodeToolsImage } from '../src/docker/node-tools.js';
 import { prepareDocker } from './docker-helpers.js';
-import { runAndClean } from './suite-run-helpers.js';
-import type { Op } from '../src/history.js';
+import { historyOf, runAndClean } from './suite-run-helpers.js';
 
 // The node-tools image (lazyfs) takes a few minutes to build on a fresh machine.
 beforeAll(async () => {
@@ -27,7 +26,7 @@ describe('power failures on NATS JetStream', () => {
     const r = await runAndClean(['--db', 'nats', '--workload', 'queue', '--nemesis', 'power', '--nemesis-option', 'power=all', '--time-limit', '15', '--seed', '2'], 200_000);
     const queue = r.results?.results?.queue as { valid: unknown; summary: string; lost: unknown[]; lostCount: number; acknowledged: number } | undefined;
     expect(queue, r.out).toBeDefined();
-    const history = readFileSync(join(r.dir, 'history.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Op);
+    const history = historyOf(r);
     const powerOffs = history.filter((o) => o.process === 'nemesis' && o.type !== 'invoke' && o.f === 'power-off');
     expect(powerOffs.length, r.out).toBeGreaterThanOrEqual(1);
     // The drains finished (no time-out, nothing left unjudged): a verdict on what was lost.

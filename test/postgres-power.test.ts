@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureNodeToolsImage } from '../src/docker/node-tools.js';
 import { prepareDocker } from './docker-helpers.js';
-import { runAndClean } from './suite-run-helpers.js';
+import { historyOf, runAndClean } from './suite-run-helpers.js';
 import type { Op } from '../src/history.js';
 
 beforeAll(async () => {
@@ -24,7 +24,7 @@ describe('power failures on PostgreSQL', () => {
     // use them up, and reads after a restart would only meet fresh keys. Seed 1 on this machine:
     // two power failures, 53 reads after the first restart of keys written before it.
     const r = await runAndClean(['--db', 'postgres', '--workload', 'register', '--workload-option', 'ops-per-key=100000', '--nemesis', 'power', '--nemesis-option', 'power=all', '--time-limit', '30', '--seed', '1'], 240_000);
-    const h = readFileSync(join(r.dir, 'history.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Op);
+    const h = historyOf(r);
     const done = h.filter((o) => o.process === 'nemesis' && o.type !== 'invoke');
     const offs = done.filter((o) => o.f === 'power-off');
     expect(offs.length, r.out).toBeGreaterThanOrEqual(1);

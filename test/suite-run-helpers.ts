@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { leftovers } from './docker-helpers.js';
+import { readHistoryFile } from '../src/history-io.js';
+import type { History } from '../src/history.js';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -57,4 +59,9 @@ export async function runAndClean(args: string[], timeoutMs?: number): Promise<R
     if (left.length) throw new Error(`run ${r.runId} left ${left.join(', ')}\n${r.out}`);
   }
   return r;
+}
+
+/** The history the run recorded (its history.jsonl, read as `faultline check` reads it). */
+export function historyOf(r: RunResult): History {
+  return readHistoryFile(join(r.dir, 'history.jsonl'));
 }

@@ -10,11 +10,9 @@
 // the data directory (lazyfs, mounted over it, hid it). Seed sweeps: bench/storage-faults.ts.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ensureNodeToolsImage } from '../src/docker/node-tools.js';
 import { prepareDocker } from './docker-helpers.js';
-import { runAndClean, type RunResult } from './suite-run-helpers.js';
+import { historyOf, runAndClean } from './suite-run-helpers.js';
 import type { Op } from '../src/history.js';
 
 beforeAll(async () => {
@@ -22,7 +20,6 @@ beforeAll(async () => {
   await ensureNodeToolsImage();
 }, 600_000);
 
-const historyOf = (r: RunResult): Op[] => readFileSync(join(r.dir, 'history.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Op);
 const nemesisDone = (h: Op[], f: string) => h.filter((o) => o.process === 'nemesis' && o.type !== 'invoke' && o.f === f);
 
 describe('power failures on ZooKeeper', () => {
