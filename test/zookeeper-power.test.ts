@@ -23,8 +23,12 @@ beforeAll(async () => {
 const nemesisDone = (h: Op[], f: string) => h.filter((o) => o.process === 'nemesis' && o.type !== 'invoke' && o.f === f);
 
 describe('power failures on ZooKeeper', () => {
-  it('one server at a time: the register stays linearizable, every restarted server serves again', async () => {
-    const r = await runAndClean(['--db', 'zookeeper', '--workload', 'register', '--nemesis', 'power', '--nemesis-option', 'power=one', '--time-limit', '15', '--seed', '1'], 240_000);
+  // Reads are synced: ZooKeeper promises linearizable reads only after a sync (a plain read may
+  // come from a follower that is behind, which a restarting server often is: a stale read, not a
+  // lost write). Seen in a plain-read run of this test: a session read its own older write after
+  // another session had read a newer one.
+  it('one server at a time: the register with synced reads stays linearizable, every restarted server serves again', async () => {
+    const r = await runAndClean(['--db', 'zookeeper', '--db-option', 'reads=sync', '--workload', 'register', '--nemesis', 'power', '--nemesis-option', 'power=one', '--time-limit', '15', '--seed', '1'], 240_000);
     const h = historyOf(r);
     expect(nemesisDone(h, 'power-off').length, r.out).toBeGreaterThanOrEqual(1);
     const restarts = nemesisDone(h, 'power-on').flatMap((o) => ((o.value as { restarts?: Array<{ outcome: string }> }).restarts ?? []));
