@@ -33,16 +33,21 @@ describe('network facts of a broadcast run', () => {
     expect(net.clientOps).toBe(invokes.length);
     expect(net.groups.clients.byType.broadcast).toBe(invokes.filter((o) => o.f === 'broadcast').length);
     expect(net.groups.clients.byType.read).toBe(invokes.filter((o) => o.f === 'read').length);
-    // The nodes gossiped, and partitions dropped some of it; clients never lose messages.
+    // The nodes gossiped, and partitions dropped some of it; partitions never cut clients.
     expect(net.groups.servers.byType.gossip).toBeGreaterThan(0);
     expect(Object.keys(net.groups.servers.byType)).toEqual(['gossip']);
-    expect(net.groups.clients.dropped).toBe(0);
+    expect(log.filter((l) => (l.src.startsWith('c') || l.dest.startsWith('c')) && l.fate === 'partitioned')).toEqual([]);
     expect(net.groups.all.sent).toBe(net.groups.servers.sent + net.groups.clients.sent + net.groups.services.sent);
     expect(net.groups.all.msgsPerOp).toBeCloseTo(net.groups.all.sent / net.clientOps, 2);
     // The log holds every counted message, with its fate; gossip arrives 5 ms after it was sent.
     expect(net.log).toMatchObject({ file: 'net.jsonl', messages: log.length, truncated: false });
     expect(log.length).toBe(net.groups.all.sent);
-    expect(log.filter((l) => l.fate === 'partitioned').length).toBe(net.groups.servers.dropped);
+    // Dropped is every fate but delivered and in flight: mostly the partition's, plus any gossip
+    // that reached a node already stopped at teardown (unroutable), which a loaded machine shows.
+    const dropped = log.filter((l) => l.fate !== 'delivered' && l.fate !== 'in-flight');
+    expect(dropped.length).toBe(net.groups.all.dropped);
+    expect(dropped.filter((l) => l.fate === 'partitioned').length).toBeGreaterThan(0);
+    expect(dropped.every((l) => l.fate === 'partitioned' || l.fate === 'unroutable'), JSON.stringify(dropped.filter((l) => l.fate !== 'partitioned'))).toBe(true);
     const gossip = log.filter((l) => l.type === 'gossip' && l.fate === 'delivered');
     for (const l of gossip) expect(l.at! - l.sent).toBeGreaterThanOrEqual(4e6);
     expect(log.filter((l) => l.type === 'broadcast' && l.src.startsWith('c')).length).toBe(net.groups.clients.byType.broadcast);
