@@ -63,6 +63,7 @@ const KIND: Record<number, string> = {
   1927: 'connection-killed',
   1053: 'server-shutdown',
   1792: 'read-only',
+  1146: 'table-missing',
 };
 /** Server errors after which a COMMIT may still have happened (or been replicated). */
 const UNCERTAIN = new Set([1047, 1180, 1927, 1053, 1969]);

@@ -69,6 +69,7 @@ const KIND: Record<string, string> = {
   '57P01': 'admin-shutdown',
   '57P02': 'crash-shutdown',
   '57P03': 'cannot-connect-now',
+  '42P01': 'table-missing',
 };
 
 export const pgDialect: SqlDialect = {

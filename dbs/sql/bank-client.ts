@@ -9,13 +9,18 @@ import { bankSettings, type Transfer } from '../../workloads/bank.js';
 import type { SqlTarget } from './conn.js';
 import { Abort, ConnSlot, runTxn } from './txn-runner.js';
 
+/** The accounts table, as idempotent DDL. */
+export function accountsDdl(target: SqlTarget): string {
+  return `CREATE TABLE IF NOT EXISTS ${target.table('accounts')} (id int NOT NULL PRIMARY KEY, balance int NOT NULL)`;
+}
+
 export class SqlBankClient implements Client {
   private slot?: ConnSlot;
   constructor(private readonly target: SqlTarget) {}
 
   async open(_test: Test, node: string): Promise<Client> {
     const c = new SqlBankClient(this.target);
-    c.slot = new ConnSlot(this.target, this.target.writer(node));
+    c.slot = new ConnSlot(this.target, this.target.writer(node), [accountsDdl(this.target)]);
     return c;
   }
 
@@ -26,7 +31,7 @@ export class SqlBankClient implements Client {
     const conn = await this.target.connect(this.target.setupNode());
     try {
       await this.target.prepare?.(conn);
-      await conn.query(`CREATE TABLE IF NOT EXISTS ${t} (id int NOT NULL PRIMARY KEY, balance int NOT NULL)`);
+      await conn.query(accountsDdl(this.target));
       await conn.query(`DELETE FROM ${t}`);
       const each = Math.floor(total / accounts.length);
       for (const [i, a] of accounts.entries()) {

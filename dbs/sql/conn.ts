@@ -37,7 +37,10 @@ export interface SqlConn {
 
 /** What a failed statement tells about the transaction. */
 export interface SqlErrorInfo {
-  /** Short stable name for the history: 'serialization-failure', 'deadlock', 'connection-lost', ... */
+  /**
+   * Short stable name for the history: 'serialization-failure', 'deadlock', 'connection-lost', ...
+   * 'table-missing': a table the setup created (and committed) is gone - the database lost it.
+   */
   kind: string;
   /** The server answered: the statement (and, for COMMIT, the transaction) surely did not take effect. */
   serverAnswered: boolean;

@@ -8,6 +8,10 @@ import type { Client, Completion, Invocation, Test } from '../../src/protocols.j
 import type { Isolation, SqlTarget } from './conn.js';
 import { ConnSlot, runTxn } from './txn-runner.js';
 
+function registersDdl(target: SqlTarget): string {
+  return `CREATE TABLE IF NOT EXISTS ${target.table('registers')} (id int NOT NULL PRIMARY KEY, sk int NOT NULL, val int)`;
+}
+
 export class SqlRegisterClient implements Client {
   private writes?: ConnSlot;
   private reads?: ConnSlot;
@@ -19,7 +23,8 @@ export class SqlRegisterClient implements Client {
 
   async open(_test: Test, node: string): Promise<Client> {
     const c = new SqlRegisterClient(this.target, this.replicaReadIsolation);
-    c.writes = new ConnSlot(this.target, this.target.writer(node));
+    const schema = [registersDdl(this.target)];
+    c.writes = new ConnSlot(this.target, this.target.writer(node), schema);
     c.reads = node === this.target.writer(node) ? c.writes : new ConnSlot(this.target, node);
     return c;
   }
@@ -29,7 +34,7 @@ export class SqlRegisterClient implements Client {
     const conn = await this.target.connect(this.target.setupNode());
     try {
       await this.target.prepare?.(conn);
-      await conn.query(`CREATE TABLE IF NOT EXISTS ${t} (id int NOT NULL PRIMARY KEY, sk int NOT NULL, val int)`);
+      await conn.query(registersDdl(this.target));
       await conn.query(`DELETE FROM ${t}`);
     } finally {
       await conn.end().catch(() => conn.destroy());

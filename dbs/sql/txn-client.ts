@@ -18,13 +18,17 @@ export function txnTable(target: SqlTarget, kind: TxnKind, key: number): string 
   return target.table(`${kind === 'list-append' ? 'append' : 'rw'}${((key % TABLES) + TABLES) % TABLES}`);
 }
 
+/** The workload's tables, as idempotent DDL. */
+function txnDdl(target: SqlTarget, kind: TxnKind): string[] {
+  const valType = kind === 'list-append' ? target.dialect.textType : 'int';
+  return Array.from({ length: TABLES }, (_, i) => `CREATE TABLE IF NOT EXISTS ${txnTable(target, kind, i)} (id int NOT NULL PRIMARY KEY, sk int NOT NULL, val ${valType})`);
+}
+
 /** Creates the workload's tables (empty), on a connection to the primary. */
 export async function createTxnTables(target: SqlTarget, exec: Exec, kind: TxnKind): Promise<void> {
-  const valType = kind === 'list-append' ? target.dialect.textType : 'int';
-  for (let i = 0; i < TABLES; i++) {
-    const t = txnTable(target, kind, i);
-    await exec(`CREATE TABLE IF NOT EXISTS ${t} (id int NOT NULL PRIMARY KEY, sk int NOT NULL, val ${valType})`);
-    await exec(`DELETE FROM ${t}`);
+  for (const [i, ddl] of txnDdl(target, kind).entries()) {
+    await exec(ddl);
+    await exec(`DELETE FROM ${txnTable(target, kind, i)}`);
   }
 }
 
@@ -48,7 +52,7 @@ export class SqlTxnClient implements Client {
 
   async open(_test: Test, node: string): Promise<Client> {
     const c = new SqlTxnClient(this.target, this.kind);
-    c.slot = new ConnSlot(this.target, this.target.writer(node));
+    c.slot = new ConnSlot(this.target, this.target.writer(node), txnDdl(this.target, this.kind));
     return c;
   }
 

@@ -17,8 +17,8 @@ function fakeTarget(script: { fail?: RegExp; error?: unknown; hang?: RegExp; tim
     end: async () => {},
   };
   const classify = (e: unknown): SqlErrorInfo => {
-    const x = e as { server?: boolean; code?: string };
-    return { kind: x.server ? 'serialization-failure' : 'connection-lost', serverAnswered: !!x.server, ...(x.code ? { code: x.code } : {}), message: 'boom' };
+    const x = e as { server?: boolean; code?: string; kind?: string };
+    return { kind: x.kind ?? (x.server ? 'serialization-failure' : 'connection-lost'), serverAnswered: !!x.server, ...(x.code ? { code: x.code } : {}), message: 'boom' };
   };
   const dialect = { name: 'fake', begin: () => ['BEGIN'], classify } as unknown as SqlDialect;
   const target: SqlTarget = {
@@ -98,5 +98,18 @@ describe('runTxn: definite and indefinite outcomes', () => {
     const f = fakeTarget({});
     const target = { ...f.target, connect: () => Promise.reject({ server: false }) };
     expect((await runTxn(target, new ConnSlot(target, 'n1'), false, body)).completion?.type).toBe('fail');
+  });
+
+  it('a table the setup created has vanished: a definite failure, and the DDL runs again so later reads see it empty', async () => {
+    const f = fakeTarget({ fail: /UPDATE/, error: { server: true, code: '42P01', kind: 'table-missing' } });
+    const slot = new ConnSlot(f.target, 'n1', ['CREATE TABLE IF NOT EXISTS t (id int)']);
+    const r = await runTxn(f.target, slot, false, body);
+    expect(r.completion?.type).toBe('fail');
+    expect(r.completion?.error).toMatch(/table-missing \(42P01\).*gone \(data lost\): re-created it empty/);
+    expect(f.log).toEqual(['BEGIN', 'UPDATE t', 'ROLLBACK', 'CREATE TABLE IF NOT EXISTS t (id int)']);
+    // Without DDL (or for any other error) nothing is created.
+    const g = fakeTarget({ fail: /UPDATE/, error: { server: true, code: '42P01', kind: 'table-missing' } });
+    expect((await runTxn(g.target, g.slot, false, body)).completion?.error).not.toMatch(/re-created/);
+    expect(g.log).not.toContain('CREATE TABLE IF NOT EXISTS t (id int)');
   });
 });

@@ -30,6 +30,12 @@ export class ConnSlot {
   constructor(
     private readonly target: SqlTarget,
     readonly node: string,
+    /**
+     * The client's idempotent DDL (CREATE TABLE IF NOT EXISTS), run again when a table the setup
+     * created has vanished (a power failure with fsync off can lose it): the table comes back
+     * empty, so later reads show the loss to the checker instead of failing for the rest of the run.
+     */
+    readonly schema: readonly string[] = [],
   ) {}
 
   async get(): Promise<SqlConn> {
@@ -50,6 +56,16 @@ export class ConnSlot {
     this.conn = undefined;
     // A paused or cut-off server never answers a goodbye: do not wait for one.
     if (c) await Promise.race([c.end().catch(() => c.destroy()), new Promise((r) => setTimeout(r, 500))]).then(() => c.destroy());
+  }
+}
+
+/** Runs the client's DDL again after a table vanished; says what it did, for the op's error. */
+async function recreate(conn: SqlConn, schema: readonly string[]): Promise<string> {
+  try {
+    for (const s of schema) await conn.query(s);
+    return '; the table the setup created is gone (data lost): re-created it empty';
+  } catch (e) {
+    return `; the table the setup created is gone, and re-creating it failed: ${String((e as Error)?.message ?? e).split('\n')[0]}`;
   }
 }
 
@@ -111,7 +127,8 @@ export async function runTxn<T>(target: SqlTarget, slot: ConnSlot, readOnly: boo
     } else {
       slot.drop();
     }
-    const error = info.code ? `${info.kind} (${info.code}): ${info.message}` : `${info.kind}: ${info.message}`;
+    let error = info.code ? `${info.kind} (${info.code}): ${info.message}` : `${info.kind}: ${info.message}`;
+    if (info.kind === 'table-missing' && slot.schema.length && !timedOut) error += await recreate(conn, slot.schema);
     const definite = readOnly || !commitSent || info.serverAnswered;
     return { completion: { type: definite ? 'fail' : 'info', error } };
   } finally {

@@ -10,6 +10,7 @@ import type { Client, Completion, Invocation, Test } from '../../../src/protocol
 import { bankSettings, type Transfer } from '../../../workloads/bank.js';
 import type { SqlTarget } from '../../sql/conn.js';
 import { ConnSlot, TimeoutError } from '../../sql/txn-runner.js';
+import { accountsDdl } from '../../sql/bank-client.js';
 import { CoordinatorCrashed, CoordinatorDown, type CoordinatorProcess } from './process.js';
 import { participantOf } from './protocol.js';
 
@@ -37,7 +38,7 @@ export class Bank2pcClient implements Client {
       const conn = await this.target.connect(p);
       try {
         await this.target.prepare?.(conn);
-        await conn.query(`CREATE TABLE IF NOT EXISTS ${t} (id int NOT NULL PRIMARY KEY, balance int NOT NULL)`);
+        await conn.query(accountsDdl(this.target));
         await conn.query(`DELETE FROM ${t}`);
         for (const a of accounts.filter((x) => participantOf(x, this.participants.length) === i)) {
           const b = each + (a === 0 ? total - each * accounts.length : 0);
