@@ -56,12 +56,13 @@ describe('faultline test-all', () => {
 
   it('runs a matrix, writes JUnit and GitHub output, exits with the worst verdict', async () => {
     const out = join(tmp, 'results');
-    const f = config('m.json', { dbs: ['raft'], workloads: ['register'], nemeses: ['none'], seeds: [1], timeLimit: 1, nodes: 3, out });
+    const f = config('m.json', { dbs: ['raft'], workloads: ['register'], nemeses: ['none'], seeds: [1], timeLimit: 2, nodes: 3, out });
     const junit = join(tmp, 'junit.xml');
     const summary = join(tmp, 'summary.md');
     writeFileSync(summary, '');
     const r = await execa('node', [BIN, 'test-all', f, '--junit', junit], { reject: false, env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } });
-    // The built-in Raft without a --bug is linearizable: this matrix must pass.
+    // The built-in Raft without a --bug is linearizable: this matrix must pass. (2 s, not 1: in one
+    // second of a loaded machine no cas may succeed, and stats then says unknown, as designed.)
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/\[1\/1\] VALID +raft register nemesis=none seed=1 .*report\.html/);
     const xml = readFileSync(junit, 'utf8');
