@@ -126,7 +126,8 @@ describe('an engine that does not answer', () => {
   it('a malformed DOCKER_HOST stops only runs that use Docker', async () => {
     const env = { DOCKER_HOST: 'docker-box:2375' };
     const raft = await faultline(['run', '--db', 'raft', '--nemesis', 'none', '--time-limit', '2', '--quiet', '--out', join(dir, 'results')], { timeoutMs: 60_000, env });
-    expect(raft.exitCode, raft.stderr).toBe(0);
+    // Not refused (254) and never invalid; a 2 s run on a loaded machine may see no cas succeed (unknown, 2).
+    expect([0, 2], raft.stderr + raft.stdout).toContain(raft.exitCode);
     const etcd = await faultline(['run', '--db', 'etcd', '--time-limit', '2', '--quiet', '--out', join(dir, 'results')], { timeoutMs: 60_000, env });
     expect(etcd.exitCode).toBe(254);
     expect(etcd.stderr).toContain('DOCKER_HOST docker-box:2375: no scheme');
