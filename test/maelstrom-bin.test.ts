@@ -4,12 +4,13 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FaultlineError } from '../src/errors.js';
+import { readHistoryFile } from '../src/history-io.js';
 import { createDb } from '../src/plugin/plan.js';
 import '../app/builtins.js';
 import type { MaelstromDb } from '../src/maelstrom/db.js';
 import type { Test } from '../src/protocols.js';
 import { alive, invokeOnce, startDb } from './maelstrom-helpers.js';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { minimalTest, nodeNames } from '../src/maelstrom/test-kit.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,7 +48,7 @@ describe('maelstrom db (--bin)', () => {
     const o = await runTest({ bin: PY, workload: 'register', nemesis: ['partition'], nemesisIntervalS: 1, timeLimitS: 5, seed: 3, out, quiet: true, dbOptions: { 'timeout-ms': '300' } });
     expect(o.test.db).toBe('maelstrom');
     expect(o.valid).toBe(true);
-    const ops = readFileSync(join(o.dir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; process: unknown });
+    const ops = readHistoryFile(join(o.dir, 'history.jsonl'));
     expect(ops.filter((op) => op.type === 'ok' && typeof op.process === 'number').length).toBeGreaterThan(50);
   });
 

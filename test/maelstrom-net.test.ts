@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import type { NetFacts } from '../src/net-facts.js';
+import { readHistoryFile } from '../src/history-io.js';
 import type { Convergence } from '../src/convergence.js';
 import type { NetLogLine } from '../src/maelstrom/net-journal.js';
 
@@ -24,7 +25,7 @@ describe('network facts of a broadcast run', () => {
     expect(r.exitCode, r.stderr + r.stdout).toBe(0);
     const dir = join(out, 'maelstrom-broadcast', 'latest');
     const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { net: NetFacts; convergence: Convergence };
-    const history = readFileSync(join(dir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; process: unknown; f: string; final?: boolean });
+    const history = readHistoryFile(join(dir, 'history.jsonl'));
     const log = readFileSync(join(dir, 'net.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as NetLogLine);
     const { net } = results;
 

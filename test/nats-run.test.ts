@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fakeTest, leftovers, prepareDocker, testRunId } from './docker-helpers.js';
 import { createDb } from '../src/plugin/plan.js';
+import { readHistoryFile } from '../src/history-io.js';
 import type { ContainerDb } from '../src/docker/container-db.js';
 import '../app/builtins.js';
 import { NatsKafkaClient } from '../dbs/nats/clients.js';
@@ -48,7 +49,7 @@ describe('faultline run --db nats', () => {
       // acknowledged sends for seed 2 on this machine); the claim is validity, with some traffic.
       expect(kafka.counts.sends, kafka.summary).toBeGreaterThanOrEqual(5);
       expect(kafka.counts.polls, kafka.summary).toBeGreaterThanOrEqual(5);
-      const history = readFileSync(join(dir, 'history.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Op);
+      const history = readHistoryFile(join(dir, 'history.jsonl'));
       expect(history.some((o) => o.process === 'nemesis' && o.type !== 'invoke' && (o.f === 'kill' || o.f === 'start-partition') && !o.error)).toBe(true);
       expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('Offsets of key');
       const info = JSON.parse(readFileSync(join(dir, 'test.json'), 'utf8')) as { runId: string };
