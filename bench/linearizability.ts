@@ -2,7 +2,7 @@
 // jepsen/etcd_NNN.log with the cas-register model, kv/*.txt with the kv model). Prints one JSON
 // line per file {"file","ops","verdict","minMs","medianMs"} - checking only, parsing excluded,
 // like Porcupine's timings - and a total line. Usage:
-//   npm run bench:linearizability -- --data DIR [--runs N] [--model NAME] [--no-partition] [--only SUBSTR]
+//   npm run bench:linearizability -- --data DIR [--runs N] [--warmup N] [--model NAME] [--no-partition] [--only SUBSTR]
 //   npm run bench:linearizability -- --sim OPS [--processes P] [--crash-rate R] [--runs N]
 // (--sim: a simulated cas-register history, values 0..4, ~2% crashed ops by default)
 // The worker pool is started and awaited before timing (--workers N caps the helpers, 0 = this
@@ -25,12 +25,13 @@ function arg(name: string): string | undefined {
 const data = arg('--data');
 const sim = arg('--sim');
 const runs = Number(arg('--runs') ?? 5);
+const warmup = Number(arg('--warmup') ?? 5);
 const forcedModel = arg('--model');
 const partition = !process.argv.includes('--no-partition');
 const only = arg('--only');
 const workers = arg('--workers') !== undefined ? Number(arg('--workers')) : undefined;
 if (!data && !sim) {
-  process.stderr.write('usage: bench/linearizability.ts --data DIR [--runs N] [--model NAME] [--no-partition] [--only SUBSTR] | --sim OPS [--processes P] [--crash-rate R]\n');
+  process.stderr.write('usage: bench/linearizability.ts --data DIR [--runs N] [--warmup N (default 5)] [--model NAME] [--no-partition] [--only SUBSTR] | --sim OPS [--processes P] [--crash-rate R]\n');
   process.exit(254);
 }
 
@@ -41,6 +42,9 @@ function timeIt(history: History, model: string): { verdict: unknown; minMs: num
   const times: number[] = [];
   let verdict: unknown;
   let threads = 0;
+  // Untimed warm-up runs first: V8 compiles the search, packer and models (in each thread) over
+  // the first runs, which a compiled checker like Porcupine never pays; --warmup 0 times them too.
+  for (let r = 0; r < warmup; r++) checkLinearizable(history, { model, partition, witness: false, workers });
   for (let r = 0; r < runs; r++) {
     const t = performance.now();
     const res = checkLinearizable(history, { model, partition, witness: false, workers });
@@ -86,4 +90,4 @@ for (const file of files) {
   const ops = history.filter((op) => op.type === 'invoke' && typeof op.process === 'number').length;
   console.log(JSON.stringify({ file: relative(data!, file), ops, verdict, minMs: +minMs.toFixed(3), medianMs: +medianMs.toFixed(3), threads }));
 }
-console.log(JSON.stringify({ total: true, files: count, runs, sumMinMs: +sumMin.toFixed(3), sumMedianMs: +sumMedian.toFixed(3), loadavg: loadavg().map((x) => +x.toFixed(2)) }));
+console.log(JSON.stringify({ total: true, files: count, runs, warmup, sumMinMs: +sumMin.toFixed(3), sumMedianMs: +sumMedian.toFixed(3), loadavg: loadavg().map((x) => +x.toFixed(2)) }));

@@ -28,8 +28,8 @@ export function packPartitions(parts: readonly { ops: readonly ModelOp[] }[], wa
     for (const op of part.ops) {
       p.num(op.index);
       p.num(op.completeIndex ?? NaN);
-      p.value(op.call);
-      p.value(op.ret);
+      p.num(op.call);
+      p.num(op.ret ?? NaN);
       p.num(STATUS.indexOf(op.status));
       p.value(op.process);
       p.str(op.f);
@@ -51,8 +51,9 @@ export function unpackPartition(packed: PackedPartitions, j: number): ModelOp[] 
   for (let k = 0; k < count; k++) {
     const index = u.num();
     const ci = u.num();
-    const call = u.value() as number;
-    const ret = u.value() as number | null;
+    const call = u.num();
+    const r = u.num();
+    const ret = Number.isNaN(r) ? null : r;
     const status = STATUS[u.num()]!;
     const op: ModelOp = {
       index,

@@ -1,6 +1,6 @@
 // A compact codec for JSON-like values (plus bigint and undefined) sent to worker threads: the
-// structure and numbers go into one Float64Array, the strings into a plain string array. Both
-// clone fast (postMessage copies a typed array and flat strings in bulk), where structured
+// structure and numbers go into one Float64Array, the strings into one string plus their
+// lengths. All clone fast (postMessage copies typed arrays and a flat string in bulk), where structured
 // cloning thousands of small objects and arrays costs milliseconds. Values of any other kind
 // (Map, Date, class instances...) are refused: the caller then keeps the work in its own thread.
 
@@ -59,29 +59,55 @@ export class Packer {
     }
   }
 
-  /** The packed data, trimmed (the Float64Array's buffer may be transferred). */
+  /**
+   * The packed data, trimmed (the Float64Array's buffer may be transferred). The strings travel
+   * as one string and their lengths: cloning one long string is a copy, cloning thousands of
+   * short ones costs a fraction of a millisecond each way.
+   */
   finish(): Packed {
-    return { nums: this.nums.slice(0, this.n), strs: this.strs };
+    const lens = new Float64Array(this.strs.length);
+    for (let i = 0; i < this.strs.length; i++) lens[i] = this.strs[i]!.length;
+    return { nums: this.nums.slice(0, this.n), text: this.strs.join(''), lens };
   }
 }
 
 export interface Packed {
   nums: Float64Array;
-  strs: string[];
+  /** Every string, concatenated in order. */
+  text: string;
+  /** Each string's length in `text`. */
+  lens: Float64Array;
 }
 
 /** Reads back what a Packer wrote, in the same order; positions can be saved and restored. */
 export class Unpacker {
   n = 0;
-  s = 0;
+  /** Index of the next string. Set it with `seek` (the text offset follows). */
+  private si = 0;
+  private at = 0;
   constructor(private readonly p: Packed) {}
+
+  get s(): number {
+    return this.si;
+  }
+
+  /** Moves to string number `s` (its offset in the text is the sum of the lengths before it). */
+  set s(s: number) {
+    let at = 0;
+    for (let i = 0; i < s; i++) at += this.p.lens[i]!;
+    this.si = s;
+    this.at = at;
+  }
 
   num(): number {
     return this.p.nums[this.n++]!;
   }
 
   str(): string {
-    return this.p.strs[this.s++]!;
+    const len = this.p.lens[this.si++]!;
+    const s = this.p.text.slice(this.at, this.at + len);
+    this.at += len;
+    return s;
   }
 
   value(): unknown {
