@@ -1,8 +1,9 @@
 // A compact codec for JSON-like values (plus bigint and undefined) sent to worker threads: the
-// structure and numbers go into one Float64Array, the strings into one string plus their
-// lengths. All clone fast (postMessage copies typed arrays and a flat string in bulk), where structured
-// cloning thousands of small objects and arrays costs milliseconds. Values of any other kind
-// (Map, Date, class instances...) are refused: the caller then keeps the work in its own thread.
+// structure and numbers go into one Float64Array, the strings into one string plus where each
+// starts. All clone fast (postMessage copies typed arrays and a flat string in bulk), where
+// structured cloning thousands of small objects, arrays or strings costs milliseconds. Values of
+// any other kind (Map, Date, class instances...) are refused: the caller then keeps the work in
+// its own thread.
 
 const UNDEF = 0, NULL = 1, FALSE = 2, TRUE = 3, NUM = 4, STR = 5, ARR = 6, OBJ = 7, BIG = 8;
 
@@ -65,9 +66,9 @@ export class Packer {
    * short ones costs a fraction of a millisecond each way.
    */
   finish(): Packed {
-    const lens = new Float64Array(this.strs.length);
-    for (let i = 0; i < this.strs.length; i++) lens[i] = this.strs[i]!.length;
-    return { nums: this.nums.slice(0, this.n), text: this.strs.join(''), lens };
+    const starts = new Float64Array(this.strs.length + 1);
+    for (let i = 0; i < this.strs.length; i++) starts[i + 1] = starts[i]! + this.strs[i]!.length;
+    return { nums: this.nums.slice(0, this.n), text: this.strs.join(''), starts };
   }
 }
 
@@ -75,39 +76,24 @@ export interface Packed {
   nums: Float64Array;
   /** Every string, concatenated in order. */
   text: string;
-  /** Each string's length in `text`. */
-  lens: Float64Array;
+  /** Where string i starts in `text` (i = 0 .. count), so string i is text[starts[i], starts[i+1]). */
+  starts: Float64Array;
 }
 
 /** Reads back what a Packer wrote, in the same order; positions can be saved and restored. */
 export class Unpacker {
   n = 0;
-  /** Index of the next string. Set it with `seek` (the text offset follows). */
-  private si = 0;
-  private at = 0;
+  /** Index of the next string (positions can be saved and restored, like `n`). */
+  s = 0;
   constructor(private readonly p: Packed) {}
-
-  get s(): number {
-    return this.si;
-  }
-
-  /** Moves to string number `s` (its offset in the text is the sum of the lengths before it). */
-  set s(s: number) {
-    let at = 0;
-    for (let i = 0; i < s; i++) at += this.p.lens[i]!;
-    this.si = s;
-    this.at = at;
-  }
 
   num(): number {
     return this.p.nums[this.n++]!;
   }
 
   str(): string {
-    const len = this.p.lens[this.si++]!;
-    const s = this.p.text.slice(this.at, this.at + len);
-    this.at += len;
-    return s;
+    const i = this.s++;
+    return this.p.text.slice(this.p.starts[i], this.p.starts[i + 1]);
   }
 
   value(): unknown {
