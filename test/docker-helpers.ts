@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Db, Test } from '../src/protocols.js';
 import { createRng } from '../src/rng.js';
 import { connectDocker, RUN_LABEL } from '../src/docker/engine.js';
+import { ensureNodeToolsImage } from '../src/docker/node-tools.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -35,6 +36,16 @@ export async function prepareDocker(): Promise<void> {
   }
   await connectDocker();
 }
+
+/**
+ * prepareDocker, then the node-tools image (lazyfs, clockshift), which takes a few minutes to
+ * build on a fresh machine: for `beforeAll(prepareNodeTools, NODE_TOOLS_SETUP_MS)`.
+ */
+export async function prepareNodeTools(): Promise<void> {
+  await prepareDocker();
+  await ensureNodeToolsImage();
+}
+export const NODE_TOOLS_SETUP_MS = 600_000;
 
 export function testRunId(prefix: string): string {
   return `t-${prefix}-${process.pid}-${Date.now().toString(36)}`;

@@ -4,17 +4,12 @@
 // response, on the bumped node and on one that was not bumped, and after the reset.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { leftovers, fakeTest, prepareDocker, testRunId } from './docker-helpers.js';
+import { fakeTest, leftovers, NODE_TOOLS_SETUP_MS, prepareNodeTools, testRunId } from './docker-helpers.js';
 import { createDb } from '../src/plugin/plan.js';
 import type { ContainerDb } from '../src/docker/container-db.js';
 import '../app/builtins.js';
-import { ensureNodeToolsImage } from '../src/docker/node-tools.js';
 
-// The node-tools image (lazyfs, clockshift) takes a few minutes to build on a fresh machine.
-beforeAll(async () => {
-  await prepareDocker();
-  await ensureNodeToolsImage();
-}, 600_000);
+beforeAll(prepareNodeTools, NODE_TOOLS_SETUP_MS);
 
 /** The node's own wall clock minus ours, in seconds (its Date header has 1 s resolution). */
 async function skewS(db: ContainerDb<unknown>, node: string): Promise<number> {

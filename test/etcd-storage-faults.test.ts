@@ -11,8 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureNodeToolsImage } from '../src/docker/node-tools.js';
-import { leftovers, prepareDocker } from './docker-helpers.js';
+import { leftovers, NODE_TOOLS_SETUP_MS, prepareNodeTools } from './docker-helpers.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -43,11 +42,7 @@ function run(args: string[]): { code: number | null; dir: string; out: string; n
 
 const restartsOf = (ops: NemesisOp[]) => ops.flatMap((o) => ((o.value?.restarts as Array<{ node: string; outcome: string }>) ?? []));
 
-// The node-tools image (lazyfs, clockshift) takes a few minutes to build on a fresh machine.
-beforeAll(async () => {
-  await prepareDocker();
-  await ensureNodeToolsImage();
-}, 600_000);
+beforeAll(prepareNodeTools, NODE_TOOLS_SETUP_MS);
 
 describe('storage faults on etcd', () => {
   it('power failures (lazyfs) lose nothing etcd acknowledged: register is linearizable', async () => {

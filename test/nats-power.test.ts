@@ -10,15 +10,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureNodeToolsImage } from '../src/docker/node-tools.js';
-import { prepareDocker } from './docker-helpers.js';
+import { NODE_TOOLS_SETUP_MS, prepareNodeTools } from './docker-helpers.js';
 import { historyOf, runAndClean } from './suite-run-helpers.js';
 
-// The node-tools image (lazyfs) takes a few minutes to build on a fresh machine.
-beforeAll(async () => {
-  await prepareDocker();
-  await ensureNodeToolsImage();
-}, 600_000);
+beforeAll(prepareNodeTools, NODE_TOOLS_SETUP_MS);
 
 describe('power failures on NATS JetStream', () => {
   it('all nodes lose power: acknowledged messages are lost and listed, the final drain completes', async () => {

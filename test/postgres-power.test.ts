@@ -11,15 +11,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureNodeToolsImage } from '../src/docker/node-tools.js';
-import { prepareDocker } from './docker-helpers.js';
+import { NODE_TOOLS_SETUP_MS, prepareNodeTools } from './docker-helpers.js';
 import { historyOf, runAndClean } from './suite-run-helpers.js';
 import type { Op } from '../src/history.js';
 
-beforeAll(async () => {
-  await prepareDocker();
-  await ensureNodeToolsImage();
-}, 600_000);
+beforeAll(prepareNodeTools, NODE_TOOLS_SETUP_MS);
 
 describe('power failures on PostgreSQL', () => {
   it('fsync=on: nothing acknowledged is lost across power failures and crash recovery', async () => {

@@ -10,8 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureNodeToolsImage } from '../src/docker/node-tools.js';
-import { leftovers, prepareDocker } from './docker-helpers.js';
+import { leftovers, NODE_TOOLS_SETUP_MS, prepareNodeTools } from './docker-helpers.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -28,11 +27,7 @@ function run(appendfsync: string, seed: number): { code: number | null; out: str
   return { code: r.status, out: `${r.stdout}\n${r.stderr}`, report, runId };
 }
 
-// The node-tools image (lazyfs, clockshift) takes a few minutes to build on a fresh machine.
-beforeAll(async () => {
-  await prepareDocker();
-  await ensureNodeToolsImage();
-}, 600_000);
+beforeAll(prepareNodeTools, NODE_TOOLS_SETUP_MS);
 
 describe('power failures on Redis', () => {
   it('appendfsync everysec: acknowledged adds are lost and listed', async () => {

@@ -6,19 +6,14 @@
 // recorded the server's exit; once a power-off's stop then hung for 30 s).
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fakeTest, leftovers, prepareDocker, testRunId } from './docker-helpers.js';
+import { fakeTest, leftovers, NODE_TOOLS_SETUP_MS, prepareNodeTools, testRunId } from './docker-helpers.js';
 import { createDb } from '../src/plugin/plan.js';
 import type { ContainerDb } from '../src/docker/container-db.js';
 import '../app/builtins.js';
 import { execFileSync } from 'node:child_process';
 import { connectDocker, RUN_LABEL } from '../src/docker/engine.js';
-import { ensureNodeToolsImage } from '../src/docker/node-tools.js';
 
-// The node-tools image (lazyfs, clockshift) takes a few minutes to build on a fresh machine.
-beforeAll(async () => {
-  await prepareDocker();
-  await ensureNodeToolsImage();
-}, 600_000);
+beforeAll(prepareNodeTools, NODE_TOOLS_SETUP_MS);
 
 describe('supervised nodes', () => {
   it('kill and restart the server alone, six times in a row, each kill within a few seconds', async () => {

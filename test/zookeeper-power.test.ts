@@ -10,15 +10,11 @@
 // the data directory (lazyfs, mounted over it, hid it). Seed sweeps: bench/storage-faults.ts.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureNodeToolsImage } from '../src/docker/node-tools.js';
-import { prepareDocker } from './docker-helpers.js';
+import { NODE_TOOLS_SETUP_MS, prepareNodeTools } from './docker-helpers.js';
 import { historyOf, runAndClean } from './suite-run-helpers.js';
 import type { Op } from '../src/history.js';
 
-beforeAll(async () => {
-  await prepareDocker();
-  await ensureNodeToolsImage();
-}, 600_000);
+beforeAll(prepareNodeTools, NODE_TOOLS_SETUP_MS);
 
 const nemesisDone = (h: Op[], f: string) => h.filter((o) => o.process === 'nemesis' && o.type !== 'invoke' && o.f === f);
 
