@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import '../app/builtins.js';
 import { runTest, type RunOutcome } from '../src/run.js';
-import { firstInvalid } from './seeds.js';
+import { caughtInvalid } from './seeds.js';
 
 const prog = (name: string): string => fileURLToPath(new URL(`./fixtures/maelstrom/${name}`, import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'faultline-maelstrom-workloads-'));
@@ -24,13 +24,6 @@ function run(bin: string, workload: string, o: { bug?: string; args?: string; se
   });
 }
 
-/** The first of seeds 1-3 judged invalid (by `checker`, or overall): a broken program must be caught. */
-async function caught(runSeed: (seed: number) => Promise<RunOutcome>, checker?: string): Promise<RunOutcome> {
-  const t = await firstInvalid(runSeed, checker);
-  expect(t.caught, t.tried.join('\n')).toBeDefined();
-  return t.caught!;
-}
-
 const part = (o: RunOutcome, name: string): Record<string, unknown> => (o.results.results?.[name] ?? {}) as Record<string, unknown>;
 
 describe('Maelstrom workloads on --bin Python programs', () => {
@@ -38,27 +31,27 @@ describe('Maelstrom workloads on --bin Python programs', () => {
     const good = await run('echo.py', 'echo');
     expect(good.valid).toBe(true);
     expect(part(good, 'echo').acknowledged).toBeGreaterThan(50);
-    const bad = await caught((seed) => run('echo.py', 'echo', { bug: 'wrong-echo', seed }));
+    const bad = await caughtInvalid((seed) => run('echo.py', 'echo', { bug: 'wrong-echo', seed }));
     expect(part(bad, 'echo').wrong).toBeGreaterThan(0);
   }, 150_000);
 
   it('unique-ids: node-prefixed ids are valid, a bare per-node counter is invalid', async () => {
     expect((await run('echo.py', 'unique-ids')).valid).toBe(true);
-    await caught((seed) => run('echo.py', 'unique-ids', { bug: 'dup-ids', seed }));
+    await caughtInvalid((seed) => run('echo.py', 'unique-ids', { bug: 'dup-ids', seed }));
   }, 150_000);
 
   it('lin-kv: proxying to the lin-kv service is linearizable, to lww-kv it is not', async () => {
     const good = await run('kv.py', 'lin-kv', { args: 'lin-kv' });
     expect(good.valid).toBe(true);
     expect(good.test.workload).toBe('lin-kv');
-    await caught((seed) => run('kv.py', 'lin-kv', { args: 'lww-kv', seed }));
+    await caughtInvalid((seed) => run('kv.py', 'lin-kv', { args: 'lww-kv', seed }));
   }, 150_000);
 
   it('txn-list-append: a Datomic-style transactor over lin-kv is strict-serializable, over lww-kv it is not', async () => {
     const good = await run('kv.py', 'txn-list-append', { args: 'lin-kv' });
     expect(good.valid).toBe(true);
     expect(part(good, 'list-append').valid).toBe(true);
-    await caught((seed) => run('kv.py', 'txn-list-append', { args: 'lww-kv', seed }), 'list-append');
+    await caughtInvalid((seed) => run('kv.py', 'txn-list-append', { args: 'lww-kv', seed }), 'list-append');
   }, 150_000);
 
   it('partition-services: a node cut off from the node lin-kv stands beside cannot reach lin-kv (timeouts, no wrong answers)', async () => {
@@ -81,11 +74,11 @@ describe('Maelstrom workloads on --bin Python programs', () => {
     const good = await run('datomic.py', 'txn-list-append');
     expect(good.valid).toBe(true);
     expect(part(good, 'list-append').valid).toBe(true);
-    await caught((seed) => run('datomic.py', 'txn-list-append', { bug: 'no-thunk-retry', seed }), 'list-append');
+    await caughtInvalid((seed) => run('datomic.py', 'txn-list-append', { bug: 'no-thunk-retry', seed }), 'list-append');
   }, 150_000);
 
   it('txn-rw-register: the same transactor, judged by the rw-register checker', async () => {
     expect((await run('kv.py', 'txn-rw-register', { args: 'lin-kv' })).valid).toBe(true);
-    await caught((seed) => run('kv.py', 'txn-rw-register', { args: 'lww-kv', seed }));
+    await caughtInvalid((seed) => run('kv.py', 'txn-rw-register', { args: 'lww-kv', seed }));
   }, 150_000);
 });

@@ -3,6 +3,7 @@
 // test tries a few seeds and needs one to be caught. The correct program is never invalid in any
 // seed (its own tests), so one caught run in three still says the checker sees the bug. Rates over
 // many seeds belong in bench/ scripts.
+import { expect } from 'vitest';
 import type { RunOutcome } from '../src/run.js';
 
 export interface SeedTrial<T> {
@@ -23,8 +24,13 @@ export async function firstCaught<T>(run: (seed: number) => Promise<T>, caught: 
   return { tried };
 }
 
-/** The first of seeds 1-3 whose run is judged invalid, or a failure listing each seed's verdict. */
-export async function firstInvalid(run: (seed: number) => Promise<RunOutcome>, checker?: string): Promise<SeedTrial<RunOutcome>> {
+/**
+ * The first of seeds 1-3 whose run is judged invalid (by `checker`, or overall); the test fails,
+ * listing each seed's verdict, if none is.
+ */
+export async function caughtInvalid(run: (seed: number) => Promise<RunOutcome>, checker?: string): Promise<RunOutcome> {
   const verdict = (r: RunOutcome): unknown => (checker ? r.results.results?.[checker]?.valid : r.valid);
-  return firstCaught(run, (r) => verdict(r) === false, [1, 2, 3], (r) => `valid=${String(verdict(r))} ${String(r.results.results?.[checker ?? '']?.summary ?? '')}`.trim());
+  const t = await firstCaught(run, (r) => verdict(r) === false, [1, 2, 3], (r) => `valid=${String(verdict(r))} ${String(r.results.results?.[checker ?? '']?.summary ?? '')}`.trim());
+  expect(t.caught, t.tried.join('\n')).toBeDefined();
+  return t.caught!;
 }
