@@ -3,6 +3,7 @@
 // partition scenario (and absent without the bug), and no process surviving teardown.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alive, invokeOk, invokeOnce, isolate, raftLeader, startDb, waitFor } from './maelstrom-helpers.js';
 import { sleep } from '../src/maelstrom/test-kit.js';
@@ -164,22 +165,33 @@ describe('raft cluster', () => {
   it('a follower that was stalled reads the heartbeats waiting for it before it campaigns', async () => {
     // On a loaded machine a node's timer fires after a stall with the leader's heartbeats unread
     // in its pipe; judging the timeout first made it campaign against a healthy leader.
+    // The router runs in this process: if its event loop stalls (a loaded machine), heartbeats
+    // stop for everyone and a pre-vote is the right answer. Such an attempt proves nothing either
+    // way and is run again (at most three attempts; the last one is judged whatever happened).
     running = await startDb('raft', 3);
     const { db, test } = running;
-    const leader = await waitFor('a leader', () => raftLeader(db, test.nodes));
-    const follower = test.nodes.find((n) => n !== leader)!;
-    const campaigns: string[] = [];
-    db.router!.onMessage = (m) => {
-      if (m.src === follower && (m.body.type === 'pre_vote' || m.body.type === 'request_vote')) campaigns.push(m.body.type);
-    };
-    for (let i = 0; i < 3; i++) {
-      await db.pause(test, follower);
-      await sleep(1000); // past any election timeout; the leader's heartbeats pile up in the pipe
-      await db.resume(test, follower);
-      await sleep(300);
+    for (let attempt = 1; ; attempt++) {
+      const leader = await waitFor('a leader', () => raftLeader(db, test.nodes));
+      const follower = test.nodes.find((n) => n !== leader)!;
+      const campaigns: string[] = [];
+      db.router!.onMessage = (m) => {
+        if (m.src === follower && (m.body.type === 'pre_vote' || m.body.type === 'request_vote')) campaigns.push(m.body.type);
+      };
+      const lag = monitorEventLoopDelay({ resolution: 10 });
+      lag.enable();
+      for (let i = 0; i < 3; i++) {
+        await db.pause(test, follower);
+        await sleep(1000); // past any election timeout; the leader's heartbeats pile up in the pipe
+        await db.resume(test, follower);
+        await sleep(300);
+      }
+      lag.disable();
+      const stalledMs = lag.max / 1e6;
+      if (stalledMs >= 150 && attempt < 3) continue;
+      expect(campaigns, `attempt ${attempt}; the router's event loop stalled up to ${stalledMs.toFixed(0)} ms`).toEqual([]);
+      expect(await raftLeader(db, test.nodes)).toBe(leader);
+      break;
     }
-    expect(campaigns).toEqual([]);
-    expect(await raftLeader(db, test.nodes)).toBe(leader);
   });
 
   it('with --bug stale-read, an isolated old leader serves a stale read', async () => {
