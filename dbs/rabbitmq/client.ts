@@ -27,6 +27,15 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 class NotConnected extends Error {}
 
+/**
+ * Closes a connection politely for at most half a second, then destroys its socket. A polite
+ * close waits for the broker's close-ok, which a cut-off, paused or overloaded node may never
+ * send: awaited unbounded, it hung a dequeue for minutes.
+ */
+async function closeQuickly(model: ChannelModel): Promise<void> {
+  await within(model.close(), 500, 'close').catch(() => (model as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy());
+}
+
 interface Conn {
   model: ChannelModel;
   confirm: ConfirmChannel;
@@ -72,7 +81,7 @@ export class RabbitQueueClient implements Client {
       conn.confirm = await within(model.createConfirmChannel(), this.timeoutMs, 'a channel');
       conn.get = await within(model.createChannel(), this.timeoutMs, 'a channel');
     } catch (err) {
-      await model.close().catch(() => undefined);
+      await closeQuickly(model);
       throw new NotConnected(message(err));
     }
     for (const ch of [conn.confirm, conn.get]) {
@@ -87,8 +96,7 @@ export class RabbitQueueClient implements Client {
   private async drop(): Promise<void> {
     const c = this.conn;
     this.conn = undefined;
-    // Closing politely may hang on a cut-off node: give up quickly, the socket goes anyway.
-    if (c) await within(c.model.close(), 500, 'close').catch(() => (c.model as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy());
+    if (c) await closeQuickly(c.model);
   }
 
   async setup(test: Test): Promise<void> {
