@@ -94,10 +94,11 @@ describe('faultline run --db rabbitmq', () => {
       });
 
       await step('killing n1', () => db.kill(test, 'n1'));
-      // Quorum: a new leader among n2, n3 serves within seconds.
+      // Quorum: a new leader among n2, n3 serves - within seconds here, but in a CI run beside the
+      // other test project (one Erlang scheduler per node) not within 30 s once; 60 s are allowed.
       let fromQuorum: { type: string; value?: unknown } = { type: 'fail' };
       await step('a quorum dequeue', async () => {
-        for (let t = Date.now(); Date.now() - t < 30_000 && fromQuorum.type !== 'ok'; ) fromQuorum = await call(via2.quorum, 'quorum', 'dequeue', null);
+        for (let t = Date.now(); Date.now() - t < 60_000 && fromQuorum.type !== 'ok'; ) fromQuorum = await call(via2.quorum, 'quorum', 'dequeue', null);
       });
       expect(fromQuorum).toEqual({ type: 'ok', value: 0 });
       // Classic: its only copy is on n1.
