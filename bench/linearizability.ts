@@ -2,11 +2,12 @@
 // jepsen/etcd_NNN.log with the cas-register model, kv/*.txt with the kv model). Prints one JSON
 // line per file {"file","ops","verdict","minMs","medianMs"} - checking only, parsing excluded,
 // like Porcupine's timings - and a total line. Usage:
-//   npm run bench:linearizability -- --data DIR [--runs N] [--warmup N] [--model NAME] [--no-partition] [--only SUBSTR]
+//   npm run bench:linearizability -- --data DIR [--runs N] [--warmup N] [--model NAME] [--no-partition] [--no-stale-reads] [--only SUBSTR]
 //   npm run bench:linearizability -- --sim OPS [--processes P] [--crash-rate R] [--runs N]
 // (--sim: a simulated cas-register history, values 0..4, ~2% crashed ops by default)
 // The worker pool is started and awaited before timing (--workers N caps the helpers, 0 = this
 // thread only); each line says how many threads took part, and the machine's load average.
+// --no-stale-reads times the search alone, without the stale-read pre-pass (stale-reads.ts).
 
 import { readdirSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -28,10 +29,11 @@ const runs = Number(arg('--runs') ?? 5);
 const warmup = Number(arg('--warmup') ?? 5);
 const forcedModel = arg('--model');
 const partition = !process.argv.includes('--no-partition');
+const staleReads = !process.argv.includes('--no-stale-reads');
 const only = arg('--only');
 const workers = arg('--workers') !== undefined ? Number(arg('--workers')) : undefined;
 if (!data && !sim) {
-  process.stderr.write('usage: bench/linearizability.ts --data DIR [--runs N] [--warmup N (default 5)] [--model NAME] [--no-partition] [--only SUBSTR] | --sim OPS [--processes P] [--crash-rate R]\n');
+  process.stderr.write('usage: bench/linearizability.ts --data DIR [--runs N] [--warmup N (default 5)] [--model NAME] [--no-partition] [--no-stale-reads] [--only SUBSTR] | --sim OPS [--processes P] [--crash-rate R]\n');
   process.exit(254);
 }
 
@@ -44,10 +46,10 @@ function timeIt(history: History, model: string): { verdict: unknown; minMs: num
   let threads = 0;
   // Untimed warm-up runs first: V8 compiles the search, packer and models (in each thread) over
   // the first runs, which a compiled checker like Porcupine never pays; --warmup 0 times them too.
-  for (let r = 0; r < warmup; r++) checkLinearizable(history, { model, partition, witness: false, workers });
+  for (let r = 0; r < warmup; r++) checkLinearizable(history, { model, partition, witness: false, workers, staleReads });
   for (let r = 0; r < runs; r++) {
     const t = performance.now();
-    const res = checkLinearizable(history, { model, partition, witness: false, workers });
+    const res = checkLinearizable(history, { model, partition, witness: false, workers, staleReads });
     times.push(performance.now() - t);
     verdict = res.valid;
     threads = Math.max(threads, res.stats.threads);

@@ -29,6 +29,7 @@ const options = {
   witness: opt.boolean({ doc: 'search a small witness of a violation (default: true)' }),
   witnessTimeMs: opt.number({ min: 1, unit: 'ms', doc: 'time for the witness search' }),
   init: opt.json({ doc: "the model's initial value (JSON; big integers stay exact)" }),
+  staleReads: opt.boolean({ doc: 'prove stale reads before searching, without a search (default: true; false: the search alone)' }),
   workers: opt.number({ integer: true, min: 0, doc: 'worker threads for partitions (default: cores - 1; 0: none)' }),
 };
 

@@ -96,6 +96,13 @@ export interface Model<S = unknown> {
   /** True if `op` could make a doomed `read` reachable again (kv: a put of the same key). */
   resets?(op: ModelOp, read: ModelOp): boolean;
   /**
+   * For two successful read-only ops: true if `later` is doomed (see `doomed`) in every state in
+   * which `earlier` is legal (registers: they read different values; kv: gets of one key where
+   * the later string does not extend the earlier). With `doomed` and `resets`, lets a pre-pass
+   * prove stale reads without a search (stale-reads.ts).
+   */
+  readDooms?(earlier: ModelOp, later: ModelOp): boolean;
+  /**
    * True if crashed op x can stand in for crashed op y: in every state where y is legal, x is
    * legal with the same next state (a write of v subsumes a cas to v). The search then never
    * spends x where y, also available, does the same - x stays available for later.

@@ -221,7 +221,7 @@ export function runThread(job: Job, model: Model<unknown>, opsOf: (i: number) =>
 
   // Start partition i: its first budget; false when the job stopped.
   const begin = (i: number): boolean => {
-    const s = new Search(model, opsOf(i));
+    const s = new Search(model, opsOf(i), { staleReads: false }); // the caller's pre-pass did them
     searches.set(i, s);
     if (s.status !== 'running') {
       job.publish(i, s);

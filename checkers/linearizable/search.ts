@@ -5,6 +5,7 @@
 // or never; the search succeeds once every completed op is linearized.
 
 import { Memo } from './memo.js';
+import { findStaleRead } from './stale-reads.js';
 import type { Model, ModelOp } from './model.js';
 
 export type SearchStatus = 'running' | 'ok' | 'fail';
@@ -12,6 +13,8 @@ export type SearchStatus = 'running' | 'ok' | 'fail';
 export interface SearchOptions {
   /** Record the longest linearizable prefix, the op that blocks it, its states and partials. */
   explain?: boolean;
+  /** Look for a stale read first (stale-reads.ts); default true, false when the caller did. */
+  staleReads?: boolean;
 }
 
 export interface Explanation {
@@ -208,6 +211,15 @@ export class Search<S> {
     this.memo = new Memo<S>((a, b) => model.equal(a, b), model.stateBytes ? (x) => model.stateBytes!(x) : () => 32, 4 * n);
     this.entry = this.next[0]!;
     if (this.nCompleted === 0) this.status = 'ok';
+    else if (!this.explain && (opts.staleReads ?? true)) {
+      // A stale read proves the violation at once (explaining still needs the search's prefix).
+      const stale = findStaleRead(model, this.ops);
+      if (stale) {
+        this.furthestBlock = this.ops[stale.b]!.completeIndex!;
+        this.status = 'fail';
+        this.memo.clear();
+      }
+    }
     // Partial linearizations cost O(depth) per step: only for witness-sized histories.
     this.withPartials = this.explain && n <= 400;
     if (this.withPartials) this.partials = new Array(n).fill(undefined);

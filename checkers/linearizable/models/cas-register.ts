@@ -108,6 +108,7 @@ function makeRegister(name: string, withCas: boolean): Model<V> {
       read.f !== 'read' ||
       (op.f === 'write' && sameValue(op.value, read.output)) ||
       (op.f === 'cas' && isPair(op.value) && sameValue(op.value[1], read.output)),
+    readDooms: (earlier, later) => earlier.f === 'read' && later.f === 'read' && !sameValue(earlier.output, later.output),
     subsumes: (x, y) => x.f === 'write' && y.f === 'cas' && isPair(y.value) && sameValue(x.value, y.value[1]),
     prune: pruneUnobserved,
     symmetryKey: (op) => op.f + ' ' + key(op.value),

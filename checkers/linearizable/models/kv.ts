@@ -130,6 +130,9 @@ export const kvModel: Model<KvState> = {
     return !str((read.output as [unknown, unknown])[1]).startsWith(valueAt(s, keyOf(read)));
   },
   resets: (op, read) => (op.f === 'put' || op.f === 'write') && keyOf(op) === keyOf(read),
+  // After a get of k returned v, k holds v: a later get of k is doomed unless it extends v.
+  readDooms: (earlier, later) =>
+    keyOf(earlier) === keyOf(later) && !str((later.output as [unknown, unknown])[1]).startsWith(str((earlier.output as [unknown, unknown])[1])),
   symmetryKey: (op) => op.f + ' ' + canonicalJson(op.value),
   describeOp(op) {
     const [k, v] = op.value as [unknown, unknown];
