@@ -51,7 +51,7 @@ export interface LinearizableOptions {
   init?: unknown;
   /**
    * Look for stale reads before searching (stale-reads.ts: a proof without a search, for models
-   * with `readState`). Default true; false measures or exercises the search alone.
+   * with `readDooms`). Default true; false measures or exercises the search alone.
    */
   staleReads?: boolean;
 }

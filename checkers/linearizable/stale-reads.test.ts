@@ -90,6 +90,18 @@ describe('kv', () => {
   });
 });
 
+describe('bounds', () => {
+  it('gives up at its deadline, and finds the pair without one', () => {
+    // 3,000 reads of 1, then a read of 2 and a read of 1 again: the pair is at the very end.
+    const rows: Row[] = [[0, 'invoke', 'write', 1], [0, 'ok', 'write', 1], [0, 'invoke', 'write', 2], [0, 'ok', 'write', 2], [0, 'invoke', 'write', 1], [0, 'ok', 'write', 1]];
+    for (let i = 0; i < 3000; i++) rows.push([1, 'invoke', 'read', null], [1, 'ok', 'read', 1]);
+    rows.push([1, 'invoke', 'read', null], [1, 'ok', 'read', 2], [1, 'invoke', 'read', null], [1, 'ok', 'read', 1]);
+    const ops = opsOf(rows, 'cas-register');
+    expect(findStaleRead(models['cas-register']!, ops)).toBeDefined();
+    expect(findStaleRead(models['cas-register']!, ops, performance.now() - 1)).toBeUndefined();
+  });
+});
+
 describe('soundness on random histories', () => {
   // Small histories (few processes, short) so that the search alone decides every one: each
   // pair the pre-pass reports must be a history the search refutes.

@@ -55,8 +55,13 @@ export function findStaleRead<S>(model: Model<S>, ops: readonly ModelOp[], deadl
   for (let j = 0, m = -Infinity; j < changers.length; j++) maxRet[j] = m = Math.max(m, ops[changers[j]!]!.completeIndex!);
   const byRet = sortByRet(ops, reads);
   let budget = WORK_PER_OP * ops.length;
-  // One unit of work; false once the budget or the deadline is spent (then nothing is claimed).
-  const spend = (): boolean => --budget >= 0 && ((budget & 1023) !== 0 || performance.now() <= deadline);
+  // One unit of work; false from the moment the budget or the deadline is spent (nothing is
+  // claimed then: `rescued` answers true, the loop below gives up).
+  const spend = (): boolean => {
+    if (--budget >= 0 && ((budget & 1023) !== 0 || performance.now() <= deadline)) return true;
+    budget = -1;
+    return false;
+  };
 
   // Could an op that resets b be linearized between a and b? (true also when out of budget)
   const rescued = (a: ModelOp, b: ModelOp): boolean => {
