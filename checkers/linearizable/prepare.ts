@@ -90,11 +90,12 @@ export function prepare(history: History, model: Model<unknown>, opts: PrepareOp
     if (err) throw badInput(err, `history op ${op.index}`);
   }
   // An observed failure the model has no meaning for is an ordinary failure: it did not happen.
+  // (Filtered only when there is something to drop: this runs on every check.)
   const before = ops.length;
-  ops = ops.filter((op) => op.status !== 'fail' || !!model.observesFailure?.(op));
+  if (ops.some((op) => op.status === 'fail')) ops = ops.filter((op) => op.status !== 'fail' || !!model.observesFailure?.(op));
   counts.failedDropped += before - ops.length;
   counts.ops = ops.length;
-  const kept = ops.filter((op) => !(op.status === 'info' && model.readOnly?.(op)));
+  const kept = model.readOnly && ops.some((op) => op.status === 'info') ? ops.filter((op) => !(op.status === 'info' && model.readOnly!(op))) : ops;
   counts.crashedReadsDropped = ops.length - kept.length;
 
   let partitions: Partition[];
@@ -119,6 +120,6 @@ export function prepare(history: History, model: Model<unknown>, opts: PrepareOp
       return { key: p.key, ops: pruned };
     });
   }
-  for (const p of partitions) counts.crashed += p.ops.filter((op) => op.status === 'info').length;
+  for (const p of partitions) for (const op of p.ops) if (op.status === 'info') counts.crashed++;
   return { partitions, independent, counts };
 }

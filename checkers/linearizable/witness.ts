@@ -7,6 +7,7 @@
 import type { LinearizabilityWitness, WitnessOp } from '../../src/protocols.js';
 import type { Model, ModelOp } from './model.js';
 import { Search } from './search.js';
+import { findStaleRead } from './stale-reads.js';
 import { showValue } from '../values.js';
 
 export interface WitnessOptions {
@@ -159,12 +160,16 @@ function fullValue(op: ModelOp, v: unknown, keyed: boolean): unknown {
 /** Build the witness for a partition already shown not linearizable. */
 export function buildWitness(model: Model<unknown>, ops: ModelOp[], furthestBlock: number, opts: WitnessOptions): LinearizabilityWitness {
   const { core, history, starts } = shrink(model, ops, furthestBlock, opts);
+  // A stale read left in the core explains the violation by itself (then the prefix search, which
+  // may need millions of steps on a wide window, gets a short budget).
+  const staleAt = starts ? undefined : findStaleRead(model, history);
+  const stale = staleAt && { a: history[staleAt.a]!, b: history[staleAt.b]! };
   // Explain from the starting state that gets furthest (any one of them fails).
   let s = new Search(model, history, { explain: true });
   let ex: ReturnType<Search<unknown>['explanation']>;
   for (const s0 of starts ?? [undefined]) {
     const t = new Search(starts ? startingIn(model, s0) : model, history, { explain: true });
-    const e = t.run(Math.floor(5_000_000 / (starts?.length ?? 1))) === 'fail' ? t.explanation() : undefined;
+    const e = t.run(Math.floor((stale ? 200_000 : 5_000_000) / (starts?.length ?? 1))) === 'fail' ? t.explanation() : undefined;
     if (e && (!ex || e.prefix.length > ex.prefix.length)) {
       ex = e;
       s = t;
@@ -195,7 +200,7 @@ export function buildWitness(model: Model<unknown>, ops: ModelOp[], furthestBloc
   const failingOp =
     ex && ex.blocked >= 0
       ? sorted[ex.blocked]!
-      : sorted.find((op) => op.completeIndex === furthestBlock) ?? sorted.find((op) => op.completeIndex !== null) ?? sorted[0]!;
+      : stale?.b ?? sorted.find((op) => op.completeIndex === furthestBlock) ?? sorted.find((op) => op.completeIndex !== null) ?? sorted[0]!;
   const states = ex ? ex.states.map((st) => model.describeState(st)) : [];
   const partials: Record<string, number[]> = {};
   if (ex) ex.partials.forEach((p, i) => p && (partials[String(sorted[i]!.index)] = p.map((q) => sorted[q]!.index)));
@@ -209,7 +214,16 @@ export function buildWitness(model: Model<unknown>, ops: ModelOp[], furthestBloc
     partials,
     text: '',
   };
-  witness.text = witnessText(witness, failingOp, core.length, starts?.map((st) => model.describeState(st)));
+  const staleText =
+    stale &&
+    ((): string => {
+      const [a, b] = [stale.a, stale.b].map((op) => `${pname(op.process)} ${model.describeOp(original.get(op.index) ?? op)} (ops ${op.index}..${op.completeIndex})`);
+      return (
+        `Stale read: ${b} was invoked after ${a} returned, so it comes after it; from any state the earlier read ` +
+        `is legal in, only an op that could make the later read legal again leads to one it is legal in, and no such op can be placed between them.`
+      );
+    })();
+  witness.text = witnessText(witness, failingOp, core.length, starts?.map((st) => model.describeState(st)), staleText);
   return witness;
 }
 
@@ -219,7 +233,7 @@ function pname(p: number | string): string {
   return typeof p === 'number' ? `p${p}` : String(p);
 }
 
-function witnessText(w: LinearizabilityWitness, failing: ModelOp, coreSize: number, starts?: string[]): string {
+function witnessText(w: LinearizabilityWitness, failing: ModelOp, coreSize: number, starts?: string[], stale?: string): string {
   const byIndex = new Map(w.ops.map((op) => [op.index, op]));
   const label = (i: number): string => {
     const op = byIndex.get(i);
@@ -247,9 +261,10 @@ function witnessText(w: LinearizabilityWitness, failing: ModelOp, coreSize: numb
   if (hidden) lines.push(`  ... and ${hidden} more (${coreSize > listed.length ? 'earlier core ops, ' : ''}relaxed or crashed ops the prefix uses)`);
   const pre = w.prefix.length > MAX_TEXT_OPS ? ['…', ...w.prefix.slice(-MAX_TEXT_OPS).map(label)] : w.prefix.map(label);
   if (w.prefix.length) lines.push(`Longest linearizable prefix (${w.prefix.length} ops): ${pre.join(', ')}`);
-  else lines.push('Longest linearizable prefix: (empty)');
+  else if (w.states.length) lines.push('Longest linearizable prefix: (empty)'); // none found when the explanation ran out
   const what = `${label(failing.index)} (ops ${failing.index}..${failing.completeIndex ?? '∞'})`;
   if (w.states.length) lines.push(`Then ${what} cannot be placed: the ${w.model} could be ${w.states.join(' | ')}, and no order of the ops still open makes it legal.`);
-  else lines.push(`The search could not get past ${what} (the explanation ran out of budget before listing states).`);
+  if (stale) lines.push(stale);
+  else if (!w.states.length) lines.push(`The search could not get past ${what} (the explanation ran out of budget before listing states).`);
   return lines.join('\n');
 }

@@ -129,7 +129,11 @@ export const kvModel: Model<KvState> = {
     if (read.status !== 'ok') return false;
     return !str((read.output as [unknown, unknown])[1]).startsWith(valueAt(s, keyOf(read)));
   },
-  resets: (op, read) => (op.f === 'put' || op.f === 'write') && keyOf(op) === keyOf(read),
+  // Only a put of a prefix of what the get returned: after any other put the get stays doomed.
+  resets: (op, read) =>
+    (op.f === 'put' || op.f === 'write') &&
+    keyOf(op) === keyOf(read) &&
+    (read.status !== 'ok' || str((read.output as [unknown, unknown])[1]).startsWith(str((op.value as [unknown, unknown])[1]))),
   // After a get of k returned v, k holds v: a later get of k is doomed unless it extends v.
   readDooms: (earlier, later) =>
     keyOf(earlier) === keyOf(later) && !str((later.output as [unknown, unknown])[1]).startsWith(str((earlier.output as [unknown, unknown])[1])),
