@@ -93,13 +93,13 @@ export interface Model<S = unknown> {
    * non-reset op. With `resets`, lets the search drop a lift at once instead of deep below.
    */
   doomed?(state: S, read: ModelOp): boolean;
-  /** True if `op` could make a doomed `read` reachable again (kv: a put of the same key). */
+  /** True if `op` could make a doomed `read` reachable again (kv: a put, of the get's key, of a prefix of what it returned). */
   resets?(op: ModelOp, read: ModelOp): boolean;
   /**
    * For two successful read-only ops: true if `later` is doomed (see `doomed`) in every state in
    * which `earlier` is legal (registers: they read different values; kv: gets of one key where
-   * the later string does not extend the earlier). With `doomed` and `resets`, lets a pre-pass
-   * prove stale reads without a search (stale-reads.ts).
+   * the later string does not extend the earlier). With `resets`, lets a pre-pass prove stale
+   * reads without a search (stale-reads.ts).
    */
   readDooms?(earlier: ModelOp, later: ModelOp): boolean;
   /**
