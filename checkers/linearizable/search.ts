@@ -4,6 +4,8 @@
 // can stop it. Crashed ops have no return: they may be linearized at any point after their call,
 // or never; the search succeeds once every completed op is linearized.
 
+import { ExplainLog, type Explanation } from './explain-log.js';
+import { buildLayout } from './layout.js';
 import { Memo } from './memo.js';
 import { findStaleRead } from './stale-reads.js';
 import type { Model, ModelOp } from './model.js';
@@ -17,16 +19,7 @@ export interface SearchOptions {
   staleReads?: boolean;
 }
 
-export interface Explanation {
-  /** Longest linearizable prefix found: positions into the search's `ops`, in order. */
-  prefix: number[];
-  /** Position of the op whose return could not be passed right after that prefix. */
-  blocked: number;
-  /** Distinct states the search was in when blocked at that op. */
-  states: unknown[];
-  /** For each op position, the longest partial linearization containing it (positions). */
-  partials: (number[] | undefined)[];
-}
+export type { Explanation } from './explain-log.js';
 
 /**
  * Layout: the calls and returns of completed ops are entries 1..E, in history order, in a circular
@@ -48,28 +41,26 @@ export class Search<S> {
   furthestBlock = -1;
 
   private readonly model: Model<S>;
+  // The layout, fixed for the search's life (layout.ts says what each array holds); classPtr and
+  // bits change as ops are linearized and unlinearized.
   private readonly nCompleted: number;
-  // main list
   private readonly next: Int32Array;
   private readonly prev: Int32Array;
-  private readonly entryOp: Int32Array; // entry → op position
+  private readonly entryOp: Int32Array;
   private readonly isCall: Uint8Array;
-  private readonly matchRet: Int32Array; // call entry → return entry
-  private readonly entryIndex: Float64Array; // history index of the event
-  // Crashed ops by symmetry class (ops of a class are interchangeable; unique ops are classes of
-  // one): class c holds classOps[classStart[c] .. classStart[c+1]) sorted by invocation, and only
-  // its first classPtr[c] are linearized - the search only ever takes the earliest remaining one.
+  private readonly matchRet: Int32Array;
+  private readonly entryIndex: Float64Array;
   private readonly nClasses: number;
   private readonly classStart: Int32Array;
   private readonly classOps: Int32Array;
   private readonly classPtr: Int32Array;
-  private readonly frameOp: Int32Array;
-  // linearized set: bit position per op (completed ops first in call order, crashed ops after)
   private readonly bitOf: Int32Array;
   private readonly bits: Uint32Array;
   private readonly completedWords: number;
   private readonly z1: Int32Array;
   private readonly z2: Int32Array;
+  private readonly blind: Uint8Array;
+  private readonly readOnly: Uint8Array;
   private h1 = 0;
   private h2 = 0;
   private lo = 0; // words [0, lo) of the completed region are all ones
@@ -83,13 +74,12 @@ export class Search<S> {
   private readonly frameAlt: Int32Array;
   private readonly frameBlock: Int32Array;
   private readonly frameDoom: Int32Array;
+  private readonly frameOp: Int32Array;
   /**
    * Op position of the read-only op whose return blocks this configuration, when no candidate
    * could reset what it reads (model.doomed/resets); lifts that doom it are pruned. -1 if none.
    */
   private doomRead = -1;
-  private readonly blind: Uint8Array; // op position → the op overwrites the whole state
-  private readonly readOnly: Uint8Array; // op position → completed op that never changes the state
   private readonly frameForced: Uint8Array;
   private freshScan = true;
 
@@ -101,99 +91,18 @@ export class Search<S> {
   private resumeAlts: readonly S[] | null = null;
   private resumeAlt = 0;
   private readonly memo: Memo<S>;
-  // explain
-  private readonly explain: boolean;
-  private best: number[] = [];
-  private bestBlocked = -1;
-  private bestDepth = 0;
-  private blockedStates = new Map<number, { s: S; h: number }[]>();
-  private partials: (number[] | undefined)[] = [];
-  private withPartials = false;
+  /** Explain mode's record (undefined: not explaining). */
+  private readonly log: ExplainLog<S> | undefined;
 
   constructor(model: Model<S>, ops: ModelOp[], opts: SearchOptions = {}) {
     this.model = model;
-    this.ops = [...ops].sort((a, b) => a.index - b.index);
-    this.explain = !!opts.explain;
+    ({
+      ops: this.ops, nCompleted: this.nCompleted, next: this.next, prev: this.prev, entryOp: this.entryOp, isCall: this.isCall,
+      matchRet: this.matchRet, entryIndex: this.entryIndex, nClasses: this.nClasses, classStart: this.classStart,
+      classOps: this.classOps, classPtr: this.classPtr, bitOf: this.bitOf, bits: this.bits, completedWords: this.completedWords,
+      z1: this.z1, z2: this.z2, blind: this.blind, readOnly: this.readOnly,
+    } = buildLayout(model, ops));
     const n = this.ops.length;
-    const completed: number[] = [];
-    const crashed: number[] = [];
-    this.ops.forEach((op, i) => (op.completeIndex === null ? crashed : completed).push(i));
-    this.nCompleted = completed.length;
-
-    // Main list events in history order: calls are already sorted (ops are sorted by index),
-    // returns are sorted once and merged in. At equal indices (hand-made histories) calls first.
-    const rets = completed.slice().sort((x, y) => this.ops[x]!.completeIndex! - this.ops[y]!.completeIndex!);
-    const E = completed.length * 2;
-    this.next = new Int32Array(E + 1);
-    this.prev = new Int32Array(E + 1);
-    this.entryOp = new Int32Array(E + 1);
-    this.isCall = new Uint8Array(E + 1);
-    this.matchRet = new Int32Array(E + 1);
-    this.entryIndex = new Float64Array(E + 1);
-    const callEntry = new Int32Array(n);
-    let ci = 0;
-    let ri = 0;
-    for (let e = 1; e <= E; e++) {
-      const c = ci < completed.length ? completed[ci]! : -1;
-      const r = rets[ri]!;
-      const isCall = c >= 0 && this.ops[c]!.index <= this.ops[r]!.completeIndex!;
-      const opPos = isCall ? c : r;
-      if (isCall) ci++;
-      else ri++;
-      this.next[e] = e === E ? 0 : e + 1;
-      this.prev[e] = e - 1;
-      this.entryOp[e] = opPos;
-      this.isCall[e] = isCall ? 1 : 0;
-      this.entryIndex[e] = isCall ? this.ops[opPos]!.index : this.ops[opPos]!.completeIndex!;
-      if (isCall) callEntry[opPos] = e;
-      else this.matchRet[callEntry[opPos]!] = e;
-    }
-    this.next[0] = E === 0 ? 0 : 1;
-    this.prev[0] = E;
-
-    // Crashed ops grouped by symmetry class, classes ordered by their first invocation.
-    const k = crashed.length;
-    const classes = new Map<string, number[]>();
-    for (const i of crashed) {
-      const sk = model.symmetryKey?.(this.ops[i]!) ?? `#${i}`;
-      let list = classes.get(sk);
-      if (!list) classes.set(sk, (list = []));
-      list.push(i);
-    }
-    this.nClasses = classes.size;
-    this.classStart = new Int32Array(this.nClasses + 1);
-    this.classOps = new Int32Array(k);
-    this.classPtr = new Int32Array(this.nClasses);
-    let at = 0;
-    [...classes.values()].forEach((list, c) => {
-      this.classStart[c] = at;
-      for (const i of list) this.classOps[at++] = i;
-    });
-    this.classStart[this.nClasses] = at;
-
-    // Bit positions and Zobrist keys (fixed seed: deterministic runs).
-    this.bitOf = new Int32Array(n);
-    completed.forEach((i, b) => (this.bitOf[i] = b));
-    this.completedWords = (completed.length + 31) >>> 5;
-    crashed.forEach((i, b) => (this.bitOf[i] = this.completedWords * 32 + b));
-    this.bits = new Uint32Array(this.completedWords + ((k + 31) >>> 5));
-    this.z1 = new Int32Array(n);
-    this.z2 = new Int32Array(n);
-    let seed = 0x2545f491 ^ n;
-    const rnd = (): number => {
-      seed ^= seed << 13;
-      seed ^= seed >>> 17;
-      seed ^= seed << 5;
-      return seed | 0;
-    };
-    // Crashed ops stay out of the hash: configurations that differ only in which crashed ops
-    // were used must meet in the memo, where the one that used fewer dominates (see memo.ts).
-    for (let i = 0; i < n; i++) {
-      const c = this.ops[i]!.completeIndex === null;
-      this.z1[i] = c ? 0 : rnd();
-      this.z2[i] = c ? 0 : rnd();
-    }
-
     this.frameEntry = new Int32Array(n + 1);
     this.frameCrashed = new Uint8Array(n + 1);
     this.framePrev = new Array<S>(n + 1);
@@ -202,16 +111,12 @@ export class Search<S> {
     this.frameOp = new Int32Array(n + 1);
     this.frameBlock = new Int32Array(n + 1);
     this.frameDoom = new Int32Array(n + 1);
-    this.blind = new Uint8Array(n);
-    if (model.blind) this.ops.forEach((op, i) => (this.blind[i] = model.blind!(op) ? 1 : 0));
-    this.readOnly = new Uint8Array(n);
     this.frameForced = new Uint8Array(n + 1);
-    if (!model.stepAll) this.ops.forEach((op, i) => (this.readOnly[i] = op.completeIndex !== null && (op.status === 'fail' || !!model.readOnly?.(op)) ? 1 : 0));
     this.state = model.init();
     this.memo = new Memo<S>((a, b) => model.equal(a, b), model.stateBytes ? (x) => model.stateBytes!(x) : () => 32, 4 * n);
     this.entry = this.next[0]!;
     if (this.nCompleted === 0) this.status = 'ok';
-    else if (!this.explain && (opts.staleReads ?? true)) {
+    else if (!opts.explain && (opts.staleReads ?? true)) {
       // A stale read proves the violation at once (explaining still needs the search's prefix).
       const stale = findStaleRead(model, this.ops);
       if (stale) {
@@ -220,9 +125,7 @@ export class Search<S> {
         this.memo.clear();
       }
     }
-    // Partial linearizations cost O(depth) per step: only for witness-sized histories.
-    this.withPartials = this.explain && n <= 400;
-    if (this.withPartials) this.partials = new Array(n).fill(undefined);
+    this.log = opts.explain ? new ExplainLog(model, n) : undefined;
   }
 
   /** Advance at most `maxSteps` steps. */
@@ -248,7 +151,7 @@ export class Search<S> {
           // A pending read can never become legal again: this configuration is dead.
           const idx = this.ops[this.deadRead]!.completeIndex!;
           if (idx > this.furthestBlock) this.furthestBlock = idx;
-          if (this.explain) this.noteBlock(this.deadRead);
+          this.log?.block(this.deadRead, this.frameOp, this.depth, this.state);
           if (this.depth === 0) return this.finish('fail', steps);
           this.pop();
           continue;
@@ -299,7 +202,7 @@ export class Search<S> {
       if (blockAt !== 0) {
         const idx = this.entryIndex[blockAt]!;
         if (idx > this.furthestBlock) this.furthestBlock = idx;
-        if (this.explain) this.noteBlock(this.entryOp[blockAt]!);
+        this.log?.block(this.entryOp[blockAt]!, this.frameOp, this.depth, this.state);
       }
       if (this.depth === 0) return this.finish('fail', steps);
       this.pop();
@@ -486,7 +389,7 @@ export class Search<S> {
       this.linearizedCompleted++;
     }
     if (this.depth > this.stats.maxDepth) this.stats.maxDepth = this.depth;
-    if (this.explain) this.notePush();
+    this.log?.push(this.frameOp, this.depth);
     this.crashedPhase = false;
     this.freshScan = true;
     this.entry = this.next[0]!;
@@ -555,47 +458,7 @@ export class Search<S> {
     return true;
   }
 
-  // ---------------------------------------------------------------- explain mode
-
-  private stackOps(): number[] {
-    const out: number[] = new Array(this.depth);
-    for (let d = 0; d < this.depth; d++) {
-      out[d] = this.frameOp[d]!;
-    }
-    return out;
-  }
-
-  private notePush(): void {
-    let snap: number[] | undefined;
-    // A new deepest prefix: remember it when it gets blocked (snapshots only then, not per push).
-    if (this.depth > this.bestDepth) this.bestDepth = this.depth;
-    if (!this.withPartials) return;
-    for (let d = 0; d < this.depth; d++) {
-      const p = this.frameOp[d]!;
-      const cur = this.partials[p];
-      if (!cur || cur.length < this.depth) this.partials[p] = snap ??= this.stackOps();
-    }
-  }
-
-  private noteBlock(opPos: number): void {
-    if (this.depth === this.bestDepth && this.best.length < this.bestDepth) {
-      this.best = this.stackOps();
-      this.bestBlocked = opPos;
-    }
-    let list = this.blockedStates.get(opPos);
-    if (!list) this.blockedStates.set(opPos, (list = []));
-    const h = this.model.hash(this.state);
-    if (list.length < 16 && !list.some((x) => x.h === h && this.model.equal(x.s, this.state))) list.push({ s: this.state, h });
-  }
-
   explanation(): Explanation | undefined {
-    if (!this.explain || this.status !== 'fail') return undefined;
-    const blocked = this.bestBlocked >= 0 ? this.bestBlocked : [...this.blockedStates.keys()][0] ?? -1;
-    return {
-      prefix: this.best,
-      blocked,
-      states: (this.blockedStates.get(blocked) ?? []).map((x) => x.s),
-      partials: this.partials,
-    };
+    return this.log !== undefined && this.status === 'fail' ? this.log.explanation() : undefined;
   }
 }
