@@ -56,9 +56,11 @@ describe('the packed package in an empty project', () => {
     const good = await run([]);
     expect(good.exitCode, good.stderr + good.stdout).toBe(0);
     // Local reads are stale only when a partitioned node's client reads what the others have
-    // since written: likely in 15 s, not certain. Seeds are tried until one shows it.
+    // since written: likely in 15 s, not certain. Seeds are tried until one shows it - up to six:
+    // a CI run beside the other project got 6-12 ops/s from the Python server, and three seeds
+    // all came out valid once.
     const bad: string[] = [];
-    for (const seed of ['3', '4', '5']) {
+    for (const seed of ['3', '4', '5', '6', '7', '8']) {
       const r = await run(['--bug', 'local-reads'], seed);
       expect([0, 1], r.stderr + r.stdout).toContain(r.exitCode);
       bad.push(r.stdout);
@@ -68,5 +70,5 @@ describe('the packed package in an empty project', () => {
     // The same suite from elsewhere, named with --suite, appears in the plugin list.
     const listed = await npx(['plugins', '--suite', join(suite, 'faultline.config.js')]);
     expect(listed.stdout).toMatch(/pykv: pykv \(examples\/kv-suite\)/);
-  });
+  }, 400_000);
 });
